@@ -1,0 +1,235 @@
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// ConfigFile is the name of a corpus's configuration file at its root.
+const ConfigFile = "newsds.yaml"
+
+// Config is newsds.yaml: everything a corpus owner sets once and every command reads.
+// The zero value of each field is its default (see Defaults).
+type Config struct {
+	// Name is the dataset's short name, used for the card's pretty_name when that is unset.
+	Name string `yaml:"name"`
+	// Sources are keyed by the source key given to `newsds ingest --source`.
+	Sources map[string]Source `yaml:"sources"`
+	// DefaultSource is used when ingest gets no --source and no source matches the URL.
+	DefaultSource string `yaml:"default_source"`
+	Dedup         Dedup  `yaml:"dedup"`
+	// Annotators declares external annotators (command and http) by name.
+	Annotators map[string]ExternalAnnotator `yaml:"annotators"`
+	// Targets is the path (relative to the corpus root) of the stance targets file.
+	Targets string `yaml:"targets"`
+	// Layers declares user layers and their label sets.
+	Layers map[string]LayerConfig `yaml:"layers"`
+	Card   Card                   `yaml:"card"`
+}
+
+// Source describes one site or feed.
+type Source struct {
+	// SiteName is the publication's name, used when the page does not say.
+	SiteName string `yaml:"site_name"`
+	// TimeZone (IANA name) applies to dates written without an offset.
+	TimeZone string `yaml:"time_zone"`
+	// Lang is the expected language; language id still runs and wins when confident.
+	Lang string `yaml:"lang"`
+	// Domains assigns pages from these hosts to this source when --source is not given.
+	Domains []string `yaml:"domains"`
+	// Selectors are goquery CSS selectors for sites the generic extractor gets wrong.
+	Selectors Selectors `yaml:"selectors"`
+	// Boilerplate markers for plain-text scrapes (added to the built-in ones).
+	Boilerplate Boilerplate `yaml:"boilerplate"`
+}
+
+// Selectors are per-site CSS rules. Any set field overrides the extractor's result.
+type Selectors struct {
+	Body    string `yaml:"body"`
+	Title   string `yaml:"title"`
+	Byline  string `yaml:"byline"`
+	Date    string `yaml:"date"`
+	Section string `yaml:"section"`
+	// Remove lists elements dropped before extraction (share bars, related boxes).
+	Remove []string `yaml:"remove"`
+}
+
+// Boilerplate lists line markers for plain-text scrapes.
+type Boilerplate struct {
+	// Drop are lines removed wherever they occur (ad placeholders, mastheads).
+	Drop []string `yaml:"drop"`
+	// End are lines that start the trailing related-articles block; everything after
+	// the first one is dropped.
+	End []string `yaml:"end"`
+	// BylinePrefixes introduce a byline line ("حوار:", "By").
+	BylinePrefixes []string `yaml:"byline_prefixes"`
+}
+
+// Dedup configures duplicate detection.
+type Dedup struct {
+	// Threshold is the Jaccard similarity above which two documents are near-duplicates
+	// (default 0.8). A negative value turns near-duplicate detection off.
+	Threshold float64 `yaml:"threshold"`
+	// Shingle is the word n-gram size of the MinHash shingles (default 5).
+	Shingle int `yaml:"shingle"`
+}
+
+// ExternalAnnotator declares a command or http annotator.
+type ExternalAnnotator struct {
+	// Type is "command" or "http".
+	Type    string   `yaml:"type"`
+	Layer   string   `yaml:"layer"`
+	Version string   `yaml:"version"`
+	Kind    string   `yaml:"kind"`
+	Command []string `yaml:"command"`
+	URL     string   `yaml:"url"`
+	// Params are passed to the annotator and hashed into its identity.
+	Params      map[string]any `yaml:"params"`
+	BatchSize   int            `yaml:"batch_size"`
+	Concurrency int            `yaml:"concurrency"`
+	Timeout     Duration       `yaml:"timeout"`
+	Retries     int            `yaml:"retries"`
+}
+
+// LayerConfig declares a user layer.
+type LayerConfig struct {
+	Labels []string `yaml:"labels"`
+	// Overlap allows spans of this layer to overlap (default false).
+	Overlap bool `yaml:"overlap"`
+}
+
+// Card holds the dataset-card facts only a person can give. Empty fields are marked in
+// the card as to be written by a human, never invented.
+type Card struct {
+	PrettyName     string   `yaml:"pretty_name"`
+	License        string   `yaml:"license"`
+	Description    string   `yaml:"description"`
+	Homepage       string   `yaml:"homepage"`
+	Citation       string   `yaml:"citation"`
+	Creators       []string `yaml:"creators"`
+	Motivation     string   `yaml:"motivation"`
+	Uses           string   `yaml:"uses"`
+	Limitations    string   `yaml:"limitations"`
+	Maintenance    string   `yaml:"maintenance"`
+	TaskCategories []string `yaml:"task_categories"`
+	SourceDatasets []string `yaml:"source_datasets"`
+	// LanguageCreators and AnnotationsCreators take the Hub's closed-list values.
+	LanguageCreators    []string `yaml:"language_creators"`
+	AnnotationsCreators []string `yaml:"annotations_creators"`
+}
+
+// Duration is a time.Duration written as "30s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(b []byte) error {
+	var s string
+	if err := yaml.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Defaults fills zero fields with their defaults.
+func (c *Config) Defaults() {
+	if c.Dedup.Threshold == 0 {
+		c.Dedup.Threshold = 0.8
+	}
+	if c.Dedup.Shingle == 0 {
+		c.Dedup.Shingle = 5
+	}
+}
+
+// Validate reports the first problem in the config, located by key.
+func (c *Config) Validate() error {
+	for _, key := range slices.Sorted(mapsKeys(c.Sources)) {
+		src := c.Sources[key]
+		if src.TimeZone != "" {
+			if _, err := time.LoadLocation(src.TimeZone); err != nil {
+				return fmt.Errorf("sources.%s.time_zone: %w", key, err)
+			}
+		}
+	}
+	if c.DefaultSource != "" {
+		if _, ok := c.Sources[c.DefaultSource]; !ok {
+			return fmt.Errorf("default_source: %q is not a key of sources", c.DefaultSource)
+		}
+	}
+	if c.Dedup.Threshold > 1 {
+		return fmt.Errorf("dedup.threshold: %v is above 1", c.Dedup.Threshold)
+	}
+	for _, name := range slices.Sorted(mapsKeys(c.Annotators)) {
+		a := c.Annotators[name]
+		switch a.Type {
+		case "command":
+			if len(a.Command) == 0 {
+				return fmt.Errorf("annotators.%s.command: empty", name)
+			}
+		case "http":
+			if a.URL == "" {
+				return fmt.Errorf("annotators.%s.url: empty", name)
+			}
+		default:
+			return fmt.Errorf("annotators.%s.type: %q is neither command nor http", name, a.Type)
+		}
+		if a.Layer == "" {
+			return fmt.Errorf("annotators.%s.layer: empty", name)
+		}
+	}
+	return nil
+}
+
+// Location returns the time zone of a source, or UTC when it has none.
+func (c *Config) Location(source string) *time.Location {
+	if src, ok := c.Sources[source]; ok && src.TimeZone != "" {
+		if loc, err := time.LoadLocation(src.TimeZone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// LoadConfig reads and validates newsds.yaml at root.
+func LoadConfig(root string) (*Config, error) {
+	path := filepath.Join(root, ConfigFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return ParseConfig(path, b)
+}
+
+// ParseConfig parses newsds.yaml bytes; path only names the file in errors.
+func ParseConfig(path string, b []byte) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField())
+	if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {
+		return nil, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+	}
+	c.Defaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,118 @@
+// Package schema holds the record types shared by every part of newsds: documents,
+// annotations and their items, the label sets, offset conversions, and the Arrow schema of
+// each release config. It does no I/O, so every other package can depend on it.
+package schema
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// Document is one article in a corpus. Its JSON form is the stable export contract
+// documented in docs/export.md: field names and meanings never change without a
+// format version bump.
+type Document struct {
+	// ID is stable across re-ingests: derived from the canonical URL when known, else from
+	// source + title + published date (see corpus.DocumentID).
+	ID       string   `json:"id"`
+	URL      string   `json:"url"`
+	Source   string   `json:"source"`
+	SiteName string   `json:"site_name"`
+	Title    string   `json:"title"`
+	Byline   []string `json:"byline"`
+	// Published is RFC 3339 with an explicit offset, or "" when unknown.
+	Published string `json:"published"`
+	Section   string `json:"section"`
+	// Lang is an ISO 639-1 code, or "" when it could not be identified.
+	Lang string `json:"lang"`
+	// Text is the clean body: NFC, paragraphs separated by one blank line ("\n\n").
+	Text string `json:"text"`
+	// ContentHash is the hex sha256 of Text's UTF-8 bytes.
+	ContentHash string `json:"content_hash"`
+	// RawHash is the hex sha256 of the input bytes the document was extracted from.
+	RawHash string `json:"raw_hash"`
+	// IngestedAt is RFC 3339 (UTC) of the ingest that first stored this content.
+	IngestedAt string `json:"ingested_at"`
+	// Meta holds everything else found: tags, description, canonical_url, views, and
+	// dup_of (the id of the document this one duplicates) when dedup marked it.
+	Meta map[string]any `json:"meta"`
+}
+
+// MetaDupOf is the Meta key naming the document a duplicate was matched to.
+const MetaDupOf = "dup_of"
+
+// DupOf returns the id this document duplicates, or "".
+func (d *Document) DupOf() string {
+	if d.Meta == nil {
+		return ""
+	}
+	s, _ := d.Meta[MetaDupOf].(string)
+	return s
+}
+
+// Paragraphs returns the paragraphs of Text with their code-point offsets, in order.
+func (d *Document) Paragraphs() []Paragraph { return SplitParagraphs(d.Text) }
+
+// Paragraph is one paragraph of a document's text; Start and End are code-point offsets
+// into the text ([Start, End)), so text[Start:End] in Python is Text.
+type Paragraph struct {
+	Start, End int
+	Text       string
+}
+
+// SplitParagraphs splits text on blank lines ("\n\n") and reports code-point offsets.
+// Paragraphs made only of whitespace are skipped.
+func SplitParagraphs(text string) []Paragraph {
+	var out []Paragraph
+	cp := 0       // code-point offset of the current rune
+	start := 0    // byte offset of the current paragraph
+	startCP := 0  // code-point offset of the current paragraph
+	newlines := 0 // consecutive '\n' seen
+	lastByte := 0 // byte offset just past the last non-newline rune
+	lastCP := 0   // code-point offset just past the last non-newline rune
+	flush := func() {
+		if lastByte > start {
+			p := text[start:lastByte]
+			if !isBlank(p) {
+				out = append(out, Paragraph{Start: startCP, End: lastCP, Text: p})
+			}
+		}
+	}
+	for i, r := range text {
+		if r == '\n' {
+			newlines++
+			cp++
+			continue
+		}
+		if newlines >= 2 {
+			flush()
+			start, startCP = i, cp
+		}
+		newlines = 0
+		cp++
+		lastByte = i + len(string(r))
+		lastCP = cp
+	}
+	flush()
+	return out
+}
+
+func isBlank(s string) bool {
+	for _, r := range s {
+		switch r {
+		case ' ', '\t', '\r', '\n', '\u00a0':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// SHA256Hex is the hash used for content_hash, raw_hash and every checksum newsds writes.
+func SHA256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// ContentHash is the content_hash of a text.
+func ContentHash(text string) string { return SHA256Hex([]byte(text)) }
