@@ -3,6 +3,7 @@ package corpus
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,7 +154,7 @@ func (c *Config) Defaults() {
 
 // Validate reports the first problem in the config, located by key.
 func (c *Config) Validate() error {
-	for _, key := range slices.Sorted(mapsKeys(c.Sources)) {
+	for _, key := range slices.Sorted(maps.Keys(c.Sources)) {
 		src := c.Sources[key]
 		if src.TimeZone != "" {
 			if _, err := time.LoadLocation(src.TimeZone); err != nil {
@@ -169,7 +170,7 @@ func (c *Config) Validate() error {
 	if c.Dedup.Threshold > 1 {
 		return fmt.Errorf("dedup.threshold: %v is above 1", c.Dedup.Threshold)
 	}
-	for _, name := range slices.Sorted(mapsKeys(c.Annotators)) {
+	for _, name := range slices.Sorted(maps.Keys(c.Annotators)) {
 		a := c.Annotators[name]
 		switch a.Type {
 		case "command":
@@ -222,14 +223,4 @@ func ParseConfig(path string, b []byte) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &c, nil
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
