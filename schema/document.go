@@ -116,3 +116,11 @@ func SHA256Hex(b []byte) string {
 
 // ContentHash is the content_hash of a text.
 func ContentHash(text string) string { return SHA256Hex([]byte(text)) }
+
+// Record is one document with its annotations: the unit that flows from the store to
+// exports, releases and validation. Its JSON form is the document's fields plus
+// "annotations".
+type Record struct {
+	Document
+	Annotations []Annotation `json:"annotations"`
+}
