@@ -1,0 +1,199 @@
+package annotate
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/newsds/newsds/internal/testshared"
+	"github.com/newsds/newsds/schema"
+)
+
+// seedDocument builds the seed article's Document the way the text-scrape extractor does:
+// the body runs from the lede ("ثمن سعادة السيد إرمان") to the end of the last answer
+// ("...والإجرامية."), and the "حوار:" line is the byline.
+func seedDocument(tb testing.TB) *schema.Document {
+	tb.Helper()
+	raw, err := os.ReadFile(testshared.Path(tb, "seed", "000_f78eaf531e9c49cc.txt"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	text := string(raw)
+	from := strings.Index(text, "ثمن سعادة السيد إرمان")
+	const last = "والإجرامية."
+	to := strings.LastIndex(text, last)
+	if from < 0 || to < from {
+		tb.Fatal("seed article: body markers not found")
+	}
+	body := text[from : to+len(last)]
+	var paras []string
+	for _, p := range strings.Split(body, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return &schema.Document{
+		ID:     "seed",
+		Title:  "السفير الكازاخي لـ الشرق: نقدر دعم قطر لاستقرار كازاخستان",
+		Byline: []string{"عواطف بن علي"},
+		Lang:   "ar",
+		Text:   strings.Join(paras, "\n\n"),
+	}
+}
+
+// loadFixture reads a testdata/builtin fixture: "key: value" header lines (title,
+// byline, lang), a "---" line, then the body with paragraphs separated by blank lines.
+func loadFixture(tb testing.TB, name string) *schema.Document {
+	tb.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "builtin", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	head, body, ok := strings.Cut(string(raw), "\n---\n")
+	if !ok {
+		tb.Fatalf("%s: no --- line", name)
+	}
+	doc := &schema.Document{ID: name, Text: strings.TrimSpace(body)}
+	for _, line := range strings.Split(head, "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		v = strings.TrimSpace(v)
+		switch k {
+		case "title":
+			doc.Title = v
+		case "byline":
+			doc.Byline = []string{v}
+		case "lang":
+			doc.Lang = v
+		}
+	}
+	return doc
+}
+
+type wantTurn struct {
+	label, speaker, role, start string
+}
+
+func checkTurns(t *testing.T, doc *schema.Document, items []schema.Item, want []wantTurn) {
+	t.Helper()
+	if len(items) != len(want) {
+		for _, it := range items {
+			t.Logf("got %s %q: %.50s", it.Label, it.Attrs[schema.AttrSpeaker], it.Text)
+		}
+		t.Fatalf("got %d turns, want %d", len(items), len(want))
+	}
+	for i, it := range items {
+		w := want[i]
+		if it.Label != w.label || it.Attrs[schema.AttrSpeaker] != w.speaker || it.Attrs[schema.AttrSpeakerRole] != w.role {
+			t.Errorf("turn %d: got %s/%q/%s, want %s/%q/%s", i+1, it.Label, it.Attrs[schema.AttrSpeaker],
+				it.Attrs[schema.AttrSpeakerRole], w.label, w.speaker, w.role)
+		}
+		if !strings.HasPrefix(it.Text, w.start) {
+			t.Errorf("turn %d starts %.40q, want %q", i+1, it.Text, w.start)
+		}
+		got, err := schema.SliceCP(doc.Text, *it.Start, *it.End)
+		if err != nil || got != it.Text {
+			t.Errorf("turn %d: span [%d,%d) text differs from Item.Text (%v)", i+1, *it.Start, *it.End, err)
+		}
+		if it.Attrs[schema.AttrTurn] != strconv.Itoa(i+1) {
+			t.Errorf("turn %d: attr turn = %q", i+1, it.Attrs[schema.AttrTurn])
+		}
+	}
+}
+
+func annotateQA(t *testing.T, doc *schema.Document) []schema.Item {
+	t.Helper()
+	items, err := NewQA().Annotate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+func TestQASeed(t *testing.T) {
+	doc := seedDocument(t)
+	items := annotateQA(t, doc)
+	const iv, ie = "عواطف بن علي", "إرمان إيساغالييف"
+	starts := []string{
+		"كيف تنظرون الى موقف دولة قطر", "كان حضرة صاحب السمو",
+		"هل يمكن تقديم فكرة", "نعم شهدت كازاخستان",
+		"تحدث مسؤولو الحكومة", "لسوء الحظ، استغلت",
+		"ماذا عن قطع الانترنت", "سبب التقييد المؤقت",
+		"هل الحكومة الكازاخستانية منفتحة", "منذ الأيام الأولى",
+		"كيف تنظرون الى ردود الفعل", "من الواضح أن عددًا",
+		"لماذا لجأت كازاخستان", "بعد تقييم الوضع",
+		"ما هي توقعاتك لمجرى الأحداث", "لقد صدرت تعليمات",
+	}
+	var want []wantTurn
+	for i, s := range starts {
+		if i%2 == 0 {
+			want = append(want, wantTurn{"question", iv, "interviewer", s})
+		} else {
+			want = append(want, wantTurn{"answer", ie, "interviewee", s})
+		}
+	}
+	checkTurns(t, doc, items, want)
+	// The four-paragraph answer is one turn.
+	if n := strings.Count(items[3].Text, "\n\n"); n != 3 {
+		t.Errorf("answer 2 spans %d paragraph breaks, want 3", n)
+	}
+}
+
+func TestQAFixtures(t *testing.T) {
+	tests := []struct {
+		file string
+		want []wantTurn
+	}{
+		{"en_qa_labels.txt", []wantTurn{
+			{"question", "Tom Baker", "interviewer", "Q: How do you feel"},
+			{"answer", "Maria Lopez", "interviewee", "A: I am delighted"},
+			{"question", "Tom Baker", "interviewer", "Q: There are rumours"},
+			{"answer", "Maria Lopez", "interviewee", "A: No. We will not"},
+			{"question", "Tom Baker", "interviewer", "Q: What about"},
+			{"answer", "Maria Lopez", "interviewee", "A: Construction"},
+		}},
+		{"en_transcript.txt", []wantTurn{
+			{"question", "Rick Evans", "interviewer", "Rick: What first"},
+			{"answer", "Amina Yusuf", "interviewee", "Yusuf: My grandmother"},
+			{"question", "Rick Evans", "interviewer", "Rick: Are the droughts"},
+			{"answer", "Amina Yusuf", "interviewee", "Yusuf: Yes, they are"},
+			{"question", "Rick Evans", "interviewer", "Rick: What gives"},
+			{"answer", "Amina Yusuf", "interviewee", "Yusuf: The farmers"},
+		}},
+		{"en_plain_questions.txt", []wantTurn{
+			{"question", "Sarah Klein", "interviewer", "How would you describe"},
+			{"answer", "John Smith", "interviewee", "They are excellent"},
+			{"question", "Sarah Klein", "interviewer", "What are the main"},
+			{"answer", "John Smith", "interviewee", "Bureaucracy, mostly"},
+			{"question", "Sarah Klein", "interviewer", "Will there be"},
+			{"answer", "John Smith", "interviewee", "Yes. The first"},
+		}},
+		{"ar_qa_labels.txt", []wantTurn{
+			{"question", "سامي خليل", "interviewer", "س: ما هي توقعاتكم"},
+			{"answer", "خالد المنصوري", "interviewee", "ج: نتوقع زيادة"},
+			{"question", "سامي خليل", "interviewer", "س: وماذا عن"},
+			{"answer", "خالد المنصوري", "interviewee", "ج: افتتحنا ثلاثة"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			doc := loadFixture(t, tt.file)
+			checkTurns(t, doc, annotateQA(t, doc), tt.want)
+		})
+	}
+}
+
+func TestQANotInterview(t *testing.T) {
+	for _, doc := range []*schema.Document{
+		loadFixture(t, "en_news.txt"),
+		{Text: "Why now?\n\nBecause the vote is close.\n\nWho decides?\n\nThe courts."}, // two pairs, no cue
+		{Text: "One paragraph only?"},
+		{Text: ""},
+	} {
+		if items := annotateQA(t, doc); len(items) != 0 {
+			t.Errorf("%q: got %d turns, want none (not an interview)", firstRunes(doc.Text, 30), len(items))
+		}
+	}
+}
