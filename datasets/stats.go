@@ -1,0 +1,454 @@
+package datasets
+
+import (
+	"cmp"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// Unknown is the key under which documents without a source, language or date are
+// counted.
+const Unknown = "unknown"
+
+// LengthEdges are the lower bounds, in code points, of the text length histogram
+// buckets; the last bucket is open-ended. They are fixed so that histograms of two
+// releases can be compared and memory does not grow with the corpus.
+var LengthEdges = []int{0, 100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000}
+
+// Stats collects release statistics one record at a time. It holds counters only (no
+// texts, no ids), so its size depends on the number of sources, languages, months,
+// layers, labels and annotators, never on the number of documents.
+type Stats struct {
+	docs    int64
+	source  map[string]int64
+	lang    map[string]int64
+	month   map[string]int64
+	split   map[string]int64
+	lenHist []int64
+	lenMin  int
+	lenMax  int
+	lenSum  int64
+	layers  map[string]*layerAcc
+}
+
+type layerAcc struct {
+	docs   int64 // documents with at least one item
+	items  int64
+	labels map[string]int64
+	scopes map[string]map[string]int64 // scope -> label -> items
+	annot  map[string]*annotatorAcc
+	pairs  map[[2]string]*pairAcc
+}
+
+type annotatorAcc struct {
+	info   schema.Annotator
+	docs   int64
+	items  int64
+	labels map[string]int64
+}
+
+// pairAcc is the confusion matrix of two annotators over the units both could have
+// labelled: a unit one of them left unlabelled counts under the label "".
+type pairAcc struct {
+	docs      int64
+	confusion map[[2]string]int64
+}
+
+// NewStats returns an empty Stats.
+func NewStats() *Stats {
+	return &Stats{
+		source:  map[string]int64{},
+		lang:    map[string]int64{},
+		month:   map[string]int64{},
+		split:   map[string]int64{},
+		lenHist: make([]int64, len(LengthEdges)),
+		layers:  map[string]*layerAcc{},
+	}
+}
+
+// Add counts one released document of split. Stale annotations are ignored: their
+// offsets point into an older text and are not released.
+func (s *Stats) Add(rec schema.Record, split string) {
+	s.docs++
+	s.source[orUnknown(rec.Source)]++
+	s.lang[orUnknown(rec.Lang)]++
+	s.month[monthOf(rec.Published)]++
+	s.split[orUnknown(split)]++
+
+	n := schema.LenCP(rec.Text)
+	s.lenHist[bucketOf(n)]++
+	if s.docs == 1 || n < s.lenMin {
+		s.lenMin = n
+	}
+	s.lenMax = max(s.lenMax, n)
+	s.lenSum += int64(n)
+
+	byLayer := map[string][]schema.Annotation{}
+	for _, a := range rec.Annotations {
+		if a.Stale {
+			continue
+		}
+		byLayer[a.Layer] = append(byLayer[a.Layer], a)
+	}
+	for _, layer := range slices.Sorted(maps.Keys(byLayer)) {
+		s.addLayer(layer, byLayer[layer])
+	}
+}
+
+func (s *Stats) addLayer(layer string, anns []schema.Annotation) {
+	acc := s.layers[layer]
+	if acc == nil {
+		acc = &layerAcc{
+			labels: map[string]int64{},
+			scopes: map[string]map[string]int64{},
+			annot:  map[string]*annotatorAcc{},
+			pairs:  map[[2]string]*pairAcc{},
+		}
+		s.layers[layer] = acc
+	}
+	covered := false
+	// units maps each annotator (by name@version) to its labels per unit, for agreement.
+	units := map[string]map[string]string{}
+	for _, a := range anns {
+		name := annotatorName(a.Annotator)
+		aa := acc.annot[name]
+		if aa == nil {
+			aa = &annotatorAcc{info: a.Annotator, labels: map[string]int64{}}
+			acc.annot[name] = aa
+		}
+		if len(a.Items) > 0 {
+			aa.docs++
+			covered = true
+		}
+		u := units[name]
+		if u == nil {
+			u = map[string]string{}
+			units[name] = u
+		}
+		for _, it := range a.Items {
+			acc.items++
+			aa.items++
+			acc.labels[it.Label]++
+			aa.labels[it.Label]++
+			scope := it.Attrs[schema.AttrScope]
+			if acc.scopes[scope] == nil {
+				acc.scopes[scope] = map[string]int64{}
+			}
+			acc.scopes[scope][it.Label]++
+			u[unitKey(it)] = it.Label
+		}
+	}
+	if covered {
+		acc.docs++
+	}
+	names := slices.Sorted(maps.Keys(units))
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			p := acc.pairs[[2]string{a, b}]
+			if p == nil {
+				p = &pairAcc{confusion: map[[2]string]int64{}}
+				acc.pairs[[2]string{a, b}] = p
+			}
+			p.docs++
+			keys := map[string]bool{}
+			for k := range units[a] {
+				keys[k] = true
+			}
+			for k := range units[b] {
+				keys[k] = true
+			}
+			for k := range keys {
+				p.confusion[[2]string{units[a][k], units[b][k]}]++
+			}
+		}
+	}
+}
+
+// unitKey identifies what an item labels, so that two annotators' items on the same unit
+// are compared: the span (or the whole document) and the attributes that say which part
+// of the document or which target is meant.
+func unitKey(it schema.Item) string {
+	var b strings.Builder
+	if it.IsSpan() {
+		b.WriteString(itoa(*it.Start))
+		b.WriteByte(':')
+		b.WriteString(itoa(*it.End))
+	} else {
+		b.WriteString("doc")
+	}
+	for _, k := range []string{schema.AttrScope, schema.AttrParagraph, schema.AttrTurn, schema.AttrTarget} {
+		if v, ok := it.Attrs[k]; ok {
+			b.WriteString("|" + k + "=" + v)
+		}
+	}
+	return b.String()
+}
+
+func annotatorName(a schema.Annotator) string {
+	if a.Version == "" {
+		return a.Name
+	}
+	return a.Name + "@" + a.Version
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return Unknown
+	}
+	return s
+}
+
+// monthOf returns YYYY-MM of an RFC 3339 date in its own offset (the publication's local
+// month), or Unknown.
+func monthOf(published string) string {
+	t, err := time.Parse(time.RFC3339, published)
+	if err != nil {
+		return Unknown
+	}
+	return t.Format("2006-01")
+}
+
+func bucketOf(n int) int {
+	i, found := slices.BinarySearch(LengthEdges, n)
+	if found {
+		return i
+	}
+	return i - 1
+}
+
+// Count is a key with its number of documents or items.
+type Count struct {
+	Key string
+	N   int64
+}
+
+// Docs is the number of documents added.
+func (s *Stats) Docs() int64 { return s.docs }
+
+// BySource returns documents per source, sorted by key.
+func (s *Stats) BySource() []Count { return sortedCounts(s.source) }
+
+// ByLang returns documents per language code, sorted by key.
+func (s *Stats) ByLang() []Count { return sortedCounts(s.lang) }
+
+// ByMonth returns documents per publication month (YYYY-MM) in calendar order, with
+// Unknown last.
+func (s *Stats) ByMonth() []Count {
+	c := sortedCounts(s.month)
+	slices.SortStableFunc(c, func(a, b Count) int {
+		return cmp.Compare(boolInt(a.Key == Unknown), boolInt(b.Key == Unknown))
+	})
+	return c
+}
+
+// BySplit returns documents per split: train, validation, test first, then others by
+// name.
+func (s *Stats) BySplit() []Count {
+	c := sortedCounts(s.split)
+	slices.SortStableFunc(c, func(a, b Count) int { return cmp.Compare(splitRank(a.Key), splitRank(b.Key)) })
+	return c
+}
+
+func splitRank(name string) int {
+	switch name {
+	case "train":
+		return 0
+	case "validation":
+		return 1
+	case "test":
+		return 2
+	}
+	return 3
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sortedCounts(m map[string]int64) []Count {
+	out := make([]Count, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, Count{Key: k, N: m[k]})
+	}
+	return out
+}
+
+// Bucket is one bar of the text length histogram: documents with Lo <= length < Hi code
+// points; Hi is -1 for the open last bucket.
+type Bucket struct {
+	Lo, Hi int
+	N      int64
+}
+
+// Label is the bucket's range as text, e.g. "500–999" or "≥32000".
+func (b Bucket) Label() string {
+	if b.Hi < 0 {
+		return "≥" + itoa(b.Lo)
+	}
+	return itoa(b.Lo) + "–" + itoa(b.Hi-1)
+}
+
+// LengthStats summarises text lengths in code points.
+type LengthStats struct {
+	Min, Max int
+	Mean     float64
+	// Median is estimated by linear interpolation inside the histogram bucket that holds
+	// it, since no list of lengths is kept.
+	Median  float64
+	Buckets []Bucket
+}
+
+// Lengths returns the text length distribution; zero when no document was added.
+func (s *Stats) Lengths() LengthStats {
+	ls := LengthStats{Min: s.lenMin, Max: s.lenMax}
+	for i, lo := range LengthEdges {
+		hi := -1
+		if i+1 < len(LengthEdges) {
+			hi = LengthEdges[i+1]
+		}
+		ls.Buckets = append(ls.Buckets, Bucket{Lo: lo, Hi: hi, N: s.lenHist[i]})
+	}
+	if s.docs == 0 {
+		return ls
+	}
+	ls.Mean = float64(s.lenSum) / float64(s.docs)
+	half := float64(s.docs) / 2
+	var seen int64
+	for _, b := range ls.Buckets {
+		if b.N > 0 && float64(seen+b.N) >= half {
+			lo := float64(max(b.Lo, s.lenMin))
+			hi := float64(s.lenMax)
+			if b.Hi >= 0 {
+				hi = math.Min(float64(b.Hi), float64(s.lenMax))
+			}
+			ls.Median = lo + (hi-lo)*(half-float64(seen))/float64(b.N)
+			break
+		}
+		seen += b.N
+	}
+	return ls
+}
+
+// LayerStats describes one annotation layer over the released documents.
+type LayerStats struct {
+	Name string
+	// Docs is the number of documents with at least one item of the layer; Coverage is
+	// Docs over all released documents.
+	Docs     int64
+	Coverage float64
+	Items    int64
+	// Labels counts items per label ("" for items without a label), sorted by label.
+	Labels []Count
+	// Scopes splits Labels by the items' scope attribute, for layers that use one.
+	Scopes     []ScopeLabels
+	Annotators []AnnotatorStats
+	Agreement  []Agreement
+}
+
+// ScopeLabels are the label counts of the items of one scope.
+type ScopeLabels struct {
+	Scope  string
+	Labels []Count
+}
+
+// AnnotatorStats is what one annotator contributed to a layer.
+type AnnotatorStats struct {
+	// Name is name@version.
+	Name   string
+	Kind   string
+	Docs   int64
+	Items  int64
+	Labels []Count
+}
+
+// Agreement compares two annotators of a layer over the documents both annotated.
+// Units are the spans or document parts either of them labelled; a unit only one of
+// them labelled counts as a disagreement.
+type Agreement struct {
+	A, B  string
+	Docs  int64
+	Units int64
+	// Observed is the share of units with the same label.
+	Observed float64
+	// Kappa is Cohen's kappa; Defined is false when chance agreement is 1 (both gave
+	// one and the same label to everything), where kappa has no value.
+	Kappa   float64
+	Defined bool
+}
+
+// Layers returns the statistics of every layer seen, sorted by name.
+func (s *Stats) Layers() []LayerStats {
+	var out []LayerStats
+	for _, name := range slices.Sorted(maps.Keys(s.layers)) {
+		acc := s.layers[name]
+		ls := LayerStats{Name: name, Docs: acc.docs, Items: acc.items, Labels: sortedCounts(acc.labels)}
+		if s.docs > 0 {
+			ls.Coverage = float64(acc.docs) / float64(s.docs)
+		}
+		scopes := slices.Sorted(maps.Keys(acc.scopes))
+		if len(scopes) > 1 || (len(scopes) == 1 && scopes[0] != "") {
+			for _, sc := range scopes {
+				ls.Scopes = append(ls.Scopes, ScopeLabels{Scope: sc, Labels: sortedCounts(acc.scopes[sc])})
+			}
+		}
+		for _, an := range slices.Sorted(maps.Keys(acc.annot)) {
+			aa := acc.annot[an]
+			ls.Annotators = append(ls.Annotators, AnnotatorStats{
+				Name: an, Kind: aa.info.Kind, Docs: aa.docs, Items: aa.items, Labels: sortedCounts(aa.labels),
+			})
+		}
+		pairs := slices.SortedFunc(maps.Keys(acc.pairs), func(a, b [2]string) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+		})
+		for _, pk := range pairs {
+			ls.Agreement = append(ls.Agreement, agreementOf(pk[0], pk[1], acc.pairs[pk]))
+		}
+		out = append(out, ls)
+	}
+	return out
+}
+
+// agreementOf computes Cohen's kappa from a confusion matrix.
+func agreementOf(a, b string, p *pairAcc) Agreement {
+	ag := Agreement{A: a, B: b, Docs: p.docs}
+	rows, cols := map[string]int64{}, map[string]int64{}
+	var same int64
+	// Sorted iteration keeps float sums identical from run to run.
+	cells := slices.SortedFunc(maps.Keys(p.confusion), func(x, y [2]string) int {
+		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
+	})
+	for _, c := range cells {
+		n := p.confusion[c]
+		ag.Units += n
+		rows[c[0]] += n
+		cols[c[1]] += n
+		if c[0] == c[1] {
+			same += n
+		}
+	}
+	if ag.Units == 0 {
+		return ag
+	}
+	total := float64(ag.Units)
+	ag.Observed = float64(same) / total
+	var expected float64
+	for _, l := range slices.Sorted(maps.Keys(rows)) {
+		expected += float64(rows[l]) / total * float64(cols[l]) / total
+	}
+	if expected < 1 {
+		ag.Kappa = (ag.Observed - expected) / (1 - expected)
+		ag.Defined = true
+	}
+	return ag
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,197 @@
+package datasets
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/newsds/newsds/schema"
+)
+
+func TestStatsCounts(t *testing.T) {
+	st := NewStats()
+	for _, rec := range fixtureRecords() {
+		st.Add(rec.Record, rec.Split)
+	}
+	if got := st.Docs(); got != 6 {
+		t.Fatalf("Docs = %d, want 6", got)
+	}
+	want := []Count{{"train", 3}, {"validation", 2}, {"test", 1}}
+	if got := st.BySplit(); !reflect.DeepEqual(got, want) {
+		t.Errorf("BySplit = %v, want %v", got, want)
+	}
+	want = []Count{{"ar", 3}, {"en", 2}, {Unknown, 1}}
+	if got := st.ByLang(); !reflect.DeepEqual(got, want) {
+		t.Errorf("ByLang = %v, want %v", got, want)
+	}
+	// The month is the publication's own: 23:30 at +03:00 on 31 January stays January.
+	want = []Count{{"2023-11", 1}, {"2024-01", 2}, {"2024-02", 2}, {Unknown, 1}}
+	if got := st.ByMonth(); !reflect.DeepEqual(got, want) {
+		t.Errorf("ByMonth = %v, want %v", got, want)
+	}
+	want = []Count{{"aljazeera", 3}, {"bbc", 2}, {Unknown, 1}}
+	if got := st.BySource(); !reflect.DeepEqual(got, want) {
+		t.Errorf("BySource = %v, want %v", got, want)
+	}
+}
+
+func TestStatsLengths(t *testing.T) {
+	st := NewStats()
+	for _, n := range []int{50, 120, 130, 140, 5000} {
+		// Arabic letters are two bytes in UTF-8: lengths must be counted in code points.
+		st.Add(schema.Record{Document: schema.Document{Text: strings.Repeat("ب", n)}}, "train")
+	}
+	ls := st.Lengths()
+	if ls.Min != 50 || ls.Max != 5000 {
+		t.Errorf("Min, Max = %d, %d; want 50, 5000", ls.Min, ls.Max)
+	}
+	if want := float64(50+120+130+140+5000) / 5; ls.Mean != want {
+		t.Errorf("Mean = %v, want %v", ls.Mean, want)
+	}
+	// Three of five lengths fall in [100, 250); the median (2.5 documents in) is half a
+	// bucket-share into it: 100 + 150*(2.5-1)/3 = 175.
+	if math.Abs(ls.Median-175) > 1e-9 {
+		t.Errorf("Median = %v, want 175", ls.Median)
+	}
+	got := map[string]int64{}
+	var total int64
+	for _, b := range ls.Buckets {
+		got[b.Label()] = b.N
+		total += b.N
+	}
+	if total != 5 || got["0–99"] != 1 || got["100–249"] != 3 || got["4000–7999"] != 1 {
+		t.Errorf("buckets = %v", ls.Buckets)
+	}
+	if last := ls.Buckets[len(ls.Buckets)-1]; last.Label() != "≥32000" {
+		t.Errorf("last bucket label = %q", last.Label())
+	}
+}
+
+func TestStatsLayers(t *testing.T) {
+	st := NewStats()
+	for _, rec := range fixtureRecords() {
+		st.Add(rec.Record, rec.Split)
+	}
+	layers := st.Layers()
+	var names []string
+	for _, l := range layers {
+		names = append(names, l.Name)
+	}
+	if want := []string{schema.LayerQA, schema.LayerSentiment, schema.LayerStance}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("layers = %v, want %v", names, want)
+	}
+	sent := layers[1]
+	if sent.Docs != 4 || math.Abs(sent.Coverage-4.0/6) > 1e-12 {
+		t.Errorf("sentiment coverage = %d docs, %v", sent.Docs, sent.Coverage)
+	}
+	if len(sent.Annotators) != 2 || sent.Annotators[0].Name != "lexicon@1" || sent.Annotators[1].Name != "maha@1" {
+		t.Fatalf("sentiment annotators = %+v", sent.Annotators)
+	}
+	if sent.Annotators[1].Kind != schema.KindHuman || sent.Annotators[1].Docs != 2 {
+		t.Errorf("human annotator = %+v", sent.Annotators[1])
+	}
+	// The stale annotation of doc e2 is not counted.
+	if sent.Items != 10 {
+		t.Errorf("sentiment items = %d, want 10", sent.Items)
+	}
+	if len(sent.Scopes) != 2 || sent.Scopes[0].Scope != schema.ScopeDocument {
+		t.Errorf("sentiment scopes = %+v", sent.Scopes)
+	}
+	if len(sent.Agreement) != 1 {
+		t.Fatalf("agreement = %+v", sent.Agreement)
+	}
+	ag := sent.Agreement[0]
+	// Units over documents a1 and a2: a1 doc (pos/pos), a1 p0 (neg/neg), a2 doc
+	// (neu/neg), a2 p0 (pos/-), a2 p1 (-/pos): 2 of 5 agree.
+	if ag.Docs != 2 || ag.Units != 5 || math.Abs(ag.Observed-0.4) > 1e-12 {
+		t.Errorf("agreement = %+v", ag)
+	}
+	// Rows (lexicon): pos 2, neg 1, neu 1, none 1. Cols (human): pos 2, neg 2, none 1.
+	// pe = (2*2 + 1*2 + 0 + 1*1)/25 = 7/25; kappa = (10/25 - 7/25)/(18/25) = 1/6.
+	if !ag.Defined || math.Abs(ag.Kappa-1.0/6) > 1e-12 {
+		t.Errorf("kappa = %v (defined %v), want 1/6", ag.Kappa, ag.Defined)
+	}
+	stance := layers[2]
+	if len(stance.Agreement) != 0 || stance.Labels[0] != (Count{"favor", 1}) {
+		t.Errorf("stance = %+v", stance)
+	}
+}
+
+func TestAgreementUndefined(t *testing.T) {
+	p := &pairAcc{docs: 1, confusion: map[[2]string]int64{{"x", "x"}: 4}}
+	ag := agreementOf("a", "b", p)
+	if ag.Defined || ag.Observed != 1 || ag.Units != 4 {
+		t.Errorf("agreement = %+v; want observed 1, kappa undefined", ag)
+	}
+}
+
+// splitRecord is a fixture record with the split it is released in.
+type splitRecord struct {
+	schema.Record
+	Split string
+}
+
+// fixtureRecords is a small corpus shaped like a real one: Arabic and English articles
+// with QA turns, sentiment by a rule and (on two articles) by a person, a stance item,
+// and a stale annotation.
+func fixtureRecords() []splitRecord {
+	lex := schema.Annotator{Name: "lexicon", Version: "1", Kind: schema.KindRule}
+	maha := schema.Annotator{Name: "maha", Version: "1", Kind: schema.KindHuman}
+	qa := schema.Annotator{Name: "qa", Version: "1", Kind: schema.KindRule}
+	stance := schema.Annotator{Name: "stance", Version: "1", Kind: schema.KindRule}
+	docItem := func(label string) schema.Item {
+		return schema.Item{Label: label, Attrs: map[string]string{schema.AttrScope: schema.ScopeDocument}}
+	}
+	parItem := func(p, label string) schema.Item {
+		return schema.Item{Label: label, Attrs: map[string]string{schema.AttrScope: schema.ScopeParagraph, schema.AttrParagraph: p}}
+	}
+	ann := func(layer string, a schema.Annotator, items ...schema.Item) schema.Annotation {
+		return schema.Annotation{Layer: layer, Annotator: a, Items: items}
+	}
+	span := func(text string, s, e int, label string) schema.Item {
+		it, err := schema.Span(text, s, e)
+		if err != nil {
+			panic(err)
+		}
+		it.Label = label
+		return it
+	}
+	a1 := "س: ما رأيك؟\n\nج: الوضع جيد جدا."
+	return []splitRecord{
+		{schema.Record{
+			Document: schema.Document{ID: "a1", Source: "aljazeera", Lang: "ar", Published: "2024-01-31T23:30:00+03:00", Text: a1},
+			Annotations: []schema.Annotation{
+				ann(schema.LayerQA, qa, span(a1, 0, 11, "question"), span(a1, 13, 29, "answer")),
+				ann(schema.LayerSentiment, lex, docItem("positive"), parItem("0", "negative")),
+				ann(schema.LayerSentiment, maha, docItem("positive"), parItem("0", "negative")),
+			},
+		}, "train"},
+		{schema.Record{
+			Document: schema.Document{ID: "a2", Source: "aljazeera", Lang: "ar", Published: "2024-02-02T10:00:00+03:00", Text: "نص\n\nنص آخر"},
+			Annotations: []schema.Annotation{
+				ann(schema.LayerSentiment, lex, docItem("neutral"), parItem("0", "positive")),
+				ann(schema.LayerSentiment, maha, docItem("negative"), parItem("1", "positive")),
+			},
+		}, "train"},
+		{schema.Record{
+			Document:    schema.Document{ID: "a3", Source: "aljazeera", Lang: "ar", Published: "2024-02-20T08:00:00+02:00", Text: "خبر"},
+			Annotations: []schema.Annotation{ann(schema.LayerStance, stance, schema.Item{Label: "favor", Attrs: map[string]string{schema.AttrTarget: "x"}})},
+		}, "validation"},
+		{schema.Record{
+			Document:    schema.Document{ID: "e1", Source: "bbc", Lang: "en", Published: "2023-11-05T08:00:00Z", Text: "Hello there."},
+			Annotations: []schema.Annotation{ann(schema.LayerSentiment, lex, docItem("neutral"))},
+		}, "train"},
+		{schema.Record{
+			Document: schema.Document{ID: "e2", Source: "bbc", Lang: "en", Published: "2024-01-01T00:00:00Z", Text: "Second."},
+			Annotations: []schema.Annotation{
+				ann(schema.LayerSentiment, lex),
+				{Layer: schema.LayerSentiment, Annotator: maha, Stale: true, Items: []schema.Item{docItem("positive")}},
+			},
+		}, "validation"},
+		{schema.Record{
+			Document:    schema.Document{ID: "e3", Text: "No metadata."},
+			Annotations: []schema.Annotation{ann(schema.LayerSentiment, lex, docItem("negative"))},
+		}, "test"},
+	}
+}
