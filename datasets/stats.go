@@ -112,7 +112,22 @@ func (s *Stats) addLayer(layer string, anns []schema.Annotation) {
 		}
 		s.layers[layer] = acc
 	}
-	covered := false
+	// The layer's figures describe what the release carries: one annotation per layer
+	// (schema.ReleasedAnnotation). Every annotator's own work is counted separately.
+	if rel := schema.ReleasedAnnotation(anns, layer); rel != nil {
+		if len(rel.Items) > 0 {
+			acc.docs++
+		}
+		for _, it := range rel.Items {
+			acc.items++
+			acc.labels[it.Label]++
+			scope := it.Attrs[schema.AttrScope]
+			if acc.scopes[scope] == nil {
+				acc.scopes[scope] = map[string]int64{}
+			}
+			acc.scopes[scope][it.Label]++
+		}
+	}
 	// units maps each annotator (by name@version) to its labels per unit, for agreement.
 	units := map[string]map[string]string{}
 	for _, a := range anns {
@@ -124,7 +139,6 @@ func (s *Stats) addLayer(layer string, anns []schema.Annotation) {
 		}
 		if len(a.Items) > 0 {
 			aa.docs++
-			covered = true
 		}
 		u := units[name]
 		if u == nil {
@@ -132,20 +146,10 @@ func (s *Stats) addLayer(layer string, anns []schema.Annotation) {
 			units[name] = u
 		}
 		for _, it := range a.Items {
-			acc.items++
 			aa.items++
-			acc.labels[it.Label]++
 			aa.labels[it.Label]++
-			scope := it.Attrs[schema.AttrScope]
-			if acc.scopes[scope] == nil {
-				acc.scopes[scope] = map[string]int64{}
-			}
-			acc.scopes[scope][it.Label]++
 			u[unitKey(it)] = it.Label
 		}
-	}
-	if covered {
-		acc.docs++
 	}
 	names := slices.Sorted(maps.Keys(units))
 	for i, a := range names {
@@ -341,12 +345,13 @@ func (s *Stats) Lengths() LengthStats {
 // LayerStats describes one annotation layer over the released documents.
 type LayerStats struct {
 	Name string
-	// Docs is the number of documents with at least one item of the layer; Coverage is
-	// Docs over all released documents.
+	// Docs is the number of documents whose released annotation of the layer has at
+	// least one item; Coverage is Docs over all released documents.
 	Docs     int64
 	Coverage float64
 	Items    int64
-	// Labels counts items per label ("" for items without a label), sorted by label.
+	// Items and Labels count the items of the released annotation of each document
+	// (schema.ReleasedAnnotation), per label ("" for items without one), sorted by label.
 	Labels []Count
 	// Scopes splits Labels by the items' scope attribute, for layers that use one.
 	Scopes     []ScopeLabels

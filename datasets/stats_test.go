@@ -91,9 +91,16 @@ func TestStatsLayers(t *testing.T) {
 	if sent.Annotators[1].Kind != schema.KindHuman || sent.Annotators[1].Docs != 2 {
 		t.Errorf("human annotator = %+v", sent.Annotators[1])
 	}
-	// The stale annotation of doc e2 is not counted.
-	if sent.Items != 10 {
-		t.Errorf("sentiment items = %d, want 10", sent.Items)
+	// Layer figures count the released annotation only: the human's on a1 and a2 (2+2),
+	// the rule's on e1 and e3 (1+1); the stale one on e2 is never released.
+	if sent.Items != 6 {
+		t.Errorf("sentiment items = %d, want 6", sent.Items)
+	}
+	if want := []Count{{"negative", 3}, {"neutral", 1}, {"positive", 2}}; !reflect.DeepEqual(sent.Labels, want) {
+		t.Errorf("sentiment labels = %v, want %v", sent.Labels, want)
+	}
+	if lex := sent.Annotators[0]; lex.Items != 6 || lex.Docs != 4 {
+		t.Errorf("rule annotator = %+v, want 6 items on 4 documents", lex)
 	}
 	if len(sent.Scopes) != 2 || sent.Scopes[0].Scope != schema.ScopeDocument {
 		t.Errorf("sentiment scopes = %+v", sent.Scopes)
