@@ -435,11 +435,11 @@ func extDecodeResult(raw []byte) (string, extWireResult, error) {
 // extItem validates one item against the document text of n code points.
 func extItem(raw json.RawMessage, text string, n int, labels []string) (schema.Item, error) {
 	var w struct {
-		Start *int            `json:"start"`
-		End   *int            `json:"end"`
-		Label *string         `json:"label"`
-		Score *float64        `json:"score"`
-		Attrs map[string]any  `json:"attrs"`
+		Start *int           `json:"start"`
+		End   *int           `json:"end"`
+		Label *string        `json:"label"`
+		Score *float64       `json:"score"`
+		Attrs map[string]any `json:"attrs"`
 	}
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.UseNumber()
