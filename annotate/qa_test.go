@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -195,5 +196,16 @@ func TestQANotInterview(t *testing.T) {
 		if items := annotateQA(t, doc); len(items) != 0 {
 			t.Errorf("%q: got %d turns, want none (not an interview)", firstRunes(doc.Text, 30), len(items))
 		}
+	}
+}
+
+// seedLoader is the test's stand-in for corpus extraction: it returns the seed Document
+// for the seed article and fails for anything else.
+func seedLoader(tb testing.TB) func(path, format string) (schema.Document, error) {
+	return func(path, format string) (schema.Document, error) {
+		if filepath.Base(path) != "000_f78eaf531e9c49cc.txt" || format != "text" {
+			return schema.Document{}, fmt.Errorf("test loader: unexpected article %s (%s)", path, format)
+		}
+		return *seedDocument(tb), nil
 	}
 }

@@ -68,6 +68,8 @@ func tokens(s string) []string {
 			} else {
 				flush()
 			}
+		case r == '’':
+			b.WriteByte('\'')
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'':
 			if f := foldRune(r); f >= 0 {
 				b.WriteRune(f)

@@ -1,0 +1,258 @@
+package annotate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/newsds/newsds/schema"
+)
+
+const stanceVersion = "1.0.0"
+
+// negationCues are words that reverse a claim (English and Arabic, folded). A sentence
+// that negates where its target does not is the main signal of "against" in the pair sets.
+var negationCues = map[string]bool{
+	"not": true, "no": true, "never": true, "none": true, "nothing": true, "nobody": true, "cannot": true,
+	"without": true, "nor": true, "neither": true, "against": true, "false": true, "deny": true, "denies": true,
+	"denied": true, "refuse": true, "refuses": true, "refused": true, "reject": true, "rejects": true, "rejected": true,
+	"لا": true, "لم": true, "لن": true, "ليس": true, "ليست": true, "غير": true, "عدم": true, "بدون": true,
+	"دون": true, "نفي": true, "ينفي": true, "تنفي": true, "نفت": true, "رفض": true, "يرفض": true, "ترفض": true,
+	"رفضت": true, "كاذب": true, "كاذبه": true, "خاطيه": true, "خاطي": true, "مش": true, "ما": true,
+}
+
+func hasNegation(toks []string) bool {
+	for _, w := range toks {
+		if negationCues[w] || strings.HasSuffix(w, "n't") {
+			return true
+		}
+	}
+	return false
+}
+
+// stanceVector builds the pair features of (target, text): the text's own n-grams, the
+// words it adds to the target and the target words it drops, how much of the target it
+// repeats, and whether each side negates.
+func stanceVector(f *featurizer, target, text string) []feature {
+	f.addText("s:", text)
+	tt, st := tokens(target), tokens(text)
+	inT, inS := map[string]bool{}, map[string]bool{}
+	for _, w := range tt {
+		inT[w] = true
+	}
+	for _, w := range st {
+		inS[w] = true
+	}
+	tneg, sneg := hasNegation(tt), hasNegation(st)
+	for _, w := range st {
+		if !inT[w] {
+			f.add("n:"+w, 1)
+			if tneg {
+				f.add("tn:"+w, 1)
+			}
+		}
+	}
+	shared := 0
+	for _, w := range tt {
+		if inS[w] {
+			shared++
+		} else {
+			f.add("m:"+w, 1)
+		}
+	}
+	if len(tt) > 0 {
+		f.add("ov:"+strconv.Itoa(shared*4/len(tt)), 1)
+	}
+	f.add(fmt.Sprintf("neg:%t/%t", tneg, sneg), 1)
+	return f.vector()
+}
+
+// stanceModel classifies (target, text) pairs; safe for concurrent use.
+type stanceModel struct{ m *linearModel }
+
+func (s *stanceModel) probs(target, text string) []float64 {
+	return s.m.predict(stanceVector(newFeaturizer(s.m.Bits), target, text))
+}
+
+func (s *stanceModel) classify(target, text string) (string, float64) {
+	p := s.probs(target, text)
+	i := argmax(p)
+	return s.m.Labels[i], round4(p[i])
+}
+
+// StanceOptions configures NewStance.
+type StanceOptions struct {
+	// ModelFile replaces the shipped model (a file written by TrainStance).
+	ModelFile string
+}
+
+// NewStance returns the stance annotator (layer stance): for each target the document
+// mentions, one item with favor / against / neutral, a score, the target name in attr
+// target, and as span the mention sentence that decided the label. Targets the document
+// does not mention get no item.
+func NewStance(targets []Target, opts StanceOptions) (Annotator, error) {
+	if len(targets) == 0 {
+		return nil, errors.New("stance: no targets (give a targets file)")
+	}
+	if err := checkTargets(targets); err != nil {
+		return nil, fmt.Errorf("stance: %w", err)
+	}
+	m, err := loadModel("stance", opts.ModelFile)
+	if err != nil {
+		return nil, err
+	}
+	b, err := modelBytes("stance", opts.ModelFile)
+	if err != nil {
+		return nil, err
+	}
+	a := &stanceAnnotator{model: &stanceModel{m: m}}
+	canon := make([]Target, len(targets))
+	for i, t := range targets {
+		al := slices.Clone(t.Aliases)
+		slices.Sort(al)
+		canon[i] = Target{Name: t.Name, Aliases: al}
+		a.targets = append(a.targets, compileTarget(t))
+	}
+	slices.SortFunc(canon, func(x, y Target) int { return strings.Compare(x.Name, y.Name) })
+	tj, err := json.Marshal(canon)
+	if err != nil {
+		return nil, fmt.Errorf("stance: %w", err)
+	}
+	a.hash = sha256Hex([]byte(sha256Hex(b) + "\n" + string(tj)))
+	return a, nil
+}
+
+type stanceAnnotator struct {
+	model   *stanceModel
+	targets []compiledTarget
+	hash    string
+}
+
+// compiledTarget holds the folded token sequences of a target's name and aliases.
+type compiledTarget struct {
+	name  string
+	forms [][]string
+}
+
+func compileTarget(t Target) compiledTarget {
+	ct := compiledTarget{name: t.Name}
+	for _, s := range append([]string{t.Name}, t.Aliases...) {
+		if toks := tokens(s); len(toks) > 0 {
+			ct.forms = append(ct.forms, toks)
+		}
+	}
+	return ct
+}
+
+// arProclitics are the prefixes a name takes in Arabic running text: "لقطر", "بالدوحة",
+// "وللإعلام". Only matched on Arabic forms.
+var arProclitics = []string{"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "ال", "وال", "بال", "لل", "فال", "كال", "ولل"}
+
+// mentions reports whether toks contain one of the target's forms.
+func (ct compiledTarget) mentions(toks []string) bool {
+	for _, form := range ct.forms {
+		ar := isArabic(form[0])
+		for i := 0; i+len(form) <= len(toks); i++ {
+			if !matchFirst(toks[i], form[0], ar) {
+				continue
+			}
+			if slices.Equal(toks[i+1:i+len(form)], form[1:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func matchFirst(tok, form string, arabic bool) bool {
+	if tok == form {
+		return true
+	}
+	if !arabic {
+		return false
+	}
+	for _, p := range arProclitics[1:] {
+		if strings.HasPrefix(tok, p) && tok[len(p):] == form {
+			return true
+		}
+		// "ال" + "الدوحه" is written "الدوحه", and "ل" + "ال..." as "لل...".
+		if p == "ل" && strings.HasPrefix(form, "ال") && tok == "لل"+form[len("ال"):] {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *stanceAnnotator) Info() schema.Annotator {
+	return schema.Annotator{Name: "stance", Version: stanceVersion, Kind: schema.KindModel, ParamsHash: a.hash}
+}
+
+func (a *stanceAnnotator) Layer() string { return schema.LayerStance }
+
+type mention struct {
+	r cpRange
+	p []float64
+}
+
+func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([]schema.Item, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	type sentence struct {
+		r    cpRange
+		text string
+		toks []string
+	}
+	var sents []sentence
+	for _, p := range doc.Paragraphs() {
+		for _, r := range sentenceRanges(p.Text, p.Start) {
+			s, err := schema.SliceCP(doc.Text, r.Start, r.End)
+			if err != nil {
+				return nil, fmt.Errorf("stance: sentence [%d,%d): %w", r.Start, r.End, err)
+			}
+			sents = append(sents, sentence{r, s, tokens(s)})
+		}
+	}
+	var items []schema.Item
+	for _, t := range a.targets {
+		var ms []mention
+		for _, s := range sents {
+			if t.mentions(s.toks) {
+				ms = append(ms, mention{s.r, a.model.probs(t.name, s.text)})
+			}
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		// The document's stance is the mean over the mention sentences; the evidence is
+		// the sentence that most supports that label.
+		k := len(a.model.m.Labels)
+		mean := make([]float64, k)
+		for _, m := range ms {
+			for c := range k {
+				mean[c] += m.p[c] / float64(len(ms))
+			}
+		}
+		c := argmax(mean)
+		best := ms[0]
+		for _, m := range ms[1:] {
+			if m.p[c] > best.p[c] {
+				best = m
+			}
+		}
+		it, err := schema.Span(doc.Text, best.r.Start, best.r.End)
+		if err != nil {
+			return nil, err
+		}
+		it.Label = a.model.m.Labels[c]
+		it.Score = schema.Float(round4(mean[c]))
+		it.Attrs = map[string]string{schema.AttrTarget: t.name}
+		items = append(items, it)
+	}
+	sortItems(items, schema.AttrTarget)
+	return items, nil
+}
