@@ -1,0 +1,436 @@
+package corpus
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// Built-in markers for plain-text scrapes; Source.Boilerplate adds to them. They are
+// compared after normMarker (case, hamza forms, ta marbuta, punctuation at the ends).
+var (
+	builtinDrop = []string{
+		"مساحة إعلانية", "إعلان", "اعلان", "إعلانات", "advertisement", "advertising", "ad", "ads",
+		"sponsored", "sponsored content", "اقرأ أيضا", "اقرأ أيضاً", "شاهد أيضا", "طباعة", "شارك",
+		"مشاركة", "share", "share this", "share this article", "print", "email", "tweet",
+		"facebook", "twitter", "whatsapp", "telegram", "linkedin", "subscribe", "sign in", "log in",
+		"تابعنا", "follow us",
+	}
+	builtinEnd = []string{
+		"اقرأ المزيد", "المزيد", "أخبار ذات صلة", "أخبار متعلقة", "مواضيع ذات صلة", "مقالات ذات صلة",
+		"موضوعات ذات صلة", "الأكثر قراءة", "الأكثر مشاهدة", "قد يعجبك أيضا", "read more", "related",
+		"related articles", "related stories", "related news", "related content", "more stories",
+		"more from", "more news", "you may also like", "recommended", "most read", "most popular",
+		"trending",
+	}
+	builtinByline = []string{
+		"حوار", "بقلم", "كتب", "كتبت", "تقرير", "إعداد", "اعداد", "ترجمة", "تحرير", "متابعة", "مراسل",
+		"interview by", "written by", "reporting by", "words by", "story by", "by",
+	}
+	// bylineNeedsColon are prefixes that also start ordinary titles ("حوار مع الوزير"):
+	// they introduce a byline only when a colon or dash follows.
+	bylineNeedsColon = map[string]bool{
+		"حوار": true, "تقرير": true, "اعداد": true, "ترجمه": true, "تحرير": true, "متابعه": true, "مراسل": true,
+	}
+)
+
+var (
+	// counterRe is a bare number line: a view counter, share count or page number.
+	counterRe = regexp.MustCompile(`^[\d٠-٩۰-۹][\d٠-٩۰-۹.,٬٫\s]*[kKmM]?$`)
+	// partSepRe splits a header line that packs several fields ("By X | March 3, 2021").
+	partSepRe = regexp.MustCompile(`\s*[|•·]\s*`)
+)
+
+// scrapeMarkers are the effective markers for one source, normalised.
+type scrapeMarkers struct {
+	drop, end map[string]bool
+	byline    []string
+	siteKeys  map[string]bool
+}
+
+func newScrapeMarkers(src Source, rawURL string) scrapeMarkers {
+	m := scrapeMarkers{drop: map[string]bool{}, end: map[string]bool{}, siteKeys: map[string]bool{}}
+	for _, s := range append(builtinDrop, src.Boilerplate.Drop...) {
+		m.drop[normMarker(s)] = true
+	}
+	for _, s := range append(builtinEnd, src.Boilerplate.End...) {
+		m.end[normMarker(s)] = true
+	}
+	for _, s := range append(src.Boilerplate.BylinePrefixes, builtinByline...) {
+		if s = normMarker(s); s != "" {
+			m.byline = append(m.byline, s)
+		}
+	}
+	m.addSite(src.SiteName)
+	if u, err := url.Parse(rawURL); err == nil && u.Hostname() != "" {
+		labels := strings.Split(strings.TrimPrefix(u.Hostname(), "www."), ".")
+		m.addSite(labels[0])
+	}
+	return m
+}
+
+func (m *scrapeMarkers) addSite(name string) {
+	if k := siteKey(name); k != "" {
+		m.siteKeys[k] = true
+	}
+}
+
+// siteKey folds a site name to letters only: "Al-sharq", "alsharq" and "AL SHARQ" agree.
+func siteKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// foldMarker folds case and Arabic spelling variants (see normDateWord, plus ta marbuta).
+func foldMarker(s string) string {
+	return strings.NewReplacer("ة", "ه", "ـ", "").Replace(normDateWord(s))
+}
+
+// normMarker folds a line for marker comparison.
+func normMarker(s string) string {
+	return strings.TrimFunc(foldMarker(cleanLine(s)), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || r == '|' || r == '>' || r == '<'
+	})
+}
+
+// line kinds, decided once per line.
+type lineKind int
+
+const (
+	kindBlank lineKind = iota
+	kindText
+	kindDrop    // ad placeholder, share button, configured drop marker
+	kindCounter // bare number
+	kindSite    // the publication's name
+	kindEnd     // starts the trailing related-articles block
+)
+
+type scrapeLine struct {
+	text string
+	kind lineKind
+}
+
+// extractScrape parses a plain-text scrape: a masthead block, a section line, a view
+// counter, the title, a date line, a site line, a byline, then body paragraphs and a
+// trailing block of related-article teasers. None of these is required: the anchor is the
+// first date line above the body (or the body itself), the title is the nearest real line
+// above it, and the section the short line above the title. Everything above the title
+// is masthead and dropped; between the anchor and the body only bylines and dates are
+// kept; the body ends at the first end marker.
+func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
+	if !utf8.Valid(raw.Data) {
+		data, _, err := DecodeHTML(raw.Data, raw.ContentType)
+		if err != nil {
+			return schema.Document{}, err
+		}
+		raw.Data = data
+	}
+	text := norm.NFC.String(strings.TrimPrefix(string(raw.Data), "\ufeff"))
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	mk := newScrapeMarkers(opts.Source, raw.URL)
+	upper := upperBound(raw, opts)
+
+	var lines []scrapeLine
+	for _, l := range strings.Split(text, "\n") {
+		l = cleanLine(l)
+		lines = append(lines, scrapeLine{text: l, kind: mk.classify(l)})
+	}
+
+	doc := schema.Document{URL: raw.URL, Meta: map[string]any{}}
+	bodyStart := firstBodyLine(lines, 0, mk)
+	if bodyStart < 0 {
+		return schema.Document{}, ErrNoText
+	}
+	anchor := bodyStart
+	var published time.Time
+	for i := 0; i < bodyStart; i++ {
+		if lines[i].kind != kindText {
+			continue
+		}
+		if t, ok := dateLine(lines[i].text, opts.Location, upper); ok {
+			anchor, published = i, t
+			break
+		}
+	}
+
+	titleIdx := -1
+	for i := anchor - 1; i >= 0; i-- {
+		if lines[i].kind == kindText && !mk.isByline(lines[i].text) {
+			titleIdx = i
+			break
+		}
+	}
+	if titleIdx >= 0 {
+		doc.Title = lines[titleIdx].text
+		for i := titleIdx + 1; i < anchor; i++ {
+			if mk.isByline(lines[i].text) {
+				doc.Byline = append(doc.Byline, mk.bylineNames(lines[i].text)...)
+			}
+		}
+		// Masthead brand lines name the site; remember them so the same name is
+		// dropped where it recurs further down ("Al-sharq" above, "alsharq" below).
+		secIdx := sectionAbove(lines, titleIdx, mk)
+		mastEnd := titleIdx
+		if secIdx >= 0 {
+			doc.Section, mastEnd = lines[secIdx].text, secIdx
+		}
+		// Masthead brand lines name the site; remember them so the same name is
+		// dropped where it recurs further down ("Al-sharq" above, "alsharq" below).
+		for i := 0; i < mastEnd; i++ {
+			if l := lines[i]; l.kind == kindText && len(strings.Fields(l.text)) <= 2 && !strings.Contains(l.text, ":") {
+				mk.addSite(l.text)
+			}
+		}
+		for i := titleIdx - 1; i >= 0 && i < len(lines) && i > titleIdx-4; i-- {
+			if lines[i].kind == kindCounter {
+				if v, ok := counterValue(lines[i].text); ok {
+					doc.Meta["views"] = v
+				}
+				break
+			}
+		}
+		if _, ok := doc.Meta["views"]; !ok {
+			for i := titleIdx + 1; i < bodyStart; i++ {
+				if lines[i].kind == kindCounter {
+					if v, ok := counterValue(lines[i].text); ok {
+						doc.Meta["views"] = v
+					}
+					break
+				}
+			}
+		}
+	}
+	// The header between the anchor and the body: bylines, maybe a date, the site name.
+	for i := anchor; i < bodyStart; i++ {
+		l := lines[i]
+		if l.kind != kindText {
+			continue
+		}
+		for _, part := range partSepRe.Split(l.text, -1) {
+			switch {
+			case mk.isByline(part):
+				doc.Byline = append(doc.Byline, mk.bylineNames(part)...)
+			case published.IsZero():
+				if t, ok := dateLine(part, opts.Location, upper); ok {
+					published = t
+				}
+			}
+		}
+	}
+	doc.Published = formatPublished(published)
+
+	var paras []string
+	var block []string
+	flush := func() {
+		paras = append(paras, joinBlock(block)...)
+		block = block[:0]
+	}
+	for i := bodyStart; i < len(lines); i++ {
+		l := lines[i]
+		if l.kind == kindEnd {
+			break
+		}
+		switch l.kind {
+		case kindBlank:
+			flush()
+		case kindText:
+			if mk.siteKeys[siteKey(l.text)] {
+				continue
+			}
+			block = append(block, l.text)
+		}
+	}
+	flush()
+	doc.Text = strings.Join(paras, "\n\n")
+	return doc, nil
+}
+
+func (mk scrapeMarkers) classify(l string) lineKind {
+	if l == "" {
+		return kindBlank
+	}
+	n := normMarker(l)
+	switch {
+	case n == "" && !counterRe.MatchString(l):
+		return kindDrop
+	case mk.end[n]:
+		return kindEnd
+	case mk.drop[n]:
+		return kindDrop
+	case counterRe.MatchString(l):
+		return kindCounter
+	case mk.siteKeys[siteKey(l)]:
+		return kindSite
+	}
+	return kindText
+}
+
+// firstBodyLine is the first line that reads like running text: a sentence of several
+// words, not a byline. Short lines (titles, sections, dates) never qualify.
+func firstBodyLine(lines []scrapeLine, from int, mk scrapeMarkers) int {
+	for i := from; i < len(lines); i++ {
+		l := lines[i]
+		if l.kind != kindText || mk.isByline(l.text) {
+			continue
+		}
+		words := len(strings.Fields(l.text))
+		if words >= 12 || (words >= 5 && endsSentence(l.text) && !isTitleAbove(lines, i)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isTitleAbove tells whether line i is followed by a date line: then it is the title,
+// even when it is a full sentence, and the body starts later.
+func isTitleAbove(lines []scrapeLine, i int) bool {
+	for j := i + 1; j < len(lines) && j <= i+3; j++ {
+		if lines[j].kind == kindText {
+			_, ok := dateLine(lines[j].text, time.UTC, time.Time{})
+			return ok
+		}
+	}
+	return false
+}
+
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".!?؟…\"»”'", r)
+}
+
+// dateLine parses a short line that is a date, maybe with a label or separators around it.
+func dateLine(s string, loc *time.Location, upper time.Time) (time.Time, bool) {
+	if utf8.RuneCountInString(s) > 60 {
+		return time.Time{}, false
+	}
+	s = strings.Trim(s, " |•·-–—")
+	return ParseDate(s, loc, upper)
+}
+
+// sectionAbove returns the index of the short line just above the title (skipping
+// counters and ads), or -1 when that line does not look like a section name.
+func sectionAbove(lines []scrapeLine, titleIdx int, mk scrapeMarkers) int {
+	for i := titleIdx - 1; i >= 0; i-- {
+		l := lines[i]
+		switch l.kind {
+		case kindBlank, kindCounter, kindDrop:
+			continue
+		case kindText:
+			if len(strings.Fields(l.text)) <= 4 && utf8.RuneCountInString(l.text) <= 40 &&
+				!strings.ContainsAny(l.text, ":：") && !mk.isByline(l.text) {
+				if _, isDate := dateLine(l.text, time.UTC, time.Time{}); !isDate {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// isByline reports a line that starts with a byline prefix followed by a name.
+func (mk scrapeMarkers) isByline(s string) bool {
+	_, ok := mk.bylineRest(s)
+	return ok
+}
+
+// bylineRest strips the byline prefix and returns the names part.
+func (mk scrapeMarkers) bylineRest(s string) (string, bool) {
+	if utf8.RuneCountInString(s) > 80 {
+		return "", false
+	}
+	rest := stripBylinePrefix(s, mk.byline)
+	if rest == s || rest == "" || len(strings.Fields(rest)) > 8 {
+		return "", false
+	}
+	return rest, true
+}
+
+func (mk scrapeMarkers) bylineNames(s string) []string {
+	rest, _ := mk.bylineRest(s)
+	return splitAuthors(rest)
+}
+
+// stripBylinePrefix removes a leading "By", "بقلم:", "حوار -" ...; s unchanged if none.
+// nil prefixes means the built-in ones.
+func stripBylinePrefix(s string, prefixes []string) string {
+	if prefixes == nil {
+		for _, p := range builtinByline {
+			prefixes = append(prefixes, normMarker(p))
+		}
+	}
+	folded := foldMarker(s)
+	for _, p := range prefixes {
+		if !strings.HasPrefix(folded, p) {
+			continue
+		}
+		rest := s[len(p):]
+		if len(folded) != len(s) {
+			// Folding changed byte lengths (diacritics removed): cut by runes instead.
+			rest = string([]rune(s)[utf8.RuneCountInString(p):])
+		}
+		r, _ := utf8.DecodeRuneInString(rest)
+		if rest == "" || !(unicode.IsSpace(r) || unicode.IsPunct(r) || r == '-') {
+			continue
+		}
+		if t := strings.TrimLeft(rest, " \t"); bylineNeedsColon[p] && !strings.HasPrefix(t, ":") && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "–") {
+			continue
+		}
+		return strings.TrimLeft(rest, " :：-–—\t")
+	}
+	return s
+}
+
+// joinBlock turns the lines of one blank-line-separated block into paragraphs. A block
+// of long lines none of which ends a sentence is hard-wrapped text and becomes one
+// paragraph; otherwise every line is its own paragraph (scrapers write one per line).
+func joinBlock(block []string) []string {
+	if len(block) <= 1 {
+		return append([]string(nil), block...)
+	}
+	wrapped := true
+	for _, l := range block[:len(block)-1] {
+		if utf8.RuneCountInString(l) < 50 || endsSentence(l) {
+			wrapped = false
+			break
+		}
+	}
+	if wrapped {
+		return []string{strings.Join(block, " ")}
+	}
+	return append([]string(nil), block...)
+}
+
+// counterValue reads a view counter ("2263", "1,024", "1.2K").
+func counterValue(s string) (int, bool) {
+	s = normDigits(strings.TrimSpace(s))
+	mult := 1.0
+	switch {
+	case strings.HasSuffix(strings.ToLower(s), "k"):
+		mult, s = 1e3, s[:len(s)-1]
+	case strings.HasSuffix(strings.ToLower(s), "m"):
+		mult, s = 1e6, s[:len(s)-1]
+	}
+	s = strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), ",", "")
+	if mult == 1 {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, false
+	}
+	return int(v * mult), true
+}
