@@ -1,0 +1,281 @@
+package annotate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// Store is what the runner needs from a corpus: staged documents in, annotations out.
+type Store interface {
+	Documents(ctx context.Context, version string) iter.Seq2[schema.Document, error]
+	Document(ctx context.Context, version, id string) (schema.Document, error)
+	HasAnnotation(ctx context.Context, docID, layer string, a schema.Annotator, contentHash string) (bool, error)
+	PutAnnotation(ctx context.Context, a schema.Annotation) (bool, error)
+}
+
+// RunOptions configure Run. The zero value annotates nothing: Annotators is required.
+type RunOptions struct {
+	Annotators []Annotator
+	// DocIDs limits the run to these staged documents; nil means all of them.
+	DocIDs []string
+	// IncludeDuplicates annotates documents marked dup_of too (they are left out of
+	// releases by default, so by default they are not annotated).
+	IncludeDuplicates bool
+	// Force re-runs annotators even where the same work is already staged.
+	Force bool
+	// Workers bounds concurrent Annotate calls; 0 means one per core.
+	Workers int
+	// BatchSize is how many documents go to a BatchAnnotator at once; 0 means 16.
+	BatchSize int
+	// Progress, when set, is called after each batch with the running totals.
+	Progress func(RunSummary)
+	// Now stamps created_at; nil means the wall clock.
+	Now func() time.Time
+}
+
+// RunSummary counts what a run did, per annotator.
+type RunSummary struct {
+	Documents  int                `json:"documents"`
+	Annotators []AnnotatorSummary `json:"annotators"`
+	// Errors lists located failures; other documents were still annotated.
+	Errors []DocError `json:"errors"`
+}
+
+// AnnotatorSummary counts one annotator's work.
+type AnnotatorSummary struct {
+	Name      string `json:"name"`
+	Layer     string `json:"layer"`
+	Annotated int    `json:"annotated"`
+	// Unchanged counts documents whose staged annotation was already this work.
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Items     int `json:"items"`
+	// Empty counts documents that got no items (e.g. qa on an article that is not an interview).
+	Empty int `json:"empty"`
+}
+
+// DocError locates one failure.
+type DocError struct {
+	DocID     string `json:"doc_id"`
+	Annotator string `json:"annotator"`
+	Err       string `json:"error"`
+}
+
+func (e DocError) Error() string { return "doc " + e.DocID + ": " + e.Annotator + ": " + e.Err }
+
+const runMaxErrors = 1000
+
+// Run annotates staged documents with each annotator and stages the results. Work
+// that is already staged for the same annotator, parameters and text is skipped, so a
+// rerun costs nothing. One document failing never stops the others.
+func Run(ctx context.Context, st Store, opts RunOptions) (*RunSummary, error) {
+	if len(opts.Annotators) == 0 {
+		return nil, errors.New("annotate: no annotators given")
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 16
+	}
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Now().UTC() }
+	}
+	sum := &RunSummary{Errors: []DocError{}}
+	for _, a := range opts.Annotators {
+		sum.Annotators = append(sum.Annotators, AnnotatorSummary{Name: a.Info().Name, Layer: a.Layer()})
+	}
+	var batch []*schema.Document
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := runBatch(ctx, st, opts, batch, sum)
+		batch = batch[:0]
+		if opts.Progress != nil {
+			opts.Progress(*sum)
+		}
+		return err
+	}
+	for doc, err := range documents(ctx, st, opts.DocIDs) {
+		if err != nil {
+			return sum, fmt.Errorf("annotate: %w", err)
+		}
+		if doc.DupOf() != "" && !opts.IncludeDuplicates && opts.DocIDs == nil {
+			continue
+		}
+		sum.Documents++
+		batch = append(batch, &doc)
+		if len(batch) >= opts.BatchSize {
+			if err := flush(); err != nil {
+				return sum, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return sum, err
+	}
+	return sum, ctx.Err()
+}
+
+func documents(ctx context.Context, st Store, ids []string) iter.Seq2[schema.Document, error] {
+	if ids == nil {
+		return st.Documents(ctx, "staged")
+	}
+	return func(yield func(schema.Document, error) bool) {
+		for _, id := range ids {
+			d, err := st.Document(ctx, "staged", id)
+			if err != nil {
+				err = fmt.Errorf("document %s: %w", id, err)
+			}
+			if !yield(d, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// runBatch runs every annotator over one batch of documents, concurrently, and stores
+// the results in document order.
+func runBatch(ctx context.Context, st Store, opts RunOptions, batch []*schema.Document, sum *RunSummary) error {
+	type job struct {
+		ai   int
+		docs []*schema.Document
+		res  []Result
+	}
+	var jobs []*job
+	for ai, a := range opts.Annotators {
+		j := &job{ai: ai}
+		for _, d := range batch {
+			if !opts.Force {
+				has, err := st.HasAnnotation(ctx, d.ID, a.Layer(), a.Info(), d.ContentHash)
+				if err != nil {
+					return fmt.Errorf("annotate: %w", err)
+				}
+				if has {
+					sum.Annotators[ai].Unchanged++
+					continue
+				}
+			}
+			j.docs = append(j.docs, d)
+		}
+		if len(j.docs) > 0 {
+			j.res = make([]Result, len(j.docs))
+			jobs = append(jobs, j)
+		}
+	}
+	sem := make(chan struct{}, opts.Workers)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		a := opts.Annotators[j.ai]
+		if ba, ok := a.(BatchAnnotator); ok {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := ba.AnnotateBatch(ctx, j.docs)
+				for i := range j.res {
+					if i < len(res) {
+						j.res[i] = res[i]
+					} else {
+						j.res[i] = Result{Err: errors.New("annotator returned fewer results than documents")}
+					}
+				}
+			}()
+			continue
+		}
+		for i, d := range j.docs {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				items, err := annotateSafely(ctx, a, d)
+				j.res[i] = Result{Items: items, Err: err}
+			}()
+		}
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		a := opts.Annotators[j.ai]
+		s := &sum.Annotators[j.ai]
+		for i, d := range j.docs {
+			r := j.res[i]
+			if r.Err == nil {
+				r.Err = checkItems(d, r.Items)
+			}
+			if r.Err != nil {
+				s.Failed++
+				if len(sum.Errors) < runMaxErrors {
+					sum.Errors = append(sum.Errors, DocError{DocID: d.ID, Annotator: a.Info().Name, Err: r.Err.Error()})
+				}
+				continue
+			}
+			ann := schema.Annotation{
+				DocID: d.ID, Layer: a.Layer(), Annotator: a.Info(), ContentHash: d.ContentHash,
+				CreatedAt: opts.Now().Format(time.RFC3339), Items: r.Items,
+			}
+			changed, err := st.PutAnnotation(ctx, ann)
+			if err != nil {
+				return fmt.Errorf("annotate: %w", err)
+			}
+			if changed {
+				s.Annotated++
+			} else {
+				s.Unchanged++
+			}
+			s.Items += len(r.Items)
+			if len(r.Items) == 0 {
+				s.Empty++
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// annotateSafely turns a panicking annotator into a located error: a bug in one
+// annotator on one document must not take the batch down.
+func annotateSafely(ctx context.Context, a Annotator, d *schema.Document) (items []schema.Item, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("annotator panicked: %v", r)
+		}
+	}()
+	return a.Annotate(ctx, d)
+}
+
+// checkItems rejects spans outside the text and fills missing span text, so nothing
+// the store keeps can point past the document.
+func checkItems(d *schema.Document, items []schema.Item) error {
+	n := schema.LenCP(d.Text)
+	for i := range items {
+		it := &items[i]
+		if (it.Start == nil) != (it.End == nil) {
+			return fmt.Errorf("item %d: start and end must both be set or both be null", i)
+		}
+		if it.Score != nil && (*it.Score < 0 || *it.Score > 1) {
+			return fmt.Errorf("item %d: score %v is outside [0,1]", i, *it.Score)
+		}
+		if !it.IsSpan() {
+			continue
+		}
+		if err := schema.CheckSpan(*it.Start, *it.End, n); err != nil {
+			return fmt.Errorf("item %d: %w", i, err)
+		}
+		text, err := schema.SliceCP(d.Text, *it.Start, *it.End)
+		if err != nil {
+			return fmt.Errorf("item %d: %w", i, err)
+		}
+		if it.Text == "" {
+			it.Text = text
+		} else if it.Text != text {
+			return fmt.Errorf("item %d: span [%d,%d) text %q does not match the document text %q", i, *it.Start, *it.End, it.Text, text)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/newsds/newsds/corpus"
+)
+
+type ingestOptions struct {
+	corpus.IngestOptions
+	Paths []string
+}
+
+func newIngestCmd(g *globalOptions) *cobra.Command {
+	var o ingestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest [--source KEY] [--tz ZONE] [--format auto|html|warc|jsonl|text] PATH...",
+		Short: "Extract articles from files, folders and globs into the staged corpus",
+		Long: `Read HTML pages, WARC crawls (.warc, .warc.gz), JSONL and plain-text scrapes from files,
+folders (recursively) and globs; extract clean text and metadata; find duplicates; and
+stage the documents. A bad record is rejected with its file, record and reason (also
+written to a report under .newsds/reports/) and the batch goes on.
+
+` + exitCodesHelp,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch o.Format {
+			case "auto", "html", "warc", "jsonl", "text":
+			default:
+				return usageError("--format %q: want auto, html, warc, jsonl or text", o.Format)
+			}
+			o.Paths = args
+			return runIngest(cmd, g, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Source, "source", "", "source key for every input (default: by URL domain, then default_source)")
+	cmd.Flags().StringVar(&o.TimeZone, "tz", "", "IANA time zone for dates without an offset (overrides the source's)")
+	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl or text")
+	cmd.Flags().IntVar(&o.Workers, "workers", 0, "extraction workers (default: one per core)")
+	return cmd
+}
+
+func runIngest(cmd *cobra.Command, g *globalOptions, o ingestOptions) error {
+	ctx := cmd.Context()
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	wd, err := g.workDir()
+	if err != nil {
+		return err
+	}
+	for i, p := range o.Paths {
+		if !filepath.IsAbs(p) {
+			o.Paths[i] = filepath.Join(wd, p)
+		}
+	}
+	reportDir := filepath.Join(st.Root(), corpus.StoreDir, "reports")
+	if err := os.MkdirAll(reportDir, 0o755); err != nil {
+		return err
+	}
+	reportPath := filepath.Join(reportDir, "ingest-"+time.Now().UTC().Format("20060102T150405.000Z")+".jsonl")
+	report, err := os.Create(reportPath)
+	if err != nil {
+		return err
+	}
+	defer report.Close()
+	o.Report = report
+	var bar *progressbar.ProgressBar
+	if g.IO.ErrTTY {
+		bar = progressbar.NewOptions64(-1,
+			progressbar.OptionSetWriter(g.IO.ErrOut),
+			progressbar.OptionSetDescription("ingesting"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("records"),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		o.Progress = func(s corpus.IngestSummary) { bar.Set(s.Records) }
+	}
+	sum, ingestErr := st.Ingest(ctx, o.Paths, o.IngestOptions)
+	if bar != nil {
+		bar.Finish()
+	}
+	if sum == nil {
+		return ingestErr
+	}
+	w := g.IO.Out
+	fmt.Fprintf(w, "ingested %d, unchanged %d, modified %d, updated %d, duplicates %d, rejected %d (%d records, %.1f MB)\n",
+		sum.Ingested, sum.Unchanged, sum.Modified, sum.Updated, sum.Duplicates, sum.Rejected, sum.Records, float64(sum.Bytes)/1e6)
+	if sum.StaleAnnotations > 0 {
+		fmt.Fprintf(w, "%s now stale (text changed): rerun `newsds annotate` on the modified documents\n", plural(sum.StaleAnnotations, "annotation"))
+	}
+	for _, r := range sum.Rejections {
+		loc := r.File
+		if r.Record != "" {
+			loc += ": " + r.Record
+		}
+		fmt.Fprintf(g.IO.ErrOut, "rejected %s: %s\n", loc, r.Reason)
+	}
+	if sum.Rejected > len(sum.Rejections) {
+		fmt.Fprintf(g.IO.ErrOut, "... and %d more\n", sum.Rejected-len(sum.Rejections))
+	}
+	if sum.Rejected > 0 {
+		fmt.Fprintf(g.IO.ErrOut, "rejections written to %s\n", reportPath)
+	}
+	if ingestErr != nil {
+		return ingestErr
+	}
+	if sum.Rejected > 0 {
+		return withCode(exitPartial, nil)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsds/newsds/corpus"
+)
+
+func newInitCmd(g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Create a corpus: newsds.yaml and the store in .newsds/",
+		Long: `Create a corpus in DIR (default: the current folder): a commented newsds.yaml with
+sources, time zones and options, and an embedded SQLite store in .newsds/.`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := g.workDir()
+			if err != nil {
+				return err
+			}
+			if len(args) == 1 {
+				dir = args[0]
+				if !filepath.IsAbs(dir) && g.Dir != "" {
+					dir = filepath.Join(g.Dir, dir)
+				}
+			}
+			if err := corpus.Init(cmd.Context(), dir); err != nil {
+				return err
+			}
+			abs, _ := filepath.Abs(dir)
+			fmt.Fprintf(g.IO.Out, "Initialised an empty newsds corpus in %s\n", abs)
+			fmt.Fprintf(g.IO.ErrOut, "Edit %s to describe your sources, then run `newsds ingest PATH...`.\n", filepath.Join(abs, corpus.ConfigFile))
+			return nil
+		},
+	}
+}

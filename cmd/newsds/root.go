@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsds/newsds/corpus"
+)
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	IO *IOStreams
+	// Dir is -C: run as if started in this folder.
+	Dir string
+}
+
+// workDir is the folder commands resolve relative paths and the corpus from.
+func (g *globalOptions) workDir() (string, error) {
+	if g.Dir != "" {
+		return g.Dir, nil
+	}
+	return os.Getwd()
+}
+
+// openStore finds the corpus from the working folder upwards and opens it.
+func (g *globalOptions) openStore(ctx context.Context) (*corpus.Store, error) {
+	dir, err := g.workDir()
+	if err != nil {
+		return nil, err
+	}
+	root, err := corpus.FindRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return corpus.Open(ctx, root)
+}
+
+// printJSON writes v as indented JSON to Out.
+func (g *globalOptions) printJSON(v any) error {
+	enc := json.NewEncoder(g.IO.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func newRootCmd(io *IOStreams) *cobra.Command {
+	g := &globalOptions{IO: io}
+	root := &cobra.Command{
+		Use:   "newsds",
+		Short: "Turn news articles into annotated, versioned dataset releases",
+		Long: `newsds ingests news articles (HTML, WARC, JSONL, plain-text scrapes) into a versioned
+corpus, annotates them in layers (Q&A turns, sentiment, stance, external models, human
+labels), releases them as Parquet/Arrow shards with a dataset card and Croissant
+metadata, and validates corpora, annotations and releases in CI.
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if g.Dir != "" {
+				st, err := os.Stat(g.Dir)
+				if err != nil || !st.IsDir() {
+					return usageError("-C %s: not a folder", g.Dir)
+				}
+			}
+			return nil
+		},
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	root.PersistentFlags().StringVarP(&g.Dir, "dir", "C", "", "run as if newsds was started in `DIR`")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError("%v", err) })
+	for _, add := range commands {
+		root.AddCommand(add(g))
+	}
+	return root
+}
+
+// commands lists the constructors of every subcommand; each command file adds its own
+// in an init-free way by appearing here.
+var commands = []func(*globalOptions) *cobra.Command{
+	newInitCmd,
+	newIngestCmd,
+	newStatusCmd,
+	newCommitCmd,
+	newLogCmd,
+	newDiffCmd,
+	newExportCmd,
+	newShowCmd,
+	newRmCmd,
+	newDemoCmd,
+}
+
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.Contains(msg, "accepts ") || strings.Contains(msg, "requires at least") || strings.Contains(msg, "invalid argument")
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit code.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageError("%s takes at most %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError("%s needs at least %d argument(s)", cmd.CommandPath(), n)
+		}
+		return nil
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

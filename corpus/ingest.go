@@ -1,0 +1,410 @@
+package corpus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// IngestOptions configure Ingest. The zero value reads any supported format with one
+// worker per core.
+type IngestOptions struct {
+	// Source is the source key for every input; empty: by URL host (sources.*.domains),
+	// then default_source, then "default".
+	Source string
+	// TimeZone overrides the source's time zone for dates written without an offset.
+	TimeZone string
+	// Format is auto (default), html, warc, jsonl or text.
+	Format string
+	// Workers is the number of extraction workers; 0 means one per core.
+	Workers int
+	// Progress, when set, is called after each record with the running totals.
+	Progress func(IngestSummary)
+	// Report, when set, receives one JSON line per rejected record.
+	Report io.Writer
+}
+
+// Rejection is a record that could not be ingested.
+type Rejection struct {
+	File   string `json:"file"`
+	Record string `json:"record,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// IngestSummary counts what an ingest did.
+type IngestSummary struct {
+	Records    int `json:"records"`
+	Ingested   int `json:"ingested"`
+	Unchanged  int `json:"unchanged"`
+	Modified   int `json:"modified"`
+	Updated    int `json:"updated"`
+	Duplicates int `json:"duplicates"`
+	Rejected   int `json:"rejected"`
+	// StaleAnnotations counts annotations whose document text changed under them.
+	StaleAnnotations int `json:"stale_annotations"`
+	// Rejections lists the first maxListedRejections rejections; the report has all.
+	Rejections []Rejection `json:"rejections"`
+	Bytes      int64       `json:"bytes"`
+}
+
+const maxListedRejections = 1000
+
+// work is one input travelling through the pipeline; seq keeps the store's write order
+// equal to the input order, so which of two duplicates is the original never depends
+// on worker scheduling.
+type work struct {
+	seq  int
+	in   Input
+	err  error
+	doc  schema.Document
+	dd   *dedupInput
+	size int
+}
+
+// Ingest reads inputs (files, folders, globs), extracts and stages their articles.
+// Reading, extraction and storing run concurrently; memory is bounded by the number of
+// records in flight, not by the number of inputs. Each document is stored in its own
+// transaction, so an interrupted ingest keeps what it stored and never touches
+// committed versions. A bad record is rejected with its location and the batch goes on.
+func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) (*IngestSummary, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	var zone *time.Location
+	if opts.TimeZone != "" {
+		loc, err := time.LoadLocation(opts.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: --tz %q: %w", opts.TimeZone, err)
+		}
+		zone = loc
+	}
+	if opts.Source != "" && strings.ContainsAny(opts.Source, " \t\n/") {
+		return nil, fmt.Errorf("ingest: source key %q must not contain spaces or slashes", opts.Source)
+	}
+	dedup := NewDeduper(s.cfg.Dedup)
+	inflight := opts.Workers * 4
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	todo := make(chan *work, inflight)
+	done := make(chan *work, inflight)
+	slots := make(chan struct{}, inflight)
+
+	go func() {
+		defer close(todo)
+		seq := 0
+		for in, err := range Inputs(ctx, paths, ReadOptions{Format: opts.Format}) {
+			if ctx.Err() != nil {
+				return
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			var rerr *RecordError
+			if err != nil && !errors.As(err, &rerr) {
+				// Not a record problem: an unreadable argument. Still reported per input.
+				err = &RecordError{Path: "(inputs)", Err: err}
+			}
+			todo <- &work{seq: seq, in: in, err: err}
+			seq++
+		}
+	}()
+
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for w := range todo {
+				if w.err == nil {
+					w.doc, w.err = s.prepare(w.in, opts, zone)
+					if w.err == nil {
+						w.dd = dedup.input(w.doc.Text)
+					}
+				}
+				w.size = len(w.in.Raw.Data)
+				done <- w
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	sum := &IngestSummary{Rejections: []Rejection{}}
+	pending := map[int]*work{}
+	next := 0
+	var storeErr error
+	for w := range done {
+		pending[w.seq] = w
+		for {
+			w, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-slots
+			if storeErr != nil {
+				continue
+			}
+			if err := s.storeOne(ctx, w, sum, opts); err != nil {
+				storeErr = err
+				cancel()
+			}
+			if opts.Progress != nil {
+				opts.Progress(*sum)
+			}
+		}
+	}
+	if storeErr != nil {
+		return sum, fmt.Errorf("ingest: %w", storeErr)
+	}
+	if err := ctx.Err(); err != nil {
+		return sum, fmt.Errorf("ingest interrupted after %d records: %w", sum.Records, err)
+	}
+	return sum, nil
+}
+
+func (s *Store) storeOne(ctx context.Context, w *work, sum *IngestSummary, opts IngestOptions) error {
+	sum.Records++
+	sum.Bytes += int64(w.size)
+	if w.err != nil {
+		rej := rejection(w)
+		sum.Rejected++
+		if len(sum.Rejections) < maxListedRejections {
+			sum.Rejections = append(sum.Rejections, rej)
+		}
+		if opts.Report != nil {
+			line, _ := json.Marshal(rej)
+			if _, err := opts.Report.Write(append(line, '\n')); err != nil {
+				return fmt.Errorf("write report: %w", err)
+			}
+		}
+		return nil
+	}
+	res, err := s.PutDocument(ctx, w.doc, w.in.Raw.Data, w.dd)
+	if err != nil {
+		return err
+	}
+	switch res.Outcome {
+	case Added:
+		sum.Ingested++
+	case Unchanged:
+		sum.Unchanged++
+	case Modified:
+		sum.Modified++
+	case Updated:
+		sum.Updated++
+	}
+	if res.DupOf != "" && res.Outcome != Unchanged {
+		sum.Duplicates++
+	}
+	sum.StaleAnnotations += res.StaleAnnotations
+	return nil
+}
+
+func rejection(w *work) Rejection {
+	rej := Rejection{File: w.in.Raw.Path, Record: w.in.Raw.Record, Reason: w.err.Error()}
+	var rerr *RecordError
+	var xerr *ExtractError
+	switch {
+	case errors.As(w.err, &rerr):
+		rej = Rejection{File: rerr.Path, Record: rerr.Record, Reason: rerr.Err.Error()}
+	case errors.As(w.err, &xerr):
+		rej = Rejection{File: xerr.Path, Record: xerr.Record, Reason: xerr.Err.Error()}
+	}
+	return rej
+}
+
+// prepare turns an input into a document ready to store: extracted (or taken from the
+// JSONL fields), normalised, identified and hashed.
+func (s *Store) prepare(in Input, opts IngestOptions, zone *time.Location) (schema.Document, error) {
+	raw := in.Raw
+	given := in.Given
+	url := raw.URL
+	if given != nil && given.URL != "" {
+		url = given.URL
+	}
+	sourceKey := s.sourceFor(opts.Source, given, url)
+	src := s.cfg.Sources[sourceKey]
+	loc := zone
+	if loc == nil {
+		loc = s.cfg.Location(sourceKey)
+	}
+	var doc schema.Document
+	if raw.Format != "" {
+		raw.URL = url
+		d, err := Extract(raw, ExtractOptions{Source: src, SourceKey: sourceKey, Location: loc})
+		if err != nil && (given == nil || given.Text == "") {
+			return schema.Document{}, err
+		}
+		doc = d
+	}
+	if given != nil {
+		if err := applyGiven(&doc, given, loc); err != nil {
+			return schema.Document{}, &RecordError{Path: raw.Path, Record: raw.Record, Err: err}
+		}
+	}
+	if doc.Text == "" {
+		return schema.Document{}, &RecordError{Path: raw.Path, Record: raw.Record, Err: ErrNoText}
+	}
+	if doc.URL == "" {
+		doc.URL = url
+	}
+	doc.Source = sourceKey
+	if doc.SiteName == "" {
+		doc.SiteName = src.SiteName
+	}
+	if doc.Lang == "" {
+		doc.Lang = DetectLang(doc.Title + "\n" + doc.Text)
+	}
+	if doc.Byline == nil {
+		doc.Byline = []string{}
+	}
+	if doc.Meta == nil {
+		doc.Meta = map[string]any{}
+	}
+	if doc.ID == "" {
+		doc.ID = DocumentID(doc)
+	}
+	doc.ContentHash = schema.ContentHash(doc.Text)
+	doc.RawHash = schema.SHA256Hex(raw.Data)
+	doc.IngestedAt = s.now().UTC().Format(time.RFC3339)
+	return doc, nil
+}
+
+// applyGiven lays the fields of a JSONL record over what extraction found: given
+// fields win, missing ones keep the extracted values.
+func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&doc.ID, g.ID)
+	set(&doc.URL, g.URL)
+	set(&doc.SiteName, g.SiteName)
+	set(&doc.Title, cleanLine(g.Title))
+	set(&doc.Section, cleanLine(g.Section))
+	set(&doc.Lang, langCode(g.Lang))
+	if g.Text != "" {
+		doc.Text = joinParagraphs(strings.Split(strings.ReplaceAll(g.Text, "\r\n", "\n"), "\n\n"))
+	}
+	if len(g.Byline) > 0 {
+		doc.Byline = cleanNames(g.Byline)
+	}
+	if g.Published != "" {
+		t, ok := ParseDate(g.Published, loc, time.Time{})
+		if !ok {
+			return fmt.Errorf("published %q is not a date", g.Published)
+		}
+		doc.Published = formatPublished(t)
+	}
+	if len(g.Meta) > 0 {
+		if doc.Meta == nil {
+			doc.Meta = map[string]any{}
+		}
+		keys := make([]string, 0, len(g.Meta))
+		for k := range g.Meta {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			doc.Meta[k] = g.Meta[k]
+		}
+	}
+	return nil
+}
+
+// sourceFor picks the source key: the flag, the JSONL field, a domain match, the
+// configured default, or "default".
+func (s *Store) sourceFor(flag string, given *GivenFields, rawURL string) string {
+	if flag != "" {
+		return flag
+	}
+	if given != nil && given.Source != "" {
+		return given.Source
+	}
+	if u, err := url.Parse(rawURL); err == nil && u.Hostname() != "" {
+		host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		keys := make([]string, 0, len(s.cfg.Sources))
+		for k := range s.cfg.Sources {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			for _, d := range s.cfg.Sources[k].Domains {
+				d = strings.TrimPrefix(strings.ToLower(d), "www.")
+				if host == d || strings.HasSuffix(host, "."+d) {
+					return k
+				}
+			}
+		}
+	}
+	if s.cfg.DefaultSource != "" {
+		return s.cfg.DefaultSource
+	}
+	return "default"
+}
+
+// DocumentID derives a stable id: from the canonical URL when known (meta
+// canonical_url, else url), else from source + title + published date. The same
+// article fetched twice gets the same id, so a changed page is a modification.
+func DocumentID(d schema.Document) string {
+	canonical, _ := d.Meta["canonical_url"].(string)
+	if canonical == "" {
+		canonical = d.URL
+	}
+	if c := CanonicalURL(canonical); c != "" {
+		return schema.SHA256Hex([]byte("url\x00" + c))[:32]
+	}
+	day := d.Published
+	if len(day) >= 10 {
+		day = day[:10]
+	}
+	if d.Title == "" && day == "" {
+		return schema.SHA256Hex([]byte("text\x00" + d.Source + "\x00" + d.Text))[:32]
+	}
+	return schema.SHA256Hex([]byte("doc\x00" + d.Source + "\x00" + d.Title + "\x00" + day))[:32]
+}
+
+// CanonicalURL normalises a URL for identity: lower-case scheme and host, no default
+// port, fragment or tracking parameters, sorted query, no trailing slash. "" when s is
+// not an absolute http(s) URL.
+func CanonicalURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	u.Scheme = "https" // http and https copies of a page are one article
+	host := strings.ToLower(u.Hostname())
+	host = strings.TrimPrefix(host, "www.")
+	if p := u.Port(); p != "" && p != "80" && p != "443" {
+		host += ":" + p
+	}
+	u.Host = host
+	u.Fragment = ""
+	u.RawFragment = ""
+	q := u.Query()
+	for k := range q {
+		lk := strings.ToLower(k)
+		if strings.HasPrefix(lk, "utm_") || lk == "fbclid" || lk == "gclid" || lk == "ref" || lk == "ocid" {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.String()
+}
