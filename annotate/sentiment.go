@@ -194,6 +194,18 @@ func (s *sentimentScorer) classify(text string) (string, float64) {
 
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
 
+// probs3 returns (negative, neutral, positive) probabilities: the model's for Arabic
+// text; for other text, the lexicon confidence on its label and the rest shared evenly.
+func (s *sentimentScorer) probs3(text string) []float64 {
+	if isArabic(text) || len(s.m.Lexicon) == 0 {
+		return s.probs(text)
+	}
+	label, score := s.classify(text)
+	p := []float64{(1 - score) / 2, (1 - score) / 2, (1 - score) / 2}
+	p[slices.Index(schema.SentimentLabels, label)] = score
+	return p
+}
+
 // probs runs the linear model.
 func (s *sentimentScorer) probs(text string) []float64 {
 	f := newFeaturizer(s.m.Bits)
@@ -244,17 +256,19 @@ func (s *sentimentScorer) sentenceCompound(sent string) float64 {
 	var sum float64
 	for i, w := range toks {
 		v, ok := s.m.Lexicon[w]
+		first := i // first token of the matched term
 		if i > 0 {
+			// a two-word term ("not good", "no fun") already carries its negation
 			if bv, ok2 := s.m.Lexicon[toks[i-1]+" "+w]; ok2 {
-				v, ok = bv, true
+				v, ok, first = bv, true, i-1
 			}
 		}
 		if !ok || v == 0 {
 			continue
 		}
 		v *= 4 // lexicon values are stored on -1..1; the rules work on VADER's -4..4
-		for j := i - 1; j >= max(0, i-3); j-- {
-			if b, ok := enBoosters[toks[j]]; ok && j == i-1 {
+		for j := first - 1; j >= max(0, first-3); j-- {
+			if b, ok := enBoosters[toks[j]]; ok && j == first-1 {
 				v += math.Copysign(b, v)
 			}
 			if isNegator(toks[j]) {

@@ -86,14 +86,22 @@ func (s *stanceModel) classify(target, text string) (string, float64) {
 
 // StanceOptions configures NewStance.
 type StanceOptions struct {
-	// ModelFile replaces the shipped model (a file written by TrainStance).
+	// ModelFile replaces the shipped claim–sentence model (a file written by TrainStance).
 	ModelFile string
+	// SentimentModelFile replaces the shipped sentiment model used for entity targets.
+	SentimentModelFile string
 }
 
 // NewStance returns the stance annotator (layer stance): for each target the document
 // mentions, one item with favor / against / neutral, a score, the target name in attr
 // target, and as span the mention sentence that decided the label. Targets the document
 // does not mention get no item.
+//
+// A target that is an entity (a country, an organisation) takes the stance of the
+// sentiment expressed in the sentences that mention it: no labelled entity-stance set
+// exists for Arabic or English news in the shared data, and the pair sets (ANS,
+// Perspectrum) pair a claim with a sentence. A target with a Claim is scored with the
+// claim–sentence model trained on those sets, the setting EvalClassifier measures.
 func NewStance(targets []Target, opts StanceOptions) (Annotator, error) {
 	if len(targets) == 0 {
 		return nil, errors.New("stance: no targets (give a targets file)")
@@ -105,16 +113,24 @@ func NewStance(targets []Target, opts StanceOptions) (Annotator, error) {
 	if err != nil {
 		return nil, err
 	}
+	sm, err := loadModel("sentiment", opts.SentimentModelFile)
+	if err != nil {
+		return nil, err
+	}
 	b, err := modelBytes("stance", opts.ModelFile)
 	if err != nil {
 		return nil, err
 	}
-	a := &stanceAnnotator{model: &stanceModel{m: m}}
+	sb, err := modelBytes("sentiment", opts.SentimentModelFile)
+	if err != nil {
+		return nil, err
+	}
+	a := &stanceAnnotator{model: &stanceModel{m: m}, sent: newSentimentScorer(sm)}
 	canon := make([]Target, len(targets))
 	for i, t := range targets {
 		al := slices.Clone(t.Aliases)
 		slices.Sort(al)
-		canon[i] = Target{Name: t.Name, Aliases: al}
+		canon[i] = Target{Name: t.Name, Aliases: al, Claim: t.Claim}
 		a.targets = append(a.targets, compileTarget(t))
 	}
 	slices.SortFunc(canon, func(x, y Target) int { return strings.Compare(x.Name, y.Name) })
@@ -122,24 +138,25 @@ func NewStance(targets []Target, opts StanceOptions) (Annotator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stance: %w", err)
 	}
-	a.hash = sha256Hex([]byte(sha256Hex(b) + "\n" + string(tj)))
+	a.hash = sha256Hex([]byte(sha256Hex(b) + "\n" + sha256Hex(sb) + "\n" + string(tj)))
 	return a, nil
 }
 
 type stanceAnnotator struct {
 	model   *stanceModel
+	sent    *sentimentScorer
 	targets []compiledTarget
 	hash    string
 }
 
 // compiledTarget holds the folded token sequences of a target's name and aliases.
 type compiledTarget struct {
-	name  string
-	forms [][]string
+	name, claim string
+	forms       [][]string
 }
 
 func compileTarget(t Target) compiledTarget {
-	ct := compiledTarget{name: t.Name}
+	ct := compiledTarget{name: t.Name, claim: strings.TrimSpace(t.Claim)}
 	for _, s := range append([]string{t.Name}, t.Aliases...) {
 		if toks := tokens(s); len(toks) > 0 {
 			ct.forms = append(ct.forms, toks)
@@ -152,20 +169,34 @@ func compileTarget(t Target) compiledTarget {
 // "وللإعلام". Only matched on Arabic forms.
 var arProclitics = []string{"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "ال", "وال", "بال", "لل", "فال", "كال", "ولل"}
 
-// mentions reports whether toks contain one of the target's forms.
-func (ct compiledTarget) mentions(toks []string) bool {
+// mentions reports whether toks contain one of the target's forms, and returns toks
+// with every mention removed: the sentiment toward a target must come from what the
+// sentence says about it, not from the polarity its name had in the training tweets.
+func (ct compiledTarget) mentions(toks []string) (bool, []string) {
+	drop := make([]bool, len(toks))
+	found := false
 	for _, form := range ct.forms {
 		ar := isArabic(form[0])
 		for i := 0; i+len(form) <= len(toks); i++ {
-			if !matchFirst(toks[i], form[0], ar) {
+			if !matchFirst(toks[i], form[0], ar) || !slices.Equal(toks[i+1:i+len(form)], form[1:]) {
 				continue
 			}
-			if slices.Equal(toks[i+1:i+len(form)], form[1:]) {
-				return true
+			found = true
+			for j := i; j < i+len(form); j++ {
+				drop[j] = true
 			}
 		}
 	}
-	return false
+	if !found {
+		return false, nil
+	}
+	rest := make([]string, 0, len(toks))
+	for i, w := range toks {
+		if !drop[i] {
+			rest = append(rest, w)
+		}
+	}
+	return true, rest
 }
 
 func matchFirst(tok, form string, arabic bool) bool {
@@ -221,9 +252,18 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 	for _, t := range a.targets {
 		var ms []mention
 		for _, s := range sents {
-			if t.mentions(s.toks) {
-				ms = append(ms, mention{s.r, a.model.probs(t.name, s.text)})
+			ok, rest := t.mentions(s.toks)
+			if !ok {
+				continue
 			}
+			var p []float64
+			if t.claim != "" {
+				p = a.model.probs(t.claim, s.text)
+			} else {
+				// negative, neutral, positive are against, neutral, favor
+				p = a.sent.probs3(strings.Join(rest, " "))
+			}
+			ms = append(ms, mention{s.r, p})
 		}
 		if len(ms) == 0 {
 			continue

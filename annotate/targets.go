@@ -14,6 +14,10 @@ import (
 type Target struct {
 	Name    string   `yaml:"name" json:"name"`
 	Aliases []string `yaml:"aliases" json:"aliases,omitempty"`
+	// Claim, when set, is a proposition about the target ("Qatar's mediation helps end
+	// the crisis"); mention sentences are then scored for or against it by the
+	// claim–sentence model instead of by their sentiment.
+	Claim string `yaml:"claim" json:"claim,omitempty"`
 }
 
 // LoadTargets reads a targets file: a YAML list of {name, aliases}, or a mapping with
@@ -87,7 +91,7 @@ func Builtin(name string, opts BuiltinOptions) (Annotator, error) {
 		if len(opts.Targets) == 0 {
 			return nil, errors.New("stance needs targets: give a targets file (--targets FILE)")
 		}
-		return NewStance(opts.Targets, StanceOptions{ModelFile: opts.StanceModel})
+		return NewStance(opts.Targets, StanceOptions{ModelFile: opts.StanceModel, SentimentModelFile: opts.SentimentModel})
 	}
 	return nil, fmt.Errorf("unknown built-in annotator %q (known: %s)", name, strings.Join(BuiltinNames, ", "))
 }

@@ -55,6 +55,7 @@ type modelHeader struct {
 	HeldOut  string             `json:"held_out"`
 	Lexicon  map[string]float64 `json:"lexicon,omitempty"`
 	Epochs   int                `json:"epochs"`
+	L2       float64            `json:"l2"`
 	Examples int                `json:"examples"`
 }
 
@@ -175,7 +176,8 @@ func trainLinear(ctx context.Context, h modelHeader, ex []trainExample) (*linear
 	}
 	g2 := make([]float32, len(m.W))
 	b2 := make([]float64, k)
-	const lr, l2 = 0.5, 1e-6
+	const lr = 0.5
+	l2 := float32(h.L2)
 	order := make([]int, len(ex))
 	for i := range order {
 		order[i] = i
@@ -355,6 +357,10 @@ func (o TrainOptions) withDefaults(files []string) (TrainOptions, error) {
 	return o, nil
 }
 
+// defaultL2 is the weight decay; on these sets it changes held-out figures by less
+// than 0.005 between 1e-6 and 1e-4.
+const defaultL2 = 1e-6
+
 // heldOutRule describes heldOut for the model file and reports.
 const heldOutRule = "row held out when fnv1a64(key) % 5 == 0; key = folded, space-collapsed text (stance: target + U+001F + text)"
 
@@ -386,7 +392,7 @@ func TrainSentiment(ctx context.Context, opts TrainOptions) (TrainReport, error)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	h := modelHeader{Task: "sentiment", Labels: sentimentLabels(), Features: sentimentFeatures, Bits: o.Bits, Epochs: o.Epochs, Lexicon: lex}
+	h := modelHeader{Task: "sentiment", Labels: sentimentLabels(), Features: sentimentFeatures, Bits: o.Bits, Epochs: o.Epochs, L2: defaultL2, Lexicon: lex}
 	return train(ctx, o, h, "sentiment", func(f *featurizer, r labelledRow) []feature {
 		f.addText("", r.Text)
 		return f.vector()
@@ -400,7 +406,7 @@ func TrainStance(ctx context.Context, opts TrainOptions) (TrainReport, error) {
 	if err != nil {
 		return TrainReport{}, err
 	}
-	h := modelHeader{Task: "stance", Labels: stanceLabels(), Features: stanceFeatures, Bits: o.Bits, Epochs: o.Epochs}
+	h := modelHeader{Task: "stance", Labels: stanceLabels(), Features: stanceFeatures, Bits: o.Bits, Epochs: o.Epochs, L2: defaultL2}
 	return train(ctx, o, h, "stance", func(f *featurizer, r labelledRow) []feature {
 		return stanceVector(f, r.Target, r.Text)
 	})
