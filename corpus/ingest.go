@@ -256,7 +256,9 @@ func (s *Store) prepare(in Input, opts IngestOptions, zone *time.Location) (sche
 			return schema.Document{}, &RecordError{Path: raw.Path, Record: raw.Record, Err: err}
 		}
 	}
-	if doc.Text == "" {
+	// A page whose only "body" is its headline has no article in it (an index page, a
+	// stub, a paywall): storing the title as text would make a fake document.
+	if doc.Text == "" || (given == nil && doc.Text == doc.Title) {
 		return schema.Document{}, &RecordError{Path: raw.Path, Record: raw.Record, Err: ErrNoText}
 	}
 	if doc.URL == "" {

@@ -42,7 +42,7 @@ type Document struct {
 const MetaDupOf = "dup_of"
 
 // DupOf returns the id this document duplicates, or "".
-func (d *Document) DupOf() string {
+func (d Document) DupOf() string {
 	if d.Meta == nil {
 		return ""
 	}
@@ -51,7 +51,7 @@ func (d *Document) DupOf() string {
 }
 
 // Paragraphs returns the paragraphs of Text with their code-point offsets, in order.
-func (d *Document) Paragraphs() []Paragraph { return SplitParagraphs(d.Text) }
+func (d Document) Paragraphs() []Paragraph { return SplitParagraphs(d.Text) }
 
 // Paragraph is one paragraph of a document's text; Start and End are code-point offsets
 // into the text ([Start, End)), so text[Start:End] in Python is Text.
