@@ -1,0 +1,477 @@
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// Input formats accepted by ReadOptions.Format.
+const (
+	FormatAuto  = "auto"
+	FormatHTML  = "html"
+	FormatWARC  = "warc"
+	FormatJSONL = "jsonl"
+	FormatText  = "text"
+)
+
+// DefaultMaxRecordBytes bounds one record (an HTML or text file, a WARC payload, a JSONL
+// line) so a corrupt or hostile input cannot exhaust memory.
+const DefaultMaxRecordBytes = 64 << 20
+
+// ReadOptions configure Inputs. The zero value detects formats automatically.
+type ReadOptions struct {
+	// Format is auto (or "") to detect each file's format from its extension, then its
+	// first bytes; html, warc, jsonl or text reads every file in that format.
+	Format string
+	// MaxRecordBytes bounds one record; 0 means DefaultMaxRecordBytes. Larger records
+	// are reported as RecordErrors and skipped.
+	MaxRecordBytes int64
+	// Stats, if not nil, is updated as the stream advances; it may be read
+	// concurrently (for a progress display).
+	Stats *ReadStats
+}
+
+// ReadStats count what Inputs has read so far.
+type ReadStats struct {
+	// Files is the number of files opened.
+	Files atomic.Int64
+	// Bytes is the number of bytes read from files, as stored (compressed if gzipped).
+	Bytes atomic.Int64
+	// Inputs is the number of inputs yielded without error.
+	Inputs atomic.Int64
+	// Skipped counts what is silently left out: WARC records other than HTML
+	// responses with status 200, and files of unknown format met while walking a
+	// directory or a glob.
+	Skipped atomic.Int64
+	// Errors is the number of errors yielded.
+	Errors atomic.Int64
+}
+
+// Input is one article to ingest, as read from a file.
+type Input struct {
+	// Raw holds the bytes and what the container said about them. Raw.Format is "html"
+	// or "text" when the bytes need extraction, and "" for a JSONL record without html:
+	// then Given carries the document and Raw.Data is the JSONL line itself (the input
+	// bytes, for the raw hash and the kept raw copy). Raw.ModTime is the file's
+	// modification time for every record of the file.
+	Raw Raw
+	// Given holds the fields of a JSONL record; nil for other formats.
+	Given *GivenFields
+}
+
+// GivenFields are document fields given by a JSONL record. Empty strings and nil
+// slices mean "not given".
+type GivenFields struct {
+	ID, URL, Source, SiteName, Title string
+	Byline                           []string
+	Published, Section, Lang, Text   string
+	// Meta is the record's "meta" object plus any top-level keys that are not
+	// document fields.
+	Meta map[string]any
+	// HasHTML reports that the record carried html, now in Raw.Data.
+	HasHTML bool
+}
+
+// RecordError reports a problem with one file or one record in it. Inputs yields it
+// and goes on with the next record or file.
+type RecordError struct {
+	Path string
+	// Record locates the record in the file ("line 12", "record 3 (WARC-Record-ID
+	// ...)"); "" when the problem concerns the whole file.
+	Record string
+	Err    error
+}
+
+func (e *RecordError) Error() string {
+	if e.Record == "" {
+		return fmt.Sprintf("%s: %v", e.Path, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: %v", e.Path, e.Record, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
+var (
+	// ErrUnknownFormat: neither the file name nor its first bytes tell the format.
+	ErrUnknownFormat = errors.New("unknown input format (use --format)")
+	// ErrTooLarge: a record exceeds ReadOptions.MaxRecordBytes.
+	ErrTooLarge = errors.New("record too large")
+	// ErrNoMatch: a path is neither an existing file or directory nor a glob matching any.
+	ErrNoMatch = errors.New("no such file, directory or matching glob")
+)
+
+// Inputs streams the articles in paths: files, directories (walked recursively in
+// lexical order, skipping hidden entries such as .git and .newsds) and glob patterns
+// (filepath.Match syntax, plus ** for any number of directories). Gzipped files are
+// decompressed. Files are opened one at a time and records read one at a time, so
+// memory does not grow with the number or size of inputs.
+//
+// A problem with a file or record yields a *RecordError and the stream continues.
+// When ctx is cancelled the stream yields ctx.Err() once and stops; no other error
+// ends it.
+func Inputs(ctx context.Context, paths []string, opts ReadOptions) iter.Seq2[Input, error] {
+	if opts.MaxRecordBytes <= 0 {
+		opts.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if opts.Stats == nil {
+		opts.Stats = new(ReadStats)
+	}
+	return func(yield func(Input, error) bool) {
+		stopped := false // the consumer broke out of its loop: yield must not be called again
+		emit := func(in Input, err error) bool {
+			if ctx.Err() != nil {
+				return false
+			}
+			if err != nil {
+				opts.Stats.Errors.Add(1)
+			} else {
+				opts.Stats.Inputs.Add(1)
+			}
+			stopped = !yield(in, err)
+			return !stopped
+		}
+		for f, err := range inputFiles(ctx, paths) {
+			if err != nil {
+				if !emit(Input{}, err) {
+					break
+				}
+				continue
+			}
+			if !readInputFile(ctx, f, opts, emit) {
+				break
+			}
+		}
+		if err := ctx.Err(); err != nil && !stopped {
+			yield(Input{}, err)
+		}
+	}
+}
+
+// InputFiles lists the files Inputs would read for paths, in the same order, without
+// opening them: a progress display can sum their sizes. Problems are *RecordErrors.
+func InputFiles(ctx context.Context, paths []string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for f, err := range inputFiles(ctx, paths) {
+			if !yield(f.path, err) {
+				return
+			}
+		}
+	}
+}
+
+// inputFile is a file to read; named is true when the user named it (not found by
+// walking), so an unknown format is an error rather than a skip.
+type inputFile struct {
+	path  string
+	named bool
+}
+
+func inputFiles(ctx context.Context, paths []string) iter.Seq2[inputFile, error] {
+	return func(yield func(inputFile, error) bool) {
+		for _, p := range paths {
+			if ctx.Err() != nil {
+				return
+			}
+			st, err := os.Stat(p)
+			switch {
+			case err == nil && st.IsDir():
+				if !walkDir(ctx, p, yield) {
+					return
+				}
+			case err == nil:
+				if !yield(inputFile{path: p, named: true}, nil) {
+					return
+				}
+			case errors.Is(err, fs.ErrNotExist) && hasGlobMeta(p):
+				if !expandGlob(ctx, p, yield) {
+					return
+				}
+			case errors.Is(err, fs.ErrNotExist):
+				if !yield(inputFile{}, &RecordError{Path: p, Err: ErrNoMatch}) {
+					return
+				}
+			default:
+				if !yield(inputFile{}, &RecordError{Path: p, Err: err}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func hasGlobMeta(p string) bool { return strings.ContainsAny(p, `*?[`) }
+
+func isHidden(name string) bool { return len(name) > 1 && name[0] == '.' && name != ".." }
+
+// walkDir yields the regular files below dir in lexical order. WalkDir reads one
+// directory at a time, so memory is bounded by the largest directory, not the tree.
+func walkDir(ctx context.Context, dir string, yield func(inputFile, error) bool) bool {
+	ok := true
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			if ok = yield(inputFile{}, &RecordError{Path: p, Err: err}); !ok {
+				return filepath.SkipAll
+			}
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if p != dir && isHidden(d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if ok = yield(inputFile{path: p}, nil); !ok {
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if err != nil && ok {
+		ok = yield(inputFile{}, &RecordError{Path: dir, Err: err})
+	}
+	return ok
+}
+
+// expandGlob yields the files matching pattern. Matched directories are walked.
+// A ** segment matches any number of directories, so the part of the pattern before
+// it is walked and the rest matched segment by segment against each file.
+func expandGlob(ctx context.Context, pattern string, yield func(inputFile, error) bool) bool {
+	if !strings.Contains(pattern, "**") {
+		matches, err := filepath.Glob(pattern)
+		if err != nil {
+			return yield(inputFile{}, &RecordError{Path: pattern, Err: fmt.Errorf("glob: %w", err)})
+		}
+		if len(matches) == 0 {
+			return yield(inputFile{}, &RecordError{Path: pattern, Err: ErrNoMatch})
+		}
+		for _, m := range matches {
+			st, err := os.Stat(m)
+			switch {
+			case err != nil:
+				if !yield(inputFile{}, &RecordError{Path: m, Err: err}) {
+					return false
+				}
+			case st.IsDir():
+				if !walkDir(ctx, m, yield) {
+					return false
+				}
+			case st.Mode().IsRegular():
+				if !yield(inputFile{path: m}, nil) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	segs := strings.Split(filepath.ToSlash(pattern), "/")
+	i := 0
+	for i < len(segs) && !strings.Contains(segs[i], "**") && !hasGlobMeta(segs[i]) {
+		i++
+	}
+	root := filepath.FromSlash(strings.Join(segs[:i], "/"))
+	switch {
+	case i == 0:
+		root = "."
+	case root == "":
+		root = "/" // the pattern is absolute: "/" split into an empty first segment
+	}
+	rest := segs[i:]
+	for _, s := range rest {
+		if _, err := filepath.Match(strings.ReplaceAll(s, "**", "*"), ""); err != nil {
+			return yield(inputFile{}, &RecordError{Path: pattern, Err: fmt.Errorf("glob: %w", err)})
+		}
+	}
+	found := false
+	ok := walkDir(ctx, root, func(f inputFile, err error) bool {
+		if err != nil {
+			return yield(f, err)
+		}
+		rel, rerr := filepath.Rel(root, f.path)
+		if rerr != nil || !matchSegments(rest, strings.Split(filepath.ToSlash(rel), "/")) {
+			return true
+		}
+		found = true
+		return yield(f, nil)
+	})
+	if ok && !found {
+		return yield(inputFile{}, &RecordError{Path: pattern, Err: ErrNoMatch})
+	}
+	return ok
+}
+
+// matchSegments matches path segments against pattern segments, where a "**" segment
+// matches zero or more path segments.
+func matchSegments(pat, path []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			for k := 0; k <= len(path); k++ {
+				if matchSegments(pat[1:], path[k:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(path) == 0 {
+			return false
+		}
+		if ok, _ := filepath.Match(pat[0], path[0]); !ok {
+			return false
+		}
+		pat, path = pat[1:], path[1:]
+	}
+	return len(path) == 0
+}
+
+// countingFileReader adds the bytes read to the stats as they are read.
+type countingFileReader struct {
+	r     io.Reader
+	stats *ReadStats
+}
+
+func (c countingFileReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.stats.Bytes.Add(int64(n))
+	return n, err
+}
+
+// sniffLen is how many leading bytes format detection looks at.
+const sniffLen = 4096
+
+// readInputFile reads one file and yields its inputs; it returns false when the consumer
+// stopped.
+func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield func(Input, error) bool) bool {
+	fail := func(err error) bool { return yield(Input{}, &RecordError{Path: f.path, Err: err}) }
+	file, err := os.Open(f.path)
+	if err != nil {
+		return fail(err)
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	opts.Stats.Files.Add(1)
+	br := bufio.NewReaderSize(countingFileReader{file, opts.Stats}, 64<<10)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		// Multi-member streams (per-record gzip, as in .warc.gz) read as one stream.
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fail(fmt.Errorf("gzip: %w", err))
+		}
+		defer zr.Close()
+		r = zr
+	}
+	body := bufio.NewReaderSize(r, 64<<10)
+	format := opts.Format
+	if format == "" || format == FormatAuto {
+		format = formatFromName(f.path)
+	}
+	if format == "" || format == FormatAuto {
+		head, err := body.Peek(sniffLen)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return fail(err)
+		}
+		format = sniffFormat(head)
+		if format == "" {
+			if !f.named {
+				opts.Stats.Skipped.Add(1)
+				return true
+			}
+			return fail(ErrUnknownFormat)
+		}
+	}
+	src := inputSource{path: f.path, modTime: st.ModTime(), maxBytes: opts.MaxRecordBytes, stats: opts.Stats}
+	switch format {
+	case FormatHTML, FormatText:
+		data, err := readLimited(body, opts.MaxRecordBytes)
+		if err != nil {
+			return fail(err)
+		}
+		return yield(Input{Raw: Raw{Data: data, Format: format, Path: f.path, ModTime: src.modTime}}, nil)
+	case FormatWARC:
+		return readWARC(ctx, body, src, yield)
+	case FormatJSONL:
+		return readJSONL(ctx, body, src, yield)
+	}
+	return fail(fmt.Errorf("format %q: want auto, html, warc, jsonl or text", format))
+}
+
+// inputSource is what the per-format readers need to know about the file.
+type inputSource struct {
+	path     string
+	modTime  time.Time
+	maxBytes int64
+	stats    *ReadStats
+}
+
+// readLimited reads all of r, failing with ErrTooLarge beyond max bytes.
+func readLimited(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+	}
+	return data, nil
+}
+
+// formatFromName maps a file extension (under an optional .gz) to a format, "" if
+// the extension says nothing.
+func formatFromName(name string) string {
+	name = strings.ToLower(filepath.Base(name))
+	name = strings.TrimSuffix(name, ".gz")
+	switch filepath.Ext(name) {
+	case ".html", ".htm", ".xhtml":
+		return FormatHTML
+	case ".warc":
+		return FormatWARC
+	case ".jsonl", ".ndjson":
+		return FormatJSONL
+	case ".txt", ".text", ".md":
+		return FormatText
+	}
+	return ""
+}
+
+// sniffFormat guesses the format from a file's first bytes, "" if it looks binary.
+func sniffFormat(head []byte) string {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(head, " \t\r\n\f")
+	switch {
+	case len(trimmed) == 0:
+		return ""
+	case bytes.HasPrefix(trimmed, []byte("WARC/1.")):
+		return FormatWARC
+	case trimmed[0] == '<':
+		return FormatHTML
+	case trimmed[0] == '{':
+		return FormatJSONL
+	case bytes.IndexByte(head, 0) >= 0:
+		// NUL bytes: binary, or UTF-16 text the extractor cannot take either.
+		return ""
+	}
+	return FormatText
+}
