@@ -80,7 +80,7 @@ type ImportResult struct {
 	// Records is the number of records read (tasks or lines).
 	Records int
 	// Skipped counts annotations deliberately not imported: cancelled Label Studio
-	// annotations and, without Predictions, predictions.
+	// annotations, predictions (without Predictions), and doccano lines with no labels.
 	Skipped int
 }
 
@@ -580,6 +580,12 @@ func (im *importer) doccanoLine(line int, b []byte) {
 	items, err := im.doccanoItems(doc, rec)
 	if err != nil {
 		im.reject(where, id, err, key)
+		return
+	}
+	if len(items) == 0 {
+		// doccano writes the same empty list for "nothing to label" and "not labelled
+		// yet" (and Export writes it for documents to be labelled), so it is no answer.
+		im.res.Skipped++
 		return
 	}
 	im.add(doc, im.opts.Layer, who, im.now, items)
