@@ -1,0 +1,524 @@
+package validate
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// recordContext is what a record's source adds to the checks.
+type recordContext struct {
+	// release rows must not be duplicates excluded by policy.
+	release bool
+	// keepDuplicates: the release was built with --keep-duplicates.
+	keepDuplicates bool
+	// excluded holds ids the release manifest says were excluded.
+	excluded map[string]bool
+	// split is the release split, used for the document-in-two-splits rule.
+	split string
+	// fix is the command that regenerates the checked data, for fix hints.
+	fix string
+	// annotationsOnly: the record's document is only the carrier of its annotations
+	// (an import file), so document rules and coverage do not apply.
+	annotationsOnly bool
+	// textUnknown: spans cannot be checked against any text.
+	textUnknown bool
+}
+
+// recordChecker runs the document, span and label rules over one record at a time and
+// accumulates what the threshold rules need.
+type recordChecker struct {
+	s      *sink
+	vocab  *vocabulary
+	custom *customRules
+	ids    idSet
+	splits map[idKey]string
+
+	docs       int
+	covered    map[string]int            // layer -> documents with an annotation on it
+	labelCount map[string]map[string]int // layer -> label -> items
+	agreement  map[string]*agreementAcc  // layer -> pairwise confusion counts
+	rules      *RulesFile
+}
+
+func newRecordChecker(s *sink, vocab *vocabulary, custom *customRules, rf *RulesFile) *recordChecker {
+	rc := &recordChecker{
+		s: s, vocab: vocab, custom: custom, ids: idSet{}, splits: map[idKey]string{},
+		covered: map[string]int{}, labelCount: map[string]map[string]int{},
+		agreement: map[string]*agreementAcc{}, rules: rf,
+	}
+	if rf != nil {
+		for _, a := range rf.Agreement {
+			rc.agreement[a.Layer] = newAgreementAcc()
+		}
+	}
+	return rc
+}
+
+// idKey is a 16-byte digest of an id: sets of them stay small however long ids are.
+type idKey [16]byte
+
+type idSet map[idKey]struct{}
+
+func keyOf(id string) idKey {
+	sum := sha256.Sum256([]byte(id))
+	return idKey(sum[:16])
+}
+
+// add reports whether id was new.
+func (s idSet) add(id string) bool {
+	k := keyOf(id)
+	if _, ok := s[k]; ok {
+		return false
+	}
+	s[k] = struct{}{}
+	return true
+}
+
+func (rc *recordChecker) check(rec *schema.Record, loc Location, ctx recordContext) {
+	doc := &rec.Document
+	textHash := schema.ContentHash(doc.Text)
+	if !ctx.annotationsOnly {
+		rc.docs++
+		rc.s.report.Checked.Documents++
+		rc.checkDocument(doc, textHash, loc, ctx)
+	}
+	if rc.custom != nil {
+		rc.custom.begin(doc)
+	}
+	ti := newTextIndex(doc.Text)
+	layers := map[string]bool{}
+	for ai := range rec.Annotations {
+		a := &rec.Annotations[ai]
+		rc.s.report.Checked.Annotations++
+		rc.s.report.Checked.Items += len(a.Items)
+		layers[a.Layer] = true
+		rc.checkAnnotation(doc, textHash, ti, a, loc, ctx)
+	}
+	if !ctx.annotationsOnly {
+		for l := range layers {
+			rc.covered[l]++
+		}
+	}
+	for layer, acc := range rc.agreement {
+		acc.add(layer, rec.Annotations)
+	}
+	if rc.custom != nil && !ctx.annotationsOnly {
+		rc.custom.checkDocument(rc.s, loc)
+	}
+}
+
+func (rc *recordChecker) emit(rule string, loc Location, fix, format string, a ...any) {
+	rc.s.emit(Finding{Rule: rule, Location: loc, Message: fmt.Sprintf(format, a...), Fix: fix})
+}
+
+func (rc *recordChecker) checkDocument(doc *schema.Document, textHash string, loc Location, ctx recordContext) {
+	switch {
+	case doc.ID == "":
+		rc.emit(RuleDocID, loc, "", "document has no id")
+	case strings.IndexFunc(doc.ID, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 || !utf8.ValidString(doc.ID):
+		rc.emit(RuleDocID, loc, "", "document id %q contains spaces, control characters or invalid UTF-8", doc.ID)
+	}
+	if doc.ID != "" {
+		if ctx.split != "" {
+			k := keyOf(doc.ID)
+			if prev, ok := rc.splits[k]; ok && prev != ctx.split {
+				rc.emit(RuleSplitLeak, loc, ctx.fix, "document %s is in split %s and in split %s", doc.ID, prev, ctx.split)
+			} else if ok {
+				rc.emit(RuleDocDuplicateID, loc, ctx.fix, "document %s appears twice in split %s", doc.ID, ctx.split)
+			} else {
+				rc.splits[k] = ctx.split
+			}
+		} else if !rc.ids.add(doc.ID) {
+			rc.emit(RuleDocDuplicateID, loc, ctx.fix, "document id %s is used by more than one document", doc.ID)
+		}
+	}
+	if strings.TrimSpace(doc.Text) == "" {
+		rc.emit(RuleDocText, loc, "", "document has an empty body")
+	}
+	if doc.Published != "" {
+		if _, err := time.Parse(time.RFC3339, doc.Published); err != nil {
+			rc.emit(RuleDocPublished, loc, "", "published %q is not an RFC 3339 date-time with an offset (e.g. 2024-03-01T10:00:00+03:00)", doc.Published)
+		}
+	}
+	if doc.Lang != "" {
+		if msg := checkLang(doc.Lang); msg != "" {
+			rc.emit(RuleDocLang, loc, "", "%s", msg)
+		}
+	}
+	if doc.URL != "" {
+		if msg := checkURL(doc.URL); msg != "" {
+			rc.emit(RuleDocURL, loc, "", "%s", msg)
+		}
+	}
+	utf8OK := true
+	for _, f := range []struct{ name, v string }{
+		{"text", doc.Text}, {"title", doc.Title}, {"url", doc.URL}, {"source", doc.Source},
+		{"site_name", doc.SiteName}, {"section", doc.Section},
+	} {
+		if !utf8.ValidString(f.v) {
+			if f.name == "text" {
+				utf8OK = false
+			}
+			rc.emit(RuleDocUTF8, loc, "", "%s has invalid UTF-8 at byte %d", f.name, invalidUTF8At(f.v))
+		}
+	}
+	if utf8OK && rc.s.enabled(RuleDocNFC) && !norm.NFC.IsNormalString(doc.Text) {
+		b := norm.NFC.QuickSpanString(doc.Text)
+		cp := utf8.RuneCountInString(doc.Text[:b])
+		rc.emit(RuleDocNFC, loc, "re-ingest the document: `newsds ingest` stores NFC text",
+			"text is not in NFC from code point %d (%q)", cp, excerpt(doc.Text[b:], 12))
+	}
+	switch {
+	case doc.ContentHash == "":
+		rc.emit(RuleDocContentHash, loc, ctx.fix, "document has no content_hash")
+	case doc.ContentHash != textHash:
+		rc.emit(RuleDocContentHash, loc, ctx.fix, "content_hash %s is not the sha256 of the text (%s)", short(doc.ContentHash), short(textHash))
+	}
+	if ctx.release && doc.ID != "" {
+		if ctx.excluded[doc.ID] {
+			rc.emit(RuleExcludedDup, loc, ctx.fix, "document %s is listed as excluded in the release manifest but is in the release", doc.ID)
+		} else if dup := doc.DupOf(); dup != "" && !ctx.keepDuplicates {
+			rc.emit(RuleExcludedDup, loc, ctx.fix, "document %s duplicates %s and duplicates are excluded from this release", doc.ID, dup)
+		}
+	}
+}
+
+// withdrawn ISO 639-1 codes that language tag registries still accept, with their
+// replacements.
+var withdrawnLang = map[string]string{"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro", "sh": "sr, hr or bs", "bh": "bho, mai or mag"}
+
+// checkLang returns why code is not an ISO 639-1 code, or "".
+func checkLang(code string) string {
+	if len(code) != 2 || code[0] < 'a' || code[0] > 'z' || code[1] < 'a' || code[1] > 'z' {
+		return fmt.Sprintf("lang %q is not a two-letter lower-case ISO 639-1 code", code)
+	}
+	if repl, ok := withdrawnLang[code]; ok {
+		return fmt.Sprintf("lang %q is a withdrawn ISO 639-1 code; use %s", code, repl)
+	}
+	if _, err := language.ParseBase(code); err != nil {
+		return fmt.Sprintf("lang %q is not an ISO 639-1 language code", code)
+	}
+	return ""
+}
+
+func checkURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Sprintf("url %q does not parse: %v", raw, errorsUnwrapURL(err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Sprintf("url %q is not an absolute http(s) URL", raw)
+	}
+	if u.Host == "" {
+		return fmt.Sprintf("url %q has no host", raw)
+	}
+	return ""
+}
+
+func errorsUnwrapURL(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+func invalidUTF8At(s string) int {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(s)
+}
+
+func excerpt(s string, n int) string {
+	i := 0
+	for b := range s {
+		if i == n {
+			return s[:b] + "…"
+		}
+		i++
+	}
+	return s
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12] + "…"
+	}
+	return h
+}
+
+// itemName is how messages name an item: Q&A turns by their turn number, which is what
+// a person sees, others by index.
+func itemName(layer string, i int, it *schema.Item) string {
+	if layer == schema.LayerQA {
+		if t := it.Attrs[schema.AttrTurn]; t != "" {
+			return "turn " + t
+		}
+	}
+	return "item " + strconv.Itoa(i)
+}
+
+// annotateFix is the command that recomputes an annotation, where there is one.
+func annotateFix(a *schema.Annotation, docID string) string {
+	if a.Annotator.Kind == schema.KindHuman {
+		return "relabel the document on its current text and import the annotations again with `newsds import-annotations`"
+	}
+	name := a.Annotator.Name
+	if name == "" {
+		name = a.Layer
+	}
+	return fmt.Sprintf("run `newsds annotate --with %s --docs %s` to recompute them", name, docID)
+}
+
+func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, ti *textIndex, a *schema.Annotation, base Location, ctx recordContext) {
+	loc := base
+	loc.Layer = a.Layer
+	loc.Annotator = a.Annotator.Name
+	if a.DocID != "" && doc.ID != "" && a.DocID != doc.ID {
+		rc.emit(RuleAnnotationDocMiss, loc, "", "annotation names document %s but is stored with document %s", a.DocID, doc.ID)
+	}
+	fix := annotateFix(a, doc.ID)
+	stale := a.Stale || (!ctx.textUnknown && a.ContentHash != "" && a.ContentHash != textHash)
+	if stale {
+		// Stale spans point into text that no longer exists: reporting each as out of
+		// bounds or mismatched would bury the one thing to do, which is re-annotate.
+		rc.emit(RuleStale, loc, strings.Replace(fix, "recompute them", "refresh stale spans", 1),
+			"annotation by %s was made on text %s, the document's text is now %s; its %d items are not checked against the text",
+			a.Annotator.Name, short(a.ContentHash), short(textHash), len(a.Items))
+	}
+	labels := rc.vocab.labels(a.Layer)
+	counts := rc.labelCount[a.Layer]
+	if counts == nil && !stale {
+		counts = map[string]int{}
+		rc.labelCount[a.Layer] = counts
+	}
+	docSentiments := 0
+	var sentimentLabels []string
+	n := ti.len()
+	for i := range a.Items {
+		it := &a.Items[i]
+		iloc := loc
+		iloc.Item = intPtr(i)
+		name := itemName(a.Layer, i, it)
+		if labels != nil && it.Label != "" && !slices.Contains(labels, it.Label) {
+			rc.emit(RuleLabelUnknown, iloc, "", "%s label %q is not one of the %s labels (%s)", name, it.Label, a.Layer, strings.Join(labels, ", "))
+		} else if labels != nil && it.Label == "" {
+			rc.emit(RuleLabelUnknown, iloc, "", "%s has no label; %s labels are %s", name, a.Layer, strings.Join(labels, ", "))
+		}
+		if it.Score != nil && (math.IsNaN(*it.Score) || *it.Score < 0 || *it.Score > 1) {
+			rc.emit(RuleScoreRange, iloc, "", "%s score %v is outside [0,1]", name, *it.Score)
+		}
+		if !stale && it.Label != "" {
+			counts[it.Label]++
+		}
+		if rc.custom != nil {
+			rc.custom.checkItem(rc.s, a, i, iloc)
+		}
+		switch a.Layer {
+		case schema.LayerSentiment:
+			scope := it.Attrs[schema.AttrScope]
+			if scope == schema.ScopeDocument || (scope == "" && !it.IsSpan()) {
+				docSentiments++
+				sentimentLabels = append(sentimentLabels, it.Label)
+			}
+		case schema.LayerStance:
+			target := it.Attrs[schema.AttrTarget]
+			switch {
+			case target == "":
+				rc.emit(RuleStanceTarget, iloc, "", "%s has no target attribute", name)
+			case rc.vocab.targets != nil && !rc.vocab.targets[target]:
+				where := "the targets file"
+				if rc.vocab.targetsFile != "" {
+					where = rc.vocab.targetsFile
+				}
+				rc.emit(RuleStanceTarget, iloc, "", "%s target %q is not declared in %s", name, target, where)
+			}
+		}
+		if (it.Start == nil) != (it.End == nil) {
+			rc.emit(RuleSpanBounds, iloc, fix, "%s has a start or an end but not both", name)
+			continue
+		}
+		if !it.IsSpan() || stale || ctx.textUnknown {
+			continue
+		}
+		if err := schema.CheckSpan(*it.Start, *it.End, n); err != nil {
+			rc.emit(RuleSpanBounds, iloc, fix, "%s %v", name, err)
+			continue
+		}
+		if it.Text != "" && rc.s.enabled(RuleSpanText) {
+			if got := ti.slice(*it.Start, *it.End); got != it.Text {
+				rc.emit(RuleSpanText, iloc, fix, "%s span [%d,%d) stores %q but the text there is %q",
+					name, *it.Start, *it.End, excerpt(it.Text, 40), excerpt(got, 40))
+			}
+		}
+	}
+	if docSentiments > 1 {
+		rc.emit(RuleSentimentPerDoc, loc, fix, "annotator %s gave %d document-level sentiments (%s); a document has one",
+			a.Annotator.Name, docSentiments, strings.Join(sentimentLabels, ", "))
+	}
+	if stale || ctx.textUnknown {
+		return
+	}
+	if rc.vocab.noOverlap(a.Layer) {
+		rc.checkOverlap(a, n, loc, fix)
+	}
+	if a.Layer == schema.LayerQA {
+		rc.checkTurns(a, n, loc, fix)
+	}
+}
+
+// spanItem is a valid span with its item index, for order-dependent checks.
+type spanItem struct {
+	i          int
+	start, end int
+	it         *schema.Item
+}
+
+func validSpans(a *schema.Annotation, n int) []spanItem {
+	var out []spanItem
+	for i := range a.Items {
+		it := &a.Items[i]
+		if it.IsSpan() && schema.CheckSpan(*it.Start, *it.End, n) == nil {
+			out = append(out, spanItem{i, *it.Start, *it.End, it})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y spanItem) int {
+		if x.start != y.start {
+			return x.start - y.start
+		}
+		return x.end - y.end
+	})
+	return out
+}
+
+func (rc *recordChecker) checkOverlap(a *schema.Annotation, n int, loc Location, fix string) {
+	if !rc.s.enabled(RuleSpanOverlap) {
+		return
+	}
+	spans := validSpans(a, n)
+	for k := 1; k < len(spans); k++ {
+		prev, cur := spans[k-1], spans[k]
+		if cur.start < prev.end {
+			iloc := loc
+			iloc.Item = intPtr(cur.i)
+			rc.emit(RuleSpanOverlap, iloc, fix, "%s span [%d,%d) overlaps %s span [%d,%d); %s spans must not overlap",
+				itemName(a.Layer, cur.i, cur.it), cur.start, cur.end, itemName(a.Layer, prev.i, prev.it), prev.start, prev.end, a.Layer)
+		}
+	}
+}
+
+// checkTurns checks the interview structure: turns numbered 1..n in text order, roles
+// matching labels, and no answer without a question before it.
+func (rc *recordChecker) checkTurns(a *schema.Annotation, n int, loc Location, fix string) {
+	spans := validSpans(a, n)
+	var prev *spanItem
+	for k := range spans {
+		cur := &spans[k]
+		it := cur.it
+		iloc := loc
+		iloc.Item = intPtr(cur.i)
+		name := itemName(a.Layer, cur.i, it)
+		if t := it.Attrs[schema.AttrTurn]; t == "" {
+			rc.emit(RuleQAAlternation, iloc, fix, "%s has no turn number (attribute %q)", name, schema.AttrTurn)
+		} else if v, err := strconv.Atoi(t); err != nil || v != k+1 {
+			rc.emit(RuleQAAlternation, iloc, fix, "turn %s is the %s turn in the text; turns are numbered 1, 2, ... in text order", t, ordinal(k+1))
+		}
+		role := it.Attrs[schema.AttrSpeakerRole]
+		want := map[string]string{"question": "interviewer", "answer": "interviewee"}[it.Label]
+		switch {
+		case it.Label == "":
+			rc.emit(RuleQARoles, iloc, fix, "%s has no label; a turn is a question or an answer", name)
+		case role == "":
+			rc.emit(RuleQARoles, iloc, fix, "%s (%s) has no speaker_role", name, it.Label)
+		case want != "" && role != want:
+			rc.emit(RuleQARoles, iloc, fix, "%s is a %s but its speaker_role is %q (want %q)", name, it.Label, role, want)
+		}
+		if it.Label == "answer" {
+			switch {
+			case prev == nil:
+				rc.emit(RuleQAAlternation, iloc, fix, "%s is an answer but no question comes before it", name)
+			case prev.it.Label == "answer" && prev.it.Attrs[schema.AttrSpeaker] == it.Attrs[schema.AttrSpeaker]:
+				rc.emit(RuleQAAlternation, iloc, fix, "%s is an answer by the same speaker right after %s; consecutive paragraphs of one speaker are one turn",
+					name, itemName(a.Layer, prev.i, prev.it))
+			}
+		}
+		if it.Label == "question" && prev != nil && prev.it.Label == "question" && prev.it.Attrs[schema.AttrSpeaker] == it.Attrs[schema.AttrSpeaker] {
+			rc.emit(RuleQAAlternation, iloc, fix, "%s is a question by the same speaker right after %s with no answer between",
+				name, itemName(a.Layer, prev.i, prev.it))
+		}
+		prev = cur
+	}
+}
+
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
+}
+
+func intPtr(i int) *int { return &i }
+
+// textIndex slices text by code points without rescanning it for every span.
+type textIndex struct {
+	text  string
+	n     int
+	ascii bool
+	offs  []int32 // byte offset of each code point, and len(text) last; built on demand
+}
+
+func newTextIndex(text string) *textIndex {
+	ascii := true
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	n := len(text)
+	if !ascii {
+		n = utf8.RuneCountInString(text)
+	}
+	return &textIndex{text: text, n: n, ascii: ascii}
+}
+
+func (t *textIndex) len() int { return t.n }
+
+// slice returns text[start:end] in code points; the span is known to be in bounds.
+func (t *textIndex) slice(start, end int) string {
+	if t.ascii {
+		return t.text[start:end]
+	}
+	if t.offs == nil {
+		t.offs = make([]int32, 0, t.n+1)
+		for i := range t.text {
+			t.offs = append(t.offs, int32(i))
+		}
+		t.offs = append(t.offs, int32(len(t.text)))
+	}
+	return t.text[t.offs[start]:t.offs[end]]
+}
