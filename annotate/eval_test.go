@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -50,5 +53,117 @@ func TestEvalSharedSets(t *testing.T) {
 	t.Log(table.String())
 	if qa.F1 != 1 || qa.RoleAccuracy != 1 || qa.SpeakerAccuracy != 1 {
 		t.Errorf("qa on the seed gold: %s, want all 1", b)
+	}
+}
+
+func TestScoreLabelsByHand(t *testing.T) {
+	gold := []string{"positive", "positive", "negative", "negative", "neutral"}
+	pred := []string{"positive", "negative", "negative", "negative", "positive"}
+	rep := scoreLabels(gold, pred)
+	// accuracy 3/5; F1 positive 0.5, negative 0.8, neutral 0 → macro 1.3/3.
+	// Majority: negative and positive tie at 2, the first in sorted order wins:
+	// accuracy 2/5, F1 negative 2·0.4·1/1.4 = 4/7, macro 4/21.
+	want := EvalReport{N: 5, Accuracy: 0.6, MacroF1: 1.3 / 3, BaselineAccuracy: 0.4, BaselineMacroF1: 4.0 / 21, Majority: "negative"}
+	if !approx(rep.Accuracy, want.Accuracy) || !approx(rep.MacroF1, want.MacroF1) || !approx(rep.BaselineAccuracy, want.BaselineAccuracy) ||
+		!approx(rep.BaselineMacroF1, want.BaselineMacroF1) || rep.Majority != want.Majority || rep.N != 5 {
+		t.Errorf("got %+v\nwant %+v", rep, want)
+	}
+	b, _ := json.Marshal(rep)
+	for _, k := range []string{`"n":`, `"accuracy":`, `"macro_f1":`, `"baseline_accuracy":`, `"baseline_macro_f1":`} {
+		if !strings.Contains(string(b), k) {
+			t.Errorf("JSON lacks %s: %s", k, b)
+		}
+	}
+}
+
+func approx(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestMapLabel(t *testing.T) {
+	for _, tt := range []struct{ kind, in, want string }{
+		{"sentiment", "NEG", "negative"}, {"sentiment", "Negative", "negative"}, {"sentiment", "NEU", "neutral"},
+		{"sentiment", "Neutral", "neutral"}, {"sentiment", "POS", "positive"}, {"sentiment", " Positive ", "positive"},
+		{"stance", "agree", "favor"}, {"stance", "SUPPORT", "favor"}, {"stance", "disagree", "against"},
+		{"stance", "UNDERMINE", "against"}, {"stance", "other", "neutral"},
+	} {
+		if got, err := MapLabel(tt.kind, tt.in); err != nil || got != tt.want {
+			t.Errorf("MapLabel(%s, %q) = %q, %v; want %q", tt.kind, tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range [][2]string{{"sentiment", "agree"}, {"stance", "POS"}, {"emotion", "joy"}} {
+		if _, err := MapLabel(bad[0], bad[1]); err == nil {
+			t.Errorf("MapLabel(%s, %q): no error", bad[0], bad[1])
+		}
+	}
+}
+
+func TestReadLabelled(t *testing.T) {
+	dir := t.TempDir()
+	tsv := filepath.Join(dir, "pairs.tsv")
+	body := "claim_id\tclaim\tperspective_id\tperspective\tstance_label_3\n" +
+		"1\tTaxes should rise\t7\t\"He said \"\"no\"\" twice\"\tUNDERMINE\n" +
+		"1\tTaxes should rise\t8\tSchools need money\tSUPPORT\n"
+	if err := os.WriteFile(tsv, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := readLabelled(tsv, "stance", ClassifierOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []labelledRow{
+		{Line: 2, Text: `He said "no" twice`, Target: "Taxes should rise", Label: "against"},
+		{Line: 3, Text: "Schools need money", Target: "Taxes should rise", Label: "favor"},
+	}
+	if !reflect.DeepEqual(tab.Rows, want) {
+		t.Errorf("rows %+v\nwant %+v", tab.Rows, want)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("tweet,sentiment\nfine,POS\nodd,MAYBE\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readLabelled(bad, "sentiment", ClassifierOptions{}); err == nil || !strings.Contains(err.Error(), "bad.csv:3") || !strings.Contains(err.Error(), "MAYBE") {
+		t.Errorf("bad label: %v, want an error at bad.csv:3 naming MAYBE", err)
+	}
+	if _, err := readLabelled(bad, "sentiment", ClassifierOptions{TextColumn: "body"}); err == nil || !strings.Contains(err.Error(), `"body"`) {
+		t.Errorf("missing column: %v", err)
+	}
+	if _, err := EvalClassifier(context.Background(), "emotion", bad, ClassifierOptions{}); err == nil {
+		t.Error("unknown kind: no error")
+	}
+}
+
+func TestEvalQAFixture(t *testing.T) {
+	rep, err := EvalQA(context.Background(), QAEvalOptions{Gold: filepath.Join("testdata", "builtin", "qa_eval", "gold")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4 predicted turns all match gold turns 1-4; gold turn 5 is missed: P 1, R 4/5.
+	// Turn 4's gold role and speaker differ from the prediction: role and speaker 3/4.
+	if rep.Turns != 5 || rep.Predicted != 4 || rep.Matched != 4 || !approx(rep.Precision, 1) || !approx(rep.Recall, 0.8) ||
+		!approx(rep.F1, 2*0.8/1.8) || !approx(rep.RoleAccuracy, 0.75) || !approx(rep.SpeakerAccuracy, 0.75) {
+		b, _ := json.Marshal(rep)
+		t.Errorf("got %s", b)
+	}
+	b, _ := json.Marshal(rep)
+	for _, k := range []string{`"turns":`, `"precision":`, `"recall":`, `"f1":`, `"role_accuracy":`, `"speaker_accuracy":`} {
+		if !strings.Contains(string(b), k) {
+			t.Errorf("JSON lacks %s: %s", k, b)
+		}
+	}
+	if _, err := EvalQA(context.Background(), QAEvalOptions{Gold: t.TempDir()}); err == nil {
+		t.Error("empty gold folder: no error")
+	}
+}
+
+func TestNormTurnText(t *testing.T) {
+	for in, want := range map[string]string{
+		"س: ما رأيك؟":               "ما رأيك؟",
+		"•• Q:  Why   now?":         "Why now?",
+		"The Economist: So, what?":  "So, what?",
+		"ـ نعم\nبالتأكيد":           "نعم بالتأكيد",
+		"Rick: What first drew you": "What first drew you",
+	} {
+		if got := normTurnText(in); got != want {
+			t.Errorf("normTurnText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

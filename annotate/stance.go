@@ -204,7 +204,8 @@ func matchFirst(tok, form string, arabic bool) bool {
 		return true
 	}
 	if !arabic {
-		return false
+		// English possessive: "Qatar's", "the Ministers'"
+		return tok == form+"'s" || tok == form+"'"
 	}
 	for _, p := range arProclitics[1:] {
 		if strings.HasPrefix(tok, p) && tok[len(p):] == form {

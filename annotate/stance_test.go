@@ -3,12 +3,13 @@ package annotate
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/newsds/newsds/schema"
 )
 
-func exampleTargets(t *testing.T) []Target {
+func exampleTargets(t testing.TB) []Target {
 	t.Helper()
 	targets, err := LoadTargets(filepath.Join("..", "examples", "targets.yaml"))
 	if err != nil {
@@ -19,7 +20,8 @@ func exampleTargets(t *testing.T) []Target {
 
 func TestStanceSeed(t *testing.T) {
 	doc := seedDocument(t)
-	a, err := NewStance(exampleTargets(t), StanceOptions{})
+	targets := append(exampleTargets(t), Target{Name: "Brazil", Aliases: []string{"البرازيل"}})
+	a, err := NewStance(targets, StanceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +29,102 @@ func TestStanceSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := map[string]schema.Item{}
 	for _, it := range items {
-		t.Logf("%s %s %.3f %q", it.Attrs[schema.AttrTarget], it.Label, *it.Score, it.Text)
+		got[it.Attrs[schema.AttrTarget]] = it
+		t.Logf("%s: %s %.3f %q", it.Attrs[schema.AttrTarget], it.Label, *it.Score, it.Text)
+	}
+	evidence := map[string]string{ // a word of the target that the evidence sentence must contain
+		"قطر": "قطر", "منظمة معاهدة الأمن الجماعي": "معاهدة الأمن الجماعي", "وسائل الإعلام الأجنبية": "الإعلام الأجنبية",
+	}
+	for name, word := range evidence {
+		it, ok := got[name]
+		if !ok {
+			t.Errorf("no stance item for %s", name)
+			continue
+		}
+		if !it.IsSpan() || !strings.Contains(it.Text, word) {
+			t.Errorf("%s: evidence %q does not mention the target", name, it.Text)
+		}
+		if s, _ := schema.SliceCP(doc.Text, *it.Start, *it.End); s != it.Text {
+			t.Errorf("%s: span text differs", name)
+		}
+	}
+	// "نقدر عاليا موقف دولة قطر واهتمامها بأمن واستقرار بلادنا": the ambassador thanks Qatar.
+	if got["قطر"].Label != "favor" {
+		t.Errorf("قطر: %s, want favor", got["قطر"].Label)
+	}
+	if _, ok := got["Brazil"]; ok {
+		t.Error("a target the article does not mention got an item")
+	}
+}
+
+func TestStanceMentionMatching(t *testing.T) {
+	ct := compileTarget(Target{Name: "قطر", Aliases: []string{"Qatar", "الدوحة", "دولة قطر"}})
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"زار الوزير الدوحة أمس", true},
+		{"وصل الوفد إلى الدوحه", true},  // ta marbuta spelling
+		{"قدم الشكر لقطر على دعمها", true}, // proclitic
+		{"اجتماع بالدوحة", true},
+		{"Qatar's mediation", true},
+		{"QATAR airways", true},
+		{"القطري", false}, // another word
+		{"قطرات المطر", false},
+	} {
+		if ok, _ := ct.mentions(tokens(tt.text)); ok != tt.want {
+			t.Errorf("%q: mention %v, want %v", tt.text, ok, tt.want)
+		}
+	}
+}
+
+func TestStanceEnglishAndClaim(t *testing.T) {
+	doc := &schema.Document{Text: "The new stadium is a wonderful gift to the city.\n\nCritics say the stadium was built on time."}
+	a, err := NewStance([]Target{{Name: "stadium"}}, StanceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := a.Annotate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].Label != "favor" || !strings.HasPrefix(items[0].Text, "The new stadium is a wonderful") {
+		t.Fatalf("got %+v, want favor with the first sentence as evidence", items)
+	}
+	// The same target with a claim is scored by the claim–sentence model, and the
+	// parameters hash changes with it.
+	b, err := NewStance([]Target{{Name: "stadium", Claim: "The stadium is good for the city"}}, StanceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Info().ParamsHash == b.Info().ParamsHash {
+		t.Error("the claim does not change ParamsHash")
+	}
+	if items, err := b.Annotate(context.Background(), doc); err != nil || len(items) != 1 {
+		t.Fatalf("claim target: %d items, %v", len(items), err)
+	}
+}
+
+func TestBuiltin(t *testing.T) {
+	for _, name := range BuiltinNames {
+		a, err := Builtin(name, BuiltinOptions{Targets: exampleTargets(t)})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		info := a.Info()
+		if info.Name != name || info.Version == "" || (info.Kind != schema.KindRule && info.Kind != schema.KindModel) {
+			t.Errorf("%s: Info %+v", name, info)
+		}
+		if name != "qa" && len(info.ParamsHash) != 64 {
+			t.Errorf("%s: ParamsHash %q", name, info.ParamsHash)
+		}
+	}
+	if _, err := Builtin("stance", BuiltinOptions{}); err == nil || !strings.Contains(err.Error(), "targets") {
+		t.Errorf("stance without targets: %v", err)
+	}
+	if _, err := Builtin("emotion", BuiltinOptions{}); err == nil || !strings.Contains(err.Error(), "emotion") {
+		t.Errorf("unknown name: %v", err)
 	}
 }
