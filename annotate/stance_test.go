@@ -66,7 +66,7 @@ func TestStanceMentionMatching(t *testing.T) {
 		want bool
 	}{
 		{"زار الوزير الدوحة أمس", true},
-		{"وصل الوفد إلى الدوحه", true},  // ta marbuta spelling
+		{"وصل الوفد إلى الدوحه", true},     // ta marbuta spelling
 		{"قدم الشكر لقطر على دعمها", true}, // proclitic
 		{"اجتماع بالدوحة", true},
 		{"Qatar's mediation", true},
