@@ -94,6 +94,9 @@ var commands = []func(*globalOptions) *cobra.Command{
 	newExportCmd,
 	newShowCmd,
 	newRmCmd,
+	newAnnotateCmd,
+	newImportAnnotationsCmd,
+	newExportAnnotationsCmd,
 	newDemoCmd,
 }
 

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/newsds/newsds/annotate"
+	"github.com/newsds/newsds/corpus"
+)
+
+type annotateOptions struct {
+	With              []string
+	Targets           string
+	Docs              []string
+	All               bool
+	Force             bool
+	IncludeDuplicates bool
+	Workers           int
+}
+
+func newAnnotateCmd(g *globalOptions) *cobra.Command {
+	var o annotateOptions
+	cmd := &cobra.Command{
+		Use:   "annotate --with qa,sentiment,stance [--targets FILE] [--docs IDS|--all]",
+		Short: "Run annotators over staged documents and stage their layers",
+		Long: `Run annotators over the staged documents (or the given ones), concurrently, and stage
+their annotations; commit them with "newsds commit". Built-in annotators: ` + strings.Join(annotate.BuiltinNames, ", ") + `.
+External annotators are the names declared under "annotators:" in newsds.yaml. Work that
+is already staged for the same annotator, parameters and text is skipped.
+
+` + exitCodesHelp,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(o.With) == 0 {
+				return usageError("--with needs at least one annotator (e.g. --with qa,sentiment,stance)")
+			}
+			if o.All && len(o.Docs) > 0 {
+				return usageError("--docs and --all exclude each other")
+			}
+			return runAnnotate(cmd.Context(), g, o)
+		},
+	}
+	cmd.Flags().StringSliceVar(&o.With, "with", nil, "annotators to run, comma-separated")
+	cmd.Flags().StringVar(&o.Targets, "targets", "", "stance targets file (default: targets in newsds.yaml)")
+	cmd.Flags().StringSliceVar(&o.Docs, "docs", nil, "document ids to annotate, comma-separated")
+	cmd.Flags().BoolVar(&o.All, "all", false, "annotate every staged document (the default)")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "re-run even where identical work is staged")
+	cmd.Flags().BoolVar(&o.IncludeDuplicates, "include-duplicates", false, "annotate documents marked as duplicates too")
+	cmd.Flags().IntVar(&o.Workers, "workers", 0, "concurrent annotate calls (default: one per core)")
+	return cmd
+}
+
+// buildAnnotators resolves --with names to built-in or configured external annotators.
+func buildAnnotators(st *corpus.Store, names []string, targetsFlag string) ([]annotate.Annotator, error) {
+	cfg := st.Config()
+	var out []annotate.Annotator
+	for _, name := range names {
+		name = strings.TrimSpace(name)
+		if ext, ok := cfg.Annotators[name]; ok {
+			a, err := annotate.NewExternal(name, ext, st)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+			continue
+		}
+		if !slices.Contains(annotate.BuiltinNames, name) {
+			return nil, usageError("--with %s: not a built-in annotator (%s) nor one declared under annotators: in newsds.yaml", name, strings.Join(annotate.BuiltinNames, ", "))
+		}
+		var opts annotate.BuiltinOptions
+		if name == "stance" {
+			path := targetsFlag
+			if path == "" && cfg.Targets != "" {
+				path = filepath.Join(st.Root(), cfg.Targets)
+			}
+			if path == "" {
+				return nil, usageError("stance needs targets: --targets FILE or targets: in newsds.yaml")
+			}
+			t, err := annotate.LoadTargets(path)
+			if err != nil {
+				return nil, err
+			}
+			opts.Targets = t
+		}
+		a, err := annotate.Builtin(name, opts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error {
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	targets := o.Targets
+	if targets != "" && !filepath.IsAbs(targets) {
+		wd, _ := g.workDir()
+		targets = filepath.Join(wd, targets)
+	}
+	anns, err := buildAnnotators(st, o.With, targets)
+	if err != nil {
+		return err
+	}
+	opts := annotate.RunOptions{Annotators: anns, Force: o.Force, IncludeDuplicates: o.IncludeDuplicates, Workers: o.Workers}
+	if len(o.Docs) > 0 {
+		opts.DocIDs = o.Docs
+	}
+	var bar *progressbar.ProgressBar
+	if g.IO.ErrTTY {
+		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(g.IO.ErrOut), progressbar.OptionSetDescription("annotating"),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("docs"),
+			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		opts.Progress = func(s annotate.RunSummary) { bar.Set(s.Documents) }
+	}
+	sum, runErr := annotate.Run(ctx, st, opts)
+	if bar != nil {
+		bar.Finish()
+	}
+	if sum == nil {
+		return runErr
+	}
+	fmt.Fprintf(g.IO.Out, "%s\n", plural(sum.Documents, "document"))
+	failed := 0
+	for _, a := range sum.Annotators {
+		fmt.Fprintf(g.IO.Out, "  %-12s layer %-10s annotated %d, unchanged %d, failed %d, %s", a.Name, a.Layer, a.Annotated, a.Unchanged, a.Failed, plural(a.Items, "item"))
+		if a.Empty > 0 {
+			fmt.Fprintf(g.IO.Out, " (%d with no items)", a.Empty)
+		}
+		fmt.Fprintln(g.IO.Out)
+		failed += a.Failed
+	}
+	for _, e := range sum.Errors {
+		fmt.Fprintf(g.IO.ErrOut, "failed: %v\n", e)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if failed > 0 {
+		return withCode(exitPartial, nil)
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsds/newsds/annotate"
+	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/schema"
+)
+
+type importOptions struct {
+	Format, Layer, Annotator, Version string
+	Predictions                       bool
+	DryRun                            bool
+	File                              string
+}
+
+func newImportAnnotationsCmd(g *globalOptions) *cobra.Command {
+	var o importOptions
+	cmd := &cobra.Command{
+		Use:   "import-annotations --format labelstudio|doccano|jsonl --layer NAME FILE",
+		Short: "Import human labels (Label Studio, doccano, JSONL) into a layer",
+		Long: `Import annotations into a layer of the staged corpus. Offsets are converted to code
+points (doccano counts UTF-16 units), every span's text is checked against the stored
+document, and mismatching records are rejected with their location while the good ones
+are staged.
+
+` + exitCodesHelp,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(annotate.AnnotationFormats, o.Format) {
+				return usageError("--format %q: want one of %s", o.Format, strings.Join(annotate.AnnotationFormats, ", "))
+			}
+			if o.Layer == "" && o.Format != annotate.FormatJSONL {
+				return usageError("--layer NAME is required for %s", o.Format)
+			}
+			o.File = args[0]
+			return runImport(cmd.Context(), g, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Format, "format", "", "labelstudio, doccano or jsonl")
+	cmd.Flags().StringVar(&o.Layer, "layer", "", "layer to import into")
+	cmd.Flags().StringVar(&o.Annotator, "annotator", "", "annotator name when the file gives none")
+	cmd.Flags().StringVar(&o.Version, "annotator-version", "", "version of the imported annotators (default 0)")
+	cmd.Flags().BoolVar(&o.Predictions, "predictions", false, "also import Label Studio predictions (as kind model)")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check the file and report, store nothing")
+	return cmd
+}
+
+// storeLookup gives importers the staged text of a document.
+type storeLookup struct{ st *corpus.Store }
+
+func (l storeLookup) Document(ctx context.Context, id string) (schema.Document, error) {
+	return l.st.Document(ctx, "staged", id)
+}
+
+func runImport(ctx context.Context, g *globalOptions, o importOptions) error {
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	path := o.File
+	if !filepath.IsAbs(path) {
+		wd, _ := g.workDir()
+		path = filepath.Join(wd, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var labels []string
+	if lc, ok := st.Config().Layers[o.Layer]; ok {
+		labels = lc.Labels
+	} else {
+		labels = schema.LabelSet(o.Layer)
+	}
+	res, err := annotate.Import(ctx, f, o.File, annotate.ImportOptions{
+		Format: o.Format, Layer: o.Layer, Annotator: o.Annotator, Version: o.Version,
+		Labels: labels, Docs: storeLookup{st}, Predictions: o.Predictions,
+	})
+	if err != nil {
+		return err
+	}
+	stored, unchanged := 0, 0
+	if !o.DryRun {
+		for _, a := range res.Annotations {
+			changed, err := st.PutAnnotation(ctx, a)
+			if err != nil {
+				return err
+			}
+			if changed {
+				stored++
+			} else {
+				unchanged++
+			}
+		}
+	}
+	fmt.Fprintf(g.IO.Out, "%s read, %d annotations staged, %d unchanged, %d skipped, %d rejected\n",
+		plural(res.Records, "record"), stored, unchanged, res.Skipped, len(res.Errors))
+	for _, e := range res.Errors {
+		fmt.Fprintf(g.IO.ErrOut, "rejected %v\n", &e)
+	}
+	if len(res.Errors) > 0 {
+		return withCode(exitPartial, nil)
+	}
+	return nil
+}
