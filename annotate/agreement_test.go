@@ -111,7 +111,9 @@ func TestAgreementUnits(t *testing.T) {
 		return it
 	}
 	who := func(n string) schema.Annotator { return schema.Annotator{Name: n, Kind: schema.KindHuman} }
-	tgt := func(v string) map[string]string { return map[string]string{schema.AttrTarget: v, schema.AttrSpeaker: "x-" + v} }
+	tgt := func(v string) map[string]string {
+		return map[string]string{schema.AttrTarget: v, schema.AttrSpeaker: "x-" + v}
+	}
 	ann := func(n string, items ...schema.Item) schema.Annotation {
 		return schema.Annotation{DocID: "d1", Layer: "stance", Annotator: who(n), ContentHash: doc.ContentHash, Items: items}
 	}
