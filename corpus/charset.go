@@ -18,8 +18,8 @@ import (
 var metaCharsetRe = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)`)
 
 // DecodeHTML converts an HTML page to UTF-8. The charset comes, in this order, from a byte
-// order mark, the Content-Type header, a <meta> declaration in the page, and finally from
-// sniffing the bytes: valid UTF-8 stays UTF-8; otherwise the legacy single-byte charsets
+// order mark, the bytes being valid non-ASCII UTF-8, the Content-Type header, a <meta>
+// declaration in the page, and finally from sniffing the bytes: the legacy single-byte charsets
 // windows-1256, ISO-8859-6 (Arabic) and windows-1252 are scored on how plausible the decoded
 // text is, so an undeclared Arabic page still decodes to Arabic. A declared UTF-8 that the
 // bytes contradict is ignored in favour of sniffing. charset is the canonical name used.
@@ -31,20 +31,36 @@ func DecodeHTML(data []byte, contentType string) (utf8Data []byte, charsetName s
 		enc, name, _ := charset.DetermineEncoding(data, "")
 		return decodeWith(enc, name, data)
 	}
+	// Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever the page says: legacy
+	// text almost never forms valid multi-byte sequences by chance, while saved pages
+	// often keep a stale declaration (a gb2312 <meta> on a page re-saved as UTF-8).
+	valid := utf8.Valid(data)
+	if valid && hasNonASCII(data) {
+		return data, "utf-8", nil
+	}
 	if name := declaredCharset(data, contentType); name != "" {
 		enc, canon := charset.Lookup(name)
-		if enc != nil && !(canon == "utf-8" && !utf8.Valid(data)) {
+		if enc != nil && !(canon == "utf-8" && !valid) {
 			if canon == "utf-8" {
 				return data, canon, nil
 			}
 			return decodeWith(enc, canon, data)
 		}
 	}
-	if utf8.Valid(data) {
+	if valid {
 		return data, "utf-8", nil
 	}
 	enc, name := sniffLegacy(data)
 	return decodeWith(enc, name, data)
+}
+
+func hasNonASCII(data []byte) bool {
+	for _, c := range data {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // declaredCharset returns the charset label from the header, else from the page.

@@ -25,6 +25,7 @@ var isoLayouts = []string{
 // localLayouts have no offset: the caller's Location applies.
 var localLayouts = []string{
 	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04:05",
 	"2006-01-02T15:04",
 	"2006-01-02 15:04:05",

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
@@ -94,8 +95,8 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, error) {
 		return schema.Document{}, ErrNoText
 	}
 
-	doc.Title = firstNonEmpty(md.Title, pm.headline, pm.ogTitle, pm.title)
 	doc.SiteName = firstNonEmpty(md.Sitename, pm.ogSiteName, pm.publisher)
+	doc.Title = chooseTitle(gq, md.Title, pm, doc.SiteName, doc.URL)
 	doc.Byline = splitAuthors(md.Author)
 	if len(doc.Byline) == 0 {
 		doc.Byline = pm.authors
@@ -129,6 +130,93 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, error) {
 		doc.Meta["categories"] = cats
 	}
 	return doc, nil
+}
+
+// titleSeps split a <title> into the headline and the site's name.
+var titleSeps = []string{" | ", " – ", " — ", " - ", " :: ", " » ", " · ", " • ", " : "}
+
+// chooseTitle picks the headline. The page's <h1> is the headline as readers see it, so
+// it wins when it agrees with what the metadata says (most of its words occur in the
+// <title>, og:title or JSON-LD headline): metadata titles often carry the site's name or an
+// SEO variant. Otherwise the metadata title is used with a site-name affix removed.
+func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, pageURL string) string {
+	metaTitle := firstNonEmpty(pm.headline, pm.ogTitle, trafTitle, pm.title)
+	declared := wordSet(strings.Join([]string{pm.headline, pm.ogTitle, pm.title}, " "))
+	best, bestShare := "", 0.0
+	gq.Find("h1").Each(func(_ int, s *goquery.Selection) {
+		h := cleanLine(s.Text())
+		words := wordList(h)
+		if len(words) == 0 || len(words) > 40 {
+			return
+		}
+		in := 0
+		for _, w := range words {
+			if declared[w] {
+				in++
+			}
+		}
+		if share := float64(in) / float64(len(words)); share > bestShare {
+			best, bestShare = h, share
+		}
+	})
+	if best != "" && (bestShare >= 0.5 || metaTitle == "") {
+		return best
+	}
+	return stripSiteAffix(metaTitle, siteName, pageURL)
+}
+
+// stripSiteAffix removes the site's name from either end of a title ("Headline | Site",
+// "Site - Headline"). A trailing part after " | " is dropped even when it does not match
+// the site name, since pipes in titles separate site or section names, not the headline.
+func stripSiteAffix(title, siteName, pageURL string) string {
+	keys := map[string]bool{}
+	if k := siteKey(siteName); k != "" {
+		keys[k] = true
+	}
+	if u, err := nurl.Parse(pageURL); err == nil && u.Hostname() != "" {
+		host := strings.TrimPrefix(u.Hostname(), "www.")
+		keys[siteKey(host)] = true
+		keys[siteKey(strings.Split(host, ".")[0])] = true
+	}
+	matches := func(part string) bool {
+		k := siteKey(part)
+		if k == "" {
+			return false
+		}
+		for s := range keys {
+			if k == s || (len(k) >= 4 && strings.Contains(s, k)) || (len(s) >= 4 && strings.Contains(k, s)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, sep := range titleSeps {
+		parts := strings.Split(title, sep)
+		if len(parts) < 2 {
+			continue
+		}
+		switch {
+		case matches(parts[len(parts)-1]):
+			return strings.Join(parts[:len(parts)-1], sep)
+		case matches(parts[0]):
+			return strings.Join(parts[1:], sep)
+		case sep == " | ":
+			return parts[0]
+		}
+	}
+	return title
+}
+
+func wordList(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range wordList(s) {
+		m[w] = true
+	}
+	return m
 }
 
 // applySelectors lets the source's CSS rules override the generic results.
