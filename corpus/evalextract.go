@@ -72,7 +72,7 @@ type PageScore struct {
 	// Snippet counts (trafilatura method).
 	TP, FN, FP, TN int `json:"-"`
 	// Token counts against the expected text.
-	Overlap, OurTokens, GoldTokens int `json:"-"`
+	Overlap, OurTokens, GoldTokens int      `json:"-"`
 	TokenF1                        *float64 `json:"token_f1,omitempty"`
 	// Metadata checks: nil when the gold gives no value.
 	TitleOK  *bool `json:"title_ok,omitempty"`
@@ -92,10 +92,10 @@ type goldEntry struct {
 	Byline           *goldText `json:"byline"`
 	Date             *goldText `json:"date"`
 	URL              *goldText `json:"url"`
-	With             []string `json:"with"`
-	Without          []string `json:"without"`
-	ExpectedHTML     string   `json:"expected_html"`
-	ExpectedTextFile string   `json:"expected_text_file"`
+	With             []string  `json:"with"`
+	Without          []string  `json:"without"`
+	ExpectedHTML     string    `json:"expected_html"`
+	ExpectedTextFile string    `json:"expected_text_file"`
 }
 
 // goldText is a gold value written as a string or a list of strings (bylines), the list
