@@ -97,6 +97,8 @@ var commands = []func(*globalOptions) *cobra.Command{
 	newAnnotateCmd,
 	newImportAnnotationsCmd,
 	newExportAnnotationsCmd,
+	newEvalCmd,
+	newTrainCmd,
 	newDemoCmd,
 }
 

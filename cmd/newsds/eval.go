@@ -1,0 +1,220 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsds/newsds/annotate"
+	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/schema"
+)
+
+func newEvalCmd(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "eval extract|qa|sentiment|stance --gold PATH [--json]",
+		Short: "Score the extractor or a built-in annotator against gold data",
+	}
+	cmd.AddCommand(newEvalExtractCmd(g), newEvalQACmd(g), newEvalClassifierCmd(g, "sentiment"), newEvalClassifierCmd(g, "stance"))
+	return cmd
+}
+
+// absPath resolves a user path against -C.
+func (g *globalOptions) absPath(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	wd, err := g.workDir()
+	if err != nil {
+		return p
+	}
+	return filepath.Join(wd, p)
+}
+
+func fmtScore(f *float64) string {
+	if f == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", *f)
+}
+
+func newEvalExtractCmd(g *globalOptions) *cobra.Command {
+	var gold, tz string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "extract --gold DIR [--json]",
+		Short: "Score text and metadata extraction against a gold folder (gold.json)",
+		Long: `Extract every page of a gold folder (a folder holding gold.json, in the format of the
+shared data README) and score it: precision, recall, F1 and accuracy over with/without
+snippets (the trafilatura method) or expected-text tokens, and title, byline and date
+accuracy. --json prints one object with the keys pages, precision, recall, f1, accuracy,
+title_accuracy, byline_accuracy, date_accuracy (null where the gold has none).`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if gold == "" {
+				return usageError("--gold DIR is required")
+			}
+			opts := corpus.EvalExtractOptions{}
+			if tz != "" {
+				loc, err := time.LoadLocation(tz)
+				if err != nil {
+					return usageError("--tz %q: %v", tz, err)
+				}
+				opts.Extract.Location = loc
+			}
+			rep, err := corpus.EvalExtract(g.absPath(gold), opts)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return g.printJSON(rep)
+			}
+			fmt.Fprintf(g.IO.Out, "pages %d  precision %s  recall %s  f1 %s  accuracy %s  title %s  byline %s  date %s\n",
+				rep.Pages, fmtScore(rep.Precision), fmtScore(rep.Recall), fmtScore(rep.F1), fmtScore(rep.Accuracy),
+				fmtScore(rep.TitleAccuracy), fmtScore(rep.BylineAccuracy), fmtScore(rep.DateAccuracy))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&gold, "gold", "", "gold folder holding gold.json")
+	cmd.Flags().StringVar(&tz, "tz", "", "time zone for dates without an offset (default UTC)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+func newEvalQACmd(g *globalOptions) *cobra.Command {
+	var gold string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "qa --gold DIR [--json]",
+		Short: "Score Q&A turn segmentation and speakers against interview gold files",
+		Long: `Score the qa annotator against a folder of interview gold JSON files (each names its
+article file relative to the gold folder's parent). Articles are read with the corpus
+extractor. --json prints the keys turns, precision, recall, f1, role_accuracy,
+speaker_accuracy (and per-file details).`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if gold == "" {
+				return usageError("--gold DIR is required")
+			}
+			rep, err := annotate.EvalQA(cmd.Context(), annotate.QAEvalOptions{Gold: g.absPath(gold), Load: loadArticle})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return g.printJSON(rep)
+			}
+			fmt.Fprintf(g.IO.Out, "files %d  turns %d  predicted %d  precision %.3f  recall %.3f  f1 %.3f  role accuracy %.3f  speaker accuracy %.3f\n",
+				rep.Files, rep.Turns, rep.Predicted, rep.Precision, rep.Recall, rep.F1, rep.RoleAccuracy, rep.SpeakerAccuracy)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&gold, "gold", "", "folder of interview gold JSON files")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+// loadArticle reads a gold article with the same extractor ingest uses. Gold files
+// give calendar days, so the zone does not change what is scored.
+func loadArticle(path, format string) (schema.Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return schema.Document{}, err
+	}
+	if format != corpus.FormatHTML {
+		format = corpus.FormatText
+	}
+	return corpus.Extract(corpus.Raw{Data: b, Format: format, Path: path}, corpus.ExtractOptions{})
+}
+
+func newEvalClassifierCmd(g *globalOptions, kind string) *cobra.Command {
+	var gold string
+	var o annotate.ClassifierOptions
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   kind + " --gold FILE [--text-column C] [--label-column C]" + map[bool]string{true: " [--target-column C]"}[kind == "stance"] + " [--json]",
+		Short: "Score the " + kind + " annotator against a labelled CSV/TSV file",
+		Long: `Score the built-in ` + kind + ` annotator against a labelled CSV or TSV file, beside a
+majority-class baseline. Label spellings of the shared sets map automatically (NEG/Negative
+→ negative, agree/SUPPORT → favor, disagree/UNDERMINE → against, other → neutral).
+--json prints the keys n, accuracy, macro_f1, baseline_accuracy, baseline_macro_f1.
+A file the shipped model was trained on is scored on its held-out part only (see note).`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if gold == "" {
+				return usageError("--gold FILE is required")
+			}
+			rep, err := annotate.EvalClassifier(cmd.Context(), kind, g.absPath(gold), o)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return g.printJSON(rep)
+			}
+			fmt.Fprintf(g.IO.Out, "n %d  accuracy %.3f  macro-F1 %.3f  (majority baseline: accuracy %.3f, macro-F1 %.3f)\n",
+				rep.N, rep.Accuracy, rep.MacroF1, rep.BaselineAccuracy, rep.BaselineMacroF1)
+			if rep.Note != "" {
+				fmt.Fprintln(g.IO.ErrOut, "note:", rep.Note)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&gold, "gold", "", "labelled CSV/TSV file")
+	cmd.Flags().StringVar(&o.TextColumn, "text-column", "", "column holding the text (default: detected)")
+	cmd.Flags().StringVar(&o.LabelColumn, "label-column", "", "column holding the gold label (default: detected)")
+	if kind == "stance" {
+		cmd.Flags().StringVar(&o.TargetColumn, "target-column", "", "column holding the target or claim (default: detected)")
+	}
+	cmd.Flags().StringVar(&o.ModelFile, "model", "", "score this model file instead of the shipped one")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+func newTrainCmd(g *globalOptions) *cobra.Command {
+	var o annotate.TrainOptions
+	var data string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "train sentiment|stance --out FILE [--data DIR] [--file F]...",
+		Short: "Train the sentiment or stance model from labelled files",
+		Long: `Train the linear sentiment or stance model shipped with newsds from labelled files (by
+default the shared training sets under --data) and write it to --out. Output is
+deterministic; the report gives held-out figures.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Data = g.absPath(data)
+			o.Out = g.absPath(o.Out)
+			for i := range o.Files {
+				o.Files[i] = g.absPath(o.Files[i])
+			}
+			var rep annotate.TrainReport
+			var err error
+			switch args[0] {
+			case "sentiment":
+				rep, err = annotate.TrainSentiment(cmd.Context(), o)
+			case "stance":
+				rep, err = annotate.TrainStance(cmd.Context(), o)
+			default:
+				return usageError("train %q: want sentiment or stance", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return g.printJSON(rep)
+			}
+			b, _ := json.MarshalIndent(rep.Eval, "", "  ")
+			fmt.Fprintf(g.IO.Out, "trained %s on %d examples → %s (%d bytes, sha256 %s)\nheld out: %s\n%s\n",
+				rep.Task, rep.Examples, rep.Out, rep.Bytes, rep.SHA256, rep.HeldOut, b)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.Out, "out", "", "model file to write")
+	cmd.Flags().StringVar(&data, "data", "", "shared data folder holding the default training sets")
+	cmd.Flags().StringSliceVar(&o.Files, "file", nil, "labelled training file (repeatable; overrides the defaults)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	return cmd
+}
