@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -290,5 +291,26 @@ func TestInputsModTime(t *testing.T) {
 	ins, _ := jsonlTestCollect(t, []string{p}, ReadOptions{})
 	if len(ins) != 1 || !ins[0].Raw.ModTime.Equal(mt) || !ins[0].Raw.FetchedAt.IsZero() {
 		t.Errorf("modtime %v fetched %v", ins[0].Raw.ModTime, ins[0].Raw.FetchedAt)
+	}
+}
+
+func TestInputsTruncatedGzip(t *testing.T) {
+	var lines []byte
+	for i := range 2000 {
+		lines = fmt.Appendf(lines, `{"text": "line %d of %x"}`+"\n", i, i*i*7919)
+	}
+	gzLines := readTestGzip(lines)
+	gzPage := readTestGzip(bytes.Repeat([]byte("<p>page</p>"), 1000))
+	dir := readTestTree(t, map[string][]byte{
+		"cut.jsonl.gz": gzLines[:len(gzLines)/2],
+		"cut.html.gz":  gzPage[:len(gzPage)/2],
+	})
+	ins, errs := jsonlTestCollect(t, []string{filepath.Join(dir, "cut.html.gz"), filepath.Join(dir, "cut.jsonl.gz")}, ReadOptions{})
+	if len(errs) != 2 || !strings.HasPrefix(errs[0].Error(), filepath.Join(dir, "cut.html.gz")+": ") {
+		t.Fatalf("errors %v, want one per truncated file", errs)
+	}
+	// The lines before the cut are still read.
+	if len(ins) == 0 || len(ins) >= 2000 {
+		t.Errorf("read %d lines of a truncated JSONL file", len(ins))
 	}
 }

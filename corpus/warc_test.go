@@ -321,3 +321,41 @@ func TestWARCStreams(t *testing.T) {
 		t.Errorf("read %d records, want 1001", n)
 	}
 }
+
+// BenchmarkInputsWARC reads a gzipped WARC of the trafilatura pages (per-record gzip,
+// as crawlers write it): MB/s of page bytes delivered and allocations per page.
+func BenchmarkInputsWARC(b *testing.B) {
+	dir := testshared.Path(b, "data", "trafilatura", "pages")
+	names, err := filepath.Glob(filepath.Join(dir, "*.html"))
+	if err != nil || len(names) == 0 {
+		b.Fatalf("no pages: %v", err)
+	}
+	var recs []warcTestRecord
+	var size int64
+	day := time.Date(2021, 11, 5, 10, 30, 0, 0, time.UTC)
+	for _, n := range names {
+		page := []byte(warcTestRead(b, n))
+		size += int64(len(page))
+		recs = append(recs, warcTestRecord{typ: gowarc.Response, uri: "https://example.org/" + filepath.Base(n), date: day,
+			ctype: "application/http;msgtype=response", block: warcTestResponse("200 OK", []string{"Content-Type: text/html"}, page)})
+	}
+	path := filepath.Join(b.TempDir(), "pages.warc.gz")
+	if err := os.WriteFile(path, warcTestEncode(b, recs, true), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		for _, err := range Inputs(context.Background(), []string{path}, ReadOptions{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != len(names) {
+			b.Fatalf("read %d records, want %d", n, len(names))
+		}
+	}
+	b.ReportMetric(float64(len(names))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}
