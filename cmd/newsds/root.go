@@ -99,6 +99,7 @@ var commands = []func(*globalOptions) *cobra.Command{
 	newExportAnnotationsCmd,
 	newEvalCmd,
 	newTrainCmd,
+	newStatsCmd,
 	newDemoCmd,
 }
 
