@@ -56,6 +56,9 @@ type modelHeader struct {
 	Lexicon  map[string]float64 `json:"lexicon,omitempty"`
 	Epochs   int                `json:"epochs"`
 	L2       float64            `json:"l2"`
+	// ClassWeight is "balanced" (inverse class frequency) or "sqrt" (its square root,
+	// gentler on a tiny class such as ANS "other").
+	ClassWeight string `json:"class_weight"`
 	Examples int                `json:"examples"`
 }
 
@@ -172,6 +175,9 @@ func trainLinear(ctx context.Context, h modelHeader, ex []trainExample) (*linear
 	for c := range k {
 		if counts[c] > 0 {
 			cw[c] = float64(len(ex)) / (float64(k) * counts[c])
+			if h.ClassWeight == "sqrt" {
+				cw[c] = math.Sqrt(cw[c])
+			}
 		}
 	}
 	g2 := make([]float32, len(m.W))
@@ -392,7 +398,7 @@ func TrainSentiment(ctx context.Context, opts TrainOptions) (TrainReport, error)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	h := modelHeader{Task: "sentiment", Labels: sentimentLabels(), Features: sentimentFeatures, Bits: o.Bits, Epochs: o.Epochs, L2: defaultL2, Lexicon: lex}
+	h := modelHeader{Task: "sentiment", Labels: sentimentLabels(), Features: sentimentFeatures, Bits: o.Bits, Epochs: o.Epochs, L2: defaultL2, ClassWeight: "balanced", Lexicon: lex}
 	return train(ctx, o, h, "sentiment", func(f *featurizer, r labelledRow) []feature {
 		f.addText("", r.Text)
 		return f.vector()
@@ -406,7 +412,9 @@ func TrainStance(ctx context.Context, opts TrainOptions) (TrainReport, error) {
 	if err != nil {
 		return TrainReport{}, err
 	}
-	h := modelHeader{Task: "stance", Labels: stanceLabels(), Features: stanceFeatures, Bits: o.Bits, Epochs: o.Epochs, L2: defaultL2}
+	// sqrt class weights: chosen over "balanced" on the held-out rows of the training
+	// files (ANS macro-F1 0.449 vs 0.446, accuracy 0.648 vs 0.629), not on the dev sets.
+	h := modelHeader{Task: "stance", Labels: stanceLabels(), Features: stanceFeatures, Bits: o.Bits, Epochs: o.Epochs, L2: defaultL2, ClassWeight: "sqrt"}
 	return train(ctx, o, h, "stance", func(f *featurizer, r labelledRow) []feature {
 		return stanceVector(f, r.Target, r.Text)
 	})
