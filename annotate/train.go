@@ -59,7 +59,7 @@ type modelHeader struct {
 	// ClassWeight is "balanced" (inverse class frequency) or "sqrt" (its square root,
 	// gentler on a tiny class such as ANS "other").
 	ClassWeight string `json:"class_weight"`
-	Examples int                `json:"examples"`
+	Examples    int    `json:"examples"`
 }
 
 // linearModel is a loaded model. W holds one row of len(Labels) weights per bucket.
