@@ -239,7 +239,12 @@ func walkDir(ctx context.Context, dir string, yield func(inputFile, error) bool)
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Followed only to a file: a link to a directory could loop.
+			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		if ok = yield(inputFile{path: p}, nil); !ok {
@@ -391,7 +396,7 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 	if format == "" || format == FormatAuto {
 		head, err := body.Peek(sniffLen)
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			return fail(err)
+			return fail(fmt.Errorf("read: %w", err))
 		}
 		format = sniffFormat(head)
 		if format == "" {

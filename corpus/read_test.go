@@ -76,6 +76,13 @@ func TestInputsWalkAndDetect(t *testing.T) {
 		"c/more.ndjson":          []byte(`{"text": "ndjson"}` + "\n"),
 		"c/sub/dir/nested.jsonl": []byte(`{"text": "nested"}` + "\n"),
 	})
+	// A link to a file is followed; a link to a directory is not (it could loop).
+	if err := os.Symlink(filepath.Join(dir, "a", "story.txt"), filepath.Join(dir, "b", "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "b", "loop")); err != nil {
+		t.Fatal(err)
+	}
 	var stats ReadStats
 	ins, errs := jsonlTestCollect(t, []string{dir}, ReadOptions{Stats: &stats})
 	if len(errs) != 0 {
@@ -87,6 +94,7 @@ func TestInputsWalkAndDetect(t *testing.T) {
 		"a/z/deep.html.gz html",
 		"a/z/noext html",
 		"a/z/plain-noext text",
+		"b/link.txt text",
 		"b/notes.md text",
 		"b/page.HTM html",
 		"b/page2.xhtml html",
@@ -108,8 +116,8 @@ func TestInputsWalkAndDetect(t *testing.T) {
 	if s := stats.Skipped.Load(); s != 2 {
 		t.Errorf("skipped %d files, want 2", s)
 	}
-	if n := stats.Files.Load(); n != 14 {
-		t.Errorf("opened %d files, want 14", n)
+	if n := stats.Files.Load(); n != 15 {
+		t.Errorf("opened %d files, want 15", n)
 	}
 
 	// Named explicitly, an undetectable file is an error; the batch goes on.
@@ -132,7 +140,7 @@ func TestInputsWalkAndDetect(t *testing.T) {
 	}
 	// A forced format applies to every file, whatever its name.
 	ins, errs = jsonlTestCollect(t, []string{filepath.Join(dir, "b")}, ReadOptions{Format: FormatText})
-	if got := readTestRel(t, dir, ins); len(errs) != 0 || !slices.Equal(got, []string{"b/notes.md text", "b/page.HTM text", "b/page2.xhtml text"}) {
+	if got := readTestRel(t, dir, ins); len(errs) != 0 || !slices.Equal(got, []string{"b/link.txt text", "b/notes.md text", "b/page.HTM text", "b/page2.xhtml text"}) {
 		t.Errorf("forced text: %q, %v", got, errs)
 	}
 	if _, errs := jsonlTestCollect(t, []string{story}, ReadOptions{Format: "pdf"}); len(errs) != 1 || !strings.Contains(errs[0].Error(), `format "pdf"`) {
