@@ -274,7 +274,7 @@ func EvalClassifier(ctx context.Context, kind, path string, opts ClassifierOptio
 	case "sentiment", "stance":
 		m, err = loadModel(kind, opts.ModelFile)
 	default:
-		_, err = MapLabel(kind, "")
+		err = fmt.Errorf("eval: unknown classifier kind %q (want sentiment or stance)", kind)
 	}
 	if err != nil {
 		return EvalReport{}, err
