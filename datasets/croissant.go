@@ -1,0 +1,545 @@
+package datasets
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/internal/atomicfile"
+	"github.com/newsds/newsds/schema"
+)
+
+// CroissantFile is the Croissant metadata's name in a release folder.
+const CroissantFile = "croissant.json"
+
+// Encoding formats of the data files, as Croissant names them.
+const (
+	MIMEParquet     = "application/x-parquet"
+	MIMEArrowStream = "application/vnd.apache.arrow.stream"
+)
+
+// ownerTBD is the value of a Croissant property only the dataset owner can fill.
+const ownerTBD = "To be written by the dataset owner."
+
+// WriteCroissant writes dir/croissant.json: Croissant 1.0 metadata with its RAI
+// properties, one FileObject per data file (sha256, size), one FileSet and one
+// RecordSet per config, the split RecordSet and a RecordSet per class-label set.
+func WriteCroissant(dir string, m *Manifest, st *Stats, cfg *corpus.Config) error {
+	b, err := RenderCroissant(m, st, cfg)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(dir, CroissantFile), b, 0o644); err != nil {
+		return fmt.Errorf("write croissant: %w", err)
+	}
+	return nil
+}
+
+// jobj is a JSON object that keeps its key order.
+type jobj []jkv
+
+type jkv struct {
+	k string
+	v any
+}
+
+// MarshalJSON writes the keys in order.
+func (o jobj) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(kv.k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := json.Marshal(kv.v)
+		if err != nil {
+			return nil, fmt.Errorf("key %s: %w", kv.k, err)
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// croissantContext is the @context of the Croissant 1.0 specification.
+var croissantContext = jobj{
+	{"@language", "en"},
+	{"@vocab", "https://schema.org/"},
+	{"citeAs", "cr:citeAs"},
+	{"column", "cr:column"},
+	{"conformsTo", "dct:conformsTo"},
+	{"cr", "http://mlcommons.org/croissant/"},
+	{"rai", "http://mlcommons.org/croissant/RAI/"},
+	{"data", jobj{{"@id", "cr:data"}, {"@type", "@json"}}},
+	{"dataType", jobj{{"@id", "cr:dataType"}, {"@type", "@vocab"}}},
+	{"dct", "http://purl.org/dc/terms/"},
+	{"examples", jobj{{"@id", "cr:examples"}, {"@type", "@json"}}},
+	{"extract", "cr:extract"},
+	{"field", "cr:field"},
+	{"fileProperty", "cr:fileProperty"},
+	{"fileObject", "cr:fileObject"},
+	{"fileSet", "cr:fileSet"},
+	{"format", "cr:format"},
+	{"includes", "cr:includes"},
+	{"isLiveDataset", "cr:isLiveDataset"},
+	{"jsonPath", "cr:jsonPath"},
+	{"key", "cr:key"},
+	{"md5", "cr:md5"},
+	{"parentField", "cr:parentField"},
+	{"path", "cr:path"},
+	{"recordSet", "cr:recordSet"},
+	{"references", "cr:references"},
+	{"regex", "cr:regex"},
+	{"repeated", "cr:repeated"},
+	{"replace", "cr:replace"},
+	{"sc", "https://schema.org/"},
+	{"separator", "cr:separator"},
+	{"source", "cr:source"},
+	{"subField", "cr:subField"},
+	{"transform", "cr:transform"},
+}
+
+// RenderCroissant returns the bytes of croissant.json.
+func RenderCroissant(m *Manifest, st *Stats, cfg *corpus.Config) ([]byte, error) {
+	if cfg == nil {
+		cfg = &corpus.Config{}
+	}
+	c := cfg.Card
+	doc := jobj{
+		{"@context", croissantContext},
+		{"@type", "sc:Dataset"},
+		{"name", prettyName(m, cfg)},
+		{"description", croissantDescription(m, st, cfg)},
+		{"conformsTo", "http://mlcommons.org/croissant/1.0"},
+	}
+	license := c.License
+	if license == "" {
+		license = "unknown"
+	}
+	doc = append(doc, jkv{"license", license})
+	if c.Homepage != "" {
+		doc = append(doc, jkv{"url", c.Homepage})
+	}
+	doc = append(doc,
+		jkv{"version", m.Version},
+		jkv{"datePublished", m.Corpus.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")},
+	)
+	if c.Citation != "" {
+		doc = append(doc, jkv{"citeAs", strings.TrimSpace(c.Citation)})
+	}
+	if len(c.Creators) > 0 {
+		var creators []any
+		for _, name := range c.Creators {
+			creators = append(creators, jobj{{"@type", "sc:Organization"}, {"name", name}})
+		}
+		doc = append(doc, jkv{"creator", creators})
+	}
+	if langs := cardLanguages(st); len(langs) > 0 {
+		doc = append(doc, jkv{"inLanguage", langs})
+	}
+	doc = append(doc, raiProperties(m, st, cfg)...)
+
+	dist, err := croissantDistribution(m)
+	if err != nil {
+		return nil, err
+	}
+	doc = append(doc, jkv{"distribution", dist})
+	rs, err := croissantRecordSets(m)
+	if err != nil {
+		return nil, err
+	}
+	doc = append(doc, jkv{"recordSet", rs})
+
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode croissant: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// croissantDescription is the owner's description, or a factual one built from the
+// release when there is none.
+func croissantDescription(m *Manifest, st *Stats, cfg *corpus.Config) string {
+	if d := strings.TrimSpace(cfg.Card.Description); d != "" {
+		return d
+	}
+	var layers []string
+	for _, l := range st.Layers() {
+		layers = append(layers, l.Name)
+	}
+	s := fmt.Sprintf("Release %s of news corpus %s (version %s): %d articles", m.Version, m.Corpus.Name, m.Corpus.Version, st.Docs())
+	if len(layers) > 0 {
+		s += " with annotation layers " + strings.Join(layers, ", ")
+	}
+	return s + "."
+}
+
+func orTBD(s string) string {
+	if s = strings.TrimSpace(s); s != "" {
+		return s
+	}
+	return ownerTBD
+}
+
+// raiProperties are the Croissant RAI properties: measured facts where newsds knows
+// them, the owner's text from newsds.yaml, and an explicit "to be written" otherwise.
+func raiProperties(m *Manifest, st *Stats, cfg *corpus.Config) []jkv {
+	var sources []string
+	for _, c := range st.BySource() {
+		name := c.Key
+		if sn := cfg.Sources[c.Key].SiteName; sn != "" {
+			name += " (" + sn + ")"
+		}
+		sources = append(sources, fmt.Sprintf("%s: %d", name, c.N))
+	}
+	collection := "News articles ingested with newsds from web pages, WARC archives, feeds or text scrapes; " +
+		"main text, title, byline and dates extracted from each page, language identified. Articles per source: " +
+		strings.Join(sources, "; ") + ". How the sources and articles were chosen: " + ownerTBD
+
+	prep := []string{
+		"Text normalised to Unicode NFC, paragraphs separated by one blank line; offsets count code points.",
+		"Duplicates " + dupWord(m) + ".",
+	}
+	if cfg.Dedup.Threshold > 0 {
+		prep = append(prep, fmt.Sprintf("Near-duplicates detected with MinHash over %d-word shingles at Jaccard similarity >= %g.", cfg.Dedup.Shingle, cfg.Dedup.Threshold))
+	}
+	for _, l := range m.Excluded.StaleAnnotations {
+		prep = append(prep, fmt.Sprintf("Annotations of layer %s made on an older text dropped: %d.", l.Layer, l.Count))
+	}
+	if m.Options.Split != "" {
+		prep = append(prep, "Splits: "+m.Options.Split+".")
+	}
+
+	var protocol []string
+	human := false
+	for _, l := range st.Layers() {
+		var who []string
+		for _, a := range l.Annotators {
+			who = append(who, a.Name+" ("+a.Kind+")")
+			human = human || a.Kind == schema.KindHuman
+		}
+		s := fmt.Sprintf("Layer %s: annotators %s; coverage %d of %d documents.", l.Name, strings.Join(who, ", "), l.Docs, st.Docs())
+		for _, ag := range l.Agreement {
+			if ag.Defined {
+				s += fmt.Sprintf(" Cohen's kappa %s vs %s: %.3f over %d units.", ag.A, ag.B, ag.Kappa, ag.Units)
+			}
+		}
+		protocol = append(protocol, s)
+	}
+	if len(protocol) == 0 {
+		protocol = []string{"No annotations."}
+	}
+
+	out := []jkv{
+		{"rai:dataCollection", collection},
+		{"rai:dataPreprocessingProtocol", prep},
+		{"rai:dataAnnotationProtocol", protocol},
+		{"rai:annotationsPerItem", "One released annotation per layer per article (a person's before a model's before a rule's, then the most recent); every annotator's work is counted in the dataset card."},
+	}
+	if human {
+		out = append(out, jkv{"rai:annotatorDemographics", ownerTBD})
+	}
+	limitations := orTBD(cfg.Card.Limitations)
+	var biases []string
+	total := st.Docs()
+	if top, ok := largest(st.BySource()); ok {
+		biases = append(biases, fmt.Sprintf("The largest source, %s, gives %s of the articles.", top.Key, pct(top.N, total)))
+	}
+	if top, ok := largest(st.ByLang()); ok {
+		biases = append(biases, fmt.Sprintf("The most frequent language, %s, covers %s of the articles.", top.Key, pct(top.N, total)))
+	}
+	biases = append(biases, "Other biases: "+ownerTBD)
+	out = append(out,
+		jkv{"rai:dataLimitations", limitations},
+		jkv{"rai:dataBiases", biases},
+		jkv{"rai:dataUseCases", orTBD(cfg.Card.Uses)},
+		jkv{"rai:dataReleaseMaintenancePlan", orTBD(cfg.Card.Maintenance)},
+		jkv{"rai:personalSensitiveInformation", "News articles name people and may report on their health, beliefs or politics. Assessment: " + ownerTBD},
+	)
+	return out
+}
+
+// fileSetID names the FileSet of a config's files of one format.
+func fileSetID(config, format string) string { return config + "-" + format }
+
+func croissantDistribution(m *Manifest) ([]any, error) {
+	var dist []any
+	for _, ci := range m.Configs {
+		formats := map[string]bool{}
+		for _, s := range ci.Splits {
+			for _, f := range s.Files {
+				mime, err := fileMIME(f)
+				if err != nil {
+					return nil, err
+				}
+				formats[f.Format] = true
+				dist = append(dist, jobj{
+					{"@type", "cr:FileObject"},
+					{"@id", f.Path},
+					{"name", f.Path},
+					{"contentUrl", f.Path},
+					{"encodingFormat", mime},
+					{"contentSize", strconv.FormatInt(f.Size, 10) + " B"},
+					{"sha256", f.SHA256},
+				})
+			}
+		}
+		if formats[FormatParquet] {
+			dist = append(dist, jobj{
+				{"@type", "cr:FileSet"},
+				{"@id", fileSetID(ci.Name, FormatParquet)},
+				{"name", fileSetID(ci.Name, FormatParquet)},
+				{"description", "The Parquet files of config " + ci.Name + ", all splits."},
+				{"encodingFormat", MIMEParquet},
+				{"includes", "data/" + ci.Name + "/*.parquet"},
+			})
+		}
+	}
+	return dist, nil
+}
+
+func fileMIME(f FileInfo) (string, error) {
+	switch f.Format {
+	case FormatParquet:
+		return MIMEParquet, nil
+	case FormatArrow:
+		return MIMEArrowStream, nil
+	}
+	return "", fmt.Errorf("croissant: file %s: unknown format %q", f.Path, f.Format)
+}
+
+// labelSets are the class-label sets of the release, each a RecordSet of its own that
+// label fields point to.
+var labelSets = []struct {
+	id     string
+	desc   string
+	labels []string
+}{
+	{"qa_roles", "Roles of a Q&A turn (qa_turns.role).", schema.QARoles},
+	{"speaker_roles", "Roles of a turn's speaker (qa_turns.speaker_role).", schema.SpeakerRoles},
+	{"sentiment_labels", "Sentiment classes.", schema.SentimentLabels},
+	{"stance_labels", "Stance classes towards a target.", schema.StanceLabels},
+}
+
+func labelSetID(names []string) string {
+	for _, ls := range labelSets {
+		if strings.Join(ls.labels, "\x00") == strings.Join(names, "\x00") {
+			return ls.id
+		}
+	}
+	return ""
+}
+
+// splitURLs are the Croissant split types of the conventional split names.
+var splitURLs = map[string]string{
+	"train":      "cr:TrainingSplit",
+	"validation": "cr:ValidationSplit",
+	"test":       "cr:TestSplit",
+}
+
+func croissantRecordSets(m *Manifest) ([]any, error) {
+	var out []any
+	// The splits, named as in the file names.
+	var names []string
+	seen := map[string]bool{}
+	for _, ci := range m.Configs {
+		for _, s := range ci.Splits {
+			if !seen[s.Name] {
+				seen[s.Name] = true
+				names = append(names, s.Name)
+			}
+		}
+	}
+	standard := true
+	for _, n := range names {
+		standard = standard && splitURLs[n] != ""
+	}
+	splitFields := []any{
+		jobj{{"@type", "cr:Field"}, {"@id", "splits/name"}, {"name", "name"}, {"description", "The split's name, as in the data file names."}, {"dataType", "sc:Text"}},
+	}
+	if standard {
+		splitFields = append(splitFields, jobj{{"@type", "cr:Field"}, {"@id", "splits/url"}, {"name", "url"}, {"dataType", "sc:URL"}})
+	}
+	var splitData []any
+	for _, n := range names {
+		row := jobj{{"splits/name", n}}
+		if standard {
+			row = append(row, jkv{"splits/url", splitURLs[n]})
+		}
+		splitData = append(splitData, row)
+	}
+	out = append(out, jobj{
+		{"@type", "cr:RecordSet"},
+		{"dataType", "cr:Split"},
+		{"@id", "splits"},
+		{"name", "splits"},
+		{"description", "The splits of the release."},
+		{"key", jobj{{"@id", "splits/name"}}},
+		{"field", splitFields},
+		{"data", splitData},
+	})
+	for _, ls := range labelSets {
+		var data []any
+		for i, l := range ls.labels {
+			data = append(data, jobj{{ls.id + "/id", i}, {ls.id + "/name", l}})
+		}
+		out = append(out, jobj{
+			{"@type", "cr:RecordSet"},
+			{"dataType", "sc:Enumeration"},
+			{"@id", ls.id},
+			{"name", ls.id},
+			{"description", ls.desc + " The id is the class id stored in the data files."},
+			{"key", jobj{{"@id", ls.id + "/id"}}},
+			{"field", []any{
+				jobj{{"@type", "cr:Field"}, {"@id", ls.id + "/id"}, {"name", "id"}, {"dataType", "sc:Integer"}},
+				jobj{{"@type", "cr:Field"}, {"@id", ls.id + "/name"}, {"name", "name"}, {"dataType", []string{"sc:Text", "cr:Label"}}},
+			}},
+			{"data", data},
+		})
+	}
+	for _, ci := range m.Configs {
+		hasParquet := false
+		for _, s := range ci.Splits {
+			for _, f := range s.Files {
+				hasParquet = hasParquet || f.Format == FormatParquet
+			}
+		}
+		if !hasParquet {
+			continue
+		}
+		feats, err := schema.Features(ci.Name)
+		if err != nil {
+			return nil, fmt.Errorf("croissant: config %s: %w", ci.Name, err)
+		}
+		fs := fileSetID(ci.Name, FormatParquet)
+		fields := []any{splitField(ci, fs, names)}
+		for _, f := range feats {
+			fields = append(fields, croissantField(ci.Name+"/"+f.Name, f.Name, f.Feature, fs, f.Name, ""))
+		}
+		out = append(out, jobj{
+			{"@type", "cr:RecordSet"},
+			{"@id", ci.Name},
+			{"name", ci.Name},
+			{"description", configDescription(ci.Name)},
+			{"field", fields},
+		})
+	}
+	return out, nil
+}
+
+func configDescription(name string) string {
+	switch name {
+	case ConfigArticles:
+		return "One record per article: metadata, text and annotations. Offsets are Unicode code points into text."
+	case ConfigTurns:
+		return "One record per interview question with the answer that follows it."
+	}
+	return "Config " + name + "."
+}
+
+// splitField reads a record's split from the name of its file.
+func splitField(ci ConfigInfo, fileSet string, names []string) jobj {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	re := "^(?:.*/)?(" + strings.Join(quoted, "|") + ")-[0-9]{5}-of-[0-9]{5}\\.parquet$"
+	return jobj{
+		{"@type", "cr:Field"},
+		{"@id", ci.Name + "/split"},
+		{"name", "split"},
+		{"description", "The split of the record, from its file name."},
+		{"dataType", []string{"sc:Text", "cr:Split"}},
+		{"source", jobj{
+			{"fileSet", jobj{{"@id", fileSet}}},
+			{"extract", jobj{{"fileProperty", "fullpath"}}},
+			{"transform", jobj{{"regex", re}}},
+		}},
+		{"references", jobj{{"field", jobj{{"@id", "splits/name"}}}}},
+	}
+}
+
+// croissantField describes one column (or, with jsonPath set, one field of a struct
+// column) as a Croissant Field.
+func croissantField(id, name string, f *schema.Feature, fileSet, column, jsonPath string) jobj {
+	field := jobj{{"@type", "cr:Field"}, {"@id", id}, {"name", name}}
+	source := func() jobj {
+		s := jobj{{"fileSet", jobj{{"@id", fileSet}}}, {"extract", jobj{{"column", column}}}}
+		if jsonPath != "" {
+			s = append(s, jkv{"transform", jobj{{"jsonPath", jsonPath}}})
+		}
+		return s
+	}
+	switch f.Type {
+	case schema.FeatureStruct, schema.FeatureList:
+		item := f
+		if f.Type == schema.FeatureList {
+			item = f.Item
+			field = append(field, jkv{"repeated", true})
+		}
+		var subs []any
+		for _, sf := range item.Fields {
+			subs = append(subs, croissantField(id+"/"+sf.Name, sf.Name, sf.Feature, fileSet, column, joinPath(jsonPath, sf.Name)))
+		}
+		return append(field, jkv{"subField", subs})
+	case schema.FeatureSequence:
+		field = append(field, jkv{"repeated", true})
+		return append(field, croissantLeaf(f.Item)...).withSource(source())
+	}
+	return append(field, croissantLeaf(f)...).withSource(source())
+}
+
+func joinPath(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return path.Join(parent, name)
+}
+
+// croissantLeaf is the dataType (and, for class labels, the description naming the
+// label set) of a scalar feature.
+func croissantLeaf(f *schema.Feature) jobj {
+	switch f.Type {
+	case schema.FeatureClassLabel:
+		desc := "Class id: " + strings.Join(f.Names, ", ") + " (0.." + strconv.Itoa(len(f.Names)-1) + ")."
+		if id := labelSetID(f.Names); id != "" {
+			desc += " Names in record set " + id + "."
+		}
+		return jobj{{"description", desc}, {"dataType", "sc:Integer"}}
+	case schema.FeatureValue:
+		return jobj{{"dataType", croissantType(f.Dtype)}}
+	}
+	return jobj{{"dataType", "sc:Text"}}
+}
+
+func croissantType(dtype string) string {
+	switch {
+	case dtype == "string" || dtype == "large_string":
+		return "sc:Text"
+	case dtype == "bool":
+		return "sc:Boolean"
+	case strings.HasPrefix(dtype, "int") || strings.HasPrefix(dtype, "uint"):
+		return "sc:Integer"
+	case strings.HasPrefix(dtype, "float"):
+		return "sc:Float"
+	case strings.HasPrefix(dtype, "timestamp"):
+		return "sc:DateTime"
+	case strings.HasPrefix(dtype, "date"):
+		return "sc:Date"
+	}
+	return "sc:Text"
+}
+
+func (o jobj) withSource(src jobj) jobj { return append(o, jkv{"source", src}) }
