@@ -258,12 +258,16 @@ func turnsFromNameLabels(qps []qaPara) ([]qaTurn, int, bool) {
 		return nil, 0, false
 	}
 	// The interviewer asks: the speaker with the highest share of questions, the first
-	// speaker on a tie.
+	// speaker on a tie. Without two questions from that speaker the labels are a list
+	// ("California: ...", "Oregon: ..."), not a conversation.
 	interviewer, best := order[0], -1.0
 	for _, k := range order {
 		if share := float64(questions[k]) / float64(count[k]); share > best {
 			interviewer, best = k, share
 		}
+	}
+	if questions[interviewer] < 2 {
+		return nil, 0, false
 	}
 	var turns []qaTurn
 	speaker, label := "", ""
@@ -281,8 +285,15 @@ func turnsFromNameLabels(qps []qaPara) ([]qaTurn, int, bool) {
 
 var (
 	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|interview|q\s*&\s*a|in conversation|spoke to|speaks to|talked to|talks to|told`)
-	reOpensQuote   = regexp.MustCompile(`^\s*["“«']`)
+	// Quotation marks in a paragraph ending in "?" mean reported speech (a judge's
+	// question quoted in a court story), not an interviewer's question.
+	reQuoted = regexp.MustCompile(`["“”«»]`)
 )
+
+// minQuestionShare is the share of question paragraphs, from the first question on,
+// that makes a question-mark interview without a cue: an interview alternates, a news
+// story with a few questions in it does not.
+const minQuestionShare = 0.2
 
 // maxQuestionWords bounds a question paragraph: a long paragraph ending in "?" is an
 // argument closing on a rhetorical question, not an interviewer's question.
@@ -290,12 +301,12 @@ const maxQuestionWords = 80
 
 // turnsFromQuestionMarks segments an interview whose questions are plain paragraphs
 // ending in "?"/"؟" (bold markup lost by the scraper). Evidence needed: three questions
-// each followed by an answer paragraph, or two with an interview cue in the byline,
-// title or lede.
+// each followed by an answer paragraph making up a fifth of the paragraphs from the
+// first question on, or else two with an interview cue in the byline, title or lede.
 func turnsFromQuestionMarks(doc *schema.Document, qps []qaPara) ([]qaTurn, int, bool) {
 	isQ := make([]bool, len(qps))
 	for i, qp := range qps {
-		isQ[i] = qp.question && len(strings.Fields(qp.p.Text)) <= maxQuestionWords && !reOpensQuote.MatchString(qp.p.Text)
+		isQ[i] = qp.question && len(strings.Fields(qp.p.Text)) <= maxQuestionWords && !reQuoted.MatchString(qp.p.Text)
 	}
 	first, pairs := -1, 0
 	for i := 0; i < len(qps)-1; i++ {
@@ -312,7 +323,13 @@ func turnsFromQuestionMarks(doc *schema.Document, qps []qaPara) ([]qaTurn, int, 
 	if pairs < 2 {
 		return nil, 0, false
 	}
-	if pairs < 3 {
+	nq := 0
+	for _, q := range isQ[first:] {
+		if q {
+			nq++
+		}
+	}
+	if pairs < 3 || float64(nq) < minQuestionShare*float64(len(qps)-first) {
 		cue := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
 		for _, qp := range qps[:first] {
 			cue += "\n" + qp.p.Text

@@ -190,6 +190,14 @@ func TestQANotInterview(t *testing.T) {
 	for _, doc := range []*schema.Document{
 		loadFixture(t, "en_news.txt"),
 		{Text: "Why now?\n\nBecause the vote is close.\n\nWho decides?\n\nThe courts."}, // two pairs, no cue
+		// a list with recurring "NAME:" labels but no questions
+		{Text: "New laws take effect.\n\nCalifornia: Students may join teams.\n\nOregon: Leave is expanded.\n\n" +
+			"California: Food stamps for youth.\n\nOregon: No password demands.\n\nCalifornia: Shark fins banned."},
+		// a court story: questions are quoted, and there are few of them among many paragraphs
+		{Text: "The justices heard the case.\n\nAlito asked: “Is that your answer?”\n\nShe said no.\n\n" +
+			"Unprecedented, but to what end?\n\nThe court will rule.\n\n“Do you dispute that?” he asked?\n\nShe did not.\n\n" +
+			"Was it fair?\n\nLawyers disagree.\n\nThe ruling is due in June.\n\nMore hearings follow.\n\nThe vote may be close.\n\n" +
+			"Observers expect a split.\n\nThe term ends soon.\n\nAnother case is pending.\n\nIt concerns vaccines."},
 		{Text: "One paragraph only?"},
 		{Text: ""},
 	} {
