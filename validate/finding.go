@@ -72,8 +72,8 @@ type Location struct {
 	Row *int64 `json:"row,omitempty"`
 	// Line is the 1-based line within File (a JSONL file, the card, checksums.sha256).
 	Line *int `json:"line,omitempty"`
-	// Record is the 0-based record index in an import file that is one JSON array.
-	Record *int   `json:"record,omitempty"`
+	// Record names a record of an import file as the importer does ("task 12").
+	Record string `json:"record,omitempty"`
 	DocID  string `json:"doc_id,omitempty"`
 	Layer  string `json:"layer,omitempty"`
 	// Annotator is the annotator's name.
@@ -98,8 +98,8 @@ func (l Location) String() string {
 	if l.Line != nil {
 		add("line %d", *l.Line)
 	}
-	if l.Record != nil {
-		add("record %d", *l.Record)
+	if l.Record != "" {
+		add("%s", l.Record)
 	}
 	if l.Config != "" {
 		add("config %s", l.Config)

@@ -2,35 +2,61 @@ package validate
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"regexp"
+	"strconv"
 
+	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/schema"
 )
 
-// ImportedRecord is one annotation read from an import file.
-type ImportedRecord struct {
-	Annotation schema.Annotation
-	// Text is the document text the record carries (Label Studio data.text, doccano
-	// text), "" when the format carries none.
-	Text string
-	// Line is the 1-based line of a JSONL record, 0 for a JSON array; Index is the
-	// 0-based record number.
-	Line  int
-	Index int
-}
-
-// ImportProblem is a record the importer rejected.
+// ImportProblem is a record an importer rejected.
 type ImportProblem struct {
-	Line  int
-	Index int
-	DocID string
-	Err   error
+	// Line is the 1-based line of a JSONL record, 0 when the format has no lines.
+	Line int
+	// Record names the record as the importer does ("task 12 (doc abc)").
+	Record string
+	DocID  string
+	Err    error
 }
 
 // ImportParser reads an annotation import file of the given format (FormatLabelStudio,
-// FormatDoccano, FormatJSONL) for layer ("" lets the format say) into the records it can
-// import and the ones it rejects. An error means the file cannot be read at all.
-type ImportParser func(ctx context.Context, path, format, layer string) ([]ImportedRecord, []ImportProblem, error)
+// FormatDoccano, FormatJSONL) for layer into the annotations it can import and the
+// records it rejects. An error means the file cannot be read at all.
+type ImportParser func(ctx context.Context, path, format, layer string) ([]schema.Annotation, []ImportProblem, error)
+
+// AnnotateImporter is the ImportParser of `newsds import-annotations`: annotate.Import,
+// checking every record against the documents docs returns.
+func AnnotateImporter(docs annotate.DocumentLookup) ImportParser {
+	return func(ctx context.Context, path, format, layer string) ([]schema.Annotation, []ImportProblem, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		res, err := annotate.Import(ctx, f, path, annotate.ImportOptions{Format: format, Layer: layer, Docs: docs})
+		if err != nil {
+			return nil, nil, err
+		}
+		problems := make([]ImportProblem, 0, len(res.Errors))
+		for _, e := range res.Errors {
+			p := ImportProblem{Record: e.Record, DocID: e.DocID, Err: e.Err}
+			if m := lineRecord.FindStringSubmatch(e.Record); m != nil {
+				p.Line, _ = strconv.Atoi(m[1])
+			}
+			problems = append(problems, p)
+		}
+		return res.Annotations, problems, nil
+	}
+}
+
+var lineRecord = regexp.MustCompile(`^line (\d+)\b`)
+
+// ErrImportLayer is returned for a Label Studio or doccano file validated without a
+// layer: those formats do not say which layer their labels belong to.
+var ErrImportLayer = errors.New("give the layer the file's annotations are for (--layer)")
 
 func validateImport(ctx context.Context, target Target, opts *Options, rc *recordChecker) error {
 	if opts.ParseImport == nil {
@@ -40,28 +66,33 @@ func validateImport(ctx context.Context, target Target, opts *Options, rc *recor
 	if err != nil {
 		return err
 	}
-	recs, problems, err := opts.ParseImport(ctx, target.Path, format, opts.ImportLayer)
+	if format != FormatJSONL && opts.ImportLayer == "" {
+		return fmt.Errorf("validate %s (%s): %w", target.Path, format, ErrImportLayer)
+	}
+	anns, problems, err := opts.ParseImport(ctx, target.Path, format, opts.ImportLayer)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", target.Path, err)
 	}
 	rc.s.report.Checked.Files++
 	for _, p := range problems {
-		loc := importLocation(target.Path, p.Line, p.Index)
-		loc.DocID = p.DocID
+		loc := Location{File: target.Path, Record: p.Record, DocID: p.DocID}
+		if p.Line > 0 {
+			loc.Line = intPtr(p.Line)
+		}
 		rc.s.emit(Finding{Rule: RuleImportRecord, Location: loc, Message: p.Err.Error(),
-			Fix: "fix the record in the annotation tool and export again"})
+			Fix: "fix the record (or relabel it in the annotation tool) and export again"})
 	}
-	// Records of one document (several annotators of one Label Studio task) are checked
-	// together so that agreement between them is measured.
-	for i := 0; i < len(recs); {
+	// Annotations of one document (several annotators of one task) are checked together
+	// so that agreement between them is measured.
+	for i := 0; i < len(anns); {
 		j := i + 1
-		for j < len(recs) && recs[j].Annotation.DocID == recs[i].Annotation.DocID {
+		for j < len(anns) && anns[j].DocID == anns[i].DocID {
 			j++
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := rc.checkImported(ctx, target, recs[i:j]); err != nil {
+		if err := rc.checkImported(ctx, target, anns[i:j]); err != nil {
 			return err
 		}
 		i = j
@@ -69,24 +100,12 @@ func validateImport(ctx context.Context, target Target, opts *Options, rc *recor
 	return ctx.Err()
 }
 
-func importLocation(path string, line, index int) Location {
-	loc := Location{File: path}
-	if line > 0 {
-		loc.Line = intPtr(line)
-	} else {
-		loc.Record = intPtr(index)
-	}
-	return loc
-}
-
 // checkImported checks the annotations of one document read from an import file,
-// against the corpus text when the target can look documents up, else against the text
-// the records carry.
-func (rc *recordChecker) checkImported(ctx context.Context, target Target, recs []ImportedRecord) error {
-	id := recs[0].Annotation.DocID
-	loc := importLocation(target.Path, recs[0].Line, recs[0].Index)
-	loc.DocID = id
-	rec := schema.Record{Document: schema.Document{ID: id}}
+// against the corpus text when the target can look documents up.
+func (rc *recordChecker) checkImported(ctx context.Context, target Target, anns []schema.Annotation) error {
+	id := anns[0].DocID
+	loc := Location{File: target.Path, DocID: id}
+	rec := schema.Record{Document: schema.Document{ID: id}, Annotations: anns}
 	textKnown := false
 	if target.Lookup != nil {
 		doc, ok, err := target.Lookup(ctx, id)
@@ -94,19 +113,10 @@ func (rc *recordChecker) checkImported(ctx context.Context, target Target, recs 
 			return fmt.Errorf("look up document %s: %w", id, err)
 		}
 		if !ok {
-			rc.emit(RuleAnnotationDocMiss, loc, "ingest the document first, or drop the record",
-				"document %s is not in the corpus", id)
+			rc.emit(RuleAnnotationDocMiss, loc, "ingest the document first, or drop its records", "document %s is not in the corpus", id)
 		} else {
 			rec.Document, textKnown = doc, true
 		}
-	}
-	if !textKnown && recs[0].Text != "" {
-		rec.Text = recs[0].Text
-		rec.ContentHash = schema.ContentHash(rec.Text)
-		textKnown = true
-	}
-	for _, r := range recs {
-		rec.Annotations = append(rec.Annotations, r.Annotation)
 	}
 	rc.check(&rec, loc, recordContext{annotationsOnly: true, textUnknown: !textKnown})
 	return nil

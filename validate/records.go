@@ -351,6 +351,10 @@ func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, 
 				rc.emit(RuleStanceTarget, iloc, "", "%s target %q is not declared in %s", name, target, where)
 			}
 		}
+		if a.Layer == schema.LayerQA && it.Start == nil && it.End == nil && !ctx.textUnknown {
+			rc.emit(RuleSpanBounds, iloc, fix, "%s has no span; a Q&A turn is a span of the text", name)
+			continue
+		}
 		if (it.Start == nil) != (it.End == nil) {
 			rc.emit(RuleSpanBounds, iloc, fix, "%s has a start or an end but not both", name)
 			continue
@@ -379,7 +383,9 @@ func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, 
 	if rc.vocab.noOverlap(a.Layer) {
 		rc.checkOverlap(a, n, loc, fix)
 	}
-	if a.Layer == schema.LayerQA {
+	if a.Layer == schema.LayerQA && spansInBounds(a, n) {
+		// With a turn out of bounds (reported above) the order of the others says
+		// nothing about the interview's structure.
 		rc.checkTurns(a, n, loc, fix)
 	}
 }
@@ -406,6 +412,16 @@ func validSpans(a *schema.Annotation, n int) []spanItem {
 		return x.end - y.end
 	})
 	return out
+}
+
+func spansInBounds(a *schema.Annotation, n int) bool {
+	for i := range a.Items {
+		it := &a.Items[i]
+		if !it.IsSpan() || schema.CheckSpan(*it.Start, *it.End, n) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (rc *recordChecker) checkOverlap(a *schema.Annotation, n int, loc Location, fix string) {

@@ -11,8 +11,8 @@ import (
 )
 
 // agreementAcc accumulates, for one layer, a confusion matrix per pair of annotators over
-// the units both labelled. A unit is a document-level label or a span, per stance
-// target, scope and paragraph.
+// the units both labelled. A unit is a document-level label or an exact span, per
+// stance target, scope, paragraph and turn (annotate.Agreement's units).
 type agreementAcc struct {
 	pairs map[[2]string]map[[2]string]int
 }
@@ -28,6 +28,8 @@ func unitKey(it *schema.Item) string {
 	b.WriteString(it.Attrs[schema.AttrScope])
 	b.WriteByte('|')
 	b.WriteString(it.Attrs[schema.AttrParagraph])
+	b.WriteByte('|')
+	b.WriteString(it.Attrs[schema.AttrTurn])
 	b.WriteByte('|')
 	if it.IsSpan() {
 		fmt.Fprintf(&b, "%d-%d", *it.Start, *it.End)
