@@ -1,0 +1,287 @@
+package corpus
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
+
+	"github.com/newsds/newsds/internal/atomicfile"
+	"github.com/newsds/newsds/schema"
+)
+
+// StoreDir is the folder under a corpus root that holds the store.
+const StoreDir = ".newsds"
+
+// storeFormatVersion is written into the store at creation and checked on open, so an
+// older newsds refuses a store it does not understand instead of corrupting it.
+const storeFormatVersion = "1"
+
+// Errors a caller may act on.
+var (
+	ErrNotCorpus       = errors.New("not a newsds corpus (or any parent): run `newsds init`")
+	ErrNothingToCommit = errors.New("nothing to commit: the staged documents and annotations equal the last version")
+	ErrNotFound        = errors.New("not found")
+)
+
+// Store is an open corpus: its configuration and its SQLite store. It is safe for
+// concurrent use.
+type Store struct {
+	root string
+	cfg  *Config
+	db   *sql.DB
+	// now is the clock for ingested_at and commit times; tests replace it.
+	now func() time.Time
+}
+
+const schemaSQL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- raw input bytes, zstd-compressed, by sha256 of the uncompressed bytes
+CREATE TABLE IF NOT EXISTS raw (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);
+-- every distinct revision of a document ever stored; doc is the export JSON
+CREATE TABLE IF NOT EXISTS revs (
+	rev INTEGER PRIMARY KEY,
+	id TEXT NOT NULL,
+	rev_hash TEXT NOT NULL UNIQUE,
+	content_hash TEXT NOT NULL,
+	doc BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revs_id ON revs(id);
+-- the working set: one revision per document id
+CREATE TABLE IF NOT EXISTS staged (id TEXT PRIMARY KEY, rev INTEGER NOT NULL REFERENCES revs(rev)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS versions (
+	seq INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE,
+	tag TEXT UNIQUE,
+	message TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	documents INTEGER NOT NULL,
+	annotations INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS version_docs (seq INTEGER NOT NULL, id TEXT NOT NULL, rev INTEGER NOT NULL, PRIMARY KEY (seq, id)) WITHOUT ROWID;
+-- every distinct annotation ever stored; body is the schema.Annotation JSON
+CREATE TABLE IF NOT EXISTS anns (
+	aid INTEGER PRIMARY KEY,
+	ann_hash TEXT NOT NULL UNIQUE,
+	doc_id TEXT NOT NULL,
+	layer TEXT NOT NULL,
+	annotator TEXT NOT NULL,
+	content_hash TEXT NOT NULL,
+	body BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staged_anns (
+	doc_id TEXT NOT NULL, layer TEXT NOT NULL, annotator TEXT NOT NULL, aid INTEGER NOT NULL,
+	PRIMARY KEY (doc_id, layer, annotator)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS version_anns (
+	seq INTEGER NOT NULL, doc_id TEXT NOT NULL, layer TEXT NOT NULL, annotator TEXT NOT NULL, aid INTEGER NOT NULL,
+	PRIMARY KEY (seq, doc_id, layer, annotator)
+) WITHOUT ROWID;
+-- dedup indexes: exact normalised-text key, and MinHash signatures with their LSH band keys
+CREATE TABLE IF NOT EXISTS dedup_exact (key TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedup_sig (id TEXT PRIMARY KEY, sig BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedup_band (band_key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band_key, id)) WITHOUT ROWID;
+-- external annotator results by (content hash, annotator, parameters)
+CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+`
+
+// FindRoot walks up from start to the nearest folder holding a corpus store.
+func FindRoot(start string) (string, error) {
+	dir, err := filepath.Abs(start)
+	if err != nil {
+		return "", fmt.Errorf("find corpus: %w", err)
+	}
+	for {
+		if st, err := os.Stat(filepath.Join(dir, StoreDir, "store.db")); err == nil && !st.IsDir() {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("%s: %w", start, ErrNotCorpus)
+		}
+		dir = parent
+	}
+}
+
+// Init creates a corpus at root: a commented newsds.yaml (kept if one exists) and an
+// empty store. Initialising an existing corpus is an error.
+func Init(ctx context.Context, root string) error {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	dbPath := filepath.Join(root, StoreDir, "store.db")
+	if _, err := os.Stat(dbPath); err == nil {
+		return fmt.Errorf("init: %s already holds a corpus", root)
+	}
+	cfgPath := filepath.Join(root, ConfigFile)
+	if _, err := os.Stat(cfgPath); errors.Is(err, os.ErrNotExist) {
+		if err := atomicfile.WriteBytes(cfgPath, []byte(DefaultConfigYAML), 0o644); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+	}
+	if _, err := LoadConfig(root); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, StoreDir), 0o755); err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	s, err := openDB(ctx, root, true)
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	return s.Close()
+}
+
+// Open opens the corpus at root.
+func Open(ctx context.Context, root string) (*Store, error) {
+	if _, err := os.Stat(filepath.Join(root, StoreDir, "store.db")); err != nil {
+		return nil, fmt.Errorf("%s: %w", root, ErrNotCorpus)
+	}
+	return openDB(ctx, root, false)
+}
+
+func openDB(ctx context.Context, root string, create bool) (*Store, error) {
+	cfg, err := LoadConfig(root)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(root, StoreDir, "store.db")
+	// WAL lets readers stream a version while a writer stages new work; busy_timeout
+	// makes concurrent commands wait for each other instead of failing.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &Store{root: root, cfg: cfg, db: db, now: func() time.Time { return time.Now().UTC() }}
+	if create {
+		if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("create store %s: %w", path, err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO meta(key, value) VALUES ('format_version', ?)`, storeFormatVersion); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("create store %s: %w", path, err)
+		}
+	}
+	var fv string
+	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'format_version'`).Scan(&fv); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if fv != storeFormatVersion {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: format version %s is not supported by this newsds (wants %s)", path, fv, storeFormatVersion)
+	}
+	return s, nil
+}
+
+// Root is the corpus folder.
+func (s *Store) Root() string { return s.root }
+
+// Config is the parsed newsds.yaml.
+func (s *Store) Config() *Config { return s.cfg }
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// SetClock replaces the clock used for ingested_at and commit times (tests, replays).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// withTx runs fn in one transaction: every store write is all or nothing.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// versionSeq maps a version reference to its seq; 0 is the staged working set.
+func (s *Store) versionSeq(ctx context.Context, ref string) (int, error) {
+	v, err := s.ResolveVersion(ctx, ref)
+	return v.Seq, err
+}
+
+// ResolveVersion accepts "v3", "3", a tag, "latest"/"HEAD" (the last commit), or
+// "staged"/"" (the working set, Seq 0).
+func (s *Store) ResolveVersion(ctx context.Context, ref string) (Version, error) {
+	switch strings.ToLower(ref) {
+	case "", "staged":
+		var docs, anns int
+		if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM staged), (SELECT count(*) FROM staged_anns)`).Scan(&docs, &anns); err != nil {
+			return Version{}, fmt.Errorf("resolve staged: %w", err)
+		}
+		return Version{Name: "staged", Documents: docs, Annotations: anns}, nil
+	case "latest", "head":
+		v, err := s.scanVersion(s.db.QueryRowContext(ctx, versionCols+` ORDER BY seq DESC LIMIT 1`))
+		if errors.Is(err, sql.ErrNoRows) {
+			return Version{}, fmt.Errorf("resolve %q: no version committed yet", ref)
+		}
+		return v, err
+	}
+	row := s.db.QueryRowContext(ctx, versionCols+` WHERE name = ?1 OR tag = ?1 OR CAST(seq AS TEXT) = ?1`, ref)
+	v, err := s.scanVersion(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Version{}, fmt.Errorf("version %q: %w", ref, ErrNotFound)
+	}
+	return v, err
+}
+
+const versionCols = `SELECT seq, name, COALESCE(tag, ''), message, created_at, documents, annotations FROM versions`
+
+func (s *Store) scanVersion(row interface{ Scan(...any) error }) (Version, error) {
+	var v Version
+	var created string
+	if err := row.Scan(&v.Seq, &v.Name, &v.Tag, &v.Message, &created, &v.Documents, &v.Annotations); err != nil {
+		return Version{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, created)
+	if err != nil {
+		return Version{}, fmt.Errorf("version %s: created_at %q: %w", v.Name, created, err)
+	}
+	v.CreatedAt = t
+	return v, nil
+}
+
+// Versions lists the committed versions, oldest first.
+func (s *Store) Versions(ctx context.Context) ([]Version, error) {
+	rows, err := s.db.QueryContext(ctx, versionCols+` ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("log: %w", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		v, err := s.scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("log: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func marshalDoc(d *schema.Document) ([]byte, error) {
+	if d.Byline == nil {
+		d.Byline = []string{}
+	}
+	if d.Meta == nil {
+		d.Meta = map[string]any{}
+	}
+	return json.Marshal(d)
+}

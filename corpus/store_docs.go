@@ -1,0 +1,552 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"sort"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// Outcome is what storing one document did to the working set.
+type Outcome int
+
+// Outcomes of PutDocument.
+const (
+	Added     Outcome = iota // a new id
+	Unchanged                // identical to the staged revision
+	Modified                 // same id, new content hash
+	Updated                  // same id and text, changed metadata
+)
+
+func (o Outcome) String() string {
+	return [...]string{"added", "unchanged", "modified", "updated"}[o]
+}
+
+// PutResult reports what PutDocument did.
+type PutResult struct {
+	Outcome Outcome
+	// DupOf is the id of the document this one duplicates, "" if none.
+	DupOf string
+	// Similarity is the estimated Jaccard similarity to DupOf (1 for exact duplicates).
+	Similarity float64
+	// StaleAnnotations counts staged annotations whose text changed under them.
+	StaleAnnotations int
+}
+
+// dedupInput is what PutDocument needs to place a document in the dedup indexes.
+type dedupInput struct {
+	exactKey  string
+	signature []uint64
+	bandKeys  []uint64
+}
+
+// PutDocument stages doc (whose ID, ContentHash and RawHash are set) with the raw
+// bytes it came from, in one transaction. Duplicate detection runs inside the same
+// transaction so that concurrent ingests cannot both claim to be the original.
+func (s *Store) PutDocument(ctx context.Context, doc schema.Document, raw []byte, dd *dedupInput) (PutResult, error) {
+	var res PutResult
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.putDocument(ctx, tx, doc, raw, dd)
+		return err
+	})
+	if err != nil {
+		return PutResult{}, fmt.Errorf("store document %s: %w", doc.ID, err)
+	}
+	return res, nil
+}
+
+func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document, raw []byte, dd *dedupInput) (PutResult, error) {
+	var res PutResult
+	if raw != nil {
+		if err := putRaw(ctx, tx, doc.RawHash, raw); err != nil {
+			return res, err
+		}
+	}
+	prev, hasPrev, err := stagedDoc(ctx, tx, doc.ID)
+	if err != nil {
+		return res, err
+	}
+	if hasPrev && prev.ContentHash == doc.ContentHash {
+		// Same text: the first ingest time stands, so re-ingesting changes nothing.
+		doc.IngestedAt = prev.IngestedAt
+	}
+	if dd != nil {
+		if hasPrev && prev.ContentHash != doc.ContentHash {
+			if err := dropDedup(ctx, tx, doc.ID); err != nil {
+				return res, err
+			}
+		}
+		dupOf, sim, err := s.findDuplicate(ctx, tx, doc.ID, dd)
+		if err != nil {
+			return res, err
+		}
+		if doc.Meta == nil {
+			doc.Meta = map[string]any{}
+		}
+		delete(doc.Meta, schema.MetaDupOf)
+		delete(doc.Meta, "dup_similarity")
+		if dupOf != "" {
+			doc.Meta[schema.MetaDupOf] = dupOf
+			doc.Meta["dup_similarity"] = sim
+		}
+		res.DupOf, res.Similarity = dupOf, sim
+		if err := indexDedup(ctx, tx, doc.ID, dd); err != nil {
+			return res, err
+		}
+	}
+	body, err := marshalDoc(&doc)
+	if err != nil {
+		return res, err
+	}
+	revHash, err := revisionHash(doc)
+	if err != nil {
+		return res, err
+	}
+	switch {
+	case !hasPrev:
+		res.Outcome = Added
+	case prev.ContentHash != doc.ContentHash:
+		res.Outcome = Modified
+	default:
+		prevHash, err := revisionHash(prev)
+		if err != nil {
+			return res, err
+		}
+		if prevHash == revHash {
+			res.Outcome = Unchanged
+			return res, nil
+		}
+		res.Outcome = Updated
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc) VALUES (?, ?, ?, ?)`,
+		doc.ID, revHash, doc.ContentHash, body); err != nil {
+		return res, fmt.Errorf("insert revision: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
+		ON CONFLICT(id) DO UPDATE SET rev = excluded.rev`, doc.ID, revHash); err != nil {
+		return res, fmt.Errorf("stage: %w", err)
+	}
+	if res.Outcome == Modified {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staged_anns sa JOIN anns a USING(aid)
+			WHERE sa.doc_id = ? AND a.content_hash != ?`, doc.ID, doc.ContentHash).Scan(&res.StaleAnnotations); err != nil {
+			return res, fmt.Errorf("count stale annotations: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// revisionHash identifies a revision by everything but its ingest time.
+func revisionHash(d schema.Document) (string, error) {
+	d.IngestedAt = ""
+	b, err := marshalDoc(&d)
+	if err != nil {
+		return "", err
+	}
+	return schema.SHA256Hex(b), nil
+}
+
+func stagedDoc(ctx context.Context, q queryer, id string) (schema.Document, bool, error) {
+	var body []byte
+	err := q.QueryRowContext(ctx, `SELECT r.doc FROM staged s JOIN revs r USING(rev) WHERE s.id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return schema.Document{}, false, nil
+	}
+	if err != nil {
+		return schema.Document{}, false, fmt.Errorf("read staged %s: %w", id, err)
+	}
+	var d schema.Document
+	if err := json.Unmarshal(body, &d); err != nil {
+		return schema.Document{}, false, fmt.Errorf("decode staged %s: %w", id, err)
+	}
+	return d, true, nil
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func putRaw(ctx context.Context, tx *sql.Tx, hash string, raw []byte) error {
+	var exists int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM raw WHERE hash = ?`, hash).Scan(&exists); err != nil {
+		return fmt.Errorf("raw %s: %w", hash, err)
+	}
+	if exists > 0 {
+		return nil
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault))
+	if err != nil {
+		return fmt.Errorf("raw %s: %w", hash, err)
+	}
+	defer enc.Close()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO raw(hash, size, data) VALUES (?, ?, ?)`,
+		hash, len(raw), enc.EncodeAll(raw, nil)); err != nil {
+		return fmt.Errorf("raw %s: %w", hash, err)
+	}
+	return nil
+}
+
+// Raw returns the input bytes a document was extracted from, by raw_hash, so that a
+// newer extractor can re-extract without the original files.
+func (s *Store) Raw(ctx context.Context, hash string) ([]byte, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT data FROM raw WHERE hash = ?`, hash).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("raw %s: %w", hash, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("raw %s: %w", hash, err)
+	}
+	dec, err := zstd.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("raw %s: %w", hash, err)
+	}
+	defer dec.Close()
+	out, err := io.ReadAll(dec)
+	if err != nil {
+		return nil, fmt.Errorf("raw %s: decompress: %w", hash, err)
+	}
+	if schema.SHA256Hex(out) != hash {
+		return nil, fmt.Errorf("raw %s: stored bytes do not match their hash", hash)
+	}
+	return out, nil
+}
+
+// Remove unstages documents (and their annotations); committed versions keep them.
+func (s *Store) Remove(ctx context.Context, ids []string) (int, error) {
+	n := 0
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			r, err := tx.ExecContext(ctx, `DELETE FROM staged WHERE id = ?`, id)
+			if err != nil {
+				return fmt.Errorf("remove %s: %w", id, err)
+			}
+			k, _ := r.RowsAffected()
+			if k == 0 {
+				return fmt.Errorf("remove %s: %w", id, ErrNotFound)
+			}
+			n++
+			if _, err := tx.ExecContext(ctx, `DELETE FROM staged_anns WHERE doc_id = ?`, id); err != nil {
+				return fmt.Errorf("remove %s: %w", id, err)
+			}
+			if err := dropDedup(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// pageSize bounds how many rows one query of a stream holds: iteration never keeps a
+// read transaction open while the caller works, and memory stays flat.
+const pageSize = 256
+
+// Documents streams the documents of a version ("" or "staged" = the working set) in
+// id order, duplicates included (see schema.Document.DupOf).
+func (s *Store) Documents(ctx context.Context, version string) iter.Seq2[schema.Document, error] {
+	return func(yield func(schema.Document, error) bool) {
+		for rec, err := range s.records(ctx, version, false) {
+			if !yield(rec.Document, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Records streams the documents of a version with their annotations, in id order.
+// Annotations are sorted by layer, then annotator; Stale is set on those computed over
+// another text than the document's current one.
+func (s *Store) Records(ctx context.Context, version string) iter.Seq2[schema.Record, error] {
+	return s.records(ctx, version, true)
+}
+
+func (s *Store) records(ctx context.Context, version string, withAnns bool) iter.Seq2[schema.Record, error] {
+	return func(yield func(schema.Record, error) bool) {
+		seq, err := s.versionSeq(ctx, version)
+		if err != nil {
+			yield(schema.Record{}, err)
+			return
+		}
+		last := ""
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(schema.Record{}, err)
+				return
+			}
+			page, err := s.docPage(ctx, seq, last)
+			if err != nil {
+				yield(schema.Record{}, err)
+				return
+			}
+			if len(page) == 0 {
+				return
+			}
+			var anns map[string][]schema.Annotation
+			if withAnns {
+				anns, err = s.annPage(ctx, seq, page[0].ID, page[len(page)-1].ID)
+				if err != nil {
+					yield(schema.Record{}, err)
+					return
+				}
+			}
+			for _, d := range page {
+				rec := schema.Record{Document: d, Annotations: anns[d.ID]}
+				for i := range rec.Annotations {
+					rec.Annotations[i].Stale = rec.Annotations[i].ContentHash != d.ContentHash
+				}
+				if !yield(rec, nil) {
+					return
+				}
+			}
+			last = page[len(page)-1].ID
+		}
+	}
+}
+
+func (s *Store) docPage(ctx context.Context, seq int, after string) ([]schema.Document, error) {
+	var rows *sql.Rows
+	var err error
+	if seq == 0 {
+		rows, err = s.db.QueryContext(ctx, `SELECT r.doc FROM staged s JOIN revs r USING(rev) WHERE s.id > ? ORDER BY s.id LIMIT ?`, after, pageSize)
+	} else {
+		rows, err = s.db.QueryContext(ctx, `SELECT r.doc FROM version_docs v JOIN revs r USING(rev) WHERE v.seq = ? AND v.id > ? ORDER BY v.id LIMIT ?`, seq, after, pageSize)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read documents: %w", err)
+	}
+	defer rows.Close()
+	var out []schema.Document
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("read documents: %w", err)
+		}
+		var d schema.Document
+		if err := json.Unmarshal(body, &d); err != nil {
+			return nil, fmt.Errorf("decode document after %q: %w", after, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) annPage(ctx context.Context, seq int, first, last string) (map[string][]schema.Annotation, error) {
+	var rows *sql.Rows
+	var err error
+	if seq == 0 {
+		rows, err = s.db.QueryContext(ctx, `SELECT a.body FROM staged_anns sa JOIN anns a USING(aid)
+			WHERE sa.doc_id BETWEEN ? AND ? ORDER BY sa.doc_id, sa.layer, sa.annotator`, first, last)
+	} else {
+		rows, err = s.db.QueryContext(ctx, `SELECT a.body FROM version_anns va JOIN anns a USING(aid)
+			WHERE va.seq = ? AND va.doc_id BETWEEN ? AND ? ORDER BY va.doc_id, va.layer, va.annotator`, seq, first, last)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read annotations: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]schema.Annotation{}
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("read annotations: %w", err)
+		}
+		var a schema.Annotation
+		if err := json.Unmarshal(body, &a); err != nil {
+			return nil, fmt.Errorf("decode annotation: %w", err)
+		}
+		out[a.DocID] = append(out[a.DocID], a)
+	}
+	return out, rows.Err()
+}
+
+// Document returns one document of a version.
+func (s *Store) Document(ctx context.Context, version, id string) (schema.Document, error) {
+	rec, err := s.Record(ctx, version, id)
+	return rec.Document, err
+}
+
+// Record returns one document of a version with its annotations.
+func (s *Store) Record(ctx context.Context, version, id string) (schema.Record, error) {
+	seq, err := s.versionSeq(ctx, version)
+	if err != nil {
+		return schema.Record{}, err
+	}
+	page, err := s.docPageExact(ctx, seq, id)
+	if err != nil {
+		return schema.Record{}, err
+	}
+	anns, err := s.annPage(ctx, seq, id, id)
+	if err != nil {
+		return schema.Record{}, err
+	}
+	rec := schema.Record{Document: page, Annotations: anns[id]}
+	for i := range rec.Annotations {
+		rec.Annotations[i].Stale = rec.Annotations[i].ContentHash != page.ContentHash
+	}
+	return rec, nil
+}
+
+func (s *Store) docPageExact(ctx context.Context, seq int, id string) (schema.Document, error) {
+	var body []byte
+	var err error
+	if seq == 0 {
+		err = s.db.QueryRowContext(ctx, `SELECT r.doc FROM staged s JOIN revs r USING(rev) WHERE s.id = ?`, id).Scan(&body)
+	} else {
+		err = s.db.QueryRowContext(ctx, `SELECT r.doc FROM version_docs v JOIN revs r USING(rev) WHERE v.seq = ? AND v.id = ?`, seq, id).Scan(&body)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return schema.Document{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return schema.Document{}, fmt.Errorf("document %s: %w", id, err)
+	}
+	var d schema.Document
+	if err := json.Unmarshal(body, &d); err != nil {
+		return schema.Document{}, fmt.Errorf("decode document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Annotations returns the annotations of one document in a version.
+func (s *Store) Annotations(ctx context.Context, version, docID string) ([]schema.Annotation, error) {
+	rec, err := s.Record(ctx, version, docID)
+	return rec.Annotations, err
+}
+
+// PutAnnotation stages a, replacing what the same annotator (name, version and
+// parameters) staged before on that document and layer. changed is false when the
+// staged annotation already had these items over this text.
+func (s *Store) PutAnnotation(ctx context.Context, a schema.Annotation) (changed bool, err error) {
+	sort.SliceStable(a.Items, func(i, j int) bool { return itemLess(a.Items[i], a.Items[j]) })
+	a.Stale = false
+	if a.Items == nil {
+		a.Items = []schema.Item{}
+	}
+	key := a.Annotator.Key()
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		doc, ok, err := stagedDoc(ctx, tx, a.DocID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("document %s is not staged: %w", a.DocID, ErrNotFound)
+		}
+		if a.ContentHash == "" {
+			a.ContentHash = doc.ContentHash
+		}
+		// The creation time is not part of the identity: the same work redone later is
+		// the same annotation.
+		created := a.CreatedAt
+		a.CreatedAt = ""
+		ident, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		a.CreatedAt = created
+		annHash := schema.SHA256Hex(ident)
+		var cur string
+		err = tx.QueryRowContext(ctx, `SELECT a.ann_hash FROM staged_anns sa JOIN anns a USING(aid)
+			WHERE sa.doc_id = ? AND sa.layer = ? AND sa.annotator = ?`, a.DocID, a.Layer, key).Scan(&cur)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if cur == annHash {
+			return nil
+		}
+		changed = true
+		if a.CreatedAt == "" {
+			a.CreatedAt = s.now().Format("2006-01-02T15:04:05Z07:00")
+		}
+		body, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO anns(ann_hash, doc_id, layer, annotator, content_hash, body)
+			VALUES (?, ?, ?, ?, ?, ?)`, annHash, a.DocID, a.Layer, key, a.ContentHash, body); err != nil {
+			return err
+		}
+		// One annotator name fills a layer once per document: a new version or new
+		// parameters replace the old work rather than sit beside it.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM staged_anns WHERE doc_id = ? AND layer = ? AND annotator IN
+			(SELECT annotator FROM anns WHERE doc_id = ? AND layer = ? AND json_extract(body, '$.annotator.name') = ?)`,
+			a.DocID, a.Layer, a.DocID, a.Layer, a.Annotator.Name); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO staged_anns(doc_id, layer, annotator, aid)
+			SELECT ?, ?, ?, aid FROM anns WHERE ann_hash = ?`, a.DocID, a.Layer, key, annHash)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store annotation %s/%s/%s: %w", a.DocID, a.Layer, a.Annotator.Name, err)
+	}
+	return changed, nil
+}
+
+func itemLess(a, b schema.Item) bool {
+	as, bs := -1, -1
+	if a.Start != nil {
+		as = *a.Start
+	}
+	if b.Start != nil {
+		bs = *b.Start
+	}
+	if as != bs {
+		return as < bs
+	}
+	ae, be := -1, -1
+	if a.End != nil {
+		ae = *a.End
+	}
+	if b.End != nil {
+		be = *b.End
+	}
+	if ae != be {
+		return ae < be
+	}
+	return a.Label < b.Label
+}
+
+// HasAnnotation reports whether the annotator (same Key) has staged work on docID's
+// layer over the text with contentHash: re-running it would be a no-op.
+func (s *Store) HasAnnotation(ctx context.Context, docID, layer string, a schema.Annotator, contentHash string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM staged_anns sa JOIN anns a USING(aid)
+		WHERE sa.doc_id = ? AND sa.layer = ? AND sa.annotator = ? AND a.content_hash = ?`,
+		docID, layer, a.Key(), contentHash).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("lookup annotation %s/%s: %w", docID, layer, err)
+	}
+	return n > 0, nil
+}
+
+// CacheGet returns a cached external-annotator result.
+func (s *Store) CacheGet(ctx context.Context, key string) ([]byte, bool, error) {
+	var v []byte
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM cache WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("cache get: %w", err)
+	}
+	return v, true, nil
+}
+
+// CachePut stores an external-annotator result.
+func (s *Store) CachePut(ctx context.Context, key string, value []byte) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO cache(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("cache put: %w", err)
+	}
+	return nil
+}
