@@ -3,6 +3,7 @@ package schema
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -305,7 +306,10 @@ func span(rec Record, a *Annotation, i int, it Item, n int) (int64, int64, error
 		if it.Start != nil || it.End != nil {
 			return 0, 0, itemError(rec, a, i, "span has only one end")
 		}
-		return -1, -1, nil
+		return -1, -1, checkScore(rec, a, i, it)
+	}
+	if err := checkScore(rec, a, i, it); err != nil {
+		return 0, 0, err
 	}
 	if err := CheckSpan(*it.Start, *it.End, n); err != nil {
 		return 0, 0, itemError(rec, a, i, "%v", err)
@@ -320,6 +324,13 @@ func span(rec Record, a *Annotation, i int, it Item, n int) (int64, int64, error
 		}
 	}
 	return int64(*it.Start), int64(*it.End), nil
+}
+
+func checkScore(rec Record, a *Annotation, i int, it Item) error {
+	if it.Score != nil && (math.IsNaN(*it.Score) || math.IsInf(*it.Score, 0)) {
+		return itemError(rec, a, i, "score %v is not a finite number", *it.Score)
+	}
+	return nil
 }
 
 func label(rec Record, a *Annotation, i int, labels []string, l string) (int64, error) {
@@ -654,11 +665,33 @@ func CheckSchema(config string, got *arrow.Schema) error {
 	}
 	for i, f := range want.Fields() {
 		g := got.Field(i)
-		if g.Name != f.Name || !arrow.TypeEqual(g.Type, f.Type) {
+		if g.Name != f.Name || !sameType(g.Type, f.Type) {
 			return fmt.Errorf("%s: column %d is %s %s, want %s %s", config, i, g.Name, g.Type, f.Name, f.Type)
 		}
 	}
 	return nil
+}
+
+// sameType compares types ignoring the names of list elements, which Parquet writers
+// rename ("item", "element").
+func sameType(a, b arrow.DataType) bool {
+	switch at := a.(type) {
+	case *arrow.ListType:
+		bt, ok := b.(*arrow.ListType)
+		return ok && sameType(at.Elem(), bt.Elem())
+	case *arrow.StructType:
+		bt, ok := b.(*arrow.StructType)
+		if !ok || at.NumFields() != bt.NumFields() {
+			return false
+		}
+		for i, f := range at.Fields() {
+			if f.Name != bt.Field(i).Name || !sameType(f.Type, bt.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return arrow.TypeEqual(a, b)
 }
 
 func str(a arrow.Array, i int) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -303,6 +304,7 @@ func TestFromRecordErrors(t *testing.T) {
 		"unknown label": func(r *Record) { r.Annotations[3].Items[0].Label = "maybe" },
 		"bad turn":      func(r *Record) { r.Annotations[0].Items[0].Attrs[AttrTurn] = "one" },
 		"bad date":      func(r *Record) { r.Published = "5 March" },
+		"NaN score":     func(r *Record) { r.Annotations[1].Items[0].Score = Float(math.NaN()) },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,242 @@
+package datasets
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// Article is one row of the articles config.
+type Article = schema.ArticleRow
+
+// Turn is one row of the turns config.
+type Turn = schema.TurnRow
+
+// Dataset is a release folder opened for reading.
+type Dataset struct {
+	dir      string
+	manifest *Manifest
+	configs  []ConfigInfo
+	mem      memory.Allocator
+}
+
+// readBatchSize is the number of rows per batch when reading shards.
+const readBatchSize = 1024
+
+// Open opens a release folder. It reads newsds-release.json, or, when the folder has
+// none (a release from elsewhere in the same layout), finds the configs, splits and
+// shards from the names data/<config>/<split>-NNNNN-of-NNNNN.parquet.
+func Open(dir string) (*Dataset, error) {
+	m, err := ReadManifest(dir)
+	switch {
+	case err == nil:
+		return &Dataset{dir: dir, manifest: m, configs: m.Configs, mem: memory.DefaultAllocator}, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("open release %s: %w", dir, err)
+	}
+	configs, err := scanData(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open release %s: %w", dir, err)
+	}
+	return &Dataset{dir: dir, configs: configs, mem: memory.DefaultAllocator}, nil
+}
+
+var shardName = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)-(\d{5})-of-(\d{5})\.(parquet|arrow)$`)
+
+// splitOrder puts the usual splits first, then the others by name.
+func splitOrder(a, b string) int {
+	rank := func(s string) int {
+		if i := slices.Index([]string{"train", "validation", "test"}, s); i >= 0 {
+			return i
+		}
+		return 3
+	}
+	return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a, b))
+}
+
+func scanData(dir string) ([]ConfigInfo, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, "data"))
+	if err != nil {
+		return nil, err
+	}
+	var configs []ConfigInfo
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(dir, "data", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		c := ConfigInfo{Name: e.Name()}
+		for _, f := range files {
+			m := shardName.FindStringSubmatch(f.Name())
+			if m == nil {
+				continue
+			}
+			s := c.Split(m[1])
+			if s == nil {
+				c.Splits = append(c.Splits, SplitInfo{Name: m[1]})
+				s = &c.Splits[len(c.Splits)-1]
+			}
+			s.Files = append(s.Files, FileInfo{Path: "data/" + e.Name() + "/" + f.Name(), Format: m[4]})
+		}
+		if len(c.Splits) == 0 {
+			continue
+		}
+		slices.SortFunc(c.Splits, func(a, b SplitInfo) int { return splitOrder(a.Name, b.Name) })
+		configs = append(configs, c)
+	}
+	if len(configs) == 0 {
+		return nil, fmt.Errorf("no %s and no data/<config>/<split>-NNNNN-of-NNNNN.parquet files", ManifestFile)
+	}
+	return configs, nil
+}
+
+// Dir is the release folder.
+func (d *Dataset) Dir() string { return d.dir }
+
+// Manifest is the release manifest, nil when the folder has none.
+func (d *Dataset) Manifest() *Manifest { return d.manifest }
+
+// Configs lists the config names.
+func (d *Dataset) Configs() []string {
+	out := make([]string, len(d.configs))
+	for i, c := range d.configs {
+		out[i] = c.Name
+	}
+	return out
+}
+
+func (d *Dataset) config(name string) *ConfigInfo {
+	for i := range d.configs {
+		if d.configs[i].Name == name {
+			return &d.configs[i]
+		}
+	}
+	return nil
+}
+
+// Splits lists the split names of a config, nil for an unknown config.
+func (d *Dataset) Splits(config string) []string {
+	c := d.config(config)
+	if c == nil {
+		return nil
+	}
+	out := make([]string, len(c.Splits))
+	for i, s := range c.Splits {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Files lists the data files of a split (Parquet and, when written, Arrow IPC) in shard
+// order.
+func (d *Dataset) Files(config, split string) []FileInfo {
+	c := d.config(config)
+	if c == nil {
+		return nil
+	}
+	s := c.Split(split)
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.Files)
+}
+
+// Batches streams the Parquet shards of a split as Arrow record batches, in row order.
+// The caller releases each batch.
+func (d *Dataset) Batches(ctx context.Context, config, split string) iter.Seq2[arrow.RecordBatch, error] {
+	return func(yield func(arrow.RecordBatch, error) bool) {
+		c := d.config(config)
+		if c == nil || c.Split(split) == nil {
+			yield(nil, fmt.Errorf("release %s: no split %s/%s", d.dir, config, split))
+			return
+		}
+		for _, f := range c.Split(split).Files {
+			if f.Format != FormatParquet {
+				continue
+			}
+			if !d.fileBatches(ctx, filepath.Join(d.dir, filepath.FromSlash(f.Path)), yield) {
+				return
+			}
+		}
+	}
+}
+
+// fileBatches yields the batches of one Parquet file; false means stop.
+func (d *Dataset) fileBatches(ctx context.Context, path string, yield func(arrow.RecordBatch, error) bool) bool {
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return yield(nil, fmt.Errorf("open %s: %w", path, err))
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: readBatchSize}, d.mem)
+	if err != nil {
+		return yield(nil, fmt.Errorf("read %s: %w", path, err))
+	}
+	rr, err := fr.GetRecordReader(ctx, nil, nil)
+	if err != nil {
+		return yield(nil, fmt.Errorf("read %s: %w", path, err))
+	}
+	defer rr.Release()
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		rec.Retain()
+		if !yield(rec, nil) {
+			return false
+		}
+	}
+	if err := rr.Err(); err != nil {
+		return yield(nil, fmt.Errorf("read %s: %w", path, err))
+	}
+	return true
+}
+
+// rows streams the typed rows of a split through decode.
+func rows[T any](ctx context.Context, d *Dataset, config, split string, decode func(arrow.RecordBatch) ([]T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		for batch, err := range d.Batches(ctx, config, split) {
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			rs, err := decode(batch)
+			batch.Release()
+			if err != nil {
+				yield(zero, fmt.Errorf("release %s: %s/%s: %w", d.dir, config, split, err))
+				return
+			}
+			for _, r := range rs {
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Articles streams the rows of a split of the articles config.
+func (d *Dataset) Articles(ctx context.Context, split string) iter.Seq2[Article, error] {
+	return rows(ctx, d, ConfigArticles, split, schema.ArticleRows)
+}
+
+// Turns streams the rows of a split of the turns config.
+func (d *Dataset) Turns(ctx context.Context, split string) iter.Seq2[Turn, error] {
+	return rows(ctx, d, ConfigTurns, split, schema.TurnRows)
+}
