@@ -16,7 +16,7 @@ func BenchmarkAnnotators(b *testing.B) {
 	for _, f := range []string{"en_qa_labels.txt", "en_transcript.txt", "en_plain_questions.txt", "en_news.txt", "ar_qa_labels.txt"} {
 		docs = append(docs, loadFixture(b, f))
 	}
-	for _, name := range BuiltinNames {
+	for _, name := range BuiltinNames() {
 		a, err := Builtin(name, BuiltinOptions{Targets: exampleTargets(b)})
 		if err != nil {
 			b.Fatal(err)

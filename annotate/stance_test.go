@@ -108,7 +108,7 @@ func TestStanceEnglishAndClaim(t *testing.T) {
 }
 
 func TestBuiltin(t *testing.T) {
-	for _, name := range BuiltinNames {
+	for _, name := range BuiltinNames() {
 		a, err := Builtin(name, BuiltinOptions{Targets: exampleTargets(t)})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

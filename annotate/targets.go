@@ -77,8 +77,8 @@ type BuiltinOptions struct {
 	StanceModel    string
 }
 
-// BuiltinNames lists the built-in annotators Builtin knows.
-var BuiltinNames = []string{"qa", "sentiment", "stance"}
+// BuiltinNames returns the names Builtin knows, in order.
+func BuiltinNames() []string { return []string{"qa", "sentiment", "stance"} }
 
 // Builtin returns the built-in annotator called name: qa, sentiment or stance.
 func Builtin(name string, opts BuiltinOptions) (Annotator, error) {
@@ -93,5 +93,5 @@ func Builtin(name string, opts BuiltinOptions) (Annotator, error) {
 		}
 		return NewStance(opts.Targets, StanceOptions{ModelFile: opts.StanceModel, SentimentModelFile: opts.SentimentModel})
 	}
-	return nil, fmt.Errorf("unknown built-in annotator %q (known: %s)", name, strings.Join(BuiltinNames, ", "))
+	return nil, fmt.Errorf("unknown built-in annotator %q (known: %s)", name, strings.Join(BuiltinNames(), ", "))
 }
