@@ -105,11 +105,19 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	if err != nil {
 		return schema.Document{}, &ExtractError{Path: raw.Path, Record: raw.Record, Err: err}
 	}
-	doc.Text = joinParagraphs(strings.Split(doc.Text, "\n\n"))
+	doc.Title = cleanLine(doc.Title)
+	paras := strings.Split(doc.Text, "\n\n")
+	for len(paras) > 0 && cleanParagraph(paras[0]) == "" {
+		paras = paras[1:]
+	}
+	// The headline is metadata; HTML extractors keep it as the first block of the body.
+	if len(paras) > 1 && doc.Title != "" && cleanLine(paras[0]) == doc.Title {
+		paras = paras[1:]
+	}
+	doc.Text = joinParagraphs(paras)
 	if doc.Text == "" {
 		return schema.Document{}, &ExtractError{Path: raw.Path, Record: raw.Record, Err: ErrNoText}
 	}
-	doc.Title = cleanLine(doc.Title)
 	doc.Section = cleanLine(doc.Section)
 	doc.SiteName = cleanLine(doc.SiteName)
 	if doc.SiteName == "" {

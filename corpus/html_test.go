@@ -1,0 +1,165 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsds/newsds/internal/testshared"
+)
+
+func extractShared(t *testing.T, opts ExtractOptions, rel ...string) (docText string, title, published, lang string, byline []string) {
+	t.Helper()
+	path := testshared.Path(t, rel...)
+	doc, err := Extract(Raw{Data: readFile(t, path), Format: "html", Path: path}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Text, doc.Title, doc.Published, doc.Lang, doc.Byline
+}
+
+func checkContains(t *testing.T, text string, must, mustNot []string) {
+	t.Helper()
+	flat := normSpace(text)
+	for _, s := range must {
+		if !strings.Contains(flat, s) {
+			t.Errorf("text lacks %q", s)
+		}
+	}
+	for _, s := range mustNot {
+		if strings.Contains(flat, s) {
+			t.Errorf("text contains boilerplate %q", s)
+		}
+	}
+}
+
+// A page of the trafilatura evaluation set with its gold snippets and metadata.
+func TestExtractHTMLTrafilaturaPage(t *testing.T) {
+	text, title, published, lang, byline := extractShared(t, ExtractOptions{},
+		"data", "trafilatura", "pages", "fivethirtyeight.com.endorsement.html")
+	checkContains(t, text,
+		[]string{"If you’ve been following endorsements", "fter all, Biden and Sanders lead in national polls", "Perhaps these endorsements are capturing"},
+		[]string{"Perry Bacon Jr. is a senior writer for FiveThirtyEight.", "Filed under", "About Nielsen Measurement"})
+	if title != "The 2020 Endorsement Race Is Getting Interesting" {
+		t.Errorf("title = %q", title)
+	}
+	if !strings.HasPrefix(published, "2020-01-28T") {
+		t.Errorf("published = %q", published)
+	}
+	if got := nameSet(byline); len(got) != 1 || got[0] != "perrybaconjr" {
+		t.Errorf("byline = %q", byline)
+	}
+	if lang != "en" {
+		t.Errorf("lang = %q", lang)
+	}
+	if strings.Contains(text, "\n\n\n") || strings.HasPrefix(text, " ") {
+		t.Error("paragraphs are not cleanly separated")
+	}
+}
+
+// A news page of the readability set: body kept, page furniture dropped, the published
+// time kept with the page's own offset.
+func TestExtractHTMLReadabilityBBC(t *testing.T) {
+	text, title, published, _, _ := extractShared(t, ExtractOptions{}, "data", "readability", "pages", "bbc-1", "source.html")
+	checkContains(t, text,
+		[]string{"President Barack Obama has admitted that his failure to pass", "even in the face of repeated mass killings"},
+		[]string{"Share this page", "Skip to content", "More on this story"})
+	if title != "Obama admits US gun laws are his 'biggest frustration'" {
+		t.Errorf("title = %q", title)
+	}
+	if !strings.HasPrefix(published, "2015-07-2") {
+		t.Errorf("published = %q", published)
+	}
+}
+
+// The CNN Arabic page in windows-1256 extracts to the same Arabic text as its UTF-8
+// original.
+func TestExtractHTMLArabicWindows1256(t *testing.T) {
+	text, title, _, lang, _ := extractShared(t, ExtractOptions{Location: time.UTC},
+		"data", "encodings", "cnn_arabic_article.windows-1256.html")
+	utf, utfTitle, _, _, _ := extractShared(t, ExtractOptions{Location: time.UTC},
+		"data", "newspaper4k", "html", "arabic_article.html")
+	if text != utf || title != utfTitle {
+		t.Errorf("windows-1256 and UTF-8 copies differ:\n%.200q\n%.200q", text, utf)
+	}
+	if lang != "ar" || !strings.Contains(title, "معارضون يسيطرون على مخازن للصواريخ") {
+		t.Errorf("lang %q title %q", lang, title)
+	}
+	checkContains(t, text, []string{"دمشق"}, nil)
+}
+
+// Source selectors override the generic extractor; remove rules drop elements first.
+func TestExtractHTMLSelectors(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Generic | Site</title>
+<meta property="og:title" content="Generic"></head><body>
+<div class="kicker">Economy</div>
+<h2 class="hed">Selected headline for the article</h2>
+<span class="who">By Ann Lee and Bo Chan</span>
+<span class="when">3 April 2021 10:30 PM</span>
+<div class="story"><p>First paragraph of the story body, long enough to be a paragraph.</p>
+<div class="promo">Subscribe now for more</div>
+<p>Second paragraph of the story body ends here.</p></div>
+<div class="sidebar"><p>Unrelated sidebar text that should never appear in the body.</p></div>
+</body></html>`
+	src := Source{Selectors: Selectors{
+		Body: ".story", Title: ".hed", Byline: ".who", Date: ".when", Section: ".kicker",
+		Remove: []string{".promo"},
+	}}
+	doc, err := Extract(Raw{Data: []byte(page), Format: "html"}, ExtractOptions{Source: src, Location: time.FixedZone("", 3600)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "First paragraph of the story body, long enough to be a paragraph.\n\nSecond paragraph of the story body ends here."
+	if doc.Text != want {
+		t.Errorf("text = %q", doc.Text)
+	}
+	if doc.Title != "Selected headline for the article" || doc.Section != "Economy" ||
+		doc.Published != "2021-04-03T22:30:00+01:00" || strings.Join(doc.Byline, "|") != "Ann Lee|Bo Chan" {
+		t.Errorf("title %q section %q published %q byline %q", doc.Title, doc.Section, doc.Published, doc.Byline)
+	}
+
+	src.Selectors.Body = "div[unclosed"
+	if _, err := Extract(Raw{Data: []byte(page), Format: "html", Path: "p.html"}, ExtractOptions{Source: src}); err == nil ||
+		!strings.Contains(err.Error(), "selectors.body") || !strings.Contains(err.Error(), "p.html") {
+		t.Errorf("bad selector error = %v", err)
+	}
+}
+
+func TestExtractHTMLMetadataFallbacks(t *testing.T) {
+	page := `<html><head><title>Ignored title</title>
+<link rel="canonical" href="https://news.example/a/1">
+<meta name="description" content="A short description.">
+<meta property="article:tag" content="ports"><meta property="article:tag" content="storms">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"NewsArticle",
+"headline":"Harbour reopens after the storm","datePublished":"2023-03-03T21:15:00+02:00",
+"articleSection":"Local","author":[{"@type":"Person","name":"Jane Smith"}]}]}</script></head>
+<body><article><h1>Harbour reopens after the storm</h1>
+<p>The town harbour reopened on Friday, three weeks after a winter storm tore away part of the northern breakwater and left two piers unsafe for the boats.</p>
+<p>Engineers from the port authority spent the past fortnight rebuilding the breakwater with granite blocks brought in by barge from the quarry.</p>
+</article></body></html>`
+	doc, err := Extract(Raw{Data: []byte(page), Format: "html"}, ExtractOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.URL != "https://news.example/a/1" || doc.Title != "Harbour reopens after the storm" ||
+		doc.Published != "2023-03-03T21:15:00+02:00" || doc.Section != "Local" ||
+		strings.Join(doc.Byline, "|") != "Jane Smith" {
+		t.Errorf("url %q title %q published %q section %q byline %q", doc.URL, doc.Title, doc.Published, doc.Section, doc.Byline)
+	}
+	if doc.Meta["description"] != "A short description." || doc.Meta["canonical_url"] != "https://news.example/a/1" {
+		t.Errorf("meta = %v", doc.Meta)
+	}
+	if tags, _ := doc.Meta["tags"].([]string); strings.Join(tags, ",") != "ports,storms" {
+		t.Errorf("tags = %v", doc.Meta["tags"])
+	}
+	if !strings.HasPrefix(doc.Text, "The town harbour reopened") || strings.Count(doc.Text, "\n\n") != 1 {
+		t.Errorf("text = %q", doc.Text)
+	}
+}
+
+func TestExtractUnknownFormat(t *testing.T) {
+	if _, err := Extract(Raw{Data: []byte("x"), Format: "pdf", Path: "a.pdf"}, ExtractOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "a.pdf") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,102 @@
+package corpus
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestExtractEnglishScrape(t *testing.T) {
+	path := filepath.Join("testdata", "extract", "english_scrape.txt")
+	doc, err := Extract(Raw{Data: readFile(t, path), Format: "text", Path: path,
+		URL: "https://www.harbourledger.example/news/harbour-reopens"},
+		ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "Harbour reopens after storm damage is repaired" {
+		t.Errorf("title = %q", doc.Title)
+	}
+	if doc.Published != "2023-03-03T21:15:00Z" {
+		t.Errorf("published = %q", doc.Published)
+	}
+	if strings.Join(doc.Byline, "|") != "Jane Smith|Omar Haddad" {
+		t.Errorf("byline = %q", doc.Byline)
+	}
+	if doc.Section != "Local News" {
+		t.Errorf("section = %q", doc.Section)
+	}
+	if doc.Lang != "en" {
+		t.Errorf("lang = %q", doc.Lang)
+	}
+	if v, _ := doc.Meta["views"].(int); v != 1024 {
+		t.Errorf("views = %v", doc.Meta["views"])
+	}
+	paras := strings.Split(doc.Text, "\n\n")
+	if len(paras) != 3 || !strings.HasPrefix(paras[0], "The town harbour reopened") ||
+		!strings.HasSuffix(paras[2], "has fully cured.") {
+		t.Errorf("text = %q", doc.Text)
+	}
+	for _, bad := range []string{"Advertisement", "Read more", "Storm warning", "harbourledger", "Subscribe"} {
+		if strings.Contains(doc.Text, bad) {
+			t.Errorf("text contains %q", bad)
+		}
+	}
+}
+
+// Configured markers add to the built-in ones: a site's own ad line, end line and byline
+// prefix, here on an Arabic scrape without a date line.
+func TestExtractScrapeConfiguredMarkers(t *testing.T) {
+	in := strings.Join([]string{
+		"جريدة المثال",
+		"",
+		"اقتصاد",
+		"",
+		"ارتفاع أسعار النفط في الأسواق العالمية",
+		"",
+		"مراسلنا: سالم الكعبي",
+		"",
+		"ارتفعت أسعار النفط اليوم في الأسواق العالمية بعد قرار الدول المنتجة خفض الإنتاج خلال الأشهر المقبلة.",
+		"",
+		"رعاية تجارية",
+		"",
+		"وقال محللون إن الأسعار قد تواصل الارتفاع إذا استمر الطلب على حاله خلال فصل الشتاء المقبل.",
+		"",
+		"من أرشيف الجريدة",
+		"",
+		"خبر قديم عن أسعار الذهب في الأسواق المحلية والعالمية وتأثيرها على المستهلكين في المنطقة",
+	}, "\n")
+	src := Source{Lang: "ar", Boilerplate: Boilerplate{
+		Drop:           []string{"رعاية تجارية"},
+		End:            []string{"من أرشيف الجريدة"},
+		BylinePrefixes: []string{"مراسلنا:"},
+	}}
+	doc, err := Extract(Raw{Data: []byte(in), Format: "text"}, ExtractOptions{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "ارتفاع أسعار النفط في الأسواق العالمية" || doc.Section != "اقتصاد" {
+		t.Errorf("title %q section %q", doc.Title, doc.Section)
+	}
+	if len(doc.Byline) != 1 || doc.Byline[0] != "سالم الكعبي" {
+		t.Errorf("byline = %q", doc.Byline)
+	}
+	if doc.Published != "" {
+		t.Errorf("published = %q, want none", doc.Published)
+	}
+	if strings.Contains(doc.Text, "رعاية") || strings.Contains(doc.Text, "الذهب") || len(strings.Split(doc.Text, "\n\n")) != 2 {
+		t.Errorf("text = %q", doc.Text)
+	}
+}
+
+func TestExtractScrapeNoBody(t *testing.T) {
+	_, err := Extract(Raw{Data: []byte("Advertisement\n\n2263\n"), Format: "text", Path: "x.txt", Record: "line 3"}, ExtractOptions{})
+	if !errors.Is(err, ErrNoText) {
+		t.Fatalf("err = %v, want ErrNoText", err)
+	}
+	if !strings.Contains(err.Error(), "x.txt line 3") {
+		t.Errorf("error %q does not name the input", err)
+	}
+}
