@@ -31,7 +31,7 @@ func newAnnotateCmd(g *globalOptions) *cobra.Command {
 		Use:   "annotate --with qa,sentiment,stance [--targets FILE] [--docs IDS|--all]",
 		Short: "Run annotators over staged documents and stage their layers",
 		Long: `Run annotators over the staged documents (or the given ones), concurrently, and stage
-their annotations; commit them with "newsds commit". Built-in annotators: ` + strings.Join(annotate.BuiltinNames, ", ") + `.
+their annotations; commit them with "newsds commit". Built-in annotators: ` + strings.Join(annotate.BuiltinNames(), ", ") + `.
 External annotators are the names declared under "annotators:" in newsds.yaml. Work that
 is already staged for the same annotator, parameters and text is skipped.
 
@@ -71,8 +71,8 @@ func buildAnnotators(st *corpus.Store, names []string, targetsFlag string) ([]an
 			out = append(out, a)
 			continue
 		}
-		if !slices.Contains(annotate.BuiltinNames, name) {
-			return nil, usageError("--with %s: not a built-in annotator (%s) nor one declared under annotators: in newsds.yaml", name, strings.Join(annotate.BuiltinNames, ", "))
+		if !slices.Contains(annotate.BuiltinNames(), name) {
+			return nil, usageError("--with %s: not a built-in annotator (%s) nor one declared under annotators: in newsds.yaml", name, strings.Join(annotate.BuiltinNames(), ", "))
 		}
 		var opts annotate.BuiltinOptions
 		if name == "stance" {
