@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/internal/atomicfile"
 	"github.com/newsds/newsds/schema"
@@ -110,11 +112,74 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 		return err
 	}
 	fmt.Fprintf(w, "committed %s (%s)\n", v.Name, plural(v.Documents, "document"))
+
+	fmt.Fprintf(w, "\n== 2. annotations: qa, sentiment, stance\n")
+	anns, err := buildAnnotators(st, []string{"qa", "sentiment", "stance"}, "")
+	if err != nil {
+		return err
+	}
+	run, err := annotate.Run(ctx, st, annotate.RunOptions{Annotators: anns})
+	if err != nil {
+		return err
+	}
+	for _, e := range run.Errors {
+		return fmt.Errorf("demo: annotate: %v", e)
+	}
+	rec, err := st.Record(ctx, "staged", doc.ID)
+	if err != nil {
+		return err
+	}
+	printTurns(w, rec)
+	v, err = st.Commit(ctx, "demo: annotations", "annotated")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "committed %s (%s, %s)\n", v.Name, plural(v.Documents, "document"), plural(v.Annotations, "annotation"))
 	fmt.Fprintf(w, "\nTry: newsds -C %s log; newsds -C %s export | head -c 600\n", root, root)
 	return nil
 }
 
-func printDocSummary(w interface{ Write([]byte) (int, error) }, d schema.Document) {
+// printTurns shows the Q&A turns with their speakers, each answer's sentiment, and
+// the stance items.
+func printTurns(w io.Writer, rec schema.Record) {
+	answerSentiment := map[string]string{}
+	for _, a := range rec.Annotations {
+		if a.Layer != schema.LayerSentiment {
+			continue
+		}
+		for _, it := range a.Items {
+			if it.Attrs[schema.AttrScope] == schema.ScopeAnswer && it.Score != nil {
+				answerSentiment[it.Attrs[schema.AttrTurn]] = fmt.Sprintf("%s %.2f", it.Label, *it.Score)
+			}
+		}
+	}
+	for _, a := range rec.Annotations {
+		switch a.Layer {
+		case schema.LayerQA:
+			fmt.Fprintf(w, "Q&A turns (%d):\n", len(a.Items))
+			for _, it := range a.Items {
+				turn := it.Attrs[schema.AttrTurn]
+				line := fmt.Sprintf("  %3s %-8s [%5d,%5d) %s (%s): %s", turn, it.Label, *it.Start, *it.End,
+					it.Attrs[schema.AttrSpeaker], it.Attrs[schema.AttrSpeakerRole], truncate(it.Text, 40))
+				if s, ok := answerSentiment[turn]; ok {
+					line += "  sentiment: " + s
+				}
+				fmt.Fprintln(w, line)
+			}
+		case schema.LayerStance:
+			fmt.Fprintf(w, "stance (%d):\n", len(a.Items))
+			for _, it := range a.Items {
+				score := 0.0
+				if it.Score != nil {
+					score = *it.Score
+				}
+				fmt.Fprintf(w, "  %s: %s %.2f — %s\n", it.Attrs[schema.AttrTarget], it.Label, score, truncate(it.Text, 50))
+			}
+		}
+	}
+}
+
+func printDocSummary(w io.Writer, d schema.Document) {
 	fmt.Fprintf(w, "  id:        %s\n", d.ID)
 	fmt.Fprintf(w, "  title:     %s\n", d.Title)
 	fmt.Fprintf(w, "  published: %s\n", d.Published)
@@ -124,8 +189,8 @@ func printDocSummary(w interface{ Write([]byte) (int, error) }, d schema.Documen
 	paras := d.Paragraphs()
 	fmt.Fprintf(w, "  text:      %d paragraphs, %d characters\n", len(paras), schema.LenCP(d.Text))
 	if len(paras) > 0 {
-		fmt.Fprintf(w, "  begins:    %s…\n", truncate(paras[0].Text, 60))
-		fmt.Fprintf(w, "  ends:      …%s\n", tail(paras[len(paras)-1].Text, 40))
+		fmt.Fprintf(w, "  begins:    %s\n", truncate(paras[0].Text, 60))
+		fmt.Fprintf(w, "  ends:      %s\n", tail(paras[len(paras)-1].Text, 40))
 	}
 }
 
@@ -162,12 +227,13 @@ func writeSample(input, root string) error {
 	return atomicfile.WriteBytes(filepath.Join(root, corpus.ConfigFile), []byte(demoConfig), 0o644)
 }
 
+// truncate shortens s to n characters, marking the cut with an ellipsis.
 func truncate(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n])
+	return string(r[:n]) + "…"
 }
 
 func tail(s string, n int) string {
@@ -175,5 +241,5 @@ func tail(s string, n int) string {
 	if len(r) <= n {
 		return s
 	}
-	return string(r[len(r)-n:])
+	return "…" + string(r[len(r)-n:])
 }
