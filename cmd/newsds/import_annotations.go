@@ -47,7 +47,7 @@ are staged.
 	}
 	cmd.Flags().StringVar(&o.Format, "format", "", "labelstudio, doccano or jsonl")
 	cmd.Flags().StringVar(&o.Layer, "layer", "", "layer to import into")
-	cmd.Flags().StringVar(&o.Annotator, "annotator", "", "annotator name when the file gives none")
+	cmd.Flags().StringVar(&o.Annotator, "annotator", "", "name of the imported annotator (overrides names in the file)")
 	cmd.Flags().StringVar(&o.Version, "annotator-version", "", "version of the imported annotators (default 0)")
 	cmd.Flags().BoolVar(&o.Predictions, "predictions", false, "also import Label Studio predictions (as kind model)")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check the file and report, store nothing")
@@ -89,6 +89,14 @@ func runImport(ctx context.Context, g *globalOptions, o importOptions) error {
 	})
 	if err != nil {
 		return err
+	}
+	if o.Annotator != "" {
+		// An exported file names the annotator that made the pre-annotations; the
+		// people who corrected them are a new annotator, never a silent overwrite.
+		for i := range res.Annotations {
+			res.Annotations[i].Annotator.Name = o.Annotator
+			res.Annotations[i].Annotator.Kind = schema.KindHuman
+		}
 	}
 	stored, unchanged := 0, 0
 	if !o.DryRun {
