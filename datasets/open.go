@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -98,6 +99,13 @@ func scanData(dir string) ([]ConfigInfo, error) {
 		if len(c.Splits) == 0 {
 			continue
 		}
+		for _, s := range c.Splits {
+			// Shard order, Parquet before its Arrow twin, as in a manifest.
+			slices.SortFunc(s.Files, func(a, b FileInfo) int {
+				return cmp.Or(cmp.Compare(strings.TrimSuffix(a.Path, "."+a.Format), strings.TrimSuffix(b.Path, "."+b.Format)),
+					cmp.Compare(formatRank(a.Format), formatRank(b.Format)))
+			})
+		}
 		slices.SortFunc(c.Splits, func(a, b SplitInfo) int { return splitOrder(a.Name, b.Name) })
 		configs = append(configs, c)
 	}
@@ -105,6 +113,13 @@ func scanData(dir string) ([]ConfigInfo, error) {
 		return nil, fmt.Errorf("no %s and no data/<config>/<split>-NNNNN-of-NNNNN.parquet files", ManifestFile)
 	}
 	return configs, nil
+}
+
+func formatRank(f string) int {
+	if f == FormatParquet {
+		return 0
+	}
+	return 1
 }
 
 // Dir is the release folder.
