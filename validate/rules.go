@@ -94,7 +94,7 @@ var builtinRules = []Rule{
 	{RuleCard, SeverityError, "the dataset card has Hub YAML front matter with configs and dataset_info"},
 	{RuleCardDataFiles, SeverityError, "every card data_files glob matches shards, and every shard is listed"},
 	{RuleCardNumExamples, SeverityError, "card num_examples equals the rows in the split's shards"},
-	{RuleCardNumBytes, SeverityError, "card num_bytes equals the split's size as the release writer measures it"},
+	{RuleCardNumBytes, SeverityError, "card num_bytes equals the release manifest's, and is near the Arrow size of the shards"},
 	{RuleParquetSchema, SeverityError, "every shard's Arrow schema equals the one schema defines for its config"},
 	{RuleHFFeatures, SeverityError, "the huggingface schema metadata parses and equals schema's features"},
 	{RuleChecksum, SeverityError, "every file's sha256 matches checksums.sha256, which lists every file"},
