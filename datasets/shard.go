@@ -222,24 +222,20 @@ func (w *splitWriter) closeShard() error {
 	return nil
 }
 
-// finish writes what is pending, closes the last shard (a split with no rows still
-// gets one empty shard, so that every split the card names has a file), renames the
-// shards to their final names and describes them.
+// finish writes what is pending, closes the last shard, renames the shards to their
+// final names and describes them. A split without rows gets no file: datasets refuses
+// a split whose files hold no data, so the card leaves it out and the manifest lists it
+// with no files.
 func (w *splitWriter) finish() (SplitInfo, error) {
 	if err := w.flush(); err != nil {
 		return SplitInfo{}, err
-	}
-	if w.cur == nil && len(w.shards) == 0 {
-		if err := w.open(); err != nil {
-			return SplitInfo{}, err
-		}
 	}
 	if w.cur != nil {
 		if err := w.closeShard(); err != nil {
 			return SplitInfo{}, err
 		}
 	}
-	info := SplitInfo{Name: w.split, NumExamples: w.rows, NumBytes: w.numBytes}
+	info := SplitInfo{Name: w.split, NumExamples: w.rows, NumBytes: w.numBytes, Files: []FileInfo{}}
 	n := len(w.shards)
 	for _, sh := range w.shards {
 		for _, f := range []*hashedFile{sh.pq, sh.ipcf} {
