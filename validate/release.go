@@ -61,6 +61,7 @@ type releaseFile struct {
 	format        string
 	// corrupt: its rows could not all be read, so its counts are partial.
 	corrupt bool
+	rows    int64
 }
 
 // manifestView is the part of newsds-release.json validation reads.
@@ -552,6 +553,7 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		batch := rr.RecordBatch()
 		sc.bytes += batchBytes(batch)
 		sc.rows += batch.NumRows()
+		f.rows += batch.NumRows()
 		c.s.report.Checked.Rows += int(batch.NumRows())
 		if f.config == "articles" {
 			rows, err := schema.ArticleRows(batch)
@@ -882,7 +884,9 @@ func (c *releaseChecker) checkCard(crd *card) {
 		}
 	}
 	for _, name := range sortedKeys(c.files) {
-		if f := c.files[name]; f.config != "" && f.format == "parquet" && !matched[name] {
+		// The writer leaves an empty split out of the card but still writes its one
+		// empty shard; an unlisted file with no rows loses nothing.
+		if f := c.files[name]; f.config != "" && f.format == "parquet" && !matched[name] && (f.rows > 0 || f.corrupt || f.err != nil) {
 			c.s.emit(Finding{Rule: RuleCardDataFiles, Location: Location{File: name, Config: f.config, Split: f.split},
 				Message: fmt.Sprintf("%s is not matched by any data_files glob in the card, so the Hub will not load it", name), Fix: rebuildFix})
 		}
@@ -925,7 +929,7 @@ func (c *releaseChecker) checkCard(crd *card) {
 		}
 	}
 	for _, key := range sortedKeys(c.counts) {
-		if sc := c.counts[key]; !seen[key] && len(sc.shards) > 0 && len(crd.DatasetInfo) > 0 {
+		if sc := c.counts[key]; !seen[key] && (sc.rows > 0 || c.unreadableShard(sc)) && len(crd.DatasetInfo) > 0 {
 			cfg, split, _ := strings.Cut(key, "/")
 			c.s.emit(Finding{Rule: RuleCardNumExamples, Location: Location{File: releaseCard, Config: cfg, Split: split},
 				Message: fmt.Sprintf("config %s split %s has shards but no num_examples in the card's dataset_info", cfg, split), Fix: rebuildFix})
