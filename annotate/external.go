@@ -283,8 +283,8 @@ func (e *External) runBatch(ctx context.Context, docs []*schema.Document, idx []
 		if attempt > 0 {
 			err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)
 		}
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w: %w", err, ctx.Err())
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			err = fmt.Errorf("%w: %w", err, cerr)
 		}
 		for _, i := range pending {
 			results[i].Err = e.docErr(docs[i].ID, err)

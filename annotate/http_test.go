@@ -405,3 +405,17 @@ func TestHTTPAnnotatorConnectionErrorIsRetried(t *testing.T) {
 		t.Errorf("err = %v, sleeps %v", r.Err, sl.all())
 	}
 }
+
+func TestHTTPAnnotatorCancelled(t *testing.T) {
+	s := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	// The first backoff is interrupted by the cancellation: no second request is made.
+	sleep := func(ctx context.Context, d time.Duration) error { cancel(); return extSleep(ctx, d) }
+	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sleep})
+	r := e.AnnotateBatch(ctx, extDocs()[:1])[0]
+	if !errors.Is(r.Err, context.Canceled) || !strings.Contains(r.Err.Error(), "503 Service Unavailable") || s.requests.Load() != 1 {
+		t.Errorf("err = %v after %d requests", r.Err, s.requests.Load())
+	}
+}
