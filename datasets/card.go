@@ -241,8 +241,8 @@ func SizeCategory(n int64) string {
 }
 
 // configYAML returns the data_files and dataset_info splits of a config. Only splits
-// with Parquet files are listed: the Hub and datasets load Parquet, the Arrow files are
-// for other readers.
+// with rows in Parquet files are listed: the Hub and datasets load Parquet, the Arrow
+// files are for other readers.
 func configYAML(ci ConfigInfo) (files, splits []any, err error) {
 	for _, s := range ci.Splits {
 		var paths []string
@@ -251,7 +251,9 @@ func configYAML(ci ConfigInfo) (files, splits []any, err error) {
 				paths = append(paths, f.Path)
 			}
 		}
-		if len(paths) == 0 {
+		// datasets refuses a split without rows ("corresponds to no data"), so an empty
+		// split is left out of the card; its file stays in the release and manifest.
+		if len(paths) == 0 || s.NumExamples == 0 {
 			continue
 		}
 		pat, err := splitPattern(ci, s.Name, paths)

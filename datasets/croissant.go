@@ -73,7 +73,8 @@ func (o jobj) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// croissantContext is the @context of the Croissant 1.0 specification.
+// croissantContext is the @context of Croissant 1.0 as in the specification's 1.0
+// example datasets, the one mlcroissant checks documents against.
 var croissantContext = jobj{
 	{"@language", "en"},
 	{"@vocab", "https://schema.org/"},
@@ -85,6 +86,7 @@ var croissantContext = jobj{
 	{"data", jobj{{"@id", "cr:data"}, {"@type", "@json"}}},
 	{"dataType", jobj{{"@id", "cr:dataType"}, {"@type", "@vocab"}}},
 	{"dct", "http://purl.org/dc/terms/"},
+	{"equivalentProperty", "cr:equivalentProperty"},
 	{"examples", jobj{{"@id", "cr:examples"}, {"@type", "@json"}}},
 	{"extract", "cr:extract"},
 	{"field", "cr:field"},
@@ -104,6 +106,7 @@ var croissantContext = jobj{
 	{"regex", "cr:regex"},
 	{"repeated", "cr:repeated"},
 	{"replace", "cr:replace"},
+	{"samplingRate", "cr:samplingRate"},
 	{"sc", "https://schema.org/"},
 	{"separator", "cr:separator"},
 	{"source", "cr:source"},
@@ -455,7 +458,9 @@ func splitField(ci ConfigInfo, fileSet string, names []string) jobj {
 	for i, n := range names {
 		quoted[i] = regexp.QuoteMeta(n)
 	}
-	re := "^(?:.*/)?(" + strings.Join(quoted, "|") + ")-[0-9]{5}-of-[0-9]{5}\\.parquet$"
+	// The name alone matches too: mlcroissant applies the transform again to the
+	// extracted value when it joins the field with the splits record set.
+	re := "^(?:.*/)?(" + strings.Join(quoted, "|") + ")(?:-[0-9]{5}-of-[0-9]{5}\\.parquet)?$"
 	return jobj{
 		{"@type", "cr:Field"},
 		{"@id", ci.Name + "/split"},

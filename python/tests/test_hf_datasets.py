@@ -1,0 +1,79 @@
+"""Hugging Face datasets finds every config and split from the card alone and restores
+the features (ClassLabel above all) from the files' metadata."""
+
+import datasets
+import pytest
+from datasets import ClassLabel, Value
+
+
+def item(feature):
+    """The element feature of a list feature: datasets 4.x List/Sequence, or 3.x [dict]."""
+    if isinstance(feature, list):
+        return feature[0]
+    return feature.feature
+
+
+@pytest.fixture(scope="module")
+def articles(release):
+    return datasets.load_dataset(str(release), "articles")
+
+
+@pytest.fixture(scope="module")
+def turns(release):
+    return datasets.load_dataset(str(release), "turns")
+
+
+def test_configs_and_splits_from_the_card(release, manifest):
+    assert datasets.get_dataset_config_names(str(release)) == [c["name"] for c in manifest["configs"]]
+    for c in manifest["configs"]:
+        # A split without rows is not in the card: datasets refuses empty splits.
+        want = [s["name"] for s in c["splits"] if s["num_examples"] > 0]
+        assert datasets.get_dataset_split_names(str(release), c["name"]) == want
+
+
+def test_row_counts(articles, turns, manifest):
+    for ds, name in ((articles, "articles"), (turns, "turns")):
+        config = next(c for c in manifest["configs"] if c["name"] == name)
+        want = {s["name"]: s["num_examples"] for s in config["splits"] if s["num_examples"] > 0}
+        assert {s: ds[s].num_rows for s in ds} == want
+
+
+def test_article_features(articles):
+    f = articles["train"].features
+    assert f["id"] == Value("string")
+    assert f["published"] == Value("timestamp[us, tz=UTC]")
+    assert item(f["byline"]) == Value("string")
+    assert f["sentiment"]["label"] == ClassLabel(names=["negative", "neutral", "positive"])
+    assert f["sentiment"]["score"] == Value("float64")
+    qa = item(f["qa_turns"])
+    assert qa["role"] == ClassLabel(names=["question", "answer"])
+    assert qa["speaker_role"] == ClassLabel(names=["interviewer", "interviewee"])
+    assert qa["start"] == Value("int64") and qa["end"] == Value("int64")
+    assert item(f["paragraph_sentiment"])["label"].names == ["negative", "neutral", "positive"]
+    assert item(f["stance"])["label"] == ClassLabel(names=["against", "neutral", "favor"])
+
+
+def test_turn_features(turns):
+    f = turns["train"].features
+    assert list(f) == [
+        "article_id", "index", "question", "answer", "interviewer", "interviewee",
+        "question_start", "question_end", "answer_start", "answer_end", "answer_sentiment", "answer_stance",
+    ]
+    assert f["answer_sentiment"]["label"].names == ["negative", "neutral", "positive"]
+    assert item(f["answer_stance"])["label"].names == ["against", "neutral", "favor"]
+
+
+def test_labels_decode(articles):
+    label = articles["train"].features["sentiment"]["label"]
+    seen = {label.int2str(r["sentiment"]["label"]) for r in articles["train"] if r["sentiment"] is not None}
+    assert seen and seen <= {"negative", "neutral", "positive"}
+
+
+def test_card_features_equal_file_features(release, articles):
+    """The card's dataset_info and the files' huggingface key describe the same features."""
+    from datasets.info import DatasetInfosDict
+    from huggingface_hub import DatasetCard
+
+    card = DatasetCard.load(release / "README.md")
+    infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    assert infos["articles"].features == articles["train"].features
