@@ -212,7 +212,12 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, batch []*schema.Do
 			if r.Err != nil {
 				s.Failed++
 				if len(sum.Errors) < runMaxErrors {
-					sum.Errors = append(sum.Errors, DocError{DocID: d.ID, Annotator: a.Info().Name, Err: r.Err.Error()})
+					msg := r.Err
+					var xe *ExternalError
+					if errors.As(msg, &xe) {
+						msg = xe.Err // DocError names the document and annotator itself
+					}
+					sum.Errors = append(sum.Errors, DocError{DocID: d.ID, Annotator: a.Info().Name, Err: msg.Error()})
 				}
 				continue
 			}
