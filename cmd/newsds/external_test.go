@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// An http annotator declared in newsds.yaml runs from `newsds annotate --with NAME`
+// against a loopback model server; a rerun costs no request, and a malformed
+// response for one document is a located failure that leaves the others annotated.
+func TestExternalHTTPAnnotatorFromConfig(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		var req struct {
+			Documents []struct {
+				ID   string `json:"id"`
+				Text string `json:"text"`
+			} `json:"documents"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var results []string
+		for _, d := range req.Documents {
+			if strings.Contains(d.Text, "broken") {
+				results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"start":5,"end":2,"label":"positive"}]}`, d.ID))
+				continue
+			}
+			results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"start":null,"end":null,"label":"positive","score":0.9}]}`, d.ID))
+		}
+		fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
+	}))
+	defer srv.Close()
+
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("annotators:\n  mymodel:\n    type: http\n    url: %s\n    layer: sentiment\n    version: \"2\"\n    batch_size: 2\n", srv.URL)
+	os.WriteFile(filepath.Join(dir, "newsds.yaml"), []byte(cfg), 0o644)
+	mustRun(t, "init", dir)
+	in := filepath.Join(t.TempDir(), "docs.jsonl")
+	os.WriteFile(in, []byte(`{"url":"https://example.com/1","title":"One","text":"Good news for everyone today."}
+{"url":"https://example.com/2","title":"Two","text":"Another good story."}
+{"url":"https://example.com/3","title":"Three","text":"A broken response comes back for this one."}
+`), 0o644)
+	mustRun(t, "-C", dir, "ingest", in)
+
+	code, out, errOut := runCLI(t, "-C", dir, "annotate", "--with", "mymodel")
+	if code != exitPartial || !strings.Contains(out, "annotated 2, unchanged 0, failed 1") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "span [5,2) ends before it starts") {
+		t.Fatalf("failure not located: %s", errOut)
+	}
+	first := requests.Load()
+	code, out, _ = runCLI(t, "-C", dir, "annotate", "--with", "mymodel")
+	if !strings.Contains(out, "unchanged 2") {
+		t.Fatalf("rerun: exit %d %s", code, out)
+	}
+	// Only the failed document goes back to the server.
+	if got := requests.Load() - first; got != 1 {
+		t.Fatalf("rerun made %d requests, want 1 (the failed document only)", got)
+	}
+}
