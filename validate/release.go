@@ -322,7 +322,8 @@ func (c *releaseChecker) checkChecksums() {
 			c.s.emit(Finding{Rule: RuleChecksum, Location: loc, Message: fmt.Sprintf("%s is listed but missing from the release", name), Fix: rebuildFix})
 		case f.err != nil:
 		case !strings.EqualFold(f.sha256, sum):
-			loc.File = name
+			// The finding is about the file; the line is named in the message.
+			loc = Location{File: name}
 			c.s.emit(Finding{Rule: RuleChecksum, Location: loc,
 				Message: fmt.Sprintf("%s has sha256 %s but checksums.sha256 line %d says %s: the file changed or is corrupt", name, short(f.sha256), n, short(sum)),
 				Fix:     rebuildFix})

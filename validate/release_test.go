@@ -262,7 +262,7 @@ func TestPlantedReleaseErrors(t *testing.T) {
 				})
 				return "README.md"
 			}, collateral: []string{RuleChecksum, RuleCroissant, RuleCardDataFiles}},
-		{name: "wrong checksum line", rule: RuleChecksum, line: true, msg: "checksums.sha256 line",
+		{name: "wrong checksum line", rule: RuleChecksum, msg: "checksums.sha256 line",
 			plant: func(t *testing.T, dir string) string {
 				editFile(t, filepath.Join(dir, "checksums.sha256"), func(s string) string {
 					return "0000000000000000000000000000000000000000000000000000000000000000" + s[64:]
