@@ -100,6 +100,7 @@ var commands = []func(*globalOptions) *cobra.Command{
 	newEvalCmd,
 	newTrainCmd,
 	newStatsCmd,
+	newReleaseCmd,
 	newDemoCmd,
 }
 
