@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/datasets"
 	"github.com/newsds/newsds/internal/atomicfile"
 	"github.com/newsds/newsds/schema"
 )
@@ -135,7 +136,23 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 		return err
 	}
 	fmt.Fprintf(w, "committed %s (%s, %s)\n", v.Name, plural(v.Documents, "document"), plural(v.Annotations, "annotation"))
-	fmt.Fprintf(w, "\nTry: newsds -C %s log; newsds -C %s export | head -c 600\n", root, root)
+	fmt.Fprintf(w, "\n== 3. release\n")
+	releaseDir := filepath.Join(base, "release")
+	m, err := datasets.Release(ctx, st, datasets.ReleaseOptions{
+		Out: releaseDir, Version: "1.0.0", Config: st.Config(), Formats: []string{datasets.FormatParquet, datasets.FormatArrow},
+		History: filepath.Join(root, corpus.StoreDir, "releases"),
+	})
+	if err != nil {
+		return err
+	}
+	printRelease(g, m, releaseDir)
+	fmt.Fprintf(w, `load it:
+  python:  datasets.load_dataset(%[1]q, "articles")   # or "turns"
+           pandas.read_parquet(%[1]q + "/data/articles")
+  duckdb:  SELECT id, title FROM '%[1]s/data/articles/*.parquet'
+  go:      go run ./examples/go-load %[1]s
+`, releaseDir)
+
 	return nil
 }
 
