@@ -49,7 +49,8 @@ type jkv struct {
 	v any
 }
 
-// MarshalJSON writes the keys in order.
+// MarshalJSON writes the keys in order. Text stays as written (no \u003c for '<'):
+// the file is read by people as well as by JSON-LD tools.
 func (o jobj) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
@@ -57,20 +58,27 @@ func (o jobj) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, err := json.Marshal(kv.k)
-		if err != nil {
+		if err := encodeJSON(&b, kv.k); err != nil {
 			return nil, err
 		}
-		b.Write(k)
 		b.WriteByte(':')
-		v, err := json.Marshal(kv.v)
-		if err != nil {
+		if err := encodeJSON(&b, kv.v); err != nil {
 			return nil, fmt.Errorf("key %s: %w", kv.k, err)
 		}
-		b.Write(v)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// encodeJSON appends the JSON of v without HTML escaping and without a newline.
+func encodeJSON(b *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1)
+	return nil
 }
 
 // croissantContext is the @context of Croissant 1.0 as in the specification's 1.0
@@ -165,11 +173,14 @@ func RenderCroissant(m *Manifest, st *Stats, cfg *corpus.Config) ([]byte, error)
 	}
 	doc = append(doc, jkv{"recordSet", rs})
 
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
 		return nil, fmt.Errorf("encode croissant: %w", err)
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
 }
 
 // croissantDescription is the owner's description, or a factual one built from the
