@@ -524,7 +524,7 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		return nil
 	}
 	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 4096}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1024}, memory.DefaultAllocator)
 	if err != nil {
 		unreadable("%s: cannot map the Parquet schema to Arrow: %v", f.rel, err)
 		return nil
