@@ -407,15 +407,26 @@ func loadingSection(m *Manifest) string {
 		"(one row per question and its answer). Offsets (`start`, `end`, `question_start`...) count Unicode code " +
 		"points into `text`, so `text[start:end]` in Python is the span; labels are class ids whose names the " +
 		"features carry.\n\n")
-	b.WriteString("```python\nfrom datasets import load_dataset\n\n" +
-		"articles = load_dataset(\"path/to/this/folder\", \"articles\")\n" +
-		"turns = load_dataset(\"path/to/this/folder\", \"turns\")\n" +
-		"sentiment = articles[\"train\"].features[\"sentiment\"][\"label\"]\n" +
-		"row = articles[\"train\"][0]\n" +
-		"for t in row[\"qa_turns\"]:\n" +
-		"    print(t[\"role\"], row[\"text\"][t[\"start\"]:t[\"end\"]])\n```\n\n")
-	b.WriteString("```python\nimport pandas as pd\n\n" +
-		"df = pd.read_parquet(\"path/to/this/folder/data/articles\")\n```\n\n")
+	split := "train"
+	if ci := m.Config(ConfigArticles); ci != nil {
+		for _, s := range ci.Splits {
+			if s.NumExamples > 0 {
+				split = s.Name
+				break
+			}
+		}
+	}
+	fmt.Fprintf(&b, "```python\nfrom datasets import load_dataset\n\n"+
+		"articles = load_dataset(\"path/to/this/folder\", \"articles\")\n"+
+		"turns = load_dataset(\"path/to/this/folder\", \"turns\")\n"+
+		"role = articles[%[1]q].features[\"qa_turns\"].feature[\"role\"]\n"+
+		"row = articles[%[1]q][0]\n"+
+		"for t in row[\"qa_turns\"]:\n"+
+		"    print(role.int2str(t[\"role\"]), row[\"text\"][t[\"start\"]:t[\"end\"]])\n```\n\n", split)
+	// Arrow files may sit beside the Parquet ones, so readers get the Parquet files by
+	// name rather than the folder.
+	b.WriteString("```python\nimport glob\n\nimport pandas as pd\n\n" +
+		"df = pd.concat(pd.read_parquet(p) for p in sorted(glob.glob(\"path/to/this/folder/data/articles/*.parquet\")))\n```\n\n")
 	b.WriteString("```sql\n-- DuckDB: substring is 1-based and counts code points\n" +
 		"SELECT a.id, t.role, substring(a.text, t.start + 1, t.\"end\" - t.start) AS span\n" +
 		"FROM (SELECT id, text, unnest(qa_turns) AS t FROM 'data/articles/*.parquet') AS a;\n```\n\n")

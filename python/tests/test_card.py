@@ -16,7 +16,8 @@ def test_dataset_card_parses(release, manifest):
     info = {i["config_name"]: i for i in data["dataset_info"]}
     for c in manifest["configs"]:
         splits = {s["name"]: s["num_examples"] for s in info[c["name"]]["splits"]}
-        assert splits == {s["name"]: s["num_examples"] for s in c["splits"]}
+        # Splits without rows are left out: datasets refuses empty splits.
+        assert splits == {s["name"]: s["num_examples"] for s in c["splits"] if s["num_examples"] > 0}
     assert "## Annotation process" in card.text
     assert "## Limitations and biases" in card.text
 

@@ -47,7 +47,7 @@ def test_records_of_every_config(dataset, manifest):
         assert by_split == {s["name"]: s["num_examples"] for s in c["splits"] if s["num_examples"]}
 
 
-def test_nested_fields_and_labels(dataset):
+def test_nested_fields_and_labels(dataset, manifest):
     records = list(dataset.records("articles"))
     turns = [t for r in records for t in r["articles/qa_turns"]]
     assert turns, "no qa turn in the release"
@@ -56,4 +56,4 @@ def test_nested_fields_and_labels(dataset):
     names = {r["sentiment_labels/id"]: text(r["sentiment_labels/name"]) for r in dataset.records("sentiment_labels")}
     assert names == {0: "negative", 1: "neutral", 2: "positive"}
     splits = {text(r["splits/name"]) for r in dataset.records("splits")}
-    assert splits == {"train", "validation", "test"}
+    assert splits == {s["name"] for c in manifest["configs"] for s in c["splits"]}
