@@ -32,6 +32,7 @@ func (e *External) callCommand(ctx context.Context, docs []*schema.Document) (ma
 	argv := e.cfg.Command
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdin = &in
+	cmd.Dir = e.opts.Dir
 	var out bytes.Buffer
 	stderr := &extTailBuffer{max: extStderrTail}
 	cmd.Stdout = &out

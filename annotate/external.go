@@ -55,6 +55,10 @@ type ExternalOptions struct {
 	BaseDelay time.Duration
 	// MaxRetryAfter bounds an honoured Retry-After (default DefaultExternalMaxRetryAfter).
 	MaxRetryAfter time.Duration
+	// Dir is the working folder of a command annotator, so that relative paths in
+	// newsds.yaml mean the same from anywhere (the CLI passes the corpus root); ""
+	// keeps the current folder.
+	Dir string
 }
 
 // External is a command or http annotator declared in newsds.yaml. Its wire formats:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/schema"
 )
 
 type annotateOptions struct {
@@ -64,7 +65,13 @@ func buildAnnotators(st *corpus.Store, names []string, targetsFlag string) ([]an
 	for _, name := range names {
 		name = strings.TrimSpace(name)
 		if ext, ok := cfg.Annotators[name]; ok {
-			a, err := annotate.NewExternal(name, ext, st)
+			var labels []string
+			if lc, ok := cfg.Layers[ext.Layer]; ok {
+				labels = lc.Labels
+			} else {
+				labels = schema.LabelSet(ext.Layer)
+			}
+			a, err := annotate.NewExternalWithOptions(name, ext, annotate.ExternalOptions{Cache: st, Dir: st.Root(), Labels: labels})
 			if err != nil {
 				return nil, err
 			}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -67,5 +68,45 @@ func TestExternalHTTPAnnotatorFromConfig(t *testing.T) {
 	// Only the failed document goes back to the server.
 	if got := requests.Load() - first; got != 1 {
 		t.Fatalf("rerun made %d requests, want 1 (the failed document only)", got)
+	}
+}
+
+// A command annotator — a small Python script, path relative to the corpus root —
+// reads documents as JSON lines and answers with items; a document it reports an error
+// for fails alone.
+func TestExternalCommandAnnotatorScript(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not on PATH")
+	}
+	dir := t.TempDir()
+	script := `import json, sys
+for line in sys.stdin:
+    doc = json.loads(line)
+    text = doc["text"]
+    if "fail" in text:
+        print(json.dumps({"id": doc["id"], "error": "cannot read this one"}))
+        continue
+    i = text.find("Qatar")
+    items = [{"start": len(text[:i]), "end": len(text[:i]) + 5, "label": "place"}] if i >= 0 else []
+    print(json.dumps({"id": doc["id"], "items": items}))
+`
+	os.WriteFile(filepath.Join(dir, "places.py"), []byte(script), 0o644)
+	cfg := "annotators:\n  places:\n    type: command\n    command: [python3, places.py]\n    layer: places\nlayers:\n  places:\n    labels: [place]\n"
+	os.WriteFile(filepath.Join(dir, "newsds.yaml"), []byte(cfg), 0o644)
+	mustRun(t, "init", dir)
+	in := filepath.Join(t.TempDir(), "docs.jsonl")
+	os.WriteFile(in, []byte(`{"url":"https://example.com/1","title":"One","text":"مرحبا — talks in Qatar ended 👍 today."}
+{"url":"https://example.com/2","title":"Two","text":"This one will fail."}
+`), 0o644)
+	mustRun(t, "-C", dir, "ingest", in)
+	sub := filepath.Join(dir, "elsewhere")
+	os.MkdirAll(sub, 0o755)
+	code, out, errOut := runCLI(t, "-C", sub, "annotate", "--with", "places")
+	if code != exitPartial || !strings.Contains(out, "annotated 1, unchanged 0, failed 1") || !strings.Contains(errOut, "cannot read this one") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	export := mustRun(t, "-C", dir, "export")
+	if !strings.Contains(export, `"text":"Qatar"`) {
+		t.Fatalf("span text not the document's: %s", export)
 	}
 }
