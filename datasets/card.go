@@ -372,13 +372,13 @@ func summarySection(m *Manifest, st *Stats, cfg *corpus.Config) string {
 	}
 	fmt.Fprintf(&b, "Release **%s**, built from version `%s` of corpus `%s` committed on %s.",
 		m.Version, m.Corpus.Version, m.Corpus.Name, m.Corpus.CreatedAt.UTC().Format("2006-01-02"))
-	fmt.Fprintf(&b, " It holds %d articles", st.Docs())
+	fmt.Fprintf(&b, " It holds %s", plural(st.Docs(), "article", "articles"))
 	if langs := cardLanguages(st); len(langs) > 0 {
 		fmt.Fprintf(&b, " in %s", joinCodes(langs))
 	}
-	fmt.Fprintf(&b, " from %d sources", len(st.BySource()))
+	fmt.Fprintf(&b, " from %s", plural(int64(len(st.BySource())), "source", "sources"))
 	if ci := m.Config(ConfigTurns); ci != nil {
-		fmt.Fprintf(&b, ", and %d question/answer pairs (config `turns`)", ci.NumExamples())
+		fmt.Fprintf(&b, ", and %s (config `turns`)", plural(ci.NumExamples(), "question/answer pair", "question/answer pairs"))
 	}
 	b.WriteString(".\n\n")
 	b.WriteString("| config | rows | splits |\n| --- | ---: | --- |\n")
@@ -390,6 +390,13 @@ func summarySection(m *Manifest, st *Stats, cfg *corpus.Config) string {
 		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", ci.Name, ci.NumExamples(), strings.Join(parts, ", "))
 	}
 	return b.String()
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(n, 10) + " " + many
 }
 
 func joinCodes(codes []string) string {
