@@ -97,12 +97,12 @@ var builtinRules = []Rule{
 	{RuleCardNumBytes, SeverityError, "card num_bytes equals the release manifest's, and is near the Arrow size of the shards"},
 	{RuleParquetSchema, SeverityError, "every shard's Arrow schema equals the one schema defines for its config"},
 	{RuleHFFeatures, SeverityError, "the huggingface schema metadata parses and equals schema's features"},
-	{RuleChecksum, SeverityError, "every file's sha256 matches checksums.sha256, which lists every file"},
+	{RuleChecksum, SeverityError, "every file listed in checksums.sha256 matches its sha256, and every data file is listed"},
 	{RuleCroissant, SeverityError, "croissant.json's sha256 and contentSize match every file it lists"},
 	{RuleSplitName, SeverityError, `split names match the Hub's ^\w+(\.\w+)*$`},
 	{RuleSplitLeak, SeverityError, "no document is in two splits (or twice in one)"},
 	{RuleExcludedDup, SeverityError, "no duplicate excluded by the release policy is in the release"},
-	{RuleCustomEvaluation, SeverityError, "user-defined rules evaluate to a boolean"},
+	{RuleCustomEvaluation, SeverityError, "user-defined rules can be evaluated on every document and item"},
 }
 
 // Rules returns the built-in rules.
