@@ -16,10 +16,10 @@ import (
 // counted.
 const Unknown = "unknown"
 
-// LengthEdges are the lower bounds, in code points, of the text length histogram
+// lengthEdges are the lower bounds, in code points, of the text length histogram
 // buckets; the last bucket is open-ended. They are fixed so that histograms of two
 // releases can be compared and memory does not grow with the corpus.
-var LengthEdges = []int{0, 100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000}
+var lengthEdges = []int{0, 100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000}
 
 // Stats collects release statistics one record at a time. It holds counters only (no
 // texts, no ids), so its size depends on the number of sources, languages, months,
@@ -67,7 +67,7 @@ func NewStats() *Stats {
 		lang:    map[string]int64{},
 		month:   map[string]int64{},
 		split:   map[string]int64{},
-		lenHist: make([]int64, len(LengthEdges)),
+		lenHist: make([]int64, len(lengthEdges)),
 		layers:  map[string]*layerAcc{},
 	}
 }
@@ -219,7 +219,7 @@ func monthOf(published string) string {
 }
 
 func bucketOf(n int) int {
-	i, found := slices.BinarySearch(LengthEdges, n)
+	i, found := slices.BinarySearch(lengthEdges, n)
 	if found {
 		return i
 	}
@@ -314,10 +314,10 @@ type LengthStats struct {
 // Lengths returns the text length distribution; zero when no document was added.
 func (s *Stats) Lengths() LengthStats {
 	ls := LengthStats{Min: s.lenMin, Max: s.lenMax}
-	for i, lo := range LengthEdges {
+	for i, lo := range lengthEdges {
 		hi := -1
-		if i+1 < len(LengthEdges) {
-			hi = LengthEdges[i+1]
+		if i+1 < len(lengthEdges) {
+			hi = lengthEdges[i+1]
 		}
 		ls.Buckets = append(ls.Buckets, Bucket{Lo: lo, Hi: hi, N: s.lenHist[i]})
 	}
