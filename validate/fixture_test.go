@@ -139,6 +139,14 @@ func clone(recs []schema.Record) []schema.Record {
 		for j := range out[i].Annotations {
 			items := slices.Clone(out[i].Annotations[j].Items)
 			for k := range items {
+				for _, p := range []**int{&items[k].Start, &items[k].End} {
+					if *p != nil {
+						*p = schema.Int(**p)
+					}
+				}
+				if items[k].Score != nil {
+					items[k].Score = schema.Float(*items[k].Score)
+				}
 				attrs := map[string]string{}
 				for key, v := range items[k].Attrs {
 					attrs[key] = v

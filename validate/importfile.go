@@ -44,7 +44,9 @@ func AnnotateImporter(docs annotate.DocumentLookup) ImportParser {
 		for _, e := range res.Errors {
 			p := ImportProblem{Record: e.Record, DocID: e.DocID, Err: e.Err}
 			if m := lineRecord.FindStringSubmatch(e.Record); m != nil {
+				// The line number says it all; the doc id has its own field.
 				p.Line, _ = strconv.Atoi(m[1])
+				p.Record = ""
 			}
 			problems = append(problems, p)
 		}
