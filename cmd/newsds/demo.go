@@ -148,7 +148,7 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 	printRelease(g, m, releaseDir)
 	fmt.Fprintf(w, `load it:
   python:  datasets.load_dataset(%[1]q, "articles")   # or "turns"
-           pandas.read_parquet(%[1]q + "/data/articles")
+           pandas.concat(map(pandas.read_parquet, glob.glob(%[1]q + "/data/articles/*.parquet")))
   duckdb:  SELECT id, title FROM '%[1]s/data/articles/*.parquet'
   go:      go run ./examples/go-load %[1]s
 `, releaseDir)
