@@ -60,15 +60,34 @@ type PairAgreement struct {
 // Agreement measures agreement on layer over a stream of records, holding only counts
 // (never the corpus) in memory.
 func Agreement(recs iter.Seq2[schema.Record, error], layer string) (LayerAgreement, error) {
-	acc := newAgrAcc(layer)
+	c := NewAgreementCounter(layer)
 	for rec, err := range recs {
 		if err != nil {
 			return LayerAgreement{}, fmt.Errorf("agreement on %s: %w", layer, err)
 		}
-		acc.addDoc(&rec.Document, rec.Annotations)
+		c.Add(&rec.Document, rec.Annotations)
 	}
-	return acc.result(), nil
+	return c.Result(), nil
 }
+
+// AgreementCounter measures agreement on one layer document by document, for callers
+// that already stream records for another purpose (release statistics): one method,
+// one set of figures, wherever they are shown.
+type AgreementCounter struct{ acc *agrAcc }
+
+// NewAgreementCounter starts counting agreement on layer.
+func NewAgreementCounter(layer string) *AgreementCounter {
+	return &AgreementCounter{acc: newAgrAcc(layer)}
+}
+
+// Add counts one document's annotations (of any layers; others are ignored). doc, when
+// not nil, identifies stale annotations by content hash.
+func (c *AgreementCounter) Add(doc *schema.Document, anns []schema.Annotation) {
+	c.acc.addDoc(doc, anns)
+}
+
+// Result is the agreement over the documents added so far.
+func (c *AgreementCounter) Result() LayerAgreement { return c.acc.result() }
 
 // AgreementOf measures agreement on layer over annotations of any documents. Without
 // the documents' texts it cannot tell stale annotations apart, so it uses only the

@@ -644,19 +644,17 @@ func annotationSection(m *Manifest, st *Stats) string {
 			human = human || a.Kind == schema.KindHuman
 		}
 		b.WriteString("\n")
-		if len(l.Agreement) == 0 {
-			b.WriteString("No document of this layer was annotated by two annotators, so there is no agreement figure.\n\n")
+		if l.Agreement == nil || l.Agreement.Units == 0 {
+			b.WriteString("No unit of this layer was labelled by two annotators, so there is no agreement figure.\n\n")
 			continue
 		}
-		b.WriteString("Agreement between annotators over the documents both annotated (a span or part labelled by only one of them counts as a disagreement):\n\n")
-		b.WriteString("| annotators | documents | units | observed | Cohen's κ |\n| --- | ---: | ---: | ---: | ---: |\n")
-		for _, ag := range l.Agreement {
-			kappa := "n/a"
-			if ag.Defined {
-				kappa = strconv.FormatFloat(ag.Kappa, 'f', 3, 64)
-			}
-			fmt.Fprintf(&b, "| `%s` – `%s` | %d | %d | %s | %s |\n", ag.A, ag.B, ag.Docs, ag.Units,
-				strconv.FormatFloat(ag.Observed, 'f', 3, 64), kappa)
+		ag := l.Agreement
+		fmt.Fprintf(&b, "Agreement over %d units labelled by two annotators or more, on %d documents (a unit is a document-level label, or a span with exactly the same boundaries; %d units were labelled by one annotator only and are not counted). Krippendorff's α (nominal): %s.\n\n",
+			ag.Units, ag.Documents, ag.SingleUnits, fmtOptional(ag.Alpha))
+		b.WriteString("| annotators | units | observed | Cohen's κ |\n| --- | ---: | ---: | ---: |\n")
+		for _, p := range ag.Pairs {
+			fmt.Fprintf(&b, "| `%s` – `%s` | %d | %s | %s |\n", p.A, p.B, p.Units,
+				strconv.FormatFloat(p.Observed, 'f', 3, 64), fmtOptional(p.Kappa))
 		}
 		b.WriteString("\n")
 	}
@@ -1027,4 +1025,13 @@ func strList(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// fmtOptional prints an agreement coefficient, or "n/a" where it is undefined (every
+// label the same).
+func fmtOptional(f *float64) string {
+	if f == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(*f, 'f', 3, 64)
 }

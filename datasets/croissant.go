@@ -245,9 +245,14 @@ func raiProperties(m *Manifest, st *Stats, cfg *corpus.Config) []jkv {
 			human = human || a.Kind == schema.KindHuman
 		}
 		s := fmt.Sprintf("Layer %s: annotators %s; coverage %d of %d documents.", l.Name, strings.Join(who, ", "), l.Docs, st.Docs())
-		for _, ag := range l.Agreement {
-			if ag.Defined {
-				s += fmt.Sprintf(" Cohen's kappa %s vs %s: %.3f over %d units.", ag.A, ag.B, ag.Kappa, ag.Units)
+		if ag := l.Agreement; ag != nil {
+			for _, p := range ag.Pairs {
+				if p.Kappa != nil {
+					s += fmt.Sprintf(" Cohen's kappa %s vs %s: %.3f over %d units.", p.A, p.B, *p.Kappa, p.Units)
+				}
+			}
+			if ag.Alpha != nil {
+				s += fmt.Sprintf(" Krippendorff's alpha: %.3f.", *ag.Alpha)
 			}
 		}
 		protocol = append(protocol, s)

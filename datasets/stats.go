@@ -6,9 +6,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -43,7 +43,7 @@ type layerAcc struct {
 	labels map[string]int64
 	scopes map[string]map[string]int64 // scope -> label -> items
 	annot  map[string]*annotatorAcc
-	pairs  map[[2]string]*pairAcc
+	agree  *annotate.AgreementCounter
 }
 
 type annotatorAcc struct {
@@ -51,13 +51,6 @@ type annotatorAcc struct {
 	docs   int64
 	items  int64
 	labels map[string]int64
-}
-
-// pairAcc is the confusion matrix of two annotators over the units both could have
-// labelled: a unit one of them left unlabelled counts under the label "".
-type pairAcc struct {
-	docs      int64
-	confusion map[[2]string]int64
 }
 
 // NewStats returns an empty Stats.
@@ -97,18 +90,18 @@ func (s *Stats) Add(rec schema.Record, split string) {
 		byLayer[a.Layer] = append(byLayer[a.Layer], a)
 	}
 	for _, layer := range slices.Sorted(maps.Keys(byLayer)) {
-		s.addLayer(layer, byLayer[layer])
+		s.addLayer(&rec.Document, layer, byLayer[layer])
 	}
 }
 
-func (s *Stats) addLayer(layer string, anns []schema.Annotation) {
+func (s *Stats) addLayer(doc *schema.Document, layer string, anns []schema.Annotation) {
 	acc := s.layers[layer]
 	if acc == nil {
 		acc = &layerAcc{
 			labels: map[string]int64{},
 			scopes: map[string]map[string]int64{},
 			annot:  map[string]*annotatorAcc{},
-			pairs:  map[[2]string]*pairAcc{},
+			agree:  annotate.NewAgreementCounter(layer),
 		}
 		s.layers[layer] = acc
 	}
@@ -128,8 +121,6 @@ func (s *Stats) addLayer(layer string, anns []schema.Annotation) {
 			acc.scopes[scope][it.Label]++
 		}
 	}
-	// units maps each annotator (by name@version) to its labels per unit, for agreement.
-	units := map[string]map[string]string{}
 	for _, a := range anns {
 		name := annotatorName(a.Annotator)
 		aa := acc.annot[name]
@@ -140,58 +131,12 @@ func (s *Stats) addLayer(layer string, anns []schema.Annotation) {
 		if len(a.Items) > 0 {
 			aa.docs++
 		}
-		u := units[name]
-		if u == nil {
-			u = map[string]string{}
-			units[name] = u
-		}
 		for _, it := range a.Items {
 			aa.items++
 			aa.labels[it.Label]++
-			u[unitKey(it)] = it.Label
 		}
 	}
-	names := slices.Sorted(maps.Keys(units))
-	for i, a := range names {
-		for _, b := range names[i+1:] {
-			p := acc.pairs[[2]string{a, b}]
-			if p == nil {
-				p = &pairAcc{confusion: map[[2]string]int64{}}
-				acc.pairs[[2]string{a, b}] = p
-			}
-			p.docs++
-			keys := map[string]bool{}
-			for k := range units[a] {
-				keys[k] = true
-			}
-			for k := range units[b] {
-				keys[k] = true
-			}
-			for k := range keys {
-				p.confusion[[2]string{units[a][k], units[b][k]}]++
-			}
-		}
-	}
-}
-
-// unitKey identifies what an item labels, so that two annotators' items on the same unit
-// are compared: the span (or the whole document) and the attributes that say which part
-// of the document or which target is meant.
-func unitKey(it schema.Item) string {
-	var b strings.Builder
-	if it.IsSpan() {
-		b.WriteString(itoa(*it.Start))
-		b.WriteByte(':')
-		b.WriteString(itoa(*it.End))
-	} else {
-		b.WriteString("doc")
-	}
-	for _, k := range []string{schema.AttrScope, schema.AttrParagraph, schema.AttrTurn, schema.AttrTarget} {
-		if v, ok := it.Attrs[k]; ok {
-			b.WriteString("|" + k + "=" + v)
-		}
-	}
-	return b.String()
+	acc.agree.Add(doc, anns)
 }
 
 func annotatorName(a schema.Annotator) string {
@@ -356,7 +301,9 @@ type LayerStats struct {
 	// Scopes splits Labels by the items' scope attribute, for layers that use one.
 	Scopes     []ScopeLabels
 	Annotators []AnnotatorStats
-	Agreement  []Agreement
+	// Agreement is set when two or more annotators filled the layer on some document
+	// (the method of annotate.Agreement, the same figures `newsds stats` prints).
+	Agreement *annotate.LayerAgreement
 }
 
 // ScopeLabels are the label counts of the items of one scope.
@@ -373,21 +320,6 @@ type AnnotatorStats struct {
 	Docs   int64
 	Items  int64
 	Labels []Count
-}
-
-// Agreement compares two annotators of a layer over the documents both annotated.
-// Units are the spans or document parts either of them labelled; a unit only one of
-// them labelled counts as a disagreement.
-type Agreement struct {
-	A, B  string
-	Docs  int64
-	Units int64
-	// Observed is the share of units with the same label.
-	Observed float64
-	// Kappa is Cohen's kappa; Defined is false when chance agreement is 1 (both gave
-	// one and the same label to everything), where kappa has no value.
-	Kappa   float64
-	Defined bool
 }
 
 // Layers returns the statistics of every layer seen, sorted by name.
@@ -411,49 +343,12 @@ func (s *Stats) Layers() []LayerStats {
 				Name: an, Kind: aa.info.Kind, Docs: aa.docs, Items: aa.items, Labels: sortedCounts(aa.labels),
 			})
 		}
-		pairs := slices.SortedFunc(maps.Keys(acc.pairs), func(a, b [2]string) int {
-			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
-		})
-		for _, pk := range pairs {
-			ls.Agreement = append(ls.Agreement, agreementOf(pk[0], pk[1], acc.pairs[pk]))
+		if ag := acc.agree.Result(); len(ag.Annotators) >= 2 {
+			ls.Agreement = &ag
 		}
 		out = append(out, ls)
 	}
 	return out
-}
-
-// agreementOf computes Cohen's kappa from a confusion matrix.
-func agreementOf(a, b string, p *pairAcc) Agreement {
-	ag := Agreement{A: a, B: b, Docs: p.docs}
-	rows, cols := map[string]int64{}, map[string]int64{}
-	var same int64
-	// Sorted iteration keeps float sums identical from run to run.
-	cells := slices.SortedFunc(maps.Keys(p.confusion), func(x, y [2]string) int {
-		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
-	})
-	for _, c := range cells {
-		n := p.confusion[c]
-		ag.Units += n
-		rows[c[0]] += n
-		cols[c[1]] += n
-		if c[0] == c[1] {
-			same += n
-		}
-	}
-	if ag.Units == 0 {
-		return ag
-	}
-	total := float64(ag.Units)
-	ag.Observed = float64(same) / total
-	var expected float64
-	for _, l := range slices.Sorted(maps.Keys(rows)) {
-		expected += float64(rows[l]) / total * float64(cols[l]) / total
-	}
-	if expected < 1 {
-		ag.Kappa = (ag.Observed - expected) / (1 - expected)
-		ag.Defined = true
-	}
-	return ag
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

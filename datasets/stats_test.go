@@ -105,31 +105,28 @@ func TestStatsLayers(t *testing.T) {
 	if len(sent.Scopes) != 2 || sent.Scopes[0].Scope != schema.ScopeDocument {
 		t.Errorf("sentiment scopes = %+v", sent.Scopes)
 	}
-	if len(sent.Agreement) != 1 {
-		t.Fatalf("agreement = %+v", sent.Agreement)
+	ag := sent.Agreement
+	if ag == nil {
+		t.Fatal("no agreement on a layer two annotators filled")
 	}
-	ag := sent.Agreement[0]
-	// Units over documents a1 and a2: a1 doc (pos/pos), a1 p0 (neg/neg), a2 doc
-	// (neu/neg), a2 p0 (pos/-), a2 p1 (-/pos): 2 of 5 agree.
-	if ag.Docs != 2 || ag.Units != 5 || math.Abs(ag.Observed-0.4) > 1e-12 {
-		t.Errorf("agreement = %+v", ag)
+	// Units both labelled, on a1 and a2: a1 doc (pos/pos), a1 p0 (neg/neg), a2 doc
+	// (neu/neg); a2 p0, a2 p1 and the rule's items on e1 and e3 were labelled by one
+	// annotator only.
+	if ag.Documents != 2 || ag.Units != 3 || ag.SingleUnits != 4 || len(ag.Pairs) != 1 {
+		t.Fatalf("agreement = %+v", ag)
 	}
-	// Rows (lexicon): pos 2, neg 1, neu 1, none 1. Cols (human): pos 2, neg 2, none 1.
-	// pe = (2*2 + 1*2 + 0 + 1*1)/25 = 7/25; kappa = (10/25 - 7/25)/(18/25) = 1/6.
-	if !ag.Defined || math.Abs(ag.Kappa-1.0/6) > 1e-12 {
-		t.Errorf("kappa = %v (defined %v), want 1/6", ag.Kappa, ag.Defined)
+	// po = 2/3; pe = (1*1 + 1*2)/9 = 1/3; kappa = (2/3 - 1/3)/(2/3) = 1/2.
+	if p := ag.Pairs[0]; p.Kappa == nil || math.Abs(*p.Kappa-0.5) > 1e-12 || math.Abs(p.Observed-2.0/3) > 1e-12 {
+		t.Errorf("pair = %+v, want kappa 1/2", p)
+	}
+	// Coincidences: pos-pos 2, neg-neg 2, neu-neg 1, neg-neu 1 (n = 6; n_pos 2, n_neg 3,
+	// n_neu 1): alpha = 1 - 5*2/(2*(2*3 + 2*1 + 3*1)) = 12/22.
+	if ag.Alpha == nil || math.Abs(*ag.Alpha-12.0/22) > 1e-12 {
+		t.Errorf("alpha = %v, want 12/22", ag.Alpha)
 	}
 	stance := layers[2]
-	if len(stance.Agreement) != 0 || stance.Labels[0] != (Count{"favor", 1}) {
+	if stance.Agreement != nil || stance.Labels[0] != (Count{"favor", 1}) {
 		t.Errorf("stance = %+v", stance)
-	}
-}
-
-func TestAgreementUndefined(t *testing.T) {
-	p := &pairAcc{docs: 1, confusion: map[[2]string]int64{{"x", "x"}: 4}}
-	ag := agreementOf("a", "b", p)
-	if ag.Defined || ag.Observed != 1 || ag.Units != 4 {
-		t.Errorf("agreement = %+v; want observed 1, kappa undefined", ag)
 	}
 }
 
