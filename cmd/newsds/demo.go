@@ -146,7 +146,15 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 		return err
 	}
 	printRelease(g, m, releaseDir)
-	fmt.Fprintf(w, `load it:
+	fmt.Fprintf(w, "\n== 4. validate the corpus and the release\n")
+	inCorpus := &globalOptions{IO: g.IO, Dir: root}
+	for _, path := range []string{root, releaseDir} {
+		if err := runValidate(ctx, inCorpus, validateOptions{Path: path, Format: "text", Version: "latest"}); err != nil {
+			return fmt.Errorf("demo: validate %s: %w", path, err)
+		}
+	}
+	fmt.Fprintf(w, `
+load the release:
   python:  datasets.load_dataset(%[1]q, "articles")   # or "turns"
            pandas.concat(map(pandas.read_parquet, glob.glob(%[1]q + "/data/articles/*.parquet")))
   duckdb:  SELECT id, title FROM '%[1]s/data/articles/*.parquet'

@@ -101,6 +101,7 @@ var commands = []func(*globalOptions) *cobra.Command{
 	newTrainCmd,
 	newStatsCmd,
 	newReleaseCmd,
+	newValidateCmd,
 	newDemoCmd,
 }
 
