@@ -176,7 +176,7 @@ func rawWrite(src genSource, path string) (int64, error) {
 	flush := func() error {
 		batch := bld.NewRecordBatch()
 		defer batch.Release()
-		n += recordBytes(batch)
+		n += schema.ArrowBytes(batch)
 		return fw.Write(batch)
 	}
 	for i := range src.n {

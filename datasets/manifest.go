@@ -85,9 +85,9 @@ type ConfigInfo struct {
 type SplitInfo struct {
 	Name        string `json:"name"`
 	NumExamples int64  `json:"num_examples"`
-	// NumBytes is the in-memory Arrow size of the split: the sum of the lengths of every
-	// buffer (validity, offsets, values) of every column of every record batch written,
-	// which is how datasets counts num_bytes (pyarrow Table.nbytes); it is not a file size.
+	// NumBytes is the in-memory Arrow size of the split's values (schema.ArrowBytes): what
+	// datasets calls num_bytes, not a file size, counted so that it does not depend on
+	// how rows were batched — a reader of the shards gets exactly this number.
 	NumBytes int64      `json:"num_bytes"`
 	Files    []FileInfo `json:"files"`
 }

@@ -124,7 +124,7 @@ func (w *splitWriter) flush() error {
 	defer batch.Release()
 	w.pending, w.pendingBytes = 0, 0
 	w.rows += batch.NumRows()
-	n := recordBytes(batch)
+	n := schema.ArrowBytes(batch)
 	w.numBytes += n
 	if w.cur == nil {
 		if err := w.open(); err != nil {
@@ -307,27 +307,4 @@ func (hf *hashedFile) close() error {
 		return fmt.Errorf("close %s: %w", hf.path, err)
 	}
 	return nil
-}
-
-// recordBytes is the Arrow size of a batch: the length of every buffer of every
-// column, children included (see SplitInfo.NumBytes).
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
 }

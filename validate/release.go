@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -99,11 +98,6 @@ func (m *manifestView) numBytes(config, split string) (int64, bool) {
 	return 0, false
 }
 
-// numBytesSlack is how far a card's num_bytes may be from the Arrow size read back
-// from the shards when there is no manifest to compare with exactly: the writer counts
-// the buffers of the batches it built, and batch boundaries and buffer padding differ
-// when the same rows are read back, by a few bytes per batch and column.
-func numBytesSlack(n int64) int64 { return max(n/10, 1024) }
 
 // splitCount is what the shards of one config split hold.
 type splitCount struct {
@@ -552,7 +546,7 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 			return err
 		}
 		batch := rr.RecordBatch()
-		sc.bytes += batchBytes(batch)
+		sc.bytes += schema.ArrowBytes(batch)
 		sc.rows += batch.NumRows()
 		f.rows += batch.NumRows()
 		c.s.report.Checked.Rows += int(batch.NumRows())
@@ -584,29 +578,6 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		unreadable("%s is corrupt after row %d: %v", f.rel, row, err)
 	}
 	return nil
-}
-
-// batchBytes is a batch's in-memory Arrow size, the sum of the lengths of every buffer
-// of every column, as the release writer counts a split's num_bytes.
-func batchBytes(b arrow.RecordBatch) int64 {
-	var n int64
-	for _, col := range b.Columns() {
-		n += dataBytes(col.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, buf := range d.Buffers() {
-		if buf != nil {
-			n += int64(buf.Len())
-		}
-	}
-	for _, ch := range d.Children() {
-		n += dataBytes(ch)
-	}
-	return n
 }
 
 func (c *releaseChecker) checkHFMetadata(f *releaseFile, pf *file.Reader, loc Location) {
@@ -923,9 +894,9 @@ func (c *releaseChecker) checkCard(crd *card) {
 					continue
 				}
 			}
-			if d := *sp.NumBytes - sc.bytes; !c.unreadableShard(sc) && (d > numBytesSlack(sc.bytes) || -d > numBytesSlack(sc.bytes)) {
+			if *sp.NumBytes != sc.bytes && !c.unreadableShard(sc) {
 				c.s.emit(Finding{Rule: RuleCardNumBytes, Location: loc, Fix: rebuildFix,
-					Message: fmt.Sprintf("config %s split %s: the card says num_bytes %d but its shards hold about %d bytes of Arrow data", info.ConfigName, sp.Name, *sp.NumBytes, sc.bytes)})
+					Message: fmt.Sprintf("config %s split %s: the card says num_bytes %d but its shards hold %d bytes of Arrow data", info.ConfigName, sp.Name, *sp.NumBytes, sc.bytes)})
 			}
 		}
 	}
