@@ -98,7 +98,6 @@ func (m *manifestView) numBytes(config, split string) (int64, bool) {
 	return 0, false
 }
 
-
 // splitCount is what the shards of one config split hold.
 type splitCount struct {
 	rows, bytes int64
