@@ -105,7 +105,10 @@ type splitCount struct {
 }
 
 type releaseChecker struct {
-	dir   string
+	dir string
+	// lookup, when the release is checked inside its corpus, finds a row's document in
+	// the corpus version the release was built from.
+	lookup func(ctx context.Context, id string) (schema.Document, bool, error)
 	rc    *recordChecker
 	s     *sink
 	files map[string]*releaseFile
@@ -123,7 +126,7 @@ type releaseChecker struct {
 	articlesIncomplete bool
 }
 
-func validateRelease(ctx context.Context, dir string, rc *recordChecker) error {
+func validateRelease(ctx context.Context, dir string, lookup func(context.Context, string) (schema.Document, bool, error), rc *recordChecker) error {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("read release: %w", err)
@@ -131,7 +134,7 @@ func validateRelease(ctx context.Context, dir string, rc *recordChecker) error {
 	if !st.IsDir() {
 		return fmt.Errorf("read release %s: not a folder", dir)
 	}
-	c := &releaseChecker{dir: dir, rc: rc, s: rc.s, files: map[string]*releaseFile{},
+	c := &releaseChecker{dir: dir, lookup: lookup, rc: rc, s: rc.s, files: map[string]*releaseFile{},
 		counts: map[string]*splitCount{}, contentHashes: map[idKey]string{}}
 	if err := c.scan(ctx); err != nil {
 		return err
@@ -556,7 +559,7 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 				return nil
 			}
 			for i := range rows {
-				c.checkArticle(&rows[i], loc, row+int64(i))
+				c.checkArticle(ctx, &rows[i], loc, row+int64(i))
 			}
 		} else {
 			rows, err := schema.TurnRows(batch)
@@ -649,15 +652,15 @@ func firstDiff(p string, want, got any) string {
 }
 
 // checkArticle turns an articles row back into a record and runs the record rules on it.
-func (c *releaseChecker) checkArticle(row *schema.ArticleRow, loc Location, n int64) {
+func (c *releaseChecker) checkArticle(ctx context.Context, row *schema.ArticleRow, loc Location, n int64) {
 	loc.Row = &n
 	loc.DocID = row.ID
 	rec := articleRecord(row)
-	ctx := recordContext{release: true, split: loc.Split, fix: rebuildFix}
+	rctx := recordContext{release: true, split: loc.Split, fix: rebuildFix}
 	if c.manifest != nil {
-		ctx.keepDuplicates = c.manifest.Options.KeepDuplicates
+		rctx.keepDuplicates = c.manifest.Options.KeepDuplicates
 		if ids := c.manifest.Excluded.Duplicates.IDs; len(ids) > 0 && slices.Contains(ids, row.ID) {
-			ctx.excluded = map[string]bool{row.ID: true}
+			rctx.excluded = map[string]bool{row.ID: true}
 		}
 	}
 	if row.Published != nil && row.PublishedLocal != "" {
@@ -666,7 +669,13 @@ func (c *releaseChecker) checkArticle(row *schema.ArticleRow, loc Location, n in
 				Message: fmt.Sprintf("published %s and published_local %s are different instants", row.Published.Format(time.RFC3339), row.PublishedLocal)})
 		}
 	}
-	if !ctx.keepDuplicates && row.ContentHash != "" && row.Text != "" {
+	if !rctx.keepDuplicates && c.lookup != nil {
+		if doc, ok, err := c.lookup(ctx, row.ID); err == nil && ok && doc.DupOf() != "" {
+			c.s.emit(Finding{Rule: RuleExcludedDup, Location: loc, Fix: rebuildFix,
+				Message: fmt.Sprintf("document %s is marked in the corpus as a duplicate of %s; duplicates are excluded from this release", row.ID, doc.DupOf())})
+		}
+	}
+	if !rctx.keepDuplicates && row.ContentHash != "" && row.Text != "" {
 		k := keyOf(row.ContentHash)
 		if first, ok := c.contentHashes[k]; ok && first != row.ID {
 			c.s.emit(Finding{Rule: RuleExcludedDup, Location: loc, Fix: rebuildFix,
@@ -675,7 +684,7 @@ func (c *releaseChecker) checkArticle(row *schema.ArticleRow, loc Location, n in
 			c.contentHashes[k] = row.ID
 		}
 	}
-	c.rc.check(&rec, loc, ctx)
+	c.rc.check(&rec, loc, rctx)
 }
 
 // articleRecord rebuilds the record an articles row was made from, as far as the row

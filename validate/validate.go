@@ -32,7 +32,9 @@ type Target struct {
 	// the store is implemented.
 	Records iter.Seq2[schema.Record, error]
 	// Lookup finds a corpus document by id; when set, imported spans are checked against
-	// the corpus text (KindImport). It returns ok=false for an unknown id.
+	// the corpus text (KindImport), and a release's rows against the corpus version it
+	// was built from, so that a document the corpus marks as a duplicate is caught
+	// however many were excluded (KindRelease). It returns ok=false for an unknown id.
 	Lookup func(ctx context.Context, id string) (doc schema.Document, ok bool, err error)
 }
 
@@ -105,7 +107,7 @@ func Validate(ctx context.Context, target Target, opts Options) (*Report, error)
 		}
 		err = validateCorpus(ctx, target, rc)
 	case KindRelease:
-		err = validateRelease(ctx, target.Path, rc)
+		err = validateRelease(ctx, target.Path, target.Lookup, rc)
 	case KindImport:
 		err = validateImport(ctx, target, &opts, rc)
 	default:

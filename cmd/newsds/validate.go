@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/datasets"
 	"github.com/newsds/newsds/schema"
 	"github.com/newsds/newsds/validate"
 )
@@ -145,12 +146,20 @@ func runValidate(ctx context.Context, g *globalOptions, o validateOptions) error
 			return usageError("%s: an annotation file is checked against the corpus it annotates: run inside the corpus or give -C", o.Path)
 		}
 		opts.ParseImport = validate.AnnotateImporter(storeLookup{st})
-		target.Lookup = func(ctx context.Context, id string) (schema.Document, bool, error) {
-			doc, err := st.Document(ctx, "staged", id)
-			if errors.Is(err, corpus.ErrNotFound) {
-				return schema.Document{}, false, nil
-			}
-			return doc, err == nil, err
+		target.Lookup = versionLookup(st, "staged")
+	case validate.KindRelease:
+		// Inside the corpus a release was built from, its rows are checked against that
+		// version too (documents the corpus marks as duplicates).
+		m, err := datasets.ReadManifest(path)
+		if rootErr != nil || err != nil {
+			break
+		}
+		if st, err = corpus.Open(ctx, root); err != nil {
+			return usageError("open corpus %s: %v", root, err)
+		}
+		defer st.Close()
+		if v, err := st.ResolveVersion(ctx, m.Corpus.Version); err == nil && v.CreatedAt.Equal(m.Corpus.CreatedAt) {
+			target.Lookup = versionLookup(st, m.Corpus.Version)
 		}
 	}
 	report, err := validate.Validate(ctx, target, opts)
@@ -197,4 +206,15 @@ func useConfig(opts *validate.Options, root string, cfg *corpus.Config) error {
 	}
 	opts.Targets, opts.TargetsFile = names, cfg.Targets
 	return nil
+}
+
+// versionLookup finds documents of one corpus version for the validator.
+func versionLookup(st *corpus.Store, version string) func(context.Context, string) (schema.Document, bool, error) {
+	return func(ctx context.Context, id string) (schema.Document, bool, error) {
+		doc, err := st.Document(ctx, version, id)
+		if errors.Is(err, corpus.ErrNotFound) {
+			return schema.Document{}, false, nil
+		}
+		return doc, err == nil, err
+	}
 }

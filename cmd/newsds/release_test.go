@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// dupCorpus is a committed corpus of three documents, one an exact duplicate.
+func dupCorpus(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	mustRun(t, "init", dir)
+	in := filepath.Join(t.TempDir(), "docs.jsonl")
+	os.WriteFile(in, []byte(`{"url":"https://example.com/a","title":"A","text":"The council approved the new budget after a long debate.","published":"2024-03-01T10:00:00Z"}
+{"url":"https://example.com/b","title":"B","text":"The council approved the new budget after a long debate.","published":"2024-03-01T11:00:00Z"}
+{"url":"https://example.com/c","title":"C","text":"Rain is expected across the north on Friday.","published":"2024-03-02T09:00:00Z"}
+`), 0o644)
+	mustRun(t, "-C", dir, "ingest", in)
+	mustRun(t, "-C", dir, "commit", "-m", "three")
+	return dir
+}
+
+// A release leaves duplicates out by default and validates clean; one whose manifest
+// claims duplicates are excluded while a row is a duplicate the corpus marked is caught
+// by validate run inside the corpus, with the document named.
+func TestReleaseDuplicatesAndValidate(t *testing.T) {
+	dir := dupCorpus(t)
+	out := filepath.Join(t.TempDir(), "rel")
+	mustRun(t, "-C", dir, "release", "--version", "1.0.0", "--out", out)
+	var m struct {
+		Configs []struct {
+			Name   string `json:"name"`
+			Splits []struct {
+				NumExamples int `json:"num_examples"`
+			} `json:"splits"`
+		} `json:"configs"`
+	}
+	b, err := os.ReadFile(filepath.Join(out, "newsds-release.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(b, &m)
+	n := 0
+	for _, s := range m.Configs[0].Splits {
+		n += s.NumExamples
+	}
+	if n != 2 {
+		t.Fatalf("released %d articles, want 2 (the duplicate left out)", n)
+	}
+	if code, stdout, _ := runCLI(t, "-C", dir, "validate", out); code != 0 {
+		t.Fatalf("clean release: exit %d\n%s", code, stdout)
+	}
+
+	kept := filepath.Join(t.TempDir(), "kept")
+	mustRun(t, "-C", dir, "release", "--version", "1.0.1", "--out", kept, "--keep-duplicates", "--previous", "none")
+	if code, stdout, _ := runCLI(t, "-C", dir, "validate", kept); code != 0 {
+		t.Fatalf("release with --keep-duplicates: exit %d\n%s", code, stdout)
+	}
+	// Plant the writer bug: the manifest says duplicates are excluded.
+	mp := filepath.Join(kept, "newsds-release.json")
+	b, _ = os.ReadFile(mp)
+	os.WriteFile(mp, []byte(strings.Replace(string(b), `"keep_duplicates": true`, `"keep_duplicates": false`, 1)), 0o644)
+	code, stdout, _ := runCLI(t, "-C", dir, "validate", "--format", "json", kept)
+	if code != exitError {
+		t.Fatalf("exit %d, want %d\n%s", code, exitError, stdout)
+	}
+	var rep struct {
+		Findings []struct {
+			Rule     string `json:"rule"`
+			Message  string `json:"message"`
+			Location struct {
+				DocID string `json:"doc_id"`
+			} `json:"location"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.Rule == "excluded-duplicate" && strings.Contains(f.Message, "marked in the corpus as a duplicate") && f.Location.DocID != "" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no excluded-duplicate finding from the corpus:\n%s", stdout)
+	}
+}
