@@ -109,9 +109,9 @@ type releaseChecker struct {
 	// lookup, when the release is checked inside its corpus, finds a row's document in
 	// the corpus version the release was built from.
 	lookup func(ctx context.Context, id string) (schema.Document, bool, error)
-	rc    *recordChecker
-	s     *sink
-	files map[string]*releaseFile
+	rc     *recordChecker
+	s      *sink
+	files  map[string]*releaseFile
 	// counts by "config/split".
 	counts   map[string]*splitCount
 	manifest *manifestView
