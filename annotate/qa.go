@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,13 +12,14 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "1.0.0"
+const qaVersion = "1.1.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from Q/A labels ("س:"/"ج:", "Q:"/"A:"), transcript speaker
-// labels ("NAME:") or question paragraphs ending in "?"/"؟" alternating with answers,
-// and names the speakers from the byline and the lede. An article without such evidence
-// gets no turns.
+// labels ("NAME:"), questions the HTML page set in bold (Meta["bold_paragraphs"], see
+// turnsFromBold) or question paragraphs ending in "?"/"؟" alternating with answers, and
+// names the speakers from the byline and the lede. An article without such evidence gets
+// no turns.
 func NewQA() Annotator { return qaAnnotator{} }
 
 type qaAnnotator struct{}
@@ -157,6 +159,8 @@ func findTurns(doc *schema.Document) []qaTurn {
 	if t, f, ok := turnsFromQALabels(qps); ok {
 		turns, first = t, f
 	} else if t, f, ok := turnsFromNameLabels(qps); ok {
+		turns, first = t, f
+	} else if t, f, ok := turnsFromBold(doc, qps); ok {
 		turns, first = t, f
 	} else if t, f, ok := turnsFromQuestionMarks(doc, qps); ok {
 		turns, first = t, f
@@ -329,14 +333,8 @@ func turnsFromQuestionMarks(doc *schema.Document, qps []qaPara) ([]qaTurn, int, 
 			nq++
 		}
 	}
-	if pairs < 3 || float64(nq) < minQuestionShare*float64(len(qps)-first) {
-		cue := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
-		for _, qp := range qps[:first] {
-			cue += "\n" + qp.p.Text
-		}
-		if !reInterviewCue.MatchString(cue) {
-			return nil, 0, false
-		}
+	if (pairs < 3 || float64(nq) < minQuestionShare*float64(len(qps)-first)) && !hasInterviewCue(doc, qps[:first]) {
+		return nil, 0, false
 	}
 	var turns []qaTurn
 	for i, qp := range qps[first:] {
@@ -345,6 +343,172 @@ func turnsFromQuestionMarks(doc *schema.Document, qps []qaPara) ([]qaTurn, int, 
 			label = "question"
 		}
 		turns = merge(turns, qp.p, label, "")
+	}
+	return turns, first, true
+}
+
+// hasInterviewCue reports whether the title, byline or lede says the article is an
+// interview.
+func hasInterviewCue(doc *schema.Document, lede []qaPara) bool {
+	cue := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
+	for _, qp := range lede {
+		cue += "\n" + qp.p.Text
+	}
+	return reInterviewCue.MatchString(cue)
+}
+
+// metaBoldParagraphs is the Meta key where HTML extraction (corpus.MetaBoldParagraphs)
+// lists the paragraphs the page set entirely in bold.
+const metaBoldParagraphs = "bold_paragraphs"
+
+// boldParagraphs reads Meta["bold_paragraphs"] as a set of paragraph indexes below n. The
+// value is an []int from extraction, or a JSON array once the document was stored.
+func boldParagraphs(doc *schema.Document, n int) map[int]bool {
+	var idx []int
+	switch v := doc.Meta[metaBoldParagraphs].(type) {
+	case []int:
+		idx = v
+	case []any:
+		for _, e := range v {
+			switch x := e.(type) {
+			case float64:
+				if x == float64(int(x)) {
+					idx = append(idx, int(x))
+				}
+			case int:
+				idx = append(idx, x)
+			case json.Number:
+				if i, err := x.Int64(); err == nil {
+					idx = append(idx, int(i))
+				}
+			}
+		}
+	}
+	set := map[int]bool{}
+	for _, i := range idx {
+		if i >= 0 && i < n {
+			set[i] = true
+		}
+	}
+	return set
+}
+
+// reInterrogative matches a sentence that opens with a question word, in English or
+// Arabic (after fold: hamza seats removed, so "أين" is "اين"), with an optional Arabic
+// conjunction "و"/"ف" before it.
+var reInterrogative = regexp.MustCompile(`^(?:(?:how|what|why|when|where|who|whom|whose|which|do|does|did|is|are|was|were|can|could|would|will|should|have|has|had)\b|[وف]?(?:هل|كيف|ماذا|لماذا|ما|متي|اين|من|كم|اي|لم)(?:\s|$))`)
+
+// reSecondPerson matches a word addressing the reader or interviewee (after fold).
+var reSecondPerson = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|your|yours|yourself|yourselves|انت|انتم|انتي|لك|لكم|عندك|عندكم|لديك|لديكم)(?:[^\p{L}]|$)`)
+
+// minHeadlessQuestionWords is the length from which a bold paragraph that opens with a
+// question word but has no question mark is a question even without "you": shorter
+// ones are subheadings ("Why it matters", "What happens next", "ماذا بعد").
+const minHeadlessQuestionWords = 6
+
+// boldKind is what an all-bold paragraph looks like.
+type boldKind int
+
+const (
+	boldHeading  boldKind = iota // a phrase: subheading, name, caption
+	boldQuestion                 // ends in "?"/"؟" or opens with a question word
+	boldPrompt                   // a short sentence: "Tell us about your childhood."
+	boldLabel                    // a speaker label alone: "Anne:"
+	boldPassage                  // a long sentence: a standfirst or an emphasised passage
+)
+
+// maxPromptWords bounds a bold prompt that is not a question: interviewers' prompts are
+// short ("Tell us about your childhood."); a longer bold sentence is a standfirst or an
+// emphasised passage.
+const maxPromptWords = 30
+
+func classifyBold(text string) boldKind {
+	body := stripLeadMarkers(text)
+	end := trimEndPunct(body)
+	words := len(strings.Fields(body))
+	switch {
+	case strings.HasSuffix(end, ":") || strings.HasSuffix(end, "："):
+		return boldLabel
+	case words > maxQuestionWords:
+		return boldPassage
+	case strings.HasSuffix(end, "?") || strings.HasSuffix(end, "؟"):
+		return boldQuestion
+	case reInterrogative.MatchString(fold(body)) && (words >= minHeadlessQuestionWords || reSecondPerson.MatchString(fold(body))):
+		return boldQuestion
+	case strings.HasSuffix(end, ".") || strings.HasSuffix(end, "…") || strings.HasSuffix(end, "!"):
+		if words <= maxPromptWords {
+			return boldPrompt
+		}
+		return boldPassage
+	}
+	return boldHeading
+}
+
+// turnsFromBold segments an interview whose questions the page set in bold and whose
+// answers are plain. Bold is also how pages set subheadings, standfirsts and emphasised
+// passages, so the bold paragraphs must read as an interviewer's: from the first one on,
+// at least three bold questions or prompts each followed by a plain answer (two with an
+// interview cue in the title, byline or lede); at least two thirds of the bold paragraphs
+// questions or prompts, not headings (subheadings are rarely sentences, and rarely open
+// with a question word); and at least half of those actual questions unless a cue says
+// interview (a run of bold sentences in a petition is emphasis, not prompts).
+func turnsFromBold(doc *schema.Document, qps []qaPara) ([]qaTurn, int, bool) {
+	bold := boldParagraphs(doc, len(qps))
+	if len(bold) < 2 {
+		return nil, 0, false
+	}
+	kinds := make([]boldKind, len(qps))
+	asks := func(i int) bool {
+		return bold[i] && (kinds[i] == boldQuestion || kinds[i] == boldPrompt)
+	}
+	for i := range qps {
+		if bold[i] {
+			kinds[i] = classifyBold(qps[i].p.Text)
+		}
+	}
+	// A bold sentence opening the text is the standfirst, not a prompt.
+	if kinds[0] == boldPrompt {
+		kinds[0] = boldPassage
+	}
+	first, pairs := -1, 0
+	for i := 0; i < len(qps)-1; i++ {
+		if asks(i) && !bold[i+1] {
+			pairs++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	if pairs < 2 {
+		return nil, 0, false
+	}
+	var nBold, nAsk, nQuestion int
+	for i := first; i < len(qps); i++ {
+		if !bold[i] {
+			continue
+		}
+		nBold++
+		if asks(i) {
+			nAsk++
+		}
+		if kinds[i] == boldQuestion {
+			nQuestion++
+		}
+	}
+	cue := hasInterviewCue(doc, qps[:first])
+	if (pairs < 3 && !cue) || 3*nAsk < 2*nBold || (2*nQuestion < nAsk && !cue) {
+		return nil, 0, false
+	}
+	var turns []qaTurn
+	label := "question"
+	for i := first; i < len(qps); i++ {
+		switch {
+		case asks(i):
+			label = "question"
+		case !bold[i]:
+			label = "answer"
+		}
+		turns = merge(turns, qps[i].p, label, "")
 	}
 	return turns, first, true
 }
@@ -361,7 +525,8 @@ var (
 		regexp.MustCompile(enName + `,?\s+(?:spoke|talked|speaks|talks|told|said|says)\b`),
 		regexp.MustCompile(`(?i:ambassador|minister|president|director|chairman|chairwoman|chief executive|ceo|professor|prof\.|dr\.?|mr\.?|ms\.?|mrs\.?|author|novelist|writer|actor|actress|singer|coach|founder|governor|senator|mayor|artist|filmmaker|director-general)\s+` + enName),
 	}
-	// Words that end a name in an Arabic lede: the apposition that follows it.
+	// Words that end a name in an Arabic lede: the apposition that follows it. A word is
+	// looked up as written and folded: folding turns "على" (on) into the name "علي".
 	arNameStop = map[string]bool{
 		"سفير": true, "وزير": true, "وزيره": true, "رئيس": true, "رييس": true, "مدير": true, "مديره": true, "في": true, "من": true,
 		"عن": true, "الى": true, "على": true, "ان": true, "الذي": true, "التي": true, "خلال": true, "لدي": true, "لدى": true,
@@ -405,7 +570,7 @@ func intervieweeName(doc *schema.Document, lede []qaPara) string {
 		for _, m := range reArTitledName.FindAllStringSubmatchIndex(text, -1) {
 			var words []string
 			for _, w := range strings.Fields(text[m[2]:m[3]]) {
-				if arNameStop[fold(w)] {
+				if arNameStop[fold(w)] || arNameStop[w] {
 					break
 				}
 				words = append(words, w)

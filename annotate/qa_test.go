@@ -2,13 +2,17 @@ package annotate
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/internal/testshared"
 	"github.com/newsds/newsds/schema"
 )
@@ -215,5 +219,173 @@ func seedLoader(tb testing.TB) func(path, format string) (schema.Document, error
 			return schema.Document{}, fmt.Errorf("test loader: unexpected article %s (%s)", path, format)
 		}
 		return *seedDocument(tb), nil
+	}
+}
+
+// extractHTMLFixture extracts one of corpus's HTML fixtures the way ingest does.
+func extractHTMLFixture(t *testing.T, name string) *schema.Document {
+	t.Helper()
+	path := filepath.Join("..", "corpus", "testdata", "extract", name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := corpus.Extract(corpus.Raw{Data: data, Format: "html", Path: path}, corpus.ExtractOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &doc
+}
+
+// withoutBold returns a copy of doc without the bold-paragraph evidence.
+func withoutBold(doc *schema.Document) *schema.Document {
+	c := *doc
+	c.Meta = maps.Clone(doc.Meta)
+	delete(c.Meta, corpus.MetaBoldParagraphs)
+	return &c
+}
+
+// HTML interviews whose questions are set in bold, extracted and annotated end to end.
+func TestQABoldHTML(t *testing.T) {
+	t.Run("english prompts without question marks", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_interview_bold.html")
+		const iv, ie = "Daniel Reyes", "Mara Okafor"
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, []wantTurn{
+			{"question", iv, "interviewer", "Tell us about your childhood"},
+			{"answer", ie, "interviewee", "I grew up in Onitsha"},
+			{"question", iv, "interviewer", "What first drew you"},
+			{"answer", ie, "interviewee", "It was the one thing"},
+			{"question", iv, "interviewer", "Describe a working day"},
+			{"answer", ie, "interviewee", "I start early"},
+			{"question", iv, "interviewer", "How has the river changed"},
+			{"answer", ie, "interviewee", "It is narrower"},
+			{"question", iv, "interviewer", "Finally, tell us"},
+			{"answer", ie, "interviewee", "There are twenty-two"},
+		})
+		if n := strings.Count(items[5].Text, "\n\n"); n != 2 {
+			t.Errorf("the three-paragraph answer spans %d paragraph breaks, want 2", n)
+		}
+		// The questions carry no "?": without the bold evidence this is no interview.
+		if items := annotateQA(t, withoutBold(doc)); len(items) != 0 {
+			t.Errorf("without bold: %d turns, want none", len(items))
+		}
+	})
+	t.Run("arabic questions ending in ؟", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "ar_interview_bold.html")
+		const iv, ie = "سامي خليل", "ليلى حداد"
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, []wantTurn{
+			{"question", iv, "interviewer", "كيف كانت بدايتك"},
+			{"answer", ie, "interviewee", "بدأت في مسرح المدرسة"},
+			{"question", iv, "interviewer", "لماذا غبت"},
+			{"answer", ie, "interviewee", "كنت أبحث"},
+			{"question", iv, "interviewer", "ما الذي يميز"},
+			{"answer", ie, "interviewee", "المسرحية تحكي"},
+			{"question", iv, "interviewer", "هل ما زال"},
+			{"answer", ie, "interviewee", "نعم، وأكثر"},
+		})
+		// Bold questions that end in "؟" segment as the question marks alone do.
+		if plain := annotateQA(t, withoutBold(doc)); !reflect.DeepEqual(plain, items) {
+			t.Errorf("bold evidence changed a question-mark interview:\n%v\n%v", items, plain)
+		}
+	})
+	t.Run("news with bold subheadings", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_news_bold_subheadings.html")
+		if _, ok := doc.Meta[corpus.MetaBoldParagraphs]; !ok {
+			t.Fatal("fixture lost its bold subheadings")
+		}
+		if items := annotateQA(t, doc); len(items) != 0 {
+			t.Errorf("got %d turns, want none", len(items))
+		}
+	})
+	t.Run("stored document", func(t *testing.T) {
+		// After a round trip through the store the indexes are a JSON array.
+		doc := extractHTMLFixture(t, "en_interview_bold.html")
+		b, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored schema.Document
+		if err := json.Unmarshal(b, &stored); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := annotateQA(t, &stored), annotateQA(t, doc); !reflect.DeepEqual(got, want) {
+			t.Errorf("stored document: %d turns, want %d", len(got), len(want))
+		}
+	})
+}
+
+func TestClassifyBold(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want boldKind
+	}{
+		{"Will taxes rise?", boldQuestion},
+		{"What first drew you to painting water", boldQuestion},
+		{"How did the negotiations in Geneva end", boldQuestion},
+		{"Why it matters", boldHeading},
+		{"What happens next", boldHeading},
+		{"ماذا بعد", boldHeading},
+		{"هل ما زال للمسرح جمهور؟", boldQuestion},
+		{"وكيف تنظرون إلى موقف الحكومة من الأزمة", boldQuestion},
+		{"Tell us about your childhood.", boldPrompt},
+		{"Das müssen Sie erklären …", boldPrompt},
+		{"Anne:", boldLabel},
+		{"Libraries lose out", boldHeading},
+		{strings.Repeat("word ", 35) + "end.", boldPassage},
+	} {
+		if got := classifyBold(tt.text); got != tt.want {
+			t.Errorf("classifyBold(%q) = %d, want %d", tt.text, got, tt.want)
+		}
+	}
+}
+
+// Real pages of the shared extraction sets: a German interview whose bold questions do
+// not all end in "?", and pages whose bold subheadings, list items or emphasised passages
+// must not read as interviews.
+func TestQABoldSharedPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("extracts real pages")
+	}
+	extract := func(rel ...string) *schema.Document {
+		path := testshared.Path(t, rel...)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := corpus.Extract(corpus.Raw{Data: data, Format: "html", Path: path}, corpus.ExtractOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &doc
+	}
+	doc := extract("data", "trafilatura", "pages", "cicero.de.pandemie.html")
+	items := annotateQA(t, doc)
+	questions := 0
+	for _, it := range items {
+		if it.Label == "question" {
+			questions++
+		}
+	}
+	if len(items) != 20 || questions != 10 || !strings.HasPrefix(items[len(items)-2].Text, "Das müssen Sie erklären") {
+		t.Errorf("cicero interview: %d turns, %d questions", len(items), questions)
+	}
+	for _, rel := range [][]string{
+		{"trafilatura", "pages", "haustiermagazin.com-katzenspielzeug.html"},
+		{"trafilatura", "pages", "moritz-meyer.net.vreni.html"},
+		{"trafilatura", "pages", "financescout24.de.autokredit.html"},
+		{"trafilatura", "pages", "mesopinions.com.mutilation.html"},
+		{"trafilatura", "pages", "fivethirtyeight.com.endorsement.html"},
+		{"readability", "pages", "lifehacker-working", "source.html"},
+		{"newspaper4k", "html", "article_with_br.html"},
+	} {
+		doc := extract(append([]string{"data"}, rel...)...)
+		if _, ok := doc.Meta[corpus.MetaBoldParagraphs]; !ok {
+			t.Errorf("%s: no bold paragraphs found", rel[len(rel)-1])
+		}
+		if items := annotateQA(t, doc); len(items) != 0 {
+			t.Errorf("%s: %d turns, want none", rel[len(rel)-1], len(items))
+		}
 	}
 }

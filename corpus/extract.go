@@ -52,6 +52,12 @@ const (
 	rawText = "text"
 )
 
+// MetaBoldParagraphs is the Meta key of an HTML document's paragraphs that the page sets
+// entirely in bold (<b>, <strong>): their 0-based indexes ([]int, ascending) among the
+// paragraphs of Text as schema.SplitParagraphs splits it. Absent when there are none.
+// Interviews set their questions in bold; the Q&A annotator reads this key.
+const MetaBoldParagraphs = "bold_paragraphs"
+
 // ErrNoText is returned (wrapped with the input's location) when no body text was found.
 var ErrNoText = errors.New("no body text found")
 
@@ -91,12 +97,13 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 		opts.Location = time.UTC
 	}
 	var (
-		doc schema.Document
-		err error
+		doc  schema.Document
+		bold []string
+		err  error
 	)
 	switch raw.Format {
 	case rawHTML:
-		doc, err = extractHTML(raw, opts)
+		doc, bold, err = extractHTML(raw, opts)
 	case rawText:
 		doc, err = extractScrape(raw, opts)
 	default:
@@ -132,6 +139,9 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	}
 	if doc.Meta == nil {
 		doc.Meta = map[string]any{}
+	}
+	if idx := boldParagraphs(doc.Text, bold); len(idx) > 0 {
+		doc.Meta[MetaBoldParagraphs] = idx
 	}
 	return doc, nil
 }

@@ -42,21 +42,22 @@ func trafilaturaOptions(pageURL *nurl.URL) trafilatura.Options {
 
 // extractHTML extracts one HTML page: main text by go-trafilatura (or the source's body
 // selector), metadata by trafilatura with fallbacks from JSON-LD, Open Graph, <meta> and
-// <time>, then the source's selectors override whatever they match.
-func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, error) {
+// <time>, then the source's selectors override whatever they match. It also returns the
+// raw text of the body's all-bold paragraphs (see renderText).
+func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error) {
 	data, cs, err := DecodeHTML(raw.Data, raw.ContentType)
 	if err != nil {
-		return schema.Document{}, err
+		return schema.Document{}, nil, err
 	}
 	root, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		return schema.Document{}, fmt.Errorf("parse html: %w", err)
+		return schema.Document{}, nil, fmt.Errorf("parse html: %w", err)
 	}
 	gq := goquery.NewDocumentFromNode(root)
 	sel := opts.Source.Selectors
 	for _, r := range sel.Remove {
 		if err := checkSelector(r); err != nil {
-			return schema.Document{}, fmt.Errorf("selectors.remove: %w", err)
+			return schema.Document{}, nil, fmt.Errorf("selectors.remove: %w", err)
 		}
 		gq.Find(r).Remove()
 	}
@@ -71,29 +72,32 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, error) {
 
 	res, trafErr := trafilatura.ExtractDocument(root, trafilaturaOptions(pageURL))
 	var md trafilatura.Metadata
+	var bold []string
 	if trafErr == nil {
 		md = res.Metadata
-		doc.Text = nodeText(res.ContentNode)
+		doc.Text, bold = renderText(res.ContentNode)
 	}
 	if sel.Body != "" {
 		if err := checkSelector(sel.Body); err != nil {
-			return schema.Document{}, fmt.Errorf("selectors.body: %w", err)
+			return schema.Document{}, nil, fmt.Errorf("selectors.body: %w", err)
 		}
-		var paras []string
+		var paras, selBold []string
 		gq.Find(sel.Body).Each(func(_ int, s *goquery.Selection) {
 			for _, n := range s.Nodes {
-				paras = append(paras, nodeText(n))
+				text, b := renderText(n)
+				paras = append(paras, text)
+				selBold = append(selBold, b...)
 			}
 		})
 		if body := strings.Join(paras, "\n\n"); strings.TrimSpace(body) != "" {
-			doc.Text = body
+			doc.Text, bold = body, selBold
 		}
 	}
 	if strings.TrimSpace(doc.Text) == "" {
 		if trafErr != nil {
-			return schema.Document{}, fmt.Errorf("%w: %v", ErrNoText, trafErr)
+			return schema.Document{}, nil, fmt.Errorf("%w: %v", ErrNoText, trafErr)
 		}
-		return schema.Document{}, ErrNoText
+		return schema.Document{}, nil, ErrNoText
 	}
 
 	doc.SiteName = firstNonEmpty(md.Sitename, pm.ogSiteName, pm.publisher)
@@ -114,7 +118,7 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	}
 
 	if err := applySelectors(gq, sel, &doc, opts.Location, upper); err != nil {
-		return schema.Document{}, err
+		return schema.Document{}, nil, err
 	}
 
 	setMeta(doc.Meta, "description", firstNonEmpty(md.Description, pm.description))
@@ -130,7 +134,7 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	if cats := uniqueStrings(md.Categories); len(cats) > 0 {
 		doc.Meta["categories"] = cats
 	}
-	return doc, nil
+	return doc, bold, nil
 }
 
 // titleSeps split a <title> into the headline and the site's name.
@@ -492,37 +496,128 @@ var skipAtoms = map[atom.Atom]bool{
 // nodeText renders an element's text with block elements as paragraphs ("\n\n") and
 // table cells separated by spaces; Extract then normalises the paragraphs.
 func nodeText(n *html.Node) string {
+	text, _ := renderText(n)
+	return text
+}
+
+// renderText is nodeText that also returns the raw text of each paragraph set entirely in
+// bold: every letter and digit inside <b> or <strong>. Interviews on the web set their
+// questions so, and the formatting is lost in the plain text; the Q&A annotator reads it
+// back from Meta["bold_paragraphs"]. A paragraph that merely opens with a bold run (a
+// "<b>Q:</b>" label, a lead-in) is not bold. Italics are not counted: they mark
+// introductions, captions and editor's notes as often as questions.
+func renderText(n *html.Node) (string, []string) {
 	if n == nil {
-		return ""
+		return "", nil
 	}
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch n.Type {
-		case html.TextNode:
-			b.WriteString(strings.ReplaceAll(n.Data, "\n", " "))
+	var r textRenderer
+	r.walk(n)
+	r.endParagraph()
+	return r.b.String(), r.bold
+}
+
+// textRenderer accumulates renderText's output in one walk of the tree.
+type textRenderer struct {
+	b         strings.Builder
+	boldDepth int // open <b>/<strong> elements around the current node
+	paraStart int // byte offset in b where the current paragraph starts
+	// Letters and digits of the current paragraph inside and outside bold elements.
+	inBold, outBold int
+	bold            []string
+}
+
+func (r *textRenderer) walk(n *html.Node) {
+	a := nodeAtom(n)
+	switch n.Type {
+	case html.TextNode:
+		text := strings.ReplaceAll(n.Data, "\n", " ")
+		r.b.WriteString(text)
+		for _, c := range text {
+			if unicode.IsLetter(c) || unicode.IsDigit(c) {
+				if r.boldDepth > 0 {
+					r.inBold++
+				} else {
+					r.outBold++
+				}
+			}
+		}
+		return
+	case html.ElementNode:
+		if skipAtoms[a] {
 			return
-		case html.ElementNode:
-			if skipAtoms[n.DataAtom] {
-				return
-			}
-			if n.DataAtom == atom.Td || n.DataAtom == atom.Th {
-				b.WriteByte(' ')
-			}
 		}
-		block := n.Type == html.ElementNode && blockAtoms[n.DataAtom]
-		if block {
-			b.WriteString("\n\n")
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-		if block {
-			b.WriteString("\n\n")
+		if a == atom.Td || a == atom.Th {
+			r.b.WriteByte(' ')
 		}
 	}
-	walk(n)
-	return b.String()
+	block := n.Type == html.ElementNode && blockAtoms[a]
+	bold := n.Type == html.ElementNode && (a == atom.B || a == atom.Strong)
+	if block {
+		r.breakParagraph()
+	}
+	if bold {
+		r.boldDepth++
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.walk(c)
+	}
+	if bold {
+		r.boldDepth--
+	}
+	if block {
+		r.breakParagraph()
+	}
+}
+
+// breakParagraph ends the current paragraph and starts the next.
+func (r *textRenderer) breakParagraph() {
+	r.endParagraph()
+	r.b.WriteString("\n\n")
+	r.paraStart = r.b.Len()
+}
+
+// endParagraph records the current paragraph if it is all bold.
+func (r *textRenderer) endParagraph() {
+	if r.inBold > 0 && r.outBold == 0 {
+		r.bold = append(r.bold, r.b.String()[r.paraStart:])
+	}
+	r.inBold, r.outBold = 0, 0
+}
+
+// nodeAtom is the element's tag as an atom. The parser sets DataAtom, but the elements
+// go-trafilatura creates while rebuilding the content (<p>, <li>, <td>, <b>...) carry only
+// their tag name.
+func nodeAtom(n *html.Node) atom.Atom {
+	if n.DataAtom != 0 || n.Type != html.ElementNode {
+		return n.DataAtom
+	}
+	return atom.Lookup([]byte(n.Data))
+}
+
+// boldParagraphs maps the bold paragraphs renderText found to the 0-based indexes of the
+// paragraphs of text (schema.SplitParagraphs) they became, matching normalised text in
+// order. A bold paragraph Extract dropped (the headline, an empty one) matches nothing.
+func boldParagraphs(text string, bold []string) []int {
+	if len(bold) == 0 {
+		return nil
+	}
+	paras := schema.SplitParagraphs(text)
+	var out []int
+	next := 0
+	for _, b := range bold {
+		want := normSpace(cleanParagraph(b))
+		if want == "" {
+			continue
+		}
+		for i := next; i < len(paras); i++ {
+			if normSpace(paras[i].Text) == want {
+				out = append(out, i)
+				next = i + 1
+				break
+			}
+		}
+	}
+	return out
 }
 
 // splitAuthors splits a byline string into names ("A; B", "A, B and C", "A و B").

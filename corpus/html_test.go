@@ -1,11 +1,16 @@
 package corpus
 
 import (
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/newsds/newsds/internal/testshared"
+	"github.com/newsds/newsds/schema"
 )
 
 func extractShared(t *testing.T, opts ExtractOptions, rel ...string) (docText string, title, published, lang string, byline []string) {
@@ -161,5 +166,81 @@ func TestExtractUnknownFormat(t *testing.T) {
 	if _, err := Extract(Raw{Data: []byte("x"), Format: "pdf", Path: "a.pdf"}, ExtractOptions{}); err == nil ||
 		!strings.Contains(err.Error(), "a.pdf") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Paragraphs set entirely in <b>/<strong> are listed by index in Meta; a paragraph that
+// only opens with a bold label is not, and the headline dropped from the body is not.
+func TestExtractHTMLBoldParagraphs(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want []int
+	}{
+		{"en_interview_bold.html", []int{1, 4, 6, 10, 12}},
+		{"ar_interview_bold.html", []int{1, 4, 6, 8}},
+		{"en_news_bold_subheadings.html", []int{2, 5, 7, 10}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "extract", tt.file)
+			doc, err := Extract(Raw{Data: readFile(t, path), Format: "html", Path: path}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := doc.Meta[MetaBoldParagraphs].([]int)
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("bold paragraphs = %v, want %v", doc.Meta[MetaBoldParagraphs], tt.want)
+			}
+			paras := schema.SplitParagraphs(doc.Text)
+			for _, i := range got {
+				if n := len(strings.Fields(paras[i].Text)); n > 12 {
+					t.Errorf("bold paragraph %d is %d words: %q", i, n, paras[i].Text)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderTextBold(t *testing.T) {
+	page := `<html><body><h1><b>Headline</b></h1>
+<p><strong>Tell us about it</strong>?</p>
+<p><b>Q:</b> a labelled question in plain text</p>
+<div><a href="/x"><strong>Linked and bold</strong></a></div>
+<p>plain with <b>bold</b> inside</p>
+<p><b>first line</b><br>second line, plain</p>
+<p><b> </b></p>
+<p><strong>Bold <em>with italics</em> and <b>nested</b> 2024</strong></p></body></html>`
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, bold := renderText(root)
+	if text != nodeText(root) {
+		t.Error("renderText and nodeText render different text")
+	}
+	var got []string
+	for _, b := range bold {
+		got = append(got, normSpace(b))
+	}
+	want := []string{"Headline", "Tell us about it?", "Linked and bold", "first line", "Bold with italics and nested 2024"}
+	if !slices.Equal(got, want) {
+		t.Errorf("bold = %q, want %q", got, want)
+	}
+	// Indexes refer to the cleaned text; the headline, absent from it, matches nothing.
+	final := strings.TrimPrefix(joinParagraphs(strings.Split(text, "\n\n")), "Headline\n\n")
+	if idx := boldParagraphs(final, bold); !slices.Equal(idx, []int{0, 2, 4, 6}) {
+		t.Errorf("indexes = %v in %q", idx, final)
+	}
+}
+
+// Elements go-trafilatura creates carry only a tag name; they still break paragraphs.
+func TestNodeTextCreatedElements(t *testing.T) {
+	body := &html.Node{Type: html.ElementNode, Data: "body"}
+	for _, s := range []string{"one", "two"} {
+		p := &html.Node{Type: html.ElementNode, Data: "p"}
+		p.AppendChild(&html.Node{Type: html.TextNode, Data: s})
+		body.AppendChild(p)
+	}
+	if got := joinParagraphs(strings.Split(nodeText(body), "\n\n")); got != "one\n\ntwo" {
+		t.Errorf("text = %q", got)
 	}
 }
