@@ -7,43 +7,11 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/newsds/newsds/internal/heappeak"
 	"github.com/newsds/newsds/internal/testshared"
 )
-
-// peakHeap samples the live heap while fn runs and returns the highest value seen, in
-// bytes: the figure that says whether memory grows with the input.
-func peakHeap(fn func()) uint64 {
-	runtime.GC()
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	fn()
-	close(done)
-	wg.Wait()
-	return peak.Load()
-}
 
 // BenchmarkIngest runs the whole ingest — read, extract, dedup, store in SQLite — over
 // the shared HTML pages (trafilatura and readability gold sets) into a fresh corpus per
@@ -73,11 +41,11 @@ func BenchmarkIngest(b *testing.B) {
 		}
 		size += st.Size()
 	}
-	report := func(b *testing.B, pages int, bytes int64, peak uint64) {
+	report := func(b *testing.B, pages int, bytes int64, peak heappeak.Peak) {
 		sec := b.Elapsed().Seconds()
 		b.ReportMetric(float64(pages*b.N)/sec, "pages/s")
 		b.ReportMetric(float64(bytes*int64(b.N))/1e6/sec, "MB/s")
-		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		peak.Report(b)
 	}
 	ingestCopies := func(b *testing.B, copies int) {
 		// Copies get their own folders (and so their own paths), so each page is a new
@@ -103,7 +71,7 @@ func BenchmarkIngest(b *testing.B) {
 			}
 			paths = append(paths, dir)
 		}
-		var peak uint64
+		var peak heappeak.Peak
 		b.ResetTimer()
 		for b.Loop() {
 			b.StopTimer()
@@ -117,7 +85,7 @@ func BenchmarkIngest(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			p := peakHeap(func() {
+			p := heappeak.Of(func() {
 				sum, err := st.Ingest(ctx, paths, IngestOptions{})
 				if err != nil {
 					b.Fatal(err)
@@ -126,7 +94,7 @@ func BenchmarkIngest(b *testing.B) {
 					b.Fatalf("ingested %d records, want %d", sum.Records, len(files)*copies)
 				}
 			})
-			peak = max(peak, p)
+			peak = peak.Max(p)
 			b.StopTimer()
 			st.Close()
 			b.StartTimer()
@@ -136,10 +104,10 @@ func BenchmarkIngest(b *testing.B) {
 	b.Run("ingest", func(b *testing.B) { ingestCopies(b, 1) })
 	b.Run("ingest-x4", func(b *testing.B) { ingestCopies(b, 4) })
 	b.Run("extract-only", func(b *testing.B) {
-		var peak uint64
+		var peak heappeak.Peak
 		workers := runtime.NumCPU()
 		for b.Loop() {
-			p := peakHeap(func() {
+			p := heappeak.Of(func() {
 				jobs := make(chan string)
 				var wg sync.WaitGroup
 				for range workers {
@@ -162,7 +130,7 @@ func BenchmarkIngest(b *testing.B) {
 				close(jobs)
 				wg.Wait()
 			})
-			peak = max(peak, p)
+			peak = peak.Max(p)
 		}
 		report(b, len(files), size, peak)
 	})

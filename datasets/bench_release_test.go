@@ -6,13 +6,8 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -21,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/internal/heappeak"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -73,40 +69,10 @@ func (g genSource) Records(ctx context.Context, _ string) iter.Seq2[schema.Recor
 	}
 }
 
-// heapPeak samples the live heap (runtime/metrics /gc/heap/live:bytes: what the last
-// GC found reachable, so garbage awaiting collection does not count) until stopped and
-// returns the peak in bytes.
-func heapPeak() (stop func() uint64) {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		for {
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return peak.Load()
-	}
-}
-
 // BenchmarkRelease measures a whole release (records → rows → Parquet shards, stats,
 // card, Croissant, checksums) against raw pqarrow writing the same article rows into
 // one file in the same run, at two corpus sizes: rows/s, MB/s of article rows (their
-// Arrow size, as the manifest's num_bytes counts it), and the peak heap in use, which
+// Arrow size, as the manifest's num_bytes counts it), and the peak heap (heappeak), which
 // should stay flat as the corpus grows tenfold.
 //
 //	go test ./datasets -run '^$' -bench Release -benchtime 1x
@@ -115,32 +81,30 @@ func BenchmarkRelease(b *testing.B) {
 		src := genSource{tb: b, n: n}
 		b.Run(fmt.Sprintf("newsds/docs=%d", n), func(b *testing.B) {
 			var size int64
-			var peak uint64
+			var peak heappeak.Peak
 			for i := 0; b.Loop(); i++ {
 				out := filepath.Join(b.TempDir(), fmt.Sprint("rel", i))
-				runtime.GC()
-				stop := heapPeak()
+				probe := heappeak.Start()
 				m, err := Release(context.Background(), src, ReleaseOptions{Out: out, Config: testConfig(), ShardSize: 16 << 20})
 				if err != nil {
 					b.Fatal(err)
 				}
-				peak = max(peak, stop())
+				peak = peak.Max(probe.Stop())
 				size = m.Config(ConfigArticles).DatasetSize()
 			}
 			report(b, n, size, peak)
 		})
 		b.Run(fmt.Sprintf("pqarrow/docs=%d", n), func(b *testing.B) {
 			var size int64
-			var peak uint64
+			var peak heappeak.Peak
 			for i := 0; b.Loop(); i++ {
 				p := filepath.Join(b.TempDir(), fmt.Sprint("raw", i, ".parquet"))
-				runtime.GC()
-				stop := heapPeak()
+				probe := heappeak.Start()
 				n, err := rawWrite(src, p)
 				if err != nil {
 					b.Fatal(err)
 				}
-				peak = max(peak, stop())
+				peak = peak.Max(probe.Stop())
 				size = n
 			}
 			report(b, n, size, peak)
@@ -148,11 +112,11 @@ func BenchmarkRelease(b *testing.B) {
 	}
 }
 
-func report(b *testing.B, rows int, size int64, peak uint64) {
+func report(b *testing.B, rows int, size int64, peak heappeak.Peak) {
 	per := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(rows)/per, "rows/s")
 	b.ReportMetric(float64(size)/per/1e6, "MB/s")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-live-heap-MB")
+	peak.Report(b)
 	b.ReportMetric(0, "ns/op")
 }
 

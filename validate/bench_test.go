@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"iter"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/newsds/newsds/datasets"
+	"github.com/newsds/newsds/internal/heappeak"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -79,50 +76,9 @@ func benchRecords(n int) iter.Seq2[schema.Record, error] {
 	}
 }
 
-// peakHeap samples the live heap every few milliseconds until stopped.
-type peakHeap struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	base uint64
-	peak uint64
-}
-
-// startPeak collects garbage first, so that what is measured is the heap the validation
-// itself adds (live objects plus its own not yet collected garbage).
-func startPeak() *peakHeap {
-	runtime.GC()
-	p := &peakHeap{stop: make(chan struct{})}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	p.base = sample[0].Value.Uint64()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			p.peak = max(p.peak, sample[0].Value.Uint64())
-			select {
-			case <-p.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return p
-}
-
-// done returns the peak heap above the baseline.
-func (p *peakHeap) done() uint64 {
-	close(p.stop)
-	p.wg.Wait()
-	return p.peak - min(p.base, p.peak)
-}
-
 // BenchmarkValidate measures validation of a release of 50,000 generated interviews
 // with 1,000,000 annotation items (built once, outside the timer): items/s over every
-// rule (files, card, checksums, Parquet rows, spans, labels) and the peak live heap.
+// rule (files, card, checksums, Parquet rows, spans, labels) and the peak memory (live and total heap).
 func BenchmarkValidate(b *testing.B) {
 	const docs = 1_000_000 / benchItemsPerDoc
 	dir := filepath.Join(b.TempDir(), "release")
@@ -132,11 +88,11 @@ func BenchmarkValidate(b *testing.B) {
 	}
 	opts := Options{Targets: []string{"قطر"}}
 	b.ResetTimer()
-	var peak uint64
+	var peak heappeak.Peak
 	for b.Loop() {
-		p := startPeak()
+		p := heappeak.Start()
 		r, err := Validate(context.Background(), Target{Kind: KindRelease, Path: dir}, opts)
-		peak = max(peak, p.done())
+		peak = peak.Max(p.Stop())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -145,18 +101,18 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(docs*benchItemsPerDoc)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	peak.Report(b)
 }
 
 // BenchmarkValidateRecords measures the record rules alone over 1,000,000 generated
 // items streamed as a corpus would stream them.
 func BenchmarkValidateRecords(b *testing.B) {
 	const docs = 1_000_000 / benchItemsPerDoc
-	var peak uint64
+	var peak heappeak.Peak
 	for b.Loop() {
-		p := startPeak()
+		p := heappeak.Start()
 		r, err := ValidateRecords(context.Background(), "corpus", benchRecords(docs), Options{Targets: []string{"قطر"}})
-		peak = max(peak, p.done())
+		peak = peak.Max(p.Stop())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -165,7 +121,7 @@ func BenchmarkValidateRecords(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(docs*benchItemsPerDoc)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	peak.Report(b)
 }
 
 // genSource is a committed corpus version of n generated records.
