@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	nurl "net/url"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
@@ -102,9 +104,10 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 
 	doc.SiteName = firstNonEmpty(md.Sitename, pm.ogSiteName, pm.publisher)
 	doc.Title = chooseTitle(gq, md.Title, pm, doc.SiteName, doc.URL)
-	doc.Byline = splitAuthors(md.Author)
+	keys := siteKeys(doc.SiteName, doc.URL)
+	doc.Byline = cleanByline(splitAuthors(md.Author), keys)
 	if len(doc.Byline) == 0 {
-		doc.Byline = pm.authors
+		doc.Byline = cleanByline(pm.authors, keys)
 	}
 	doc.Section = pm.section
 	if doc.Section == "" && len(md.Categories) > 0 {
@@ -142,16 +145,24 @@ var titleSeps = []string{" | ", " – ", " — ", " - ", " :: ", " » ", " · ",
 
 // chooseTitle picks the headline. The page's <h1> is the headline as readers see it, so
 // it wins when it agrees with what the metadata says (most of its words occur in the
-// <title>, og:title or JSON-LD headline): metadata titles often carry the site's name or an
-// SEO variant. Otherwise the metadata title is used with a site-name affix removed.
+// <title>, og:title or declared headline): metadata titles often carry the site's name or
+// an SEO variant. Otherwise the metadata title is used with a site-name affix removed.
+// An <h1> that disagrees is a section name or a logo, and it is not taken back through
+// trafilatura's title, which falls back to the <h1> when the page declares no headline.
 func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, pageURL string) string {
-	metaTitle := firstNonEmpty(pm.headline, pm.ogTitle, trafTitle, pm.title)
 	declared := wordSet(strings.Join([]string{pm.headline, pm.ogTitle, pm.title}, " "))
+	site := siteKeys(siteName, pageURL)
 	best, bestShare := "", 0.0
+	rejected := map[string]bool{}
 	gq.Find("h1").Each(func(_ int, s *goquery.Selection) {
 		h := cleanLine(s.Text())
 		words := wordList(h)
 		if len(words) == 0 || len(words) > 40 {
+			return
+		}
+		// An <h1> holding the site's name is its logo, not the headline.
+		if site[siteKey(h)] {
+			rejected[h] = true
 			return
 		}
 		in := 0
@@ -160,11 +171,23 @@ func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, 
 				in++
 			}
 		}
-		if share := float64(in) / float64(len(words)); share > bestShare {
+		share := float64(in) / float64(len(words))
+		if share < 0.5 {
+			rejected[h] = true
+		}
+		// On a tie the longer <h1> wins: a logo or section name is shorter than a headline.
+		if share > bestShare || (share == bestShare && len(words) > len(wordList(best))) {
 			best, bestShare = h, share
 		}
 	})
-	if best != "" && (bestShare >= 0.5 || metaTitle == "") {
+	if best != "" && bestShare >= 0.5 {
+		return best
+	}
+	if pm.title != "" && rejected[cleanLine(trafTitle)] {
+		trafTitle = ""
+	}
+	metaTitle := firstNonEmpty(pm.headline, pm.ogTitle, trafTitle, pm.title)
+	if metaTitle == "" {
 		return best
 	}
 	return stripSiteAffix(metaTitle, siteName, pageURL)
@@ -174,15 +197,7 @@ func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, 
 // "Site - Headline"). A trailing part after " | " is dropped even when it does not match
 // the site name, since pipes in titles separate site or section names, not the headline.
 func stripSiteAffix(title, siteName, pageURL string) string {
-	keys := map[string]bool{}
-	if k := siteKey(siteName); k != "" {
-		keys[k] = true
-	}
-	if u, err := nurl.Parse(pageURL); err == nil && u.Hostname() != "" {
-		host := strings.TrimPrefix(u.Hostname(), "www.")
-		keys[siteKey(host)] = true
-		keys[siteKey(strings.Split(host, ".")[0])] = true
-	}
+	keys := siteKeys(siteName, pageURL)
 	matches := func(part string) bool {
 		k := siteKey(part)
 		if k == "" {
@@ -210,6 +225,21 @@ func stripSiteAffix(title, siteName, pageURL string) string {
 		}
 	}
 	return title
+}
+
+// siteKeys are the forms of a site's name (see siteKey): its declared name and its host
+// name, whole and without the domain suffix.
+func siteKeys(siteName, pageURL string) map[string]bool {
+	keys := map[string]bool{}
+	if k := siteKey(siteName); k != "" {
+		keys[k] = true
+	}
+	if u, err := nurl.Parse(pageURL); err == nil && u.Hostname() != "" {
+		host := strings.TrimPrefix(u.Hostname(), "www.")
+		keys[siteKey(host)] = true
+		keys[siteKey(strings.Split(host, ".")[0])] = true
+	}
+	return keys
 }
 
 func wordList(s string) []string {
@@ -296,6 +326,8 @@ var articleTypes = map[string]bool{
 	"analysisnewsarticle": true, "opinionnewsarticle": true, "backgroundnewsarticle": true,
 	"reviewnewsarticle": true, "scholarlyarticle": true, "techarticle": true, "liveblogposting": true,
 	"socialmediaposting": true, "webpage": true, "report": true, "interviewarticle": true,
+	// Pages whose main entity is not an article but is authored like one.
+	"recipe": true, "howto": true, "review": true, "creativework": true,
 }
 
 func readPageMeta(gq *goquery.Document) pageMeta {
@@ -329,13 +361,20 @@ func readPageMeta(gq *goquery.Document) pageMeta {
 		pm.tags = splitList(kw)
 	}
 
+	var lds []any
 	gq.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
 		var v any
-		if json.Unmarshal([]byte(strings.TrimSpace(s.Text())), &v) != nil {
-			return
+		if json.Unmarshal([]byte(unwrapCDATA(s.Text())), &v) == nil {
+			lds = append(lds, v)
 		}
-		walkJSONLD(v, &pm)
 	})
+	ids := map[string]map[string]any{}
+	for _, v := range lds {
+		indexJSONLD(v, ids)
+	}
+	for _, v := range lds {
+		walkJSONLD(v, &pm, ids)
+	}
 
 	for _, k := range []string{
 		"article:published_time", "og:article:published_time", "datepublished", "article.published",
@@ -362,16 +401,48 @@ func readPageMeta(gq *goquery.Document) pageMeta {
 	return pm
 }
 
-// walkJSONLD collects article fields from a JSON-LD value (object, array or @graph).
-func walkJSONLD(v any, pm *pageMeta) {
+// unwrapCDATA removes the CDATA section some CMSs wrap JSON-LD in ("<![CDATA[ ... ]]>",
+// possibly behind "//" so that old browsers skip it).
+func unwrapCDATA(s string) string {
+	s = strings.TrimSpace(s)
+	if t, ok := strings.CutPrefix(strings.TrimPrefix(s, "//"), "<![CDATA["); ok {
+		t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t), "]]>"))
+		return strings.TrimSpace(strings.TrimSuffix(t, "//"))
+	}
+	return s
+}
+
+// indexJSONLD maps the "@id" of every node in a JSON-LD value to the node: an @graph
+// names the article's author as {"@id": ...} and describes the person elsewhere.
+func indexJSONLD(v any, ids map[string]map[string]any) {
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
-			walkJSONLD(e, pm)
+			indexJSONLD(e, ids)
+		}
+	case map[string]any:
+		if id, ok := x["@id"].(string); ok && id != "" && len(x) > 1 {
+			if _, seen := ids[id]; !seen {
+				ids[id] = x
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			indexJSONLD(x[k], ids)
+		}
+	}
+}
+
+// walkJSONLD collects article fields from a JSON-LD value (object, array or @graph); ids
+// resolves {"@id": ...} references (see indexJSONLD).
+func walkJSONLD(v any, pm *pageMeta, ids map[string]map[string]any) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			walkJSONLD(e, pm, ids)
 		}
 	case map[string]any:
 		if g, ok := x["@graph"]; ok {
-			walkJSONLD(g, pm)
+			walkJSONLD(g, pm, ids)
 		}
 		if !isArticleType(x["@type"]) {
 			return
@@ -386,10 +457,10 @@ func walkJSONLD(v any, pm *pageMeta) {
 			pm.section = jsonLDString(x["articleSection"])
 		}
 		if len(pm.authors) == 0 {
-			pm.authors = jsonLDNames(x["author"])
+			pm.authors = jsonLDNames(x["author"], ids)
 		}
 		if pm.publisher == "" {
-			pm.publisher = firstNonEmpty(jsonLDNames(x["publisher"])...)
+			pm.publisher = firstNonEmpty(jsonLDNames(x["publisher"], ids)...)
 		}
 	}
 }
@@ -423,8 +494,9 @@ func jsonLDString(v any) string {
 	return ""
 }
 
-// jsonLDNames reads person/organisation names: "Name", {"name": ...} or arrays of them.
-func jsonLDNames(v any) []string {
+// jsonLDNames reads person/organisation names: "Name", {"name": ...}, a reference
+// {"@id": ...} to a node that has a name, or arrays of them.
+func jsonLDNames(v any, ids map[string]map[string]any) []string {
 	switch x := v.(type) {
 	case string:
 		if strings.Contains(x, "://") {
@@ -435,10 +507,15 @@ func jsonLDNames(v any) []string {
 		if n, ok := x["name"].(string); ok {
 			return []string{n}
 		}
+		if id, ok := x["@id"].(string); ok {
+			if n, ok := ids[id]["name"].(string); ok {
+				return []string{n}
+			}
+		}
 	case []any:
 		var out []string
 		for _, e := range x {
-			out = append(out, jsonLDNames(e)...)
+			out = append(out, jsonLDNames(e, ids)...)
 		}
 		return out
 	}
@@ -636,6 +713,143 @@ func splitAuthors(s string) []string {
 		}
 	}
 	return out
+}
+
+// htmlBylinePrefixes are the labels a byline may open with (normalised by normMarker):
+// the text scrapes' ones and the labels of author fields.
+var htmlBylinePrefixes = func() []string {
+	var out []string
+	for _, p := range append([]string{"author", "authors", "autor", "autorin", "autoren", "作者"}, builtinByline...) {
+		out = append(out, normMarker(p))
+	}
+	return out
+}()
+
+// notNames are author-field values that name nobody: placeholders and labels, compared
+// folded by siteKey.
+var notNames = map[string]bool{
+	"noauthor": true, "username": true, "author": true, "authors": true, "autor": true, "autoren": true,
+	"admin": true, "administrator": true, "unknown": true, "none": true, "null": true, "作者": true,
+	"الكاتب": true, "المحرر": true,
+}
+
+// dateWords mark a date or update line picked up as an author ("Last Updated January").
+var dateWords = map[string]bool{
+	"updated": true, "published": true, "posted": true, "aktualisiert": true, "veröffentlicht": true,
+	"تحديث": true, "نشر": true,
+}
+
+// credentials follow a name after a comma ("Jane Roe, MD") and are not names.
+var credentials = map[string]bool{
+	"ma": true, "md": true, "phd": true, "mph": true, "mba": true, "rn": true, "ms": true, "msc": true,
+	"bsc": true, "ba": true, "dds": true, "jr": true, "sr": true,
+}
+
+// roleWords are journalists' job titles that follow the name in bylines ("Ben Silverman,
+// Games Editor", "Adam Aaronson PhillyVoice Staff", "محمد علي - مراسل الجزيرة").
+var roleWords = map[string]bool{
+	"editor": true, "editors": true, "editor-in-chief": true, "editor-at-large": true, "writer": true,
+	"reporter": true, "correspondent": true, "contributor": true, "columnist": true, "journalist": true,
+	"producer": true, "photographer": true, "staff": true, "critic": true,
+	"مراسل": true, "مراسلة": true, "مراسلنا": true, "محرر": true, "محررة": true, "صحفي": true,
+	"صحفية": true, "صحافي": true, "صحافية": true, "مندوب": true,
+}
+
+// cleanByline turns author candidates into person names: label prefixes ("By", "بقلم:",
+// "Author:") removed, job titles after the name cut, a trailing lower-case word (what is
+// left of "am 3. März" once digits are stripped) dropped, and placeholders, dates,
+// credentials and bare job titles rejected. A name equal to the site's own name (see
+// siteKeys) is the publisher, not an author, and is dropped when a person is named too.
+func cleanByline(names []string, site map[string]bool) []string {
+	var people, publishers []string
+	for _, n := range names {
+		n = stripBylinePrefix(cleanLine(n), htmlBylinePrefixes)
+		n = strings.Trim(cutRole(n), " ,;:|-–—·")
+		n = trimLowerTail(n)
+		key := siteKey(n)
+		switch {
+		case key == "" || notNames[key] || credentials[key] || strings.ContainsFunc(n, unicode.IsDigit):
+			continue
+		case slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return dateWords[w] }):
+			continue
+		case site[key]:
+			publishers = append(publishers, n)
+		default:
+			people = append(people, n)
+		}
+	}
+	if len(people) == 0 {
+		return publishers
+	}
+	return people
+}
+
+// cutRole removes a job title and what follows it from a name ("Ben Silverman Games
+// Editor" → "Ben Silverman"), and returns "" for a bare title ("Staff Writer"). In
+// Latin script the words the title qualifies ("Games", "PhillyVoice") stand between the
+// name and the title, so the name keeps its first two full words (initials and particles
+// such as "A." or "del" do not count); in Arabic the title directly follows the name.
+func cutRole(n string) string {
+	words := strings.Fields(n)
+	for k, w := range words {
+		if !roleWords[strings.ToLower(strings.Trim(w, ",;:.|-–—()"))] {
+			continue
+		}
+		switch {
+		case k == 0:
+			return ""
+		case k == 1:
+			return n
+		}
+		name := words[:k]
+		if !strings.ContainsFunc(name[0], func(r rune) bool { return unicode.Is(unicode.Arabic, r) }) {
+			full := 0
+			for i, w := range name {
+				if isFullNameWord(w) {
+					full++
+				}
+				if full == 2 {
+					name = name[:i+1]
+					break
+				}
+			}
+		}
+		return strings.Join(name, " ")
+	}
+	return n
+}
+
+// isFullNameWord reports whether w is a capitalised name word, not an initial ("A.",
+// "S.A.") or a lower-case particle ("del", "van").
+func isFullNameWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	letters := 0
+	for _, c := range w {
+		if unicode.IsLetter(c) {
+			letters++
+		}
+	}
+	return unicode.IsUpper(r) && letters >= 2 && !strings.HasSuffix(w, ".")
+}
+
+// trimLowerTail drops a trailing lower-case word from a name whose other words are all
+// capitalised: names do not end in "am", "před" or "on"; those are what remains of a
+// date. "Catch more fish" or "Contributors to Wikimedia projects" are left alone.
+func trimLowerTail(n string) string {
+	words := strings.Fields(n)
+	if len(words) < 2 {
+		return n
+	}
+	last := words[len(words)-1]
+	if strings.ToLower(last) != last || !strings.ContainsFunc(last, unicode.IsLetter) {
+		return n
+	}
+	for _, w := range words[:len(words)-1] {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			return n
+		}
+	}
+	return strings.Join(words[:len(words)-1], " ")
 }
 
 // splitList splits a comma or semicolon separated list.

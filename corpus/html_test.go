@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
 	"github.com/newsds/newsds/internal/testshared"
@@ -242,5 +243,130 @@ func TestNodeTextCreatedElements(t *testing.T) {
 	}
 	if got := joinParagraphs(strings.Split(nodeText(body), "\n\n")); got != "one\n\ntwo" {
 		t.Errorf("text = %q", got)
+	}
+}
+
+func TestCleanByline(t *testing.T) {
+	site := siteKeys("Jungle World", "https://www.cnn.com/2024/story")
+	for _, tt := range []struct {
+		in, want []string
+	}{
+		{[]string{"By Jane Doe"}, []string{"Jane Doe"}},
+		{[]string{"Author: Jane Doe"}, []string{"Jane Doe"}},
+		{[]string{"بقلم: محمد علي"}, []string{"محمد علي"}},
+		{[]string{"كتب - سامي خليل"}, []string{"سامي خليل"}},
+		// job titles after the name
+		{[]string{"Ben Silverman Games Editor"}, []string{"Ben Silverman"}},
+		{[]string{"Dana A. Ford Staff Writer"}, []string{"Dana A. Ford"}},
+		{[]string{"Lauren del Valle Senior Writer"}, []string{"Lauren del Valle"}},
+		{[]string{"John Smith", "Staff Writer"}, []string{"John Smith"}},
+		{[]string{"محمد علي - مراسل الجزيرة"}, []string{"محمد علي"}},
+		{[]string{"Reuters Staff"}, []string{"Reuters Staff"}},
+		// what a stripped date leaves behind
+		{[]string{"MORITZ GATHMANN am"}, []string{"MORITZ GATHMANN"}},
+		{[]string{"Contributors to Wikimedia projects"}, []string{"Contributors to Wikimedia projects"}},
+		{[]string{"Catch more fish"}, []string{"Catch more fish"}},
+		// placeholders, dates and credentials are not names
+		{[]string{"No Author"}, nil},
+		{[]string{"Username"}, nil},
+		{[]string{"作者"}, nil},
+		{[]string{"Last Updated January"}, nil},
+		{[]string{"Jane Doe", "March 3, 2021"}, []string{"Jane Doe"}},
+		{[]string{"Brenda Goodman", "MA"}, []string{"Brenda Goodman"}},
+		// the site itself is the publisher: dropped beside a person, kept alone
+		{[]string{"Ernst Lohoff", "Jungle World"}, []string{"Ernst Lohoff"}},
+		{[]string{"Tom Watkins", "CNN"}, []string{"Tom Watkins"}},
+		{[]string{"CNN"}, []string{"CNN"}},
+	} {
+		if got := cleanByline(tt.in, site); !slices.Equal(got, tt.want) {
+			t.Errorf("cleanByline(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// articlePage wraps head elements and an <h1> around a body long enough for the
+// main-text extractor.
+func articlePage(head, h1 string) []byte {
+	return []byte(`<!doctype html><html lang="en"><head>` + head + `</head><body>` + h1 + `<article>
+<p>The town harbour reopened on Friday, three weeks after a winter storm tore away part of the northern breakwater and left two piers unsafe for the boats.</p>
+<p>Engineers from the port authority spent the past fortnight rebuilding the breakwater with granite blocks brought in by barge from the quarry.</p>
+<p>The harbour master asked fishermen to keep clear of the repaired section until the concrete has cured, which should take another week.</p>
+</article></body></html>`)
+}
+
+func TestExtractHTMLBylineSources(t *testing.T) {
+	for _, tt := range []struct {
+		name, head string
+		want       []string
+	}{
+		{"json-ld in CDATA", `<script type="application/ld+json">//<![CDATA[
+{"@context":"https://schema.org","@type":"NewsArticle","headline":"Harbour reopens","author":[{"@type":"Person","name":"Jane Smith"},{"@type":"Person","name":"Omar Haddad"}]}
+//]]></script>`, []string{"Jane Smith", "Omar Haddad"}},
+		{"meta author with role and site", `<meta property="og:site_name" content="Harbour Times"><meta name="author" content="By Jane Smith, Staff Writer | Harbour Times">`,
+			[]string{"Jane Smith"}},
+		{"meta author url is not a name", `<meta property="article:author" content="https://www.facebook.com/harbourtimes">`, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Extract(Raw{Data: articlePage(tt.head, ""), Format: "html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(doc.Byline, tt.want) && !(len(doc.Byline) == 0 && len(tt.want) == 0) {
+				t.Errorf("byline = %q, want %q", doc.Byline, tt.want)
+			}
+		})
+	}
+}
+
+func TestExtractHTMLTitleRules(t *testing.T) {
+	for _, tt := range []struct {
+		name, head, h1, want string
+	}{
+		{"h1 logo equal to the site name", `<title>Harbour reopens after the storm | Harbour Times</title><meta property="og:site_name" content="Harbour Times">`,
+			`<h1>Harbour Times</h1>`, "Harbour reopens after the storm"},
+		{"logo h1 beside the headline h1", `<title>Harbour reopens after the storm | Harbour Times</title>`,
+			`<h1><a href="/">Harbour Times</a></h1><h1>Harbour reopens after the storm</h1>`, "Harbour reopens after the storm"},
+		{"disagreeing h1 is a section name", `<title>Harbour reopens after the storm</title>`,
+			`<h1>Local news</h1>`, "Harbour reopens after the storm"},
+		{"agreeing h1 wins over a longer title", `<title>Harbour reopens after the storm, engineers say | Harbour Times</title>`,
+			`<h1>Harbour reopens after the storm</h1>`, "Harbour reopens after the storm"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Extract(Raw{Data: articlePage(tt.head, tt.h1), Format: "html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Title != tt.want {
+				t.Errorf("title = %q, want %q", doc.Title, tt.want)
+			}
+		})
+	}
+}
+
+// What the page declares: JSON-LD authors given by reference, in a CDATA section or on
+// a non-article main entity.
+func TestReadPageMeta(t *testing.T) {
+	for _, tt := range []struct {
+		name, page, headline string
+		authors              []string
+	}{
+		{"json-ld author by @id", `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+{"@type":"Article","headline":"Harbour reopens","author":{"@id":"https://example.org/#/person/1"}},
+{"@type":"Person","@id":"https://example.org/#/person/1","name":"Nils Pickert"}]}</script>`, "Harbour reopens", []string{"Nils Pickert"}},
+		{"json-ld recipe", `<script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe",
+"name":"Lemon cake","author":{"@type":"Person","name":"Kathrin Runge"}}</script>`, "", []string{"Kathrin Runge"}},
+		{"cdata", `<script type="application/ld+json"><![CDATA[{"@type":"NewsArticle","headline":"Harbour reopens","author":"Jane Smith"}]]></script>`,
+			"Harbour reopens", []string{"Jane Smith"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			gq, err := goquery.NewDocumentFromReader(strings.NewReader("<html><head></head><body>" + tt.page + "</body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pm := readPageMeta(gq)
+			if pm.headline != tt.headline || !slices.Equal(pm.authors, tt.authors) {
+				t.Errorf("headline %q authors %q, want %q %q", pm.headline, pm.authors, tt.headline, tt.authors)
+			}
+		})
 	}
 }
