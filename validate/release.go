@@ -858,7 +858,7 @@ func (c *releaseChecker) checkCard(crd *card) {
 				}
 				if n == 0 {
 					c.s.emit(Finding{Rule: RuleCardDataFiles, Location: loc,
-						Message: fmt.Sprintf("config %s split %s: data_files glob %s matches no file", cfg.ConfigName, df.Split, glob), Fix: rebuildFix})
+						Message: fmt.Sprintf("data_files glob %s matches no file", glob), Fix: rebuildFix})
 				}
 			}
 		}
@@ -882,29 +882,29 @@ func (c *releaseChecker) checkCard(crd *card) {
 			}
 			if sp.NumExamples == nil {
 				c.s.emit(Finding{Rule: RuleCardNumExamples, Location: Location{File: releaseCard, Config: info.ConfigName, Split: sp.Name},
-					Message: fmt.Sprintf("config %s split %s has no num_examples", info.ConfigName, sp.Name), Fix: rebuildFix})
+					Message: "the card gives no num_examples", Fix: rebuildFix})
 			} else if *sp.NumExamples != sc.rows && !c.unreadableShard(sc) {
 				c.s.emit(Finding{Rule: RuleCardNumExamples,
 					Location: Location{File: releaseCard, Line: crd.line(info.ConfigName, sp.Name, "num_examples"), Config: info.ConfigName, Split: sp.Name},
-					Message:  fmt.Sprintf("config %s split %s: the card says num_examples %d but its shards hold %d rows", info.ConfigName, sp.Name, *sp.NumExamples, sc.rows),
+					Message:  fmt.Sprintf("the card says num_examples %d but the shards hold %d rows", *sp.NumExamples, sc.rows),
 					Fix:      rebuildFix})
 			}
 			if sp.NumBytes == nil {
 				c.s.emit(Finding{Rule: RuleCardNumBytes, Location: Location{File: releaseCard, Config: info.ConfigName, Split: sp.Name},
-					Message: fmt.Sprintf("config %s split %s has no num_bytes", info.ConfigName, sp.Name), Fix: rebuildFix})
+					Message: "the card gives no num_bytes", Fix: rebuildFix})
 				continue
 			}
 			loc := Location{File: releaseCard, Line: crd.line(info.ConfigName, sp.Name, "num_bytes"), Config: info.ConfigName, Split: sp.Name}
 			if c.manifest != nil {
 				if want, ok := c.manifest.numBytes(info.ConfigName, sp.Name); ok && want != *sp.NumBytes {
 					c.s.emit(Finding{Rule: RuleCardNumBytes, Location: loc, Fix: rebuildFix,
-						Message: fmt.Sprintf("config %s split %s: the card says num_bytes %d but the release wrote %d (newsds-release.json)", info.ConfigName, sp.Name, *sp.NumBytes, want)})
+						Message: fmt.Sprintf("the card says num_bytes %d but the release wrote %d (newsds-release.json)", *sp.NumBytes, want)})
 					continue
 				}
 			}
 			if *sp.NumBytes != sc.bytes && !c.unreadableShard(sc) {
 				c.s.emit(Finding{Rule: RuleCardNumBytes, Location: loc, Fix: rebuildFix,
-					Message: fmt.Sprintf("config %s split %s: the card says num_bytes %d but its shards hold %d bytes of Arrow data", info.ConfigName, sp.Name, *sp.NumBytes, sc.bytes)})
+					Message: fmt.Sprintf("the card says num_bytes %d but the shards hold %d bytes of Arrow data", *sp.NumBytes, sc.bytes)})
 			}
 		}
 	}
