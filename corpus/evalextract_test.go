@@ -159,12 +159,12 @@ func TestEvalExtractNewspaper4k(t *testing.T) {
 
 // TestEvalExtractAllGoldSets prints the development table over every shared gold set and
 // holds the trafilatura-set F1 to go-trafilatura's published 0.904. It takes about 15 s on
-// 2 cores, so it runs only when asked:
+// 2 cores; -short leaves it out:
 //
-//	NEWSDS_EVAL_ALL=1 go test ./corpus -run TestEvalExtractAllGoldSets -v
+//	go test ./corpus -run TestEvalExtractAllGoldSets -v
 func TestEvalExtractAllGoldSets(t *testing.T) {
-	if os.Getenv("NEWSDS_EVAL_ALL") == "" {
-		t.Skip("set NEWSDS_EVAL_ALL=1 to evaluate every gold set")
+	if testing.Short() {
+		t.Skip("extracts every shared gold page")
 	}
 	f := func(v *float64) string {
 		if v == nil {
