@@ -120,7 +120,13 @@ func BenchmarkIngest(b *testing.B) {
 								b.Error(err)
 								continue
 							}
-							Extract(Raw{Data: data, Format: FormatHTML, Path: f}, ExtractOptions{})
+							// As the pipeline does: the file's mtime bounds the dates.
+							st, err := os.Stat(f)
+							if err != nil {
+								b.Error(err)
+								continue
+							}
+							Extract(Raw{Data: data, Format: FormatHTML, Path: f, ModTime: st.ModTime()}, ExtractOptions{})
 						}
 					}()
 				}

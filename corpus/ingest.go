@@ -68,6 +68,7 @@ type work struct {
 	err  error
 	doc  schema.Document
 	dd   *dedupInput
+	raw  *rawBlob
 	size int
 }
 
@@ -132,6 +133,7 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 					w.doc, w.err = s.prepare(w.in, opts, zone)
 					if w.err == nil {
 						w.dd = dedup.input(w.doc.Text)
+						w.raw = s.blob(w.in.Raw.Data)
 					}
 				}
 				w.size = len(w.in.Raw.Data)
@@ -193,7 +195,7 @@ func (s *Store) storeOne(ctx context.Context, w *work, sum *IngestSummary, opts 
 		}
 		return nil
 	}
-	res, err := s.PutDocument(ctx, w.doc, w.in.Raw.Data, w.dd)
+	res, err := s.putPrepared(ctx, w.doc, w.raw, w.dd)
 	if err != nil {
 		return err
 	}

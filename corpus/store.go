@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
 
 	"github.com/newsds/newsds/internal/atomicfile"
@@ -39,6 +40,10 @@ type Store struct {
 	db   *sql.DB
 	// now is the clock for ingested_at and commit times; tests replace it.
 	now func() time.Time
+	// zstd compresses kept raw inputs; one encoder serves every goroutine (EncodeAll is
+	// safe for concurrent use), since building one per document costs more than the
+	// compression itself.
+	zstd *zstd.Encoder
 }
 
 const schemaSQL = `
@@ -160,7 +165,12 @@ func openDB(ctx context.Context, root string, create bool) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{root: root, cfg: cfg, db: db, now: func() time.Time { return time.Now().UTC() }}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithLowerEncoderMem(true))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &Store{root: root, cfg: cfg, db: db, now: func() time.Time { return time.Now().UTC() }, zstd: enc}
 	if create {
 		if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
 			db.Close()
@@ -190,7 +200,10 @@ func (s *Store) Root() string { return s.root }
 func (s *Store) Config() *Config { return s.cfg }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.zstd.Close()
+	return s.db.Close()
+}
 
 // SetClock replaces the clock used for ingested_at and commit times (tests, replays).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }

@@ -53,6 +53,25 @@ type dedupInput struct {
 // bytes it came from, in one transaction. Duplicate detection runs inside the same
 // transaction so that concurrent ingests cannot both claim to be the original.
 func (s *Store) PutDocument(ctx context.Context, doc schema.Document, raw []byte, dd *dedupInput) (PutResult, error) {
+	return s.putPrepared(ctx, doc, s.blob(raw), dd)
+}
+
+// rawBlob is an input compressed for the raw table, ready before the write transaction
+// so that compression runs on the ingest workers, not in the single writer.
+type rawBlob struct {
+	size int
+	data []byte
+}
+
+// blob compresses raw input bytes; nil stays nil (nothing to keep).
+func (s *Store) blob(raw []byte) *rawBlob {
+	if raw == nil {
+		return nil
+	}
+	return &rawBlob{size: len(raw), data: s.zstd.EncodeAll(raw, nil)}
+}
+
+func (s *Store) putPrepared(ctx context.Context, doc schema.Document, raw *rawBlob, dd *dedupInput) (PutResult, error) {
 	var res PutResult
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -65,7 +84,7 @@ func (s *Store) PutDocument(ctx context.Context, doc schema.Document, raw []byte
 	return res, nil
 }
 
-func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document, raw []byte, dd *dedupInput) (PutResult, error) {
+func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document, raw *rawBlob, dd *dedupInput) (PutResult, error) {
 	var res PutResult
 	if raw != nil {
 		if err := putRaw(ctx, tx, doc.RawHash, raw); err != nil {
@@ -176,21 +195,9 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func putRaw(ctx context.Context, tx *sql.Tx, hash string, raw []byte) error {
-	var exists int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM raw WHERE hash = ?`, hash).Scan(&exists); err != nil {
-		return fmt.Errorf("raw %s: %w", hash, err)
-	}
-	if exists > 0 {
-		return nil
-	}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault))
-	if err != nil {
-		return fmt.Errorf("raw %s: %w", hash, err)
-	}
-	defer enc.Close()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO raw(hash, size, data) VALUES (?, ?, ?)`,
-		hash, len(raw), enc.EncodeAll(raw, nil)); err != nil {
+func putRaw(ctx context.Context, tx *sql.Tx, hash string, raw *rawBlob) error {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO raw(hash, size, data) VALUES (?, ?, ?)`,
+		hash, raw.size, raw.data); err != nil {
 		return fmt.Errorf("raw %s: %w", hash, err)
 	}
 	return nil
