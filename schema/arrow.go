@@ -265,10 +265,10 @@ func FromRecord(rec Record) (ArticleRow, []TurnRow, error) {
 		t = t.UTC().Truncate(time.Microsecond)
 		row.Published = &t
 	}
-	n := LenCP(rec.Text)
+	x := NewTextIndex(rec.Text)
 	var answerSent map[int64]*Sentiment
 	if a := ReleasedAnnotation(rec.Annotations, LayerQA); a != nil {
-		turns, err := qaTurns(rec, a, n)
+		turns, err := qaTurns(rec, a, x)
 		if err != nil {
 			return ArticleRow{}, nil, err
 		}
@@ -276,19 +276,19 @@ func FromRecord(rec Record) (ArticleRow, []TurnRow, error) {
 	}
 	if a := ReleasedAnnotation(rec.Annotations, LayerSentiment); a != nil {
 		var err error
-		answerSent, err = sentiments(rec, a, n, &row)
+		answerSent, err = sentiments(rec, a, x, &row)
 		if err != nil {
 			return ArticleRow{}, nil, err
 		}
 	}
 	if a := ReleasedAnnotation(rec.Annotations, LayerStance); a != nil {
-		st, err := stances(rec, a, n)
+		st, err := stances(rec, a, x)
 		if err != nil {
 			return ArticleRow{}, nil, err
 		}
 		row.Stance = st
 	}
-	turns, err := pairTurns(&row, answerSent)
+	turns, err := pairTurns(&row, x, answerSent)
 	if err != nil {
 		return ArticleRow{}, nil, err
 	}
@@ -301,7 +301,7 @@ func itemError(rec Record, a *Annotation, i int, format string, args ...any) err
 }
 
 // span checks an item's span against the text and the text it recorded.
-func span(rec Record, a *Annotation, i int, it Item, n int) (int64, int64, error) {
+func span(rec Record, a *Annotation, i int, it Item, x *TextIndex) (int64, int64, error) {
 	if !it.IsSpan() {
 		if it.Start != nil || it.End != nil {
 			return 0, 0, itemError(rec, a, i, "span has only one end")
@@ -311,11 +311,11 @@ func span(rec Record, a *Annotation, i int, it Item, n int) (int64, int64, error
 	if err := checkScore(rec, a, i, it); err != nil {
 		return 0, 0, err
 	}
-	if err := CheckSpan(*it.Start, *it.End, n); err != nil {
+	if err := CheckSpan(*it.Start, *it.End, x.Len()); err != nil {
 		return 0, 0, itemError(rec, a, i, "%v", err)
 	}
 	if it.Text != "" {
-		got, err := SliceCP(rec.Text, *it.Start, *it.End)
+		got, err := x.Slice(*it.Start, *it.End)
 		if err != nil {
 			return 0, 0, itemError(rec, a, i, "%v", err)
 		}
@@ -353,10 +353,10 @@ func intAttr(rec Record, a *Annotation, i int, it Item, key string) (int64, bool
 	return v, true, nil
 }
 
-func qaTurns(rec Record, a *Annotation, n int) ([]QATurn, error) {
+func qaTurns(rec Record, a *Annotation, x *TextIndex) ([]QATurn, error) {
 	out := make([]QATurn, 0, len(a.Items))
 	for i, it := range a.Items {
-		start, end, err := span(rec, a, i, it, n)
+		start, end, err := span(rec, a, i, it, x)
 		if err != nil {
 			return nil, err
 		}
@@ -389,11 +389,11 @@ func qaTurns(rec Record, a *Annotation, n int) ([]QATurn, error) {
 
 // sentiments fills the document and paragraph sentiment of row and returns the answer
 // sentiments by turn index.
-func sentiments(rec Record, a *Annotation, n int, row *ArticleRow) (map[int64]*Sentiment, error) {
+func sentiments(rec Record, a *Annotation, x *TextIndex, row *ArticleRow) (map[int64]*Sentiment, error) {
 	answers := map[int64]*Sentiment{}
 	who := annotatorLabel(a.Annotator)
 	for i, it := range a.Items {
-		start, end, err := span(rec, a, i, it, n)
+		start, end, err := span(rec, a, i, it, x)
 		if err != nil {
 			return nil, err
 		}
@@ -440,10 +440,10 @@ func sentiments(rec Record, a *Annotation, n int, row *ArticleRow) (map[int64]*S
 	return answers, nil
 }
 
-func stances(rec Record, a *Annotation, n int) ([]Stance, error) {
+func stances(rec Record, a *Annotation, x *TextIndex) ([]Stance, error) {
 	out := make([]Stance, 0, len(a.Items))
 	for i, it := range a.Items {
-		start, end, err := span(rec, a, i, it, n)
+		start, end, err := span(rec, a, i, it, x)
 		if err != nil {
 			return nil, err
 		}
@@ -460,7 +460,7 @@ func stances(rec Record, a *Annotation, n int) ([]Stance, error) {
 // pairTurns pairs each question turn with the answer turns that follow it up to the next
 // question; consecutive answer turns form one answer span. A question with no answer
 // makes no row.
-func pairTurns(row *ArticleRow, answerSent map[int64]*Sentiment) ([]TurnRow, error) {
+func pairTurns(row *ArticleRow, x *TextIndex, answerSent map[int64]*Sentiment) ([]TurnRow, error) {
 	var out []TurnRow
 	qa := row.QATurns
 	for i := 0; i < len(qa); i++ {
@@ -476,11 +476,11 @@ func pairTurns(row *ArticleRow, answerSent map[int64]*Sentiment) ([]TurnRow, err
 			continue
 		}
 		first, last := qa[i+1], qa[j-1]
-		question, err := SliceCP(row.Text, int(q.Start), int(q.End))
+		question, err := x.Slice(int(q.Start), int(q.End))
 		if err != nil {
 			return nil, fmt.Errorf("document %s: question turn %d: %w", row.ID, q.Index, err)
 		}
-		answer, err := SliceCP(row.Text, int(first.Start), int(last.End))
+		answer, err := x.Slice(int(first.Start), int(last.End))
 		if err != nil {
 			return nil, fmt.Errorf("document %s: answer turn %d: %w", row.ID, first.Index, err)
 		}

@@ -74,6 +74,9 @@ func TestSliceCPAndSpan(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("SliceCP(%d, %d) = %q, %v; want %q", c.start, c.end, got, err, c.want)
 		}
+		if got, err := NewTextIndex(text).Slice(c.start, c.end); err != nil || got != c.want {
+			t.Errorf("TextIndex.Slice(%d, %d) = %q, %v; want %q", c.start, c.end, got, err, c.want)
+		}
 		it, err := Span(text, c.start, c.end)
 		if err != nil || it.Text != c.want || *it.Start != c.start || *it.End != c.end {
 			t.Errorf("Span(%d, %d) = %+v, %v", c.start, c.end, it, err)
@@ -82,6 +85,9 @@ func TestSliceCPAndSpan(t *testing.T) {
 	for _, bad := range [][2]int{{5, 3}, {-1, 2}, {10, 13}} {
 		if _, err := SliceCP(text, bad[0], bad[1]); err == nil {
 			t.Errorf("SliceCP(%d, %d) accepted", bad[0], bad[1])
+		}
+		if _, err := NewTextIndex(text).Slice(bad[0], bad[1]); err == nil {
+			t.Errorf("TextIndex.Slice(%d, %d) accepted", bad[0], bad[1])
 		}
 	}
 }
@@ -117,6 +123,25 @@ func TestSplitParagraphs(t *testing.T) {
 		got, _ := SliceCP(text, p.Start, p.End)
 		if p.Text != want[i] || got != want[i] {
 			t.Errorf("paragraph %d = %q (slice %q), want %q", i, p.Text, got, want[i])
+		}
+	}
+}
+
+// TextIndex agrees with SliceCP on every span of ASCII and non-ASCII text.
+func TestTextIndexMatchesSliceCP(t *testing.T) {
+	for _, text := range []string{"", "plain ascii text", "قطر 👍🏽 e\u0301 ok"} {
+		x := NewTextIndex(text)
+		if x.Len() != LenCP(text) {
+			t.Fatalf("%q: Len = %d, want %d", text, x.Len(), LenCP(text))
+		}
+		for i := 0; i <= x.Len(); i++ {
+			for j := i; j <= x.Len(); j++ {
+				want, werr := SliceCP(text, i, j)
+				got, err := x.Slice(i, j)
+				if got != want || (err == nil) != (werr == nil) {
+					t.Fatalf("%q [%d,%d): %q %v, SliceCP %q %v", text, i, j, got, err, want, werr)
+				}
+			}
 		}
 	}
 }
