@@ -257,7 +257,7 @@ func annotateSafely(ctx context.Context, a Annotator, d *schema.Document) (items
 // checkItems rejects spans outside the text and fills missing span text, so nothing
 // the store keeps can point past the document.
 func checkItems(d *schema.Document, items []schema.Item) error {
-	n := schema.LenCP(d.Text)
+	x := schema.NewTextIndex(d.Text)
 	for i := range items {
 		it := &items[i]
 		if (it.Start == nil) != (it.End == nil) {
@@ -269,10 +269,10 @@ func checkItems(d *schema.Document, items []schema.Item) error {
 		if !it.IsSpan() {
 			continue
 		}
-		if err := schema.CheckSpan(*it.Start, *it.End, n); err != nil {
+		if err := schema.CheckSpan(*it.Start, *it.End, x.Len()); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
-		text, err := schema.SliceCP(d.Text, *it.Start, *it.End)
+		text, err := x.Slice(*it.Start, *it.End)
 		if err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
