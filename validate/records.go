@@ -98,7 +98,7 @@ func (rc *recordChecker) check(rec *schema.Record, loc Location, ctx recordConte
 	if rc.custom != nil {
 		rc.custom.begin(doc)
 	}
-	ti := newTextIndex(doc.Text)
+	ti := schema.NewTextIndex(doc.Text)
 	layers := map[string]bool{}
 	for ai := range rec.Annotations {
 		a := &rec.Annotations[ai]
@@ -287,7 +287,7 @@ func annotateFix(a *schema.Annotation, docID string) string {
 	return fmt.Sprintf("run `newsds annotate --with %s --docs %s` to recompute them", name, docID)
 }
 
-func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, ti *textIndex, a *schema.Annotation, base Location, ctx recordContext) {
+func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, ti *schema.TextIndex, a *schema.Annotation, base Location, ctx recordContext) {
 	loc := base
 	loc.Layer = a.Layer
 	loc.Annotator = a.Annotator.Name
@@ -311,7 +311,7 @@ func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, 
 	}
 	docSentiments := 0
 	var sentimentLabels []string
-	n := ti.len()
+	n := ti.Len()
 	for i := range a.Items {
 		it := &a.Items[i]
 		iloc := loc
@@ -367,7 +367,7 @@ func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, 
 			continue
 		}
 		if it.Text != "" && rc.s.enabled(RuleSpanText) {
-			if got := ti.slice(*it.Start, *it.End); got != it.Text {
+			if got, _ := ti.Slice(*it.Start, *it.End); got != it.Text {
 				rc.emit(RuleSpanText, iloc, fix, "%s span [%d,%d) stores %q but the text there is %q",
 					name, *it.Start, *it.End, excerpt(it.Text, 40), excerpt(got, 40))
 			}
@@ -498,43 +498,3 @@ func ordinal(n int) string {
 }
 
 func intPtr(i int) *int { return &i }
-
-// textIndex slices text by code points without rescanning it for every span.
-type textIndex struct {
-	text  string
-	n     int
-	ascii bool
-	offs  []int32 // byte offset of each code point, and len(text) last; built on demand
-}
-
-func newTextIndex(text string) *textIndex {
-	ascii := true
-	for i := 0; i < len(text); i++ {
-		if text[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	n := len(text)
-	if !ascii {
-		n = utf8.RuneCountInString(text)
-	}
-	return &textIndex{text: text, n: n, ascii: ascii}
-}
-
-func (t *textIndex) len() int { return t.n }
-
-// slice returns text[start:end] in code points; the span is known to be in bounds.
-func (t *textIndex) slice(start, end int) string {
-	if t.ascii {
-		return t.text[start:end]
-	}
-	if t.offs == nil {
-		t.offs = make([]int32, 0, t.n+1)
-		for i := range t.text {
-			t.offs = append(t.offs, int32(i))
-		}
-		t.offs = append(t.offs, int32(len(t.text)))
-	}
-	return t.text[t.offs[start]:t.offs[end]]
-}
