@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -414,5 +415,54 @@ func TestAnnotationsStaleAndDiff(t *testing.T) {
 	}
 	if len(d.Annotations) != 1 || d.Annotations[0] != (LayerDiff{Layer: "stance", Changed: 1}) {
 		t.Fatalf("annotation diff %+v", d.Annotations)
+	}
+}
+
+// A WARC crawl goes through the whole pipeline: each HTML response is one document
+// with the record's URL and the crawl date as the bound for its dates; non-HTML and
+// error responses are skipped; the broken record is rejected with its location; and
+// the gzip'd copy of the same crawl is the same documents again.
+func TestIngestWARC(t *testing.T) {
+	recs, _ := warcTestFixture(t)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "crawl.warc")
+	gz := filepath.Join(dir, "crawl.warc.gz")
+	if err := os.WriteFile(plain, warcTestEncode(t, recs, false), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(gz, warcTestEncode(t, recs, true), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := newTestStore(t, "sources:\n  cnn:\n    domains: [cnn.com]\n    time_zone: Asia/Riyadh\n")
+	sum, err := st.Ingest(context.Background(), []string{plain}, IngestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Ingested != 3 || sum.Rejected != 1 {
+		t.Fatalf("summary %+v, want 3 ingested and the broken record rejected", sum)
+	}
+	if r := sum.Rejections[0]; filepath.Base(r.File) != "crawl.warc" || !strings.Contains(r.Record, "record") {
+		t.Errorf("rejection %+v does not locate the record", r)
+	}
+	byURL := map[string]schema.Document{}
+	for _, d := range staged(t, st) {
+		byURL[d.URL] = d
+	}
+	ar, ok := byURL["http://arabic.cnn.com/2013/middle_east/8/15/syria.rebels"]
+	if !ok {
+		t.Fatalf("Arabic page missing; have %v", slices.Collect(maps.Keys(byURL)))
+	}
+	if ar.Source != "cnn" || ar.Lang != "ar" || ar.Title == "" {
+		t.Errorf("Arabic page: source %q lang %q title %q", ar.Source, ar.Lang, ar.Title)
+	}
+	if _, ok := byURL["https://www.chip.de/beef"]; !ok {
+		t.Error("chunked, gzip-encoded XHTML response missing")
+	}
+	sum, err = st.Ingest(context.Background(), []string{gz}, IngestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Unchanged != 3 || sum.Ingested != 0 {
+		t.Fatalf("the gzip'd crawl: %+v, want the same 3 documents unchanged", sum)
 	}
 }
