@@ -8,15 +8,20 @@ import (
 )
 
 // VenvEnv names the virtual environment with the Python clients of python/requirements.txt
-// (.ci/run creates it and sets the variable).
-const VenvEnv = "NEWSDS_VENV"
+// (.ci/run creates it and sets the variable); VenvDatasets3Env the one with
+// python/requirements-datasets3.txt, the previous major version of datasets.
+const (
+	VenvEnv          = "NEWSDS_VENV"
+	VenvDatasets3Env = "NEWSDS_VENV_DATASETS3"
+)
 
-// venvPython returns the venv's python, skipping the test when there is none.
-func venvPython(t *testing.T) string {
+// venvPython returns the python of the venv the environment variable env names,
+// skipping the test when there is none.
+func venvPython(t *testing.T, env string) string {
 	t.Helper()
-	venv := os.Getenv(VenvEnv)
+	venv := os.Getenv(env)
 	if venv == "" {
-		t.Skipf("%s is not set: create a venv (python3 -m venv .venv && .venv/bin/pip install -r python/requirements.txt) and set %s=.venv to run the Python clients", VenvEnv, VenvEnv)
+		t.Skipf("%s is not set: run .ci/run, which creates the venvs of python/requirements*.txt and sets %s", env, env)
 	}
 	if !filepath.IsAbs(venv) {
 		// A relative path is taken from the repository root, where .ci/run sets it.
@@ -24,7 +29,7 @@ func venvPython(t *testing.T) string {
 	}
 	py := filepath.Join(venv, "bin", "python")
 	if _, err := os.Stat(py); err != nil {
-		t.Skipf("%s=%s has no bin/python: %v", VenvEnv, venv, err)
+		t.Skipf("%s=%s has no bin/python: %v", env, venv, err)
 	}
 	abs, err := filepath.Abs(py)
 	if err != nil {
@@ -54,13 +59,29 @@ func clientRelease(t *testing.T) string {
 // pyarrow, Hugging Face datasets and huggingface_hub, mlcroissant, DuckDB, and the
 // example notebook (python/tests).
 func TestPythonClients(t *testing.T) {
-	py := venvPython(t)
-	dir := clientRelease(t)
+	runPytest(t, venvPython(t, VenvEnv), clientRelease(t), filepath.Join("python", "tests"))
+}
+
+// TestPythonDatasets3 loads the same release with datasets 3.x: the features use the
+// forms both major versions read (ClassLabel, Sequence, lists of structs as JSON lists).
+func TestPythonDatasets3(t *testing.T) {
+	py := venvPython(t, VenvDatasets3Env)
+	runPytest(t, py, clientRelease(t), filepath.Join("python", "tests", "test_hf_datasets.py"), filepath.Join("python", "tests", "test_pyarrow.py"))
+}
+
+// runPytest runs pytest on paths (relative to the repository root) against the release
+// in dir, offline.
+func runPytest(t *testing.T, py, dir string, paths ...string) {
+	t.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", filepath.Join(root, "python", "tests"), "--release", dir)
+	args := []string{"-m", "pytest", "-q", "-p", "no:cacheprovider"}
+	for _, p := range paths {
+		args = append(args, filepath.Join(root, p))
+	}
+	cmd := exec.Command(py, append(args, "--release", dir)...)
 	cmd.Dir = root
 	cache := t.TempDir()
 	cmd.Env = append(os.Environ(),
@@ -68,7 +89,7 @@ func TestPythonClients(t *testing.T) {
 		"MPLBACKEND=Agg", "MPLCONFIGDIR="+filepath.Join(cache, "mpl"), "NEWSDS_RELEASE="+dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("pytest python/tests --release %s: %v\n%s", dir, err, out)
+		t.Fatalf("pytest %v --release %s: %v\n%s", paths, dir, err, out)
 	}
 	t.Logf("%s", out)
 }
