@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // Target is a stance target: a name and the other ways articles write it, in any
@@ -78,7 +80,7 @@ type BuiltinOptions struct {
 }
 
 // BuiltinNames returns the names Builtin knows, in order.
-func BuiltinNames() []string { return []string{"qa", "sentiment", "stance"} }
+func BuiltinNames() []string { return schema.BuiltinAnnotators() }
 
 // Builtin returns the built-in annotator called name: qa, sentiment or stance.
 func Builtin(name string, opts BuiltinOptions) (Annotator, error) {

@@ -7,9 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // ConfigFile is the name of a corpus's configuration file at its root.
@@ -172,6 +177,9 @@ func (c *Config) Validate() error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Annotators)) {
 		a := c.Annotators[name]
+		if slices.Contains(schema.BuiltinAnnotators(), name) {
+			return fmt.Errorf("annotators.%s: %q is the name of a built-in annotator; give the external one another name (the built-ins are %s)", name, name, strings.Join(schema.BuiltinAnnotators(), ", "))
+		}
 		switch a.Type {
 		case "command":
 			if len(a.Command) == 0 {
@@ -186,6 +194,11 @@ func (c *Config) Validate() error {
 		}
 		if a.Layer == "" {
 			return fmt.Errorf("annotators.%s.layer: empty", name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Layers)) {
+		if slices.Contains(schema.BuiltinLayers(), name) {
+			return fmt.Errorf("layers.%s: %q is a built-in layer with a fixed label set; give the user layer another name", name, name)
 		}
 	}
 	return nil
@@ -220,7 +233,48 @@ func ParseConfig(path string, b []byte) (*Config, error) {
 	}
 	c.Defaults()
 	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s%s: %w", path, lineOfKey(b, err), err)
 	}
 	return &c, nil
+}
+
+// lineOfKey finds the line of the key a Validate error starts with ("annotators.x: …"),
+// so a config error points into the file like a YAML syntax error does. It returns ""
+// when the key cannot be found (a default, or a key path YAML cannot address).
+func lineOfKey(b []byte, err error) string {
+	key, _, ok := strings.Cut(err.Error(), ":")
+	if !ok || strings.ContainsAny(key, " \"'") {
+		return ""
+	}
+	f, perr := parser.ParseBytes(b, 0)
+	if perr != nil || len(f.Docs) == 0 {
+		return ""
+	}
+	parentKey, last := "", key
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		parentKey, last = key[:i], key[i+1:]
+	}
+	parent := f.Docs[0].Body
+	if parentKey != "" {
+		p, perr := yaml.PathString("$." + parentKey)
+		if perr != nil {
+			return ""
+		}
+		if parent, perr = p.FilterFile(f); perr != nil {
+			return ""
+		}
+	}
+	var pairs []*ast.MappingValueNode
+	switch n := parent.(type) {
+	case *ast.MappingNode:
+		pairs = n.Values
+	case *ast.MappingValueNode:
+		pairs = []*ast.MappingValueNode{n}
+	}
+	for _, kv := range pairs {
+		if kv.Key != nil && kv.Key.String() == last && kv.Key.GetToken() != nil {
+			return fmt.Sprintf(":%d", kv.Key.GetToken().Position.Line)
+		}
+	}
+	return ""
 }

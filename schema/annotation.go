@@ -12,6 +12,15 @@ const (
 	LayerStance    = "stance"
 )
 
+// BuiltinAnnotators returns the names of the built-in annotators. They are reserved:
+// newsds.yaml may not declare an external annotator under one of them, so a command a
+// corpus's config declares never runs in place of a built-in the user asked for.
+func BuiltinAnnotators() []string { return []string{"qa", "sentiment", "stance"} }
+
+// BuiltinLayers returns the layer names of the built-in annotators, reserved the same way
+// for user layers.
+func BuiltinLayers() []string { return []string{LayerQA, LayerSentiment, LayerStance} }
+
 // Annotator kinds.
 const (
 	KindRule  = "rule"

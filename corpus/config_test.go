@@ -1,0 +1,32 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+)
+
+// Reserved names and located errors: a config may not reuse a built-in annotator's or
+// layer's name, and the error names the file, the line and the key.
+func TestParseConfigReservedNames(t *testing.T) {
+	cases := []struct {
+		name, yaml, want string
+	}{
+		{"annotator named like a built-in", "name: x\nannotators:\n  stance:\n    type: http\n    url: http://127.0.0.1:1/\n    layer: stance\n",
+			"newsds.yaml:3: annotators.stance:"},
+		{"user layer named like a built-in layer", "layers:\n  other: {labels: [a, b]}\n  qa_turns:\n    labels: [q, a]\n",
+			"newsds.yaml:3: layers.qa_turns:"},
+		{"top-level key", "dedup:\n  threshold: 2\n", "newsds.yaml:2: dedup.threshold:"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseConfig("newsds.yaml", []byte(c.yaml))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want it to contain %q", err, c.want)
+			}
+		})
+	}
+	ok := "annotators:\n  my-sentiment:\n    type: http\n    url: http://127.0.0.1:1/\n    layer: sentiment\nlayers:\n  topic: {labels: [a, b]}\n"
+	if _, err := ParseConfig("newsds.yaml", []byte(ok)); err != nil {
+		t.Fatalf("an external annotator writing a built-in layer under its own name: %v", err)
+	}
+}
