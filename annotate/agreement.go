@@ -132,7 +132,9 @@ func (acc *agrAcc) addDoc(doc *schema.Document, anns []schema.Annotation) {
 	// values[unit][annotator] = sorted labels
 	values := map[string]map[string][]string{}
 	for _, a := range anns {
-		if a.Layer != acc.layer || a.Stale || (hash != "" && a.ContentHash != "" && a.ContentHash != hash) {
+		// An annotation skipped for its language says nothing about the document: it is
+		// neither a label nor a unit of agreement.
+		if a.Layer != acc.layer || a.Stale || a.Skipped != "" || (hash != "" && a.ContentHash != "" && a.ContentHash != hash) {
 			continue
 		}
 		name := a.Annotator.Name

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -32,6 +33,10 @@ type RunOptions struct {
 	Force bool
 	// Workers bounds concurrent Annotate calls; 0 means one per core.
 	Workers int
+	// MinScore drops, per layer, the items whose score is below it; items without a
+	// score are kept. The threshold is part of the annotator's identity (ParamsHash), so
+	// changing it re-runs the annotator instead of reusing the other threshold's work.
+	MinScore map[string]float64
 	// BatchSize is how many documents go to a BatchAnnotator at once; 0 means 16.
 	BatchSize int
 	// Progress, when set, is called after each batch with the running totals.
@@ -57,6 +62,9 @@ type AnnotatorSummary struct {
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed"`
 	Items     int `json:"items"`
+	// SkippedLanguages counts, per language, documents the annotator does not support
+	// (LanguageScoped); they get an annotation with no items, marked skipped.
+	SkippedLanguages map[string]int `json:"skipped_languages"`
 	// Empty counts documents that got no items (e.g. qa on an article that is not an interview).
 	Empty int `json:"empty"`
 }
@@ -89,15 +97,17 @@ func Run(ctx context.Context, st Store, opts RunOptions) (*RunSummary, error) {
 		opts.Now = func() time.Time { return time.Now().UTC() }
 	}
 	sum := &RunSummary{Errors: []DocError{}}
-	for _, a := range opts.Annotators {
-		sum.Annotators = append(sum.Annotators, AnnotatorSummary{Name: a.Info().Name, Layer: a.Layer()})
+	infos := make([]schema.Annotator, len(opts.Annotators))
+	for i, a := range opts.Annotators {
+		infos[i] = runInfo(a, opts.MinScore)
+		sum.Annotators = append(sum.Annotators, AnnotatorSummary{Name: a.Info().Name, Layer: a.Layer(), SkippedLanguages: map[string]int{}})
 	}
 	var batch []*schema.Document
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := runBatch(ctx, st, opts, batch, sum)
+		err := runBatch(ctx, st, opts, infos, batch, sum)
 		batch = batch[:0]
 		if opts.Progress != nil {
 			opts.Progress(*sum)
@@ -144,7 +154,7 @@ func documents(ctx context.Context, st Store, ids []string) iter.Seq2[schema.Doc
 
 // runBatch runs every annotator over one batch of documents, concurrently, and stores
 // the results in document order.
-func runBatch(ctx context.Context, st Store, opts RunOptions, batch []*schema.Document, sum *RunSummary) error {
+func runBatch(ctx context.Context, st Store, opts RunOptions, infos []schema.Annotator, batch []*schema.Document, sum *RunSummary) error {
 	type job struct {
 		ai   int
 		docs []*schema.Document
@@ -155,7 +165,7 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, batch []*schema.Do
 		j := &job{ai: ai}
 		for _, d := range batch {
 			if !opts.Force {
-				has, err := st.HasAnnotation(ctx, d.ID, a.Layer(), a.Info(), d.ContentHash)
+				has, err := st.HasAnnotation(ctx, d.ID, a.Layer(), infos[ai], d.ContentHash)
 				if err != nil {
 					return fmt.Errorf("annotate: %w", err)
 				}
@@ -163,6 +173,17 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, batch []*schema.Do
 					sum.Annotators[ai].Unchanged++
 					continue
 				}
+			}
+			if !supportsLanguage(a, d.Lang) {
+				ann := schema.Annotation{
+					DocID: d.ID, Layer: a.Layer(), Annotator: infos[ai], ContentHash: d.ContentHash,
+					CreatedAt: opts.Now().Format(time.RFC3339), Items: []schema.Item{}, Skipped: schema.SkippedLanguage,
+				}
+				if _, err := st.PutAnnotation(ctx, ann); err != nil {
+					return fmt.Errorf("annotate: %w", err)
+				}
+				sum.Annotators[ai].SkippedLanguages[skippedKey(d.Lang)]++
+				continue
 			}
 			j.docs = append(j.docs, d)
 		}
@@ -222,9 +243,14 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, batch []*schema.Do
 				continue
 			}
 			ann := schema.Annotation{
-				DocID: d.ID, Layer: a.Layer(), Annotator: a.Info(), ContentHash: d.ContentHash,
+				DocID: d.ID, Layer: a.Layer(), Annotator: infos[j.ai], ContentHash: d.ContentHash,
 				CreatedAt: opts.Now().Format(time.RFC3339), Items: r.Items,
 			}
+			if minScore, ok := opts.MinScore[a.Layer()]; ok {
+				ann.Items = aboveScore(r.Items, minScore)
+				ann.MinScore = schema.Float(minScore)
+			}
+			r.Items = ann.Items
 			changed, err := st.PutAnnotation(ctx, ann)
 			if err != nil {
 				return fmt.Errorf("annotate: %w", err)
@@ -241,6 +267,28 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, batch []*schema.Do
 		}
 	}
 	return ctx.Err()
+}
+
+// runInfo is the identity a run stores for a: its own, with a confidence threshold
+// folded into ParamsHash, so work under one threshold never passes for another's.
+func runInfo(a Annotator, minScore map[string]float64) schema.Annotator {
+	info := a.Info()
+	if m, ok := minScore[a.Layer()]; ok {
+		info.ParamsHash = sha256Hex([]byte(info.ParamsHash + "\x00min_score=" + strconv.FormatFloat(m, 'g', -1, 64)))
+	}
+	return info
+}
+
+// aboveScore keeps the items scored at least min, and those without a score (a rule's
+// spans have no confidence to compare).
+func aboveScore(items []schema.Item, min float64) []schema.Item {
+	kept := make([]schema.Item, 0, len(items))
+	for _, it := range items {
+		if it.Score == nil || *it.Score >= min {
+			kept = append(kept, it)
+		}
+	}
+	return kept
 }
 
 // annotateSafely turns a panicking annotator into a located error: a bug in one

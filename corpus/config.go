@@ -101,6 +101,9 @@ type ExternalAnnotator struct {
 	Concurrency int            `yaml:"concurrency"`
 	Timeout     Duration       `yaml:"timeout"`
 	Retries     int            `yaml:"retries"`
+	// Languages lists the ISO 639-1 codes the annotator supports; documents in any
+	// other language are skipped and counted per language. Empty means all languages.
+	Languages []string `yaml:"languages"`
 }
 
 // LayerConfig declares a user layer.

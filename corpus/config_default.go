@@ -44,7 +44,9 @@ dedup:
 # Stance targets: a YAML list of {name, aliases: [...]} (see examples/targets.yaml).
 targets: ""
 
-# External annotators, by name, used with "newsds annotate --with NAME".
+# External annotators, by name, used with "newsds annotate --with NAME". A name may not
+# be a built-in's (qa, sentiment, stance), and a command annotator runs only when you
+# name it in --with: reading this file never runs anything.
 annotators: {}
 #  my-model:
 #    type: http                  # or: command
@@ -58,8 +60,9 @@ annotators: {}
 #    concurrency: 2
 #    timeout: 30s
 #    retries: 3
+#    languages: [ar, en]         # others are skipped and counted; empty: all languages
 
-# User layers and their label sets (built-in layers need no entry).
+# User layers and their label sets (built-in layers need no entry and may not be redeclared).
 layers: {}
 #  topic:
 #    labels: [politics, economy, sport]

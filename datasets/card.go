@@ -638,12 +638,32 @@ func annotationSection(m *Manifest, st *Stats) string {
 		if c, ok := charts["labels:"+l.Name]; ok {
 			chartLink(&b, c)
 		}
-		b.WriteString("| annotator | kind | documents | items |\n| --- | --- | ---: | ---: |\n")
+		b.WriteString("| annotator | kind | documents | items | skipped (language not supported) | minimum confidence |\n| --- | --- | ---: | ---: | --- | ---: |\n")
 		for _, a := range l.Annotators {
-			fmt.Fprintf(&b, "| `%s` | %s | %d | %d |\n", a.Name, a.Kind, a.Docs, a.Items)
+			skipped := "none"
+			if len(a.SkippedLanguages) > 0 {
+				var parts []string
+				for _, c := range a.SkippedLanguages {
+					parts = append(parts, fmt.Sprintf("%s %d", c.Key, c.N))
+				}
+				skipped = strings.Join(parts, ", ")
+			}
+			minScore := "none"
+			if a.MinScore != nil {
+				minScore = strconv.FormatFloat(*a.MinScore, 'g', -1, 64)
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %s | %s |\n", a.Name, a.Kind, a.Docs, a.Items, mdCell(skipped), minScore)
 			human = human || a.Kind == schema.KindHuman
 		}
 		b.WriteString("\n")
+		for _, a := range l.Annotators {
+			if len(a.SkippedLanguages) > 0 {
+				fmt.Fprintf(&b, "`%s` does not support the languages listed as skipped: those documents carry no %s items from it, rather than labels from a model that never saw their language.\n\n", a.Name, l.Name)
+			}
+			if a.MinScore != nil {
+				fmt.Fprintf(&b, "`%s` items with a confidence below %s were not kept, so the label shares above describe the confident items only.\n\n", a.Name, strconv.FormatFloat(*a.MinScore, 'g', -1, 64))
+			}
+		}
 		if l.Agreement == nil || l.Agreement.Units == 0 {
 			b.WriteString("No unit of this layer was labelled by two annotators, so there is no agreement figure.\n\n")
 			continue

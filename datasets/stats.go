@@ -47,10 +47,13 @@ type layerAcc struct {
 }
 
 type annotatorAcc struct {
-	info   schema.Annotator
-	docs   int64
-	items  int64
-	labels map[string]int64
+	info    schema.Annotator
+	docs    int64
+	items   int64
+	labels  map[string]int64
+	skipped map[string]int64 // language -> documents skipped as not supported
+	// minScore is the confidence threshold the annotator's items were cut at, when one was.
+	minScore *float64
 }
 
 // NewStats returns an empty Stats.
@@ -125,8 +128,15 @@ func (s *Stats) addLayer(doc *schema.Document, layer string, anns []schema.Annot
 		name := annotatorName(a.Annotator)
 		aa := acc.annot[name]
 		if aa == nil {
-			aa = &annotatorAcc{info: a.Annotator, labels: map[string]int64{}}
+			aa = &annotatorAcc{info: a.Annotator, labels: map[string]int64{}, skipped: map[string]int64{}}
 			acc.annot[name] = aa
+		}
+		if a.MinScore != nil {
+			aa.minScore = a.MinScore
+		}
+		if a.Skipped == schema.SkippedLanguage {
+			aa.skipped[orUnknown(doc.Lang)]++
+			continue
 		}
 		if len(a.Items) > 0 {
 			aa.docs++
@@ -301,8 +311,9 @@ type LayerStats struct {
 	// Scopes splits Labels by the items' scope attribute, for layers that use one.
 	Scopes     []ScopeLabels
 	Annotators []AnnotatorStats
-	// Agreement is set when two or more annotators filled the layer on some document
-	// (the method of annotate.Agreement, the same figures `newsds stats` prints).
+	// Agreement holds the label distribution per annotator and, when two or more
+	// annotators filled the layer on some document, the agreement figures (Units > 0).
+	// `newsds stats`, the card and validate's thresholds all read these figures.
 	Agreement *annotate.LayerAgreement
 }
 
@@ -320,6 +331,11 @@ type AnnotatorStats struct {
 	Docs   int64
 	Items  int64
 	Labels []Count
+	// SkippedLanguages counts, per language, the documents the annotator skipped because
+	// it does not support their language.
+	SkippedLanguages []Count
+	// MinScore is the confidence below which its items were dropped, nil for none.
+	MinScore *float64
 }
 
 // Layers returns the statistics of every layer seen, sorted by name.
@@ -341,11 +357,11 @@ func (s *Stats) Layers() []LayerStats {
 			aa := acc.annot[an]
 			ls.Annotators = append(ls.Annotators, AnnotatorStats{
 				Name: an, Kind: aa.info.Kind, Docs: aa.docs, Items: aa.items, Labels: sortedCounts(aa.labels),
+				SkippedLanguages: sortedCounts(aa.skipped), MinScore: aa.minScore,
 			})
 		}
-		if ag := acc.agree.Result(); len(ag.Annotators) >= 2 {
-			ls.Agreement = &ag
-		}
+		ag := acc.agree.Result()
+		ls.Agreement = &ag
 		out = append(out, ls)
 	}
 	return out

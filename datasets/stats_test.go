@@ -3,6 +3,7 @@ package datasets
 import (
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -125,7 +126,7 @@ func TestStatsLayers(t *testing.T) {
 		t.Errorf("alpha = %v, want 12/22", ag.Alpha)
 	}
 	stance := layers[2]
-	if stance.Agreement != nil || stance.Labels[0] != (Count{"favor", 1}) {
+	if stance.Agreement.Units != 0 || stance.Labels[0] != (Count{"favor", 1}) {
 		t.Errorf("stance = %+v", stance)
 	}
 }
@@ -197,5 +198,33 @@ func fixtureRecords() []splitRecord {
 			Document:    schema.Document{ID: "e3", Text: "No metadata."},
 			Annotations: []schema.Annotation{ann(schema.LayerSentiment, lex, docItem("negative"))},
 		}, "test"},
+	}
+}
+
+// Documents an annotator skipped for their language are counted per language and are
+// neither empty results nor units of agreement; a confidence floor is reported.
+func TestStatsSkippedLanguages(t *testing.T) {
+	st := NewStats()
+	model := schema.Annotator{Name: "sentiment", Version: "3", Kind: schema.KindModel}
+	floor := 0.6
+	for i, lang := range []string{"ar", "de", "de", ""} {
+		ann := schema.Annotation{DocID: "d" + strconv.Itoa(i), Layer: schema.LayerSentiment, Annotator: model, MinScore: &floor}
+		if lang == "ar" {
+			ann.Items = []schema.Item{{Label: "positive", Score: schema.Float(0.9)}}
+		} else {
+			ann.Skipped = schema.SkippedLanguage
+		}
+		st.Add(schema.Record{Document: schema.Document{ID: ann.DocID, Lang: lang}, Annotations: []schema.Annotation{ann}}, "train")
+	}
+	layer := st.Layers()[0]
+	a := layer.Annotators[0]
+	if want := []Count{{"de", 2}, {Unknown, 1}}; !reflect.DeepEqual(a.SkippedLanguages, want) {
+		t.Errorf("skipped = %v, want %v", a.SkippedLanguages, want)
+	}
+	if a.Docs != 1 || layer.Docs != 1 || a.MinScore == nil || *a.MinScore != floor {
+		t.Errorf("annotator %+v, layer docs %d", a, layer.Docs)
+	}
+	if got := layer.Agreement.Distribution["sentiment"]; len(got) != 1 || got["positive"] != 1 {
+		t.Errorf("distribution %v counts skipped documents", got)
 	}
 }

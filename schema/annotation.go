@@ -119,7 +119,18 @@ type Annotation struct {
 	CreatedAt string `json:"created_at"`
 	Stale     bool   `json:"stale"`
 	Items     []Item `json:"items"`
+	// Skipped says why the annotator made no items without looking at the text:
+	// SkippedLanguage when the document's language is not one it supports. Stats and
+	// the card count such documents per language instead of as empty results.
+	Skipped string `json:"skipped,omitempty"`
+	// MinScore is the confidence below which the run dropped items ("annotate
+	// --min-confidence"), nil when it kept them all.
+	MinScore *float64 `json:"min_score,omitempty"`
 }
+
+// SkippedLanguage is the Annotation.Skipped reason of a document in a language the
+// annotator does not support.
+const SkippedLanguage = "language"
 
 // Span builds a span item with the text sliced out of doc text.
 func Span(text string, start, end int) (Item, error) {

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +26,7 @@ type annotateOptions struct {
 	Force             bool
 	IncludeDuplicates bool
 	Workers           int
+	MinConfidence     map[string]string
 }
 
 func newAnnotateCmd(g *globalOptions) *cobra.Command {
@@ -55,6 +58,7 @@ is already staged for the same annotator, parameters and text is skipped.
 	cmd.Flags().BoolVar(&o.Force, "force", false, "re-run even where identical work is staged")
 	cmd.Flags().BoolVar(&o.IncludeDuplicates, "include-duplicates", false, "annotate documents marked as duplicates too")
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "concurrent annotate calls (default: one per core)")
+	cmd.Flags().StringToStringVar(&o.MinConfidence, "min-confidence", nil, "per layer, drop items scored below this probability (e.g. sentiment=0.6,stance=0.5); the card states it")
 	return cmd
 }
 
@@ -105,6 +109,25 @@ func buildAnnotators(st *corpus.Store, names []string, targetsFlag string) ([]an
 	return out, nil
 }
 
+// parseMinConfidence reads --min-confidence layer=p pairs; p is a probability.
+func parseMinConfidence(pairs map[string]string) (map[string]float64, error) {
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]float64, len(pairs))
+	for layer, v := range pairs {
+		p, err := strconv.ParseFloat(v, 64)
+		if err != nil || p < 0 || p > 1 {
+			return nil, usageError("--min-confidence %s=%s: want a probability between 0 and 1", layer, v)
+		}
+		if layer == "qa" {
+			layer = schema.LayerQA
+		}
+		out[layer] = p
+	}
+	return out, nil
+}
+
 func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error {
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -120,7 +143,11 @@ func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error
 	if err != nil {
 		return err
 	}
-	opts := annotate.RunOptions{Annotators: anns, Force: o.Force, IncludeDuplicates: o.IncludeDuplicates, Workers: o.Workers}
+	minScore, err := parseMinConfidence(o.MinConfidence)
+	if err != nil {
+		return err
+	}
+	opts := annotate.RunOptions{Annotators: anns, Force: o.Force, IncludeDuplicates: o.IncludeDuplicates, Workers: o.Workers, MinScore: minScore}
 	if len(o.Docs) > 0 {
 		opts.DocIDs = o.Docs
 	}
@@ -144,6 +171,13 @@ func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error
 		fmt.Fprintf(g.IO.Out, "  %-12s layer %-10s annotated %d, unchanged %d, failed %d, %s", a.Name, a.Layer, a.Annotated, a.Unchanged, a.Failed, plural(a.Items, "item"))
 		if a.Empty > 0 {
 			fmt.Fprintf(g.IO.Out, " (%d with no items)", a.Empty)
+		}
+		if len(a.SkippedLanguages) > 0 {
+			var parts []string
+			for _, lang := range slices.Sorted(maps.Keys(a.SkippedLanguages)) {
+				parts = append(parts, fmt.Sprintf("%s %d", lang, a.SkippedLanguages[lang]))
+			}
+			fmt.Fprintf(g.IO.Out, ", skipped (language not supported): %s", strings.Join(parts, ", "))
 		}
 		fmt.Fprintln(g.IO.Out)
 		failed += a.Failed

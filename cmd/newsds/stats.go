@@ -2,19 +2,33 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/newsds/newsds/annotate"
+	"github.com/newsds/newsds/datasets"
 )
 
 type statsReport struct {
-	Version   string                    `json:"version"`
-	Documents int                       `json:"documents"`
-	Layers    []annotate.LayerAgreement `json:"layers"`
-	Coverage  map[string]int            `json:"coverage"`
+	Version   string       `json:"version"`
+	Documents int          `json:"documents"`
+	Layers    []statsLayer `json:"layers"`
+	// Coverage counts, per layer, the documents whose annotation has at least one item.
+	Coverage map[string]int `json:"coverage"`
+}
+
+// statsLayer is one layer's figures: those of the release card (datasets.Stats), so
+// the card and this command never disagree.
+type statsLayer struct {
+	annotate.LayerAgreement
+	// SkippedLanguages counts, per annotator (name@version) and language, documents the
+	// annotator skipped because it does not support their language.
+	SkippedLanguages map[string]map[string]int64 `json:"skipped_languages"`
+	// MinConfidence is, per annotator, the confidence below which its items were dropped.
+	MinConfidence map[string]float64 `json:"min_confidence"`
 }
 
 func newStatsCmd(g *globalOptions) *cobra.Command {
@@ -24,8 +38,9 @@ func newStatsCmd(g *globalOptions) *cobra.Command {
 		Use:   "stats [--version V] [--json]",
 		Short: "Label distributions and inter-annotator agreement per layer",
 		Long: `Report, per annotation layer, the label distribution of each annotator, how many
-documents each layer covers, and — when two or more annotators filled a layer — Cohen's
-kappa (two annotators) and Krippendorff's alpha (nominal, any number).`,
+documents each layer covers, documents skipped for their language, and — when two or more
+annotators filled a layer — Cohen's kappa (two annotators) and Krippendorff's alpha
+(nominal, any number). The figures are those the release card shows.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -34,31 +49,29 @@ kappa (two annotators) and Krippendorff's alpha (nominal, any number).`,
 				return err
 			}
 			defer st.Close()
-			rep := statsReport{Version: version, Coverage: map[string]int{}, Layers: []annotate.LayerAgreement{}}
+			stats := datasets.NewStats()
 			for rec, err := range st.Records(ctx, version) {
 				if err != nil {
 					return err
 				}
-				rep.Documents++
-				seen := map[string]bool{}
-				for _, a := range rec.Annotations {
-					if !a.Stale && !seen[a.Layer] {
-						seen[a.Layer] = true
-						rep.Coverage[a.Layer]++
+				stats.Add(rec, "")
+			}
+			rep := statsReport{Version: version, Documents: int(stats.Docs()), Coverage: map[string]int{}, Layers: []statsLayer{}}
+			for _, l := range stats.Layers() {
+				sl := statsLayer{LayerAgreement: *l.Agreement, SkippedLanguages: map[string]map[string]int64{}, MinConfidence: map[string]float64{}}
+				for _, a := range l.Annotators {
+					if len(a.SkippedLanguages) > 0 {
+						sl.SkippedLanguages[a.Name] = map[string]int64{}
+						for _, c := range a.SkippedLanguages {
+							sl.SkippedLanguages[a.Name][c.Key] = c.N
+						}
+					}
+					if a.MinScore != nil {
+						sl.MinConfidence[a.Name] = *a.MinScore
 					}
 				}
-			}
-			layers := make([]string, 0, len(rep.Coverage))
-			for l := range rep.Coverage {
-				layers = append(layers, l)
-			}
-			slices.Sort(layers)
-			for _, l := range layers {
-				ag, err := annotate.Agreement(st.Records(ctx, version), l)
-				if err != nil {
-					return err
-				}
-				rep.Layers = append(rep.Layers, ag)
+				rep.Coverage[l.Name] = int(l.Docs)
+				rep.Layers = append(rep.Layers, sl)
 			}
 			if asJSON {
 				return g.printJSON(rep)
@@ -89,6 +102,16 @@ kappa (two annotators) and Krippendorff's alpha (nominal, any number).`,
 				}
 				if len(ag.Annotators) >= 2 && ag.Kappa == nil && ag.Alpha == nil {
 					fmt.Fprintf(w, "  agreement undefined (%d shared units)\n", ag.Units)
+				}
+				for _, a := range slices.Sorted(maps.Keys(ag.SkippedLanguages)) {
+					var parts []string
+					for _, lang := range slices.Sorted(maps.Keys(ag.SkippedLanguages[a])) {
+						parts = append(parts, fmt.Sprintf("%s %d", lang, ag.SkippedLanguages[a][lang]))
+					}
+					fmt.Fprintf(w, "  %s skipped (language not supported): %s\n", a, strings.Join(parts, ", "))
+				}
+				for _, a := range slices.Sorted(maps.Keys(ag.MinConfidence)) {
+					fmt.Fprintf(w, "  %s items below confidence %g dropped\n", a, ag.MinConfidence[a])
 				}
 			}
 			return nil
