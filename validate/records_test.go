@@ -270,15 +270,6 @@ func TestAgreement(t *testing.T) {
 	}
 }
 
-func TestCohenKappa(t *testing.T) {
-	// The classic example: 50 items, a and b agree on 20 yes and 15 no; kappa = 0.4.
-	m := map[[2]string]int{{"yes", "yes"}: 20, {"yes", "no"}: 5, {"no", "yes"}: 10, {"no", "no"}: 15}
-	k, n := cohenKappa(m)
-	if n != 50 || k < 0.3999 || k > 0.4001 {
-		t.Fatalf("kappa = %v over %d, want 0.4 over 50", k, n)
-	}
-}
-
 func TestRulesFileRelevelsAndTurnsOff(t *testing.T) {
 	recs := clone(cleanRecords(t))
 	recs[1].Lang = "xx"

@@ -2,100 +2,31 @@ package validate
 
 import (
 	"fmt"
-	"maps"
-	"math"
-	"slices"
-	"strings"
 
+	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/schema"
 )
 
-// agreementAcc accumulates, for one layer, a confusion matrix per pair of annotators over
-// the units both labelled. A unit is a document-level label or an exact span, per
-// stance target, scope, paragraph and turn (annotate.Agreement's units).
+// agreementAcc measures agreement on one layer with annotate's counter, so that
+// validate's thresholds judge exactly the figures `newsds stats` and the card show.
 type agreementAcc struct {
-	pairs map[[2]string]map[[2]string]int
+	counter *annotate.AgreementCounter
 }
 
-func newAgreementAcc() *agreementAcc {
-	return &agreementAcc{pairs: map[[2]string]map[[2]string]int{}}
-}
-
-func unitKey(it *schema.Item) string {
-	var b strings.Builder
-	b.WriteString(it.Attrs[schema.AttrTarget])
-	b.WriteByte('|')
-	b.WriteString(it.Attrs[schema.AttrScope])
-	b.WriteByte('|')
-	b.WriteString(it.Attrs[schema.AttrParagraph])
-	b.WriteByte('|')
-	b.WriteString(it.Attrs[schema.AttrTurn])
-	b.WriteByte('|')
-	if it.IsSpan() {
-		fmt.Fprintf(&b, "%d-%d", *it.Start, *it.End)
-	}
-	return b.String()
-}
+func newAgreementAcc() *agreementAcc { return &agreementAcc{} }
 
 func (acc *agreementAcc) add(layer string, anns []schema.Annotation) {
-	byAnnotator := map[string]map[string]string{}
-	for i := range anns {
-		a := &anns[i]
-		if a.Layer != layer || a.Stale {
-			continue
-		}
-		units := map[string]string{}
-		for j := range a.Items {
-			if it := &a.Items[j]; it.Label != "" {
-				units[unitKey(it)] = it.Label
-			}
-		}
-		byAnnotator[a.Annotator.Name] = units
+	if acc.counter == nil {
+		acc.counter = annotate.NewAgreementCounter(layer)
 	}
-	names := sortedKeys(byAnnotator)
-	for x := 0; x < len(names); x++ {
-		for y := x + 1; y < len(names); y++ {
-			ua, ub := byAnnotator[names[x]], byAnnotator[names[y]]
-			pair := [2]string{names[x], names[y]}
-			for k, la := range ua {
-				if lb, ok := ub[k]; ok {
-					m := acc.pairs[pair]
-					if m == nil {
-						m = map[[2]string]int{}
-						acc.pairs[pair] = m
-					}
-					m[[2]string{la, lb}]++
-				}
-			}
-		}
-	}
+	acc.counter.Add(nil, anns)
 }
 
-// cohenKappa computes kappa and the number of units from a confusion matrix.
-func cohenKappa(m map[[2]string]int) (kappa float64, n int) {
-	rows, cols := map[string]int{}, map[string]int{}
-	agree := 0
-	for k, c := range m {
-		n += c
-		rows[k[0]] += c
-		cols[k[1]] += c
-		if k[0] == k[1] {
-			agree += c
-		}
+func (acc *agreementAcc) pairs() []annotate.PairAgreement {
+	if acc == nil || acc.counter == nil {
+		return nil
 	}
-	if n == 0 {
-		return math.NaN(), 0
-	}
-	po := float64(agree) / float64(n)
-	pe := 0.0
-	for _, l := range sortedKeys(rows) {
-		pe += float64(rows[l]) / float64(n) * float64(cols[l]) / float64(n)
-	}
-	if pe == 1 {
-		// Both annotators used one and the same label throughout: they agree fully.
-		return 1, n
-	}
-	return (po - pe) / (1 - pe), n
+	return acc.counter.Result().Pairs
 }
 
 // finish evaluates the threshold rules once every record has been seen.
@@ -121,21 +52,26 @@ func (rc *recordChecker) finish() {
 		if minItems == 0 {
 			minItems = 10
 		}
-		acc := rc.agreement[a.Layer]
-		pairs := slices.SortedFunc(maps.Keys(acc.pairs), func(x, y [2]string) int {
-			return strings.Compare(x[0]+"\x00"+x[1], y[0]+"\x00"+y[1])
-		})
 		judged := 0
-		for _, p := range pairs {
-			kappa, n := cohenKappa(acc.pairs[p])
-			if n < minItems {
+		for _, p := range rc.agreement[a.Layer].pairs() {
+			if p.Units < minItems {
+				continue
+			}
+			if p.Kappa == nil {
+				// Chance agreement is 1 (both used one label throughout): kappa is
+				// undefined, and calling it full agreement would pass a layer nobody
+				// measured.
+				rc.s.emit(Finding{Rule: RuleAgreement, Severity: SeverityWarning, Location: Location{Layer: a.Layer},
+					Fix:     "label a sample that holds more than one class, then measure again",
+					Message: fmt.Sprintf("Cohen's kappa between %s and %s on layer %s is undefined over %d common units: both used a single label throughout", p.A, p.B, a.Layer, p.Units)})
+				judged++
 				continue
 			}
 			judged++
-			if kappa < a.MinKappa {
+			if *p.Kappa < a.MinKappa {
 				rc.emit(RuleAgreement, Location{Layer: a.Layer}, "review the guidelines with the annotators and relabel the disagreements",
 					"Cohen's kappa between %s and %s on layer %s is %.3f over %d common units, below the minimum %.2f",
-					p[0], p[1], a.Layer, kappa, n, a.MinKappa)
+					p.A, p.B, a.Layer, *p.Kappa, p.Units, a.MinKappa)
 			}
 		}
 		if judged == 0 {
