@@ -377,7 +377,17 @@ func TestLoadTargets(t *testing.T) {
 		t.Fatalf("names %v err %v", names, err)
 	}
 	writeFile(t, path, "- aliases: [x]\n")
-	if _, err := LoadTargets(path); err == nil || !strings.Contains(err.Error(), "target 1 has no name") {
+	if _, err := LoadTargets(path); err == nil || !strings.Contains(err.Error(), "target 1: empty name") {
 		t.Errorf("err = %v", err)
+	}
+	// The file annotate accepts, validate accepts: the targets: mapping form too, and
+	// both reject unknown fields (issue 9: one reader of the format).
+	writeFile(t, path, "targets:\n  - name: قطر\n    aliases: [Qatar]\n")
+	if names, err := LoadTargets(path); err != nil || len(names) != 1 {
+		t.Errorf("targets: mapping: names %v err %v", names, err)
+	}
+	writeFile(t, path, "- name: قطر\n  alias: [Qatar]\n")
+	if _, err := LoadTargets(path); err == nil {
+		t.Errorf("an unknown field (alias) was accepted")
 	}
 }

@@ -1,13 +1,10 @@
 package validate
 
 import (
-	"fmt"
 	"maps"
-	"os"
 	"slices"
-	"strings"
 
-	"github.com/goccy/go-yaml"
+	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -65,25 +62,16 @@ func (v *vocabulary) noOverlap(layer string) bool {
 	return ok && !spec.Overlap
 }
 
-// LoadTargets reads a stance targets file (a YAML list of {name, aliases}) and returns
-// the target names.
+// LoadTargets reads a stance targets file with annotate's reader (the one definition
+// of the format: a YAML list of {name, aliases, claim}, or that list under targets:)
+// and returns the target names, sorted.
 func LoadTargets(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
+	targets, err := annotate.LoadTargets(path)
 	if err != nil {
-		return nil, fmt.Errorf("read targets file: %w", err)
+		return nil, err
 	}
-	var list []struct {
-		Name    string   `yaml:"name"`
-		Aliases []string `yaml:"aliases"`
-	}
-	if err := yaml.Unmarshal(b, &list); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
-	}
-	names := make([]string, 0, len(list))
-	for i, t := range list {
-		if strings.TrimSpace(t.Name) == "" {
-			return nil, fmt.Errorf("%s: target %d has no name", path, i+1)
-		}
+	names := make([]string, 0, len(targets))
+	for _, t := range targets {
 		names = append(names, t.Name)
 	}
 	slices.Sort(names)

@@ -69,13 +69,7 @@ func buildAnnotators(st *corpus.Store, names []string, targetsFlag string) ([]an
 	for _, name := range names {
 		name = strings.TrimSpace(name)
 		if ext, ok := cfg.Annotators[name]; ok {
-			var labels []string
-			if lc, ok := cfg.Layers[ext.Layer]; ok {
-				labels = lc.Labels
-			} else {
-				labels = schema.LabelSet(ext.Layer)
-			}
-			a, err := annotate.NewExternalWithOptions(name, ext, annotate.ExternalOptions{Cache: st, Dir: st.Root(), Labels: labels})
+			a, err := annotate.NewExternalWithOptions(name, ext, annotate.ExternalOptions{Cache: st, Dir: st.Root(), Labels: annotate.Labels(cfg, ext.Layer)})
 			if err != nil {
 				return nil, err
 			}
