@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"github.com/newsds/newsds/corpus"
 )
 
 // Cache stores the validated items an external annotator returned, so that a rerun over
@@ -121,13 +123,42 @@ func extCanonicalValue(v any) (any, error) {
 	return v, nil
 }
 
-// extCacheKey names the cached items of one document for one annotator identity. It covers
+// extCacheIdentity hashes everything in an external annotator's settings that can change
+// its cached results: type, url, command and its arguments, layer, version, kind, params
+// and the labels items are validated against — every field of the config except those
+// known only to change how the calls are made (batch size, concurrency, timeout,
+// retries). Taking the whole config rather than a list of fields means a field added
+// later (an environment, say) is in the key until someone decides it is not; the worst
+// that costs is a cache miss, never a stale answer served.
+func extCacheIdentity(cfg corpus.ExternalAnnotator, paramsHash string, labels []string) (string, error) {
+	cfg.BatchSize, cfg.Concurrency, cfg.Timeout, cfg.Retries = 0, 0, 0, 0
+	// Params may hold YAML's map[any]any, which encoding/json refuses; their canonical
+	// hash stands for them.
+	cfg.Params = nil
+	// The order labels are declared in does not change which items are accepted.
+	labels = slices.Compact(slices.Sorted(slices.Values(labels)))
+	b, err := json.Marshal(struct {
+		Config     corpus.ExternalAnnotator
+		ParamsHash string
+		Labels     []string
+	}{cfg, paramsHash, labels})
+	if err != nil {
+		return "", fmt.Errorf("cache identity: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// extCacheKey names the cached items of one document for one annotator. It covers
 // everything sent to the annotator except the document id (lang, title and text, since
-// an annotator may read the title), and the annotator's schema.Annotator.Key() (name, version, params hash).
-func extCacheKey(annotatorKey, lang, title, text string) string {
+// an annotator may read the title), the annotator's schema.Annotator.Key() (name,
+// version, params hash; kept readable in the key) and identity, the extCacheIdentity of
+// its settings. v2 keys added the identity: v1 entries, keyed without the endpoint, are
+// never read again.
+func extCacheKey(annotatorKey, identity, lang, title, text string) string {
 	h := sha256.New()
-	for _, s := range []string{lang, title, text} {
+	for _, s := range []string{identity, lang, title, text} {
 		fmt.Fprintf(h, "%d:%s", len(s), s)
 	}
-	return "external/v1/" + annotatorKey + "/" + hex.EncodeToString(h.Sum(nil))
+	return "external/v2/" + annotatorKey + "/" + hex.EncodeToString(h.Sum(nil))
 }

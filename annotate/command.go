@@ -1,7 +1,6 @@
 package annotate
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,7 +18,9 @@ const extStderrTail = 2048
 // callCommand runs the command once over docs: JSON lines in, JSON lines out. Lines it
 // could read are returned even when the command fails, so that documents it finished
 // before crashing keep their answers. A crash is retried (like a dropped connection);
-// output that is not JSON is not, since the same program would print it again.
+// output that is not JSON or is longer than the cap is not, since the same program
+// would print it again. The command runs in its own process group, killed whole on a
+// timeout, at the cap and when the command ends: nothing it started outlives its batch.
 func (e *External) callCommand(ctx context.Context, docs []*schema.Document) (map[string]extWireResult, error) {
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
@@ -30,46 +31,109 @@ func (e *External) callCommand(ctx context.Context, docs []*schema.Document) (ma
 		}
 	}
 	argv := e.cfg.Command
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cctx, stop := context.WithCancel(ctx)
+	defer stop()
+	cmd := exec.CommandContext(cctx, argv[0], argv[1:]...)
 	cmd.Stdin = &in
 	cmd.Dir = e.opts.Dir
-	var out bytes.Buffer
+	out := &extLineWriter{left: e.opts.MaxOutput, limit: e.opts.MaxOutput, stop: stop, got: map[string]extWireResult{}}
 	stderr := &extTailBuffer{max: extStderrTail}
-	cmd.Stdout = &out
+	cmd.Stdout = out
 	cmd.Stderr = stderr
+	extOwnGroup(cmd)
 	// A command whose children keep the pipes open must not hang the run past its kill.
 	cmd.WaitDelay = time.Second
 	runErr := cmd.Run()
-
-	got := map[string]extWireResult{}
-	var garbage error
-	sc := bufio.NewScanner(&out)
-	sc.Buffer(make([]byte, 0, 64*1024), 256<<20)
-	for line := 1; sc.Scan(); line++ {
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		id, w, err := extDecodeResult(b)
-		if err != nil {
-			if garbage == nil {
-				garbage = fmt.Errorf("output line %d is not a result: %w: %q", line, err, extShorten(string(b), 80))
-			}
-			continue
-		}
-		got[id] = w
+	if cmd.Process != nil {
+		extKillGroup(cmd.Process.Pid)
 	}
-	if err := sc.Err(); err != nil && garbage == nil {
-		garbage = fmt.Errorf("read output: %w", err)
+	// Run has waited for the goroutine that writes to out: it is ours alone now.
+	out.flush()
+
+	if out.tooLarge != nil {
+		return out.got, fmt.Errorf("command %s: output %w", argv[0], out.tooLarge)
 	}
 	if runErr != nil {
 		msg := fmt.Sprintf("command %s: %v", argv[0], runErr)
 		if tail := strings.TrimSpace(stderr.String()); tail != "" {
 			msg += ": stderr: " + tail
 		}
-		return got, &extRetryable{err: fmt.Errorf("%s", msg)}
+		return out.got, &extRetryable{err: fmt.Errorf("%s", msg)}
 	}
-	return got, garbage
+	return out.got, out.garbage
+}
+
+// extLineWriter decodes a command's stdout line by line as it arrives, so that memory
+// holds the results and one partial line, not the whole output. Past limit bytes it
+// refuses more, stops the command and keeps only the complete lines before the cap.
+type extLineWriter struct {
+	left, limit int64
+	stop        func()
+	partial     []byte
+	line        int
+	got         map[string]extWireResult
+	garbage     error
+	tooLarge    *extTooLarge
+}
+
+func (w *extLineWriter) Write(p []byte) (int, error) {
+	if w.tooLarge != nil {
+		return 0, w.tooLarge
+	}
+	if int64(len(p)) > w.left {
+		n := int(w.left)
+		w.feed(p[:n])
+		w.partial = nil // a line cut by the cap is not an answer
+		w.tooLarge = &extTooLarge{limit: w.limit}
+		w.stop()
+		return n, w.tooLarge
+	}
+	w.left -= int64(len(p))
+	w.feed(p)
+	return len(p), nil
+}
+
+// feed handles the complete lines in p and keeps the rest for the next write.
+func (w *extLineWriter) feed(p []byte) {
+	for {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			w.partial = append(w.partial, p...)
+			return
+		}
+		line := p[:i]
+		if len(w.partial) > 0 {
+			w.partial = append(w.partial, line...)
+			line = w.partial
+		}
+		w.handle(line)
+		w.partial = w.partial[:0]
+		p = p[i+1:]
+	}
+}
+
+// flush handles a last line without a newline.
+func (w *extLineWriter) flush() {
+	if w.tooLarge == nil && len(w.partial) > 0 {
+		w.handle(w.partial)
+	}
+	w.partial = nil
+}
+
+func (w *extLineWriter) handle(line []byte) {
+	w.line++
+	b := bytes.TrimSpace(line)
+	if len(b) == 0 {
+		return
+	}
+	id, r, err := extDecodeResult(b)
+	if err != nil {
+		if w.garbage == nil {
+			w.garbage = fmt.Errorf("output line %d is not a result: %w: %q", w.line, err, extShorten(strings.ToValidUTF8(string(b), ""), 80))
+		}
+		return
+	}
+	w.got[id] = r
 }
 
 // extTailBuffer keeps the last max bytes written to it.

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,9 @@ import (
 // extHelperEnv selects the behaviour of the test binary when it runs as an external
 // annotator command (the os/exec re-exec pattern): no other language is needed.
 const extHelperEnv = "NEWSDS_TEST_EXTERNAL_HELPER"
+
+// extHelperPIDFile names the file where the "orphan" helper writes its grandchild's pid.
+const extHelperPIDFile = "NEWSDS_TEST_EXTERNAL_PIDFILE"
 
 // TestExternalHelperProcess is not a test: it is the command the command-annotator tests
 // run. It reads JSON lines and answers according to $NEWSDS_TEST_EXTERNAL_HELPER.
@@ -46,6 +51,28 @@ func TestExternalHelperProcess(t *testing.T) {
 			os.Exit(3)
 		case mode == "slow":
 			time.Sleep(10 * time.Second)
+		case mode == "flood":
+			// Far more output than the test's cap, then a pause that only a kill shortens.
+			line := strings.Repeat("x", 1023) + "\n"
+			for range 4096 {
+				out.WriteString(line)
+			}
+			out.Flush()
+			time.Sleep(10 * time.Second)
+		case mode == "orphan" || mode == "orphan-exit":
+			// A grandchild that outlives us unless our whole process group is killed.
+			sl := exec.Command("sleep", "30")
+			if mode == "orphan" {
+				sl.Stdout = os.Stdout
+			}
+			if err := sl.Start(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(2)
+			}
+			os.WriteFile(os.Getenv(extHelperPIDFile), []byte(strconv.Itoa(sl.Process.Pid)), 0o644)
+			if mode == "orphan" {
+				time.Sleep(30 * time.Second)
+			}
 		case mode == "error" && d.ID == "b":
 			fmt.Fprintf(out, `{"id":%q,"error":"cannot parse"}`+"\n", d.ID)
 			continue
@@ -170,5 +197,25 @@ func TestCommandAnnotatorTimeoutAndMissingProgram(t *testing.T) {
 	_, err = m.Annotate(context.Background(), &schema.Document{ID: "a", Text: "x"})
 	if err == nil || !strings.Contains(err.Error(), "annotator ghost: doc a: command /nonexistent/annotator") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A command printing more than the cap is stopped at the cap with an error that says
+// so, instead of its output being buffered whole; it is not retried (it would print
+// the same again), and the kill at the cap does not wait for the command to end.
+func TestCommandAnnotatorOutputCap(t *testing.T) {
+	var sl extSleeps
+	e := newCommandExternal(t, "flood", corpus.ExternalAnnotator{Timeout: corpus.Duration(time.Minute)},
+		ExternalOptions{Sleep: sl.sleep, MaxOutput: 64 << 10})
+	start := time.Now()
+	res := e.AnnotateBatch(context.Background(), extDocs()[:1])
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %s: the command was not stopped at the cap", took)
+	}
+	if r := res[0]; r.Err == nil || !strings.Contains(r.Err.Error(), "output larger than 65536 bytes") {
+		t.Errorf("err = %v, want the cap named", r.Err)
+	}
+	if len(sl.all()) != 0 {
+		t.Errorf("output over the cap was retried %d times", len(sl.all()))
 	}
 }

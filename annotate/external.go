@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,8 +31,13 @@ const (
 	// DefaultExternalMaxRetryAfter bounds how long a Retry-After header may make us wait
 	// before the retries are given up, so one slow server cannot stall a run for hours.
 	DefaultExternalMaxRetryAfter = time.Minute
+	// DefaultExternalMaxOutput bounds one call's answer; a batch of 16 articles' items is
+	// far below it.
+	DefaultExternalMaxOutput = 256 << 20
 	// extMaxBackoff caps the exponential backoff itself.
 	extMaxBackoff = 30 * time.Second
+	// extMaxRedirects is how many same-origin redirects an http annotator follows.
+	extMaxRedirects = 10
 )
 
 // ExternalOptions are the settings of an external annotator that are not in newsds.yaml.
@@ -49,12 +55,17 @@ type ExternalOptions struct {
 	// Tests record the delays instead of sleeping.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Client sends http requests; nil uses a client without its own timeout (the
-	// per-request timeout comes from the context).
+	// per-request timeout comes from the context). Whichever is used, redirects to
+	// another origin than the url's are refused and no Referer is sent.
 	Client *http.Client
 	// BaseDelay is the first backoff (default DefaultExternalBaseDelay).
 	BaseDelay time.Duration
 	// MaxRetryAfter bounds an honoured Retry-After (default DefaultExternalMaxRetryAfter).
 	MaxRetryAfter time.Duration
+	// MaxOutput bounds the bytes read from one call's answer, an http response body or
+	// a command's stdout (default DefaultExternalMaxOutput): a runaway annotator must
+	// not exhaust memory.
+	MaxOutput int64
 	// Dir is the working folder of a command annotator, so that relative paths in
 	// newsds.yaml mean the same from anywhere (the CLI passes the corpus root); ""
 	// keeps the current folder.
@@ -73,13 +84,24 @@ type ExternalOptions struct {
 // "lang","title","text"}]} with Content-Type application/json; the answer is
 // {"results":[{"id","items"} | {"id","error"}]}.
 //
+// Both answers are read as they arrive and capped (ExternalOptions.MaxOutput). A command
+// runs in its own process group, killed whole on timeout and when it ends. An http
+// annotator follows redirects only within the url's origin and sends no Referer.
+// Results are cached under the document and everything in the settings that can change
+// them (url or command, layer, version, kind, params, labels).
+//
 // Offsets are code points into text (Python str indexes); start and end are both given
 // (a span) or both omitted (a document-level item); score is in [0,1]; attrs values are
 // strings (numbers and booleans are accepted and written in decimal).
 type External struct {
-	name      string
-	cfg       corpus.ExternalAnnotator
-	info      schema.Annotator
+	name string
+	cfg  corpus.ExternalAnnotator
+	info schema.Annotator
+	// cacheID hashes everything that can change a cached result (see extCacheIdentity).
+	cacheID string
+	// where is the url without its query, userinfo and fragment, for error messages:
+	// an API key in the query must not end up in logs and reports.
+	where     string
 	params    json.RawMessage
 	opts      ExternalOptions
 	sem       chan struct{}
@@ -146,8 +168,8 @@ func NewExternalWithOptions(name string, cfg corpus.ExternalAnnotator, opts Exte
 	if opts.Sleep == nil {
 		opts.Sleep = extSleep
 	}
-	if opts.Client == nil {
-		opts.Client = &http.Client{}
+	if opts.MaxOutput <= 0 {
+		opts.MaxOutput = DefaultExternalMaxOutput
 	}
 	rng := opts.Rand
 	if rng == nil {
@@ -155,14 +177,19 @@ func NewExternalWithOptions(name string, cfg corpus.ExternalAnnotator, opts Exte
 		h.Write([]byte(name))
 		rng = rand.New(rand.NewPCG(h.Sum64(), 0))
 	}
+	cacheID, err := extCacheIdentity(cfg, hash, opts.Labels)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
 	e := &External{
-		name:   name,
-		cfg:    cfg,
-		info:   schema.Annotator{Name: name, Version: cfg.Version, Kind: cfg.Kind, ParamsHash: hash},
-		params: params,
-		opts:   opts,
-		sem:    make(chan struct{}, cfg.Concurrency),
-		rng:    rng,
+		name:    name,
+		cfg:     cfg,
+		info:    schema.Annotator{Name: name, Version: cfg.Version, Kind: cfg.Kind, ParamsHash: hash},
+		cacheID: cacheID,
+		params:  params,
+		opts:    opts,
+		sem:     make(chan struct{}, cfg.Concurrency),
+		rng:     rng,
 	}
 	switch cfg.Type {
 	case "command":
@@ -173,11 +200,18 @@ func NewExternalWithOptions(name string, cfg corpus.ExternalAnnotator, opts Exte
 	case "http":
 		u, err := url.Parse(cfg.URL)
 		if err != nil {
+			// url.Error quotes the whole URL, query (API key) included; the cause is enough.
+			var uerr *url.Error
+			if errors.As(err, &uerr) {
+				err = uerr.Err
+			}
 			return nil, fmt.Errorf("%s.url: %w", where, err)
 		}
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("%s.url: %q is not an http(s) URL", where, cfg.URL)
+			return nil, fmt.Errorf("%s.url: %q is not an http(s) URL", where, extRedact(u))
 		}
+		e.where = extRedact(u)
+		e.opts.Client = extClient(opts.Client, extOrigin(u))
 		e.transport = e.callHTTP
 	default:
 		return nil, fmt.Errorf("%s.type: %q is neither command nor http", where, cfg.Type)
@@ -210,7 +244,7 @@ func (e *External) AnnotateBatch(ctx context.Context, docs []*schema.Document) [
 			results[i].Err = fmt.Errorf("annotator %s: document %d is nil", e.name, i)
 			continue
 		}
-		keys[i] = extCacheKey(e.info.Key(), d.Lang, d.Title, d.Text)
+		keys[i] = extCacheKey(e.info.Key(), e.cacheID, d.Lang, d.Title, d.Text)
 		if e.opts.Cache == nil {
 			todo = append(todo, i)
 			continue
@@ -412,6 +446,11 @@ func extDecodeResult(raw []byte) (string, extWireResult, error) {
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return "", extWireResult{}, fmt.Errorf("not a JSON object: %w", err)
 	}
+	return extResultFromObject(obj)
+}
+
+// extResultFromObject is extDecodeResult over an object already split into its members.
+func extResultFromObject(obj map[string]json.RawMessage) (string, extWireResult, error) {
 	var id string
 	if err := json.Unmarshal(obj["id"], &id); err != nil || id == "" {
 		return "", extWireResult{}, errors.New(`no string "id"`)
@@ -429,11 +468,65 @@ func extDecodeResult(raw []byte) (string, extWireResult, error) {
 		return id, w, nil
 	}
 	if string(items) != "null" {
-		if err := json.Unmarshal(items, &w.Items); err != nil {
+		list, err := extSplitArray(items)
+		if err != nil {
 			w.bad = fmt.Errorf(`"items" is not a list: %w`, err)
 		}
+		w.Items = list
 	}
 	return id, w, nil
+}
+
+// extSplitArray returns the elements of the JSON array b as slices of b. b comes from
+// encoding/json, so it is valid JSON; splitting it in place, rather than unmarshalling
+// into []json.RawMessage, spares a copy of every item of a possibly large answer.
+func extSplitArray(b []byte) ([]json.RawMessage, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return nil, fmt.Errorf("%s is not a JSON array", extShorten(string(b), 40))
+	}
+	inner := b[1 : len(b)-1]
+	out := []json.RawMessage{}
+	depth, inString, escaped, start := 0, false, false, 0
+	emit := func(end int) error {
+		el := bytes.TrimSpace(inner[start:end])
+		if len(el) == 0 {
+			return errors.New("empty element in a JSON array")
+		}
+		out = append(out, json.RawMessage(el))
+		return nil
+	}
+	for i, c := range inner {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+		case c == ',' && depth == 0:
+			if err := emit(i); err != nil {
+				return nil, err
+			}
+			start = i + 1
+		}
+	}
+	if len(bytes.TrimSpace(inner)) == 0 {
+		return out, nil
+	}
+	if err := emit(len(inner)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // extItem validates one item against the document text of n code points.

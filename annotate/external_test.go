@@ -236,3 +236,67 @@ func TestMemCache(t *testing.T) {
 		t.Errorf("keys = %v", k)
 	}
 }
+
+// The cache identity changes with whatever can change a result, and only with that.
+func TestExternalCacheIdentity(t *testing.T) {
+	base := corpus.ExternalAnnotator{Type: "command", Layer: "x", Version: "1", Kind: schema.KindModel, Command: []string{"python3", "m.py", "--fast"}}
+	id := func(cfg corpus.ExternalAnnotator, params string, labels ...string) string {
+		s, err := extCacheIdentity(cfg, params, labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ref := id(base, "h", "A", "B")
+	differ := map[string]string{"params": id(base, "h2", "A", "B"), "labels": id(base, "h", "A")}
+	for name, change := range map[string]func(*corpus.ExternalAnnotator){
+		"args":    func(c *corpus.ExternalAnnotator) { c.Command = []string{"python3", "m.py"} },
+		"program": func(c *corpus.ExternalAnnotator) { c.Command = []string{"python3.12", "m.py", "--fast"} },
+		"type":    func(c *corpus.ExternalAnnotator) { c.Type, c.Command, c.URL = "http", nil, "http://h/x" },
+		"layer":   func(c *corpus.ExternalAnnotator) { c.Layer = "y" },
+		"version": func(c *corpus.ExternalAnnotator) { c.Version = "2" },
+		"kind":    func(c *corpus.ExternalAnnotator) { c.Kind = schema.KindHuman },
+	} {
+		c := base
+		change(&c)
+		differ[name] = id(c, "h", "A", "B")
+	}
+	for name, got := range differ {
+		if got == ref {
+			t.Errorf("changing %s keeps the cache identity", name)
+		}
+	}
+	same := base
+	same.BatchSize, same.Concurrency, same.Timeout, same.Retries = 4, 8, corpus.Duration(time.Hour), 9
+	same.Params = map[string]any{"only": "the hash counts"}
+	if got := id(same, "h", "B", "A", "A"); got != ref {
+		t.Error("batching, concurrency, timeout, retries or the order of labels changed the cache identity")
+	}
+}
+
+func TestExtSplitArray(t *testing.T) {
+	for in, want := range map[string][]string{
+		`[]`:                                  {},
+		` [ ] `:                               {},
+		`[{"a":[1,2],"s":"x,]}\"y"}, 3 ,"q"]`: {`{"a":[1,2],"s":"x,]}\"y"}`, `3`, `"q"`},
+		`[[],[[]]]`:                           {`[]`, `[[]]`},
+	} {
+		got, err := extSplitArray([]byte(in))
+		if err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		var gs []string
+		for _, g := range got {
+			gs = append(gs, string(g))
+		}
+		if len(gs) != len(want) || (len(want) > 0 && !slices.Equal(gs, want)) {
+			t.Errorf("%s: %q, want %q", in, gs, want)
+		}
+	}
+	for _, in := range []string{`"nope"`, `{}`, `3`} {
+		if _, err := extSplitArray([]byte(in)); err == nil {
+			t.Errorf("%s: split as an array", in)
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -417,5 +419,165 @@ func TestHTTPAnnotatorCancelled(t *testing.T) {
 	r := e.AnnotateBatch(ctx, extDocs()[:1])[0]
 	if !errors.Is(r.Err, context.Canceled) || !strings.Contains(r.Err.Error(), "503 Service Unavailable") || s.requests.Load() != 1 {
 		t.Errorf("err = %v after %d requests", r.Err, s.requests.Load())
+	}
+}
+
+// A redirect to another origin (another port of 127.0.0.1 is another origin) is not
+// followed: the documents are not POSTed there and the query of the configured URL,
+// where API keys live, does not travel. The error says why and is not retried.
+func TestHTTPAnnotatorRefusesCrossOriginRedirect(t *testing.T) {
+	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			var other atomic.Int32
+			elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				other.Add(1)
+				t.Errorf("the other origin got %s %s (Referer %q)", r.Method, r.URL, r.Referer())
+				http.Error(w, "no", http.StatusTeapot)
+			}))
+			t.Cleanup(elsewhere.Close)
+			s := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) {
+				http.Redirect(w, r, elsewhere.URL+"/collect", status)
+			})
+			var sl extSleeps
+			e := newHTTPExternal(t, s.srv.URL+"/annotate?api_key=s3cret", corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
+			r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]
+			if r.Err == nil || !strings.Contains(r.Err.Error(), "redirected to another origin ("+elsewhere.URL+")") {
+				t.Errorf("err = %v, want a refused redirect", r.Err)
+			}
+			if r.Err != nil && strings.Contains(r.Err.Error(), "s3cret") {
+				t.Errorf("err %q quotes the URL's query", r.Err)
+			}
+			if other.Load() != 0 || s.requests.Load() != 1 || len(sl.all()) != 0 {
+				t.Errorf("%d requests elsewhere, %d here, %d sleeps; want 0, 1, 0", other.Load(), s.requests.Load(), len(sl.all()))
+			}
+		})
+	}
+}
+
+// A redirect within the origin is followed, re-POSTing the documents, without a Referer
+// (which would carry the configured URL with its query).
+func TestHTTPAnnotatorSameOriginRedirectSendsNoReferer(t *testing.T) {
+	s := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) {
+		if ref := r.Header.Get("Referer"); ref != "" {
+			t.Errorf("request %d to %s has Referer %q", n, r.URL, ref)
+		}
+		if r.URL.Path == "/old" {
+			http.Redirect(w, r, "/new", http.StatusPermanentRedirect)
+			return
+		}
+		writeJSON(w, 200, extAnswer(t, req))
+	})
+	e := newHTTPExternal(t, s.srv.URL+"/old?api_key=s3cret", corpus.ExternalAnnotator{}, ExternalOptions{})
+	for _, r := range e.AnnotateBatch(context.Background(), extDocs()[:2]) {
+		if r.Err != nil || len(r.Items) != 2 {
+			t.Errorf("result %+v", r)
+		}
+	}
+	if got := s.requests.Load(); got != 2 {
+		t.Errorf("%d requests, want 2 (the redirect, then the POST to /new)", got)
+	}
+}
+
+// Changing the url (here: another server) misses the cache, even though name, version
+// and params are the same: the new endpoint is asked, not the old one's answers served.
+func TestHTTPAnnotatorCacheKeyedOnEndpoint(t *testing.T) {
+	answer := func(label string) func(w http.ResponseWriter, r *http.Request, req extRequest, n int) {
+		return func(w http.ResponseWriter, r *http.Request, req extRequest, n int) {
+			var results []any
+			for _, raw := range req.Documents {
+				var d extWireDoc
+				json.Unmarshal(raw, &d)
+				results = append(results, map[string]any{"id": d.ID, "items": []any{map[string]any{"label": label}}})
+			}
+			writeJSON(w, 200, map[string]any{"results": results})
+		}
+	}
+	oldSrv, newSrv := newExtServer(t, answer("OLD")), newExtServer(t, answer("NEW"))
+	cache := NewMemCache()
+	docs := extDocs()[:2]
+	cfg := corpus.ExternalAnnotator{Version: "1", Params: map[string]any{"model": "m"}}
+	newHTTPExternal(t, oldSrv.srv.URL, cfg, ExternalOptions{Cache: cache}).AnnotateBatch(context.Background(), docs)
+	res := newHTTPExternal(t, newSrv.srv.URL, cfg, ExternalOptions{Cache: cache}).AnnotateBatch(context.Background(), docs)
+	for i, r := range res {
+		if r.Err != nil || len(r.Items) != 1 || r.Items[0].Label != "NEW" {
+			t.Errorf("doc %s after changing url: %+v, want the new server's label", docs[i].ID, r)
+		}
+	}
+	if got := newSrv.requests.Load(); got != 1 {
+		t.Errorf("the new url got %d requests, want 1", got)
+	}
+	// Whatever else changes what is asked or accepted misses too: the layer, the labels.
+	cfg.Layer = "other"
+	newHTTPExternal(t, newSrv.srv.URL, cfg, ExternalOptions{Cache: cache}).AnnotateBatch(context.Background(), docs)
+	newHTTPExternal(t, newSrv.srv.URL, cfg, ExternalOptions{Cache: cache, Labels: []string{"NEW"}}).AnnotateBatch(context.Background(), docs)
+	if got := newSrv.requests.Load(); got != 3 {
+		t.Errorf("%d requests after changing the layer and the labels, want 3", got)
+	}
+	// What only changes how it is asked (batching, timeouts) still hits.
+	cfg.BatchSize, cfg.Timeout = 1, corpus.Duration(time.Minute)
+	newHTTPExternal(t, newSrv.srv.URL, cfg, ExternalOptions{Cache: cache, Labels: []string{"NEW"}}).AnnotateBatch(context.Background(), docs)
+	if got := newSrv.requests.Load(); got != 3 {
+		t.Errorf("%d requests after changing batch_size and timeout, want 3 (a hit)", got)
+	}
+}
+
+// A response over the cap fails with an error naming the cap, and is not retried.
+func TestHTTPAnnotatorResponseCap(t *testing.T) {
+	s := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) {
+		ans := extAnswer(t, req)
+		ans["padding"] = strings.Repeat("x", 128<<10)
+		writeJSON(w, 200, ans)
+	})
+	var sl extSleeps
+	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep, MaxOutput: 64 << 10})
+	r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "response larger than 65536 bytes") {
+		t.Errorf("err = %v, want the cap named", r.Err)
+	}
+	if s.requests.Load() != 1 || len(sl.all()) != 0 {
+		t.Errorf("%d requests, %d sleeps: a response over the cap was retried", s.requests.Load(), len(sl.all()))
+	}
+	// An answer of exactly the cap is read.
+	body, _ := json.Marshal(map[string]any{"results": []any{map[string]any{"id": "a", "items": []any{}}}})
+	exact := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) { w.Write(body) })
+	e = newHTTPExternal(t, exact.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{MaxOutput: int64(len(body))})
+	if r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]; r.Err != nil {
+		t.Errorf("answer of exactly the cap: %v", r.Err)
+	}
+}
+
+// Reading a response allocates about its size once: it is decoded as it streams in,
+// not read whole into a growing buffer and then copied result by result (which let two
+// concurrent requests under a 256 MiB cap take 1.26 GB).
+func TestHTTPAnnotatorStreamsResponse(t *testing.T) {
+	var results []any
+	for i := range 2000 {
+		results = append(results, map[string]any{"id": fmt.Sprintf("d%d", i),
+			"items": []any{map[string]any{"label": "X", "attrs": map[string]any{"note": strings.Repeat("n", 2048)}}}})
+	}
+	body, err := json.Marshal(map[string]any{"results": results})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) { w.Write(body) })
+	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{})
+	docs := extDocs()[:1]
+	measure := func() uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		got, err := e.callHTTP(context.Background(), docs)
+		runtime.ReadMemStats(&after)
+		if err != nil || len(got) != len(results) {
+			t.Fatalf("%d results, %v", len(got), err)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	measure() // warm the connection and the client
+	alloc := measure()
+	ratio := float64(alloc) / float64(len(body))
+	t.Logf("%d bytes allocated for a %d-byte response (%.2fx)", alloc, len(body), ratio)
+	if ratio > 3 {
+		t.Errorf("reading a %d-byte response allocated %d bytes (%.2fx); want at most 3x", len(body), alloc, ratio)
 	}
 }

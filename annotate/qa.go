@@ -12,14 +12,15 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "1.1.0"
+const qaVersion = "2.0.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
-// question and answer turns from Q/A labels ("س:"/"ج:", "Q:"/"A:"), transcript speaker
-// labels ("NAME:"), questions the HTML page set in bold (Meta["bold_paragraphs"], see
-// turnsFromBold) or question paragraphs ending in "?"/"؟" alternating with answers, and
-// names the speakers from the byline and the lede. An article without such evidence gets
-// no turns.
+// question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
+// "Q:"/"A:"); inline speaker labels ("NAME:", "The Economist:"); leading dialogue markers
+// ("*"/"-", "•"/"••", a marker on one side only); questions the HTML page set in bold
+// (Meta["bold_paragraphs"], see planBold); question paragraphs ending in "?"/"؟"
+// alternating with answers. It names the speakers from the labels, the byline, the title
+// and the lede (see qanames.go). An article without such evidence gets no turns.
 func NewQA() Annotator { return qaAnnotator{} }
 
 type qaAnnotator struct{}
@@ -60,6 +61,7 @@ type qaTurn struct {
 	Label      string // question | answer
 	Role       string // interviewer | interviewee
 	Speaker    string // "" when the article does not say
+	key        string // the speaker label the turn opened with (cluster key), "" if none
 }
 
 // paraKind is what a paragraph's leading label says about it.
@@ -69,41 +71,53 @@ const (
 	kindNone paraKind = iota
 	kindQ             // "س:", "Q:", "Question:"
 	kindA             // "ج:", "A:", "Answer:"
-	kindName          // "NAME:" transcript label
+	kindName          // "NAME:" speaker label
 )
 
 type qaPara struct {
-	p        schema.Paragraph
-	kind     paraKind
-	name     string // the speaker label of a kindName paragraph
-	question bool   // ends in a question mark
+	p         schema.Paragraph
+	marker    string   // canonical leading dialogue marker ("*", "-", "•", "••", ">"), "" none
+	kind      paraKind // label kind
+	name      string   // the speaker label of a kindName paragraph, as written
+	labelOnly bool     // the paragraph is nothing but a label ("Anne:")
+	body      string   // the text after marker and label
+	question  bool     // ends in "?"/"؟"
+	reported  bool     // the question is quoted speech ("Alito asked: “Is that so?”")
+	words     int      // words of body
+	numbered  bool     // opens with a list number ("1.", "٢)")
+	heading   bool     // looks like a subheading: short, unmarked, no final punctuation
 }
 
 var (
-	// Leading list and dialogue markers seen in scraped interviews.
+	// Leading dialogue and list markers seen in scraped interviews. The gold strips the
+	// same set (plus "::" and square bullets, which only this annotator reads).
+	reMarkerRun  = regexp.MustCompile(`^\s*([*•●▪■◆►>\-–—ـ]+|\.\.+|::+)\s*`)
 	reLeadMarker = regexp.MustCompile(`^\s*(?:[*\-ـ•●>–—]+|\.\.+)\s*`)
-	reQALabelAr  = regexp.MustCompile(`^(س|سؤال|السؤال|ج|جواب|الجواب)\s*[:：]\s*`)
-	reQALabelEn  = regexp.MustCompile(`^(?:(Q|A)|(?i:(question|answer)))\s*[:：]\s*`)
-	// A transcript label: one to four name words and a colon, then the turn text.
-	reNameLabelEn = regexp.MustCompile(`^((?:[A-Z][\p{L}'’.\-]*|of|the|de|al|bin|van|von|da)(?:\s+(?:[A-Z][\p{L}'’.\-]*|of|the|de|al|bin|van|von|da)){0,3})\s*[:：]\s+\S`)
-	reNameLabelAr = regexp.MustCompile(`^(\p{Arabic}+(?:\s+\p{Arabic}+){0,2})\s*[:：]\s+\S`)
+	reQALabelAr  = regexp.MustCompile(`^(س|سؤال|السؤال|ج|جواب|الجواب)\s*[0-9٠-٩]*\s*[:：/]\s*`)
+	reQALabelEn  = regexp.MustCompile(`^(?:(Q|A)\s*[:：.]|(?i:(question|answer))\s*[:：])\s*`)
+	// A speaker label: one to five name words and a colon, then the turn text or nothing
+	// (a label set as its own paragraph). Quotes may wrap an outlet ("«عكاظ»:").
+	reNameLabelEn = regexp.MustCompile(`^([\p{Lu}][\p{L}\p{M}'’.\-]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|of|the|de|del|da|di|du|al|el|bin|ibn|van|von|der|den|le|la|y)){0,4})\s*[:：](?:\s+|$)`)
+	reNameLabelAr = regexp.MustCompile(`^[«"“]?(\p{Arabic}+\.?(?:\s+\p{Arabic}+\.?){0,3})[»"”]?\s*[:：]`)
+	reNumbered    = regexp.MustCompile(`^\s*(?:[0-9٠-٩]{1,2}|[a-z])\s*[.)\-–:]\s+`)
 )
 
 // notSpeakerLabels are words that end in a colon in ordinary news text: reporting verbs,
-// notes and section headings. Compared after fold.
-var notSpeakerLabels = map[string]bool{
-	"note": true, "update": true, "updated": true, "source": true, "sources": true, "photo": true,
-	"read more": true, "related": true, "see also": true, "editor's note": true, "correction": true,
-	"watch": true, "listen": true, "video": true, "breaking": true, "analysis": true, "opinion": true,
-	"warning": true, "background": true, "disclaimer": true, "also read": true, "more": true,
-	"قال": true, "وقال": true, "قالت": true, "وقالت": true, "اضاف": true, "واضاف": true, "اضافت": true,
-	"واضافت": true, "تابع": true, "وتابع": true, "اكد": true, "واكد": true, "اوضح": true, "واوضح": true,
-	"مضيفا": true, "مؤكدا": true, "موضحا": true, "متابعا": true, "قائلا": true, "بقوله": true,
-	"المصدر": true, "اقرا ايضا": true, "اقرا المزيد": true, "ملاحظه": true, "تحديث": true, "يقول": true,
-	"ويقول": true, "تقول": true, "وتقول": true, "حوار": true, "كتب": true, "كتبت": true, "تصوير": true,
-}
+// notes, datelines of wire copy and section headings, in folded form.
+var notSpeakerLabels = foldSet(
+	"note", "notes", "update", "updated", "source", "sources", "photo", "photos", "image", "credit", "caption",
+	"read more", "related", "see also", "editor's note", "correction", "watch", "listen", "video", "breaking",
+	"analysis", "opinion", "warning", "background", "disclaimer", "also read", "more", "tags", "share", "via",
+	"edit", "ps", "bottom line", "example", "tip", "step", "answer", "question", "foto", "quelle", "hinweis",
+	"anmerkung", "mehr", "lesen sie auch", "قال", "وقال", "قالت", "وقالت", "اضاف", "واضاف", "اضافت", "واضافت",
+	"تابع", "وتابع", "اكد", "واكد", "اوضح", "واوضح", "مضيفا", "مؤكدا", "موضحا", "متابعا", "قائلا", "بقوله",
+	"قايلا", "المصدر", "اقرا ايضا", "اقرا المزيد", "ملاحظه", "تحديث", "يقول", "ويقول", "تقول", "وتقول", "حوار",
+	"كتب", "كتبت", "تصوير", "اشار", "واشار", "شدد", "وشدد", "بين", "وبين", "ختم", "وختم", "تنويه", "اولا",
+	"ثانيا", "ثالثا", "رابعا", "خامسا", "حاوره", "حاورها", "حاورته", "اعداد", "ترجمه", "متابعه", "تقرير",
+	"المكان", "الزمان", "الموعد", "التاريخ", "العنوان", "الموضوع", "الهدف",
+)
 
-// stripLeadMarkers removes leading dialogue markers ("-", "•", "ـ", "..") from s.
+// stripLeadMarkers removes the leading dialogue markers the gold strips ("-", "•", "ـ", "..").
 func stripLeadMarkers(s string) string {
 	for {
 		t := reLeadMarker.ReplaceAllString(s, "")
@@ -114,9 +128,56 @@ func stripLeadMarkers(s string) string {
 	}
 }
 
+// leadMarker splits the leading markers off s and returns them in canonical form: dashes
+// of any width are "-", runs of "-", "ـ", "*" and ">" count once, while bullets keep their
+// number ("•" and "••" mark different speakers).
+func leadMarker(s string) (marker, rest string) {
+	var b strings.Builder
+	for {
+		m := reMarkerRun.FindStringSubmatchIndex(s)
+		if m == nil {
+			break
+		}
+		b.WriteString(s[m[2]:m[3]])
+		s = s[m[1]:]
+	}
+	raw := []rune(b.String())
+	var out []rune
+	for _, r := range raw {
+		switch r {
+		case '–', '—':
+			r = '-'
+		}
+		if n := len(out); n > 0 && out[n-1] == r && strings.ContainsRune("-ـ*>", r) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out), s
+}
+
+// speakerLabel returns the speaker label opening body, if any, and the text after it.
+func speakerLabel(body string) (name, rest string, ok bool) {
+	if m := reNameLabelEn.FindStringSubmatchIndex(body); m != nil {
+		name = body[m[2]:m[3]]
+		rest = body[m[1]:]
+	} else if m := reNameLabelAr.FindStringSubmatchIndex(body); m != nil {
+		name = body[m[2]:m[3]]
+		rest = body[m[1]:]
+	} else {
+		return "", body, false
+	}
+	if notSpeakerLabels[fold(strings.TrimSuffix(name, "."))] {
+		return "", body, false
+	}
+	return name, strings.TrimSpace(rest), true
+}
+
 func classifyPara(p schema.Paragraph) qaPara {
 	qp := qaPara{p: p}
-	body := stripLeadMarkers(p.Text)
+	marker, body := leadMarker(p.Text)
+	qp.marker = marker
+	body = strings.TrimSpace(body)
 	if m := reQALabelAr.FindStringSubmatch(body); m != nil {
 		switch m[1] {
 		case "س", "سؤال", "السؤال":
@@ -132,63 +193,264 @@ func classifyPara(p schema.Paragraph) qaPara {
 			qp.kind = kindA
 		}
 		body = body[len(m[0]):]
-	} else if m := reNameLabelEn.FindStringSubmatch(body); m != nil && !notSpeakerLabels[fold(m[1])] {
-		qp.kind, qp.name = kindName, m[1]
-		body = body[len(m[1]):]
-	} else if m := reNameLabelAr.FindStringSubmatch(body); m != nil && !notSpeakerLabels[fold(m[1])] {
-		qp.kind, qp.name = kindName, m[1]
-		body = body[len(m[1]):]
+	} else if name, rest, ok := speakerLabel(body); ok {
+		qp.kind, qp.name, body = kindName, name, rest
+		qp.labelOnly = rest == ""
 	}
-	end := trimEndPunct(body)
-	qp.question = strings.HasSuffix(end, "?") || strings.HasSuffix(end, "؟")
+	// A marker after the label ("عكاظ: - ...") is still the paragraph's marker.
+	if qp.marker == "" && qp.kind != kindNone {
+		qp.marker, body = leadMarker(body)
+	}
+	body = strings.TrimSpace(body)
+	qp.body = body
+	qp.words = len(strings.Fields(body))
+	qp.question, qp.reported = questionEnd(body)
+	qp.numbered = reNumbered.MatchString(body)
+	qp.heading = qp.marker == "" && qp.kind == kindNone && qp.words > 0 && qp.words <= maxHeadingWords && !endsSentence(body)
 	return qp
 }
 
+// maxHeadingWords bounds a subheading inside a Q&A ("العلاج الشعبي", "Early years").
+const maxHeadingWords = 6
+
+// endsSentence reports whether s ends in sentence-final or list punctuation.
+func endsSentence(s string) bool {
+	end := trimEndPunct(s)
+	if end == "" {
+		return false
+	}
+	r := []rune(end)
+	return strings.ContainsRune(".!?؟:：…;؛,،", r[len(r)-1])
+}
+
+// reReportedQuestion matches a reporting verb next to a quotation: the question is
+// someone's quoted words, not the interviewer's.
+var reReportedQuestion = regexp.MustCompile(`(?i)(?:\b(?:asked|asks|wondered|said|says)\b|سأل|تساءل|يتساءل|متسائلا|متسائلة)\s*[:：,،]?\s*["“«]|["”»]\s*,?\s*(?:\b(?:he|she|they|it|the|a|an)\s+)?\b(?:asked|asks|wondered|said|says)\b`)
+
+// questionEnd reports whether s ends in a question mark ("?", "؟", also "?!") and whether
+// that question mark sits inside a quotation or is attributed by a reporting verb.
+func questionEnd(s string) (question, reported bool) {
+	end := strings.TrimRight(trimEndPunct(s), "!.")
+	end = trimEndPunct(end)
+	if !strings.HasSuffix(end, "?") && !strings.HasSuffix(end, "؟") {
+		return false, false
+	}
+	return true, insideQuote(s, len(end)-1) || reReportedQuestion.MatchString(s)
+}
+
+// insideQuote reports whether byte offset at of s lies inside a quotation: after an
+// opening mark whose closing mark comes later ("He asked: «Why?»"), or inside a pair of
+// straight quotes.
+func insideQuote(s string, at int) bool {
+	depth, straight := 0, false
+	for i, r := range s {
+		if i >= at {
+			break
+		}
+		switch r {
+		case '«', '“', '„':
+			depth++
+		case '»', '”':
+			if depth > 0 {
+				depth--
+			}
+		case '"':
+			straight = !straight
+		}
+	}
+	if depth == 0 && !straight {
+		return false
+	}
+	// The quotation must close after the question mark: an unbalanced opening mark
+	// earlier in the paragraph says nothing about the end.
+	rest := s[at:]
+	return strings.ContainsAny(rest, `»”"`)
+}
+
+// side is what a paragraph is in the plan of an interview.
+type side uint8
+
+const (
+	sideNone side = iota // before the Q&A (lede): in no turn
+	sideQ                // opens or continues a question
+	sideA                // opens or continues an answer
+	sideCont             // continues the current turn
+	sideSkip             // a subheading inside the Q&A: in no turn, ends the current one
+)
+
+// qaPlan assigns every paragraph from first on to a side.
+type qaPlan struct {
+	first int
+	sides []side
+	mode  string // which evidence segmented the interview
+}
+
+func newPlan(n int, mode string) qaPlan { return qaPlan{sides: make([]side, n), mode: mode} }
+
 // findTurns returns the interview turns of doc, or nil when it is not an interview.
 func findTurns(doc *schema.Document) []qaTurn {
+	turns, _ := analyseTurns(doc)
+	return turns
+}
+
+// analyseTurns is findTurns that also says which evidence segmented the interview.
+func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	paras := doc.Paragraphs()
 	if len(paras) < 3 {
-		return nil
+		return nil, ""
 	}
 	qps := make([]qaPara, len(paras))
 	for i, p := range paras {
 		qps[i] = classifyPara(p)
 	}
-	var turns []qaTurn
-	var first int // index of the first turn paragraph: everything before is the lede
-	if t, f, ok := turnsFromQALabels(qps); ok {
-		turns, first = t, f
-	} else if t, f, ok := turnsFromNameLabels(qps); ok {
-		turns, first = t, f
-	} else if t, f, ok := turnsFromBold(doc, qps); ok {
-		turns, first = t, f
-	} else if t, f, ok := turnsFromQuestionMarks(doc, qps); ok {
-		turns, first = t, f
-	} else {
-		return nil
+	clusters := clusterLabels(qps)
+	ctx := newNameContext(doc, qps)
+	var plan qaPlan
+	var ok bool
+	for _, try := range []func() (qaPlan, bool){
+		func() (qaPlan, bool) { return planQALabels(qps) },
+		func() (qaPlan, bool) { return planNameLabels(qps, clusters, ctx) },
+		func() (qaPlan, bool) { return planMarkers(doc, qps) },
+		func() (qaPlan, bool) { return planOneLabel(doc, qps, clusters) },
+		func() (qaPlan, bool) { return planBold(doc, qps) },
+		func() (qaPlan, bool) { return planQuestionMarks(doc, qps) },
+	} {
+		if plan, ok = try(); ok {
+			break
+		}
 	}
-	nameSpeakers(doc, qps[:first], turns)
+	if !ok {
+		return nil, ""
+	}
+	skipHeadings(qps, &plan)
+	turns := buildTurns(qps, plan, clusters)
+	if len(turns) < 2 || !hasQuestionAndAnswer(turns) {
+		return nil, ""
+	}
+	nameSpeakers(ctx, qps[:plan.first], turns, clusters)
+	return turns, plan.mode
+}
+
+func hasQuestionAndAnswer(turns []qaTurn) bool {
+	q, a := false, false
+	for _, t := range turns {
+		q = q || t.Label == "question"
+		a = a || t.Label == "answer"
+	}
+	return q && a
+}
+
+// skipHeadings marks subheadings inside the Q&A: a short unpunctuated paragraph after an
+// answer and before the next question. One right after a question is a short answer
+// ("بدون شك"), not a heading.
+func skipHeadings(qps []qaPara, plan *qaPlan) {
+	prev := sideNone
+	for i := plan.first; i < len(qps); i++ {
+		s := plan.sides[i]
+		if qps[i].heading && (s == sideA || s == sideCont) && prev != sideQ && i+1 < len(qps) && nextOpens(plan, i+1) == sideQ {
+			plan.sides[i] = sideSkip
+			continue
+		}
+		if s == sideQ || s == sideA {
+			prev = s
+		}
+	}
+}
+
+// nextOpens returns the side of the first paragraph from i on that is not a skipped
+// subheading.
+func nextOpens(plan *qaPlan, i int) side {
+	for ; i < len(plan.sides); i++ {
+		if plan.sides[i] != sideSkip {
+			return plan.sides[i]
+		}
+	}
+	return sideNone
+}
+
+// buildTurns turns a plan into turns: a question or answer paragraph extends the open
+// turn of the same label and speaker, a continuation extends the open turn, a skipped
+// paragraph closes it.
+func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters) []qaTurn {
+	speakers := speakerKeys(qps, plan, clusters)
+	var turns []qaTurn
+	open := false
+	for i := plan.first; i < len(qps); i++ {
+		p := qps[i].p
+		key := ""
+		if qps[i].kind == kindName && speakers[clusters.key(qps[i].name)] {
+			key = clusters.key(qps[i].name)
+		}
+		n := len(turns)
+		switch s := plan.sides[i]; s {
+		case sideNone, sideSkip:
+			open = false
+		case sideCont:
+			if n == 0 {
+				continue
+			}
+			if open && (key == "" || key == turns[n-1].key) {
+				turns[n-1].End = p.End
+				continue
+			}
+			t := turns[n-1]
+			if key != "" {
+				t.key = key
+			}
+			turns = append(turns, qaTurn{Start: p.Start, End: p.End, Label: t.Label, Role: t.Role, key: t.key})
+			open = true
+		case sideQ, sideA:
+			label, role := "answer", "interviewee"
+			if s == sideQ {
+				label, role = "question", "interviewer"
+			}
+			if open && turns[n-1].Label == label && (key == "" || key == turns[n-1].key) {
+				turns[n-1].End = p.End
+				continue
+			}
+			turns = append(turns, qaTurn{Start: p.Start, End: p.End, Label: label, Role: role, key: key})
+			open = true
+		}
+	}
 	return turns
 }
 
-// merge appends paragraph p to turns, extending the last turn when the speaker (role and
-// label name) is unchanged: a turn is a maximal run of one speaker's paragraphs.
-func merge(turns []qaTurn, p schema.Paragraph, label, speaker string) []qaTurn {
-	role := "interviewee"
-	if label == "question" {
-		role = "interviewer"
+// speakerKeys returns the label clusters that name speakers. In a labelled transcript
+// every label does; otherwise a label must open a change of speaker at least twice
+// ("Friederike:" after each question): a label inside answers is a caption or a note
+// ("Kleid: Christopher Kane").
+func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters) map[string]bool {
+	keys := map[string]bool{}
+	if plan.mode == "name-labels" {
+		for _, k := range clusters.order {
+			keys[k] = true
+		}
+		return keys
 	}
-	if n := len(turns); n > 0 && turns[n-1].Label == label && turns[n-1].Speaker == speaker {
-		turns[n-1].End = p.End
-		return turns
+	opens := map[string]int{}
+	prev := sideNone
+	for i := plan.first; i < len(qps); i++ {
+		s := plan.sides[i]
+		if s != sideQ && s != sideA {
+			continue
+		}
+		if qps[i].kind == kindName && s != prev {
+			opens[clusters.key(qps[i].name)]++
+		}
+		prev = s
 	}
-	return append(turns, qaTurn{Start: p.Start, End: p.End, Label: label, Role: role, Speaker: speaker})
+	for k, n := range opens {
+		if n >= 2 {
+			keys[k] = true
+		}
+	}
+	return keys
 }
 
-// turnsFromQALabels segments by explicit question/answer labels. At least two labelled
+// planQALabels segments by explicit question/answer labels. At least two labelled
 // questions are needed. Unlabelled paragraphs continue the previous turn, except that
 // when answers carry no label at all, an unlabelled paragraph after a question answers it.
-func turnsFromQALabels(qps []qaPara) ([]qaTurn, int, bool) {
+func planQALabels(qps []qaPara) (qaPlan, bool) {
 	nq, na, first := 0, 0, -1
 	for i, qp := range qps {
 		switch qp.kind {
@@ -204,46 +466,45 @@ func turnsFromQALabels(qps []qaPara) ([]qaTurn, int, bool) {
 		}
 	}
 	if nq < 2 {
-		return nil, 0, false
+		return qaPlan{}, false
 	}
-	var turns []qaTurn
-	prev := ""
-	for _, qp := range qps[first:] {
-		label := prev
+	plan := newPlan(len(qps), "qa-labels")
+	plan.first = first
+	prev := sideNone
+	for i := first; i < len(qps); i++ {
 		switch {
-		case qp.kind == kindQ:
-			label = "question"
-		case qp.kind == kindA:
-			label = "answer"
-		case na == 0:
-			label = "answer"
+		case qps[i].kind == kindQ:
+			plan.sides[i] = sideQ
+		case qps[i].kind == kindA:
+			plan.sides[i] = sideA
+		case na == 0 && prev == sideQ:
+			plan.sides[i] = sideA
+		default:
+			plan.sides[i] = sideCont
 		}
-		turns = merge(turns, qp.p, label, "")
-		prev = label
+		if plan.sides[i] != sideCont {
+			prev = plan.sides[i]
+		}
 	}
-	return turns, first, true
+	return plan, true
 }
 
-// turnsFromNameLabels segments a transcript with "NAME:" labels. It needs two speakers
-// who each speak at least twice and at least three changes of speaker; a news story
-// quoting someone with a colon does not qualify.
-func turnsFromNameLabels(qps []qaPara) ([]qaTurn, int, bool) {
-	count := map[string]int{}
-	questions := map[string]int{}
-	var order []string
+// planNameLabels segments a transcript with speaker labels ("NAME:"). It needs two
+// speakers who each speak at least twice and at least three changes of speaker, and one
+// of them must be the interviewer: the outlet or the byline's name, else a speaker who
+// asks at least two questions. A news story quoting someone after a colon, or a list
+// ("California: ...", "Oregon: ..."), does not qualify.
+func planNameLabels(qps []qaPara, clusters labelClusters, names *nameContext) (qaPlan, bool) {
+	if clusters.recurring() < 2 {
+		return qaPlan{}, false
+	}
 	first, changes, last := -1, 0, ""
+	questions := map[string]int{}
 	for i, qp := range qps {
 		if qp.kind != kindName {
 			continue
 		}
-		k := fold(qp.name)
-		if count[k] == 0 {
-			order = append(order, k)
-		}
-		count[k]++
-		if qp.question {
-			questions[k]++
-		}
+		k := clusters.key(qp.name)
 		if first < 0 {
 			first = i
 		}
@@ -251,47 +512,341 @@ func turnsFromNameLabels(qps []qaPara) ([]qaTurn, int, bool) {
 			changes++
 		}
 		last = k
-	}
-	recurring := 0
-	for _, k := range order {
-		if count[k] >= 2 {
-			recurring++
+		if qp.question || (qp.labelOnly && i+1 < len(qps) && qps[i+1].question) {
+			questions[k]++
 		}
 	}
-	if recurring < 2 || changes < 3 {
-		return nil, 0, false
+	if changes < 3 {
+		return qaPlan{}, false
 	}
-	// The interviewer asks: the speaker with the highest share of questions, the first
-	// speaker on a tie. Without two questions from that speaker the labels are a list
-	// ("California: ...", "Oregon: ..."), not a conversation.
-	interviewer, best := order[0], -1.0
-	for _, k := range order {
-		if share := float64(questions[k]) / float64(count[k]); share > best {
-			interviewer, best = k, share
+	interviewer := ""
+	for _, k := range clusters.order {
+		if clusters.count[k] >= 2 && names.isInterviewerName(clusters.display[k]) {
+			interviewer = k
+			break
 		}
 	}
-	if questions[interviewer] < 2 {
-		return nil, 0, false
-	}
-	var turns []qaTurn
-	speaker, label := "", ""
-	for _, qp := range qps[first:] {
-		if qp.kind == kindName {
-			speaker, label = qp.name, "answer"
-			if fold(qp.name) == interviewer {
-				label = "question"
+	if interviewer == "" {
+		// The speaker with the highest share of questions, the first one on a tie.
+		best := -1.0
+		for _, k := range clusters.order {
+			if clusters.count[k] < 2 {
+				continue
+			}
+			if share := float64(questions[k]) / float64(clusters.count[k]); share > best {
+				interviewer, best = k, share
 			}
 		}
-		turns = merge(turns, qp.p, label, speaker)
+		if questions[interviewer] < 2 {
+			return qaPlan{}, false
+		}
 	}
-	return turns, first, true
+	plan := newPlan(len(qps), "name-labels")
+	// A question whose label was lost opens the Q&A when the first label is an answer.
+	if k := clusters.key(qps[first].name); k != interviewer && first > 0 && qps[first-1].question && !qps[first-1].reported {
+		first--
+		plan.sides[first] = sideQ
+	}
+	plan.first = first
+	for i := first; i < len(qps); i++ {
+		qp := qps[i]
+		switch {
+		case plan.sides[i] != sideNone:
+		case qp.kind == kindName && clusters.key(qp.name) == interviewer:
+			plan.sides[i] = sideQ
+		case qp.kind == kindName:
+			plan.sides[i] = sideA
+		default:
+			plan.sides[i] = sideCont
+		}
+	}
+	return plan, true
+}
+
+// planOneLabel handles interviews where only one side is labelled (answers opened by
+// "Friederike:", questions unlabelled): the label works like a one-sided marker.
+func planOneLabel(doc *schema.Document, qps []qaPara, clusters labelClusters) (qaPlan, bool) {
+	if len(clusters.order) == 0 {
+		return qaPlan{}, false
+	}
+	k := clusters.order[0]
+	for _, c := range clusters.order {
+		if clusters.count[c] > clusters.count[k] {
+			k = c
+		}
+	}
+	keys := make([]string, len(qps))
+	for i, qp := range qps {
+		if qp.kind == kindName && clusters.key(qp.name) == k {
+			keys[i] = k
+		}
+	}
+	plan, ok := planOneKey(doc, qps, keys, k)
+	plan.mode = "one-label"
+	return plan, ok
+}
+
+// planMarkers segments an interview whose paragraphs carry leading dialogue markers:
+// two markers taking turns ("*" questions, "-" answers; "•" and "••"), or one marker on
+// one side only ("- answer" after unmarked questions).
+func planMarkers(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
+	count := map[string]int{}
+	var order []string
+	for _, qp := range qps {
+		if qp.marker == "" {
+			continue
+		}
+		if count[qp.marker] == 0 {
+			order = append(order, qp.marker)
+		}
+		count[qp.marker]++
+	}
+	if len(order) == 0 {
+		return qaPlan{}, false
+	}
+	// The two most frequent markers, the earlier one first on a tie.
+	k1, k2 := "", ""
+	for _, m := range order {
+		switch {
+		case k1 == "" || count[m] > count[k1]:
+			k1, k2 = m, k1
+		case k2 == "" || count[m] > count[k2]:
+			k2 = m
+		}
+	}
+	keys := make([]string, len(qps))
+	for i, qp := range qps {
+		keys[i] = qp.marker
+	}
+	if k2 != "" && count[k2] >= 2 {
+		if plan, ok := planTwoKeys(doc, qps, keys, k1, k2); ok {
+			return plan, true
+		}
+	}
+	for i := range keys {
+		if keys[i] != k1 {
+			keys[i] = ""
+		}
+	}
+	return planOneKey(doc, qps, keys, k1)
+}
+
+// keyStats summarises the paragraphs carrying one key.
+type keyStats struct {
+	n, questions, words int
+	firstAt             int
+}
+
+func statsOf(qps []qaPara, keys []string, k string) keyStats {
+	st := keyStats{firstAt: -1}
+	for i, qp := range qps {
+		if keys[i] != k {
+			continue
+		}
+		if st.firstAt < 0 {
+			st.firstAt = i
+		}
+		st.n++
+		st.words += qp.words
+		if qp.question && !qp.reported {
+			st.questions++
+		}
+	}
+	return st
+}
+
+func (s keyStats) qShare() float64 { return ratio(s.questions, s.n) }
+func (s keyStats) avgWords() float64 {
+	if s.n == 0 {
+		return 0
+	}
+	return float64(s.words) / float64(s.n)
+}
+
+// addressing counts the paragraphs with key k that speak to someone.
+func addressing(qps []qaPara, keys []string, k string) int {
+	n := 0
+	for i, qp := range qps {
+		if keys[i] == k && addresses(qp.body) {
+			n++
+		}
+	}
+	return n
+}
+
+// minPairs is the number of question–answer exchanges that makes an interview.
+const minPairs = 3
+
+// planTwoKeys segments by two keys (markers) that take turns. Which key asks: the one
+// whose paragraphs end in a question mark clearly more often, else the one with the
+// clearly shorter paragraphs, else the one that comes first. Evidence needed: five
+// changes of key (three exchanges), and the asking side ending in "?" at least a third of
+// the time, or speaking to someone half of the time ("حدثينا", "your"), or an interview
+// cue in the title, byline or lede. A bulleted list of points and explanations
+// ("* قلة الصيانة" / "- ...") has none of these.
+func planTwoKeys(doc *schema.Document, qps []qaPara, keys []string, k1, k2 string) (qaPlan, bool) {
+	changes, last := 0, ""
+	for _, k := range keys {
+		if k != k1 && k != k2 {
+			continue
+		}
+		if last != "" && k != last {
+			changes++
+		}
+		last = k
+	}
+	if changes < 2*minPairs-1 {
+		return qaPlan{}, false
+	}
+	s1, s2 := statsOf(qps, keys, k1), statsOf(qps, keys, k2)
+	kq, ka, sq, sa := k1, k2, s1, s2
+	swap := false
+	switch {
+	case s1.qShare()-s2.qShare() >= 0.2:
+	case s2.qShare()-s1.qShare() >= 0.2:
+		swap = true
+	case s1.avgWords() >= 1.5*s2.avgWords():
+		swap = true
+	case s2.avgWords() >= 1.5*s1.avgWords():
+	case s2.firstAt < s1.firstAt:
+		swap = true
+	}
+	if swap {
+		kq, ka, sq, sa = k2, k1, s2, s1
+	}
+	first := sq.firstAt
+	if sa.firstAt < first {
+		first = sa.firstAt
+		if first > 0 && keys[first-1] == "" && qps[first-1].question && !qps[first-1].reported {
+			first--
+		}
+	}
+	if !(sq.qShare() >= 1.0/3 || hasInterviewCue(doc, qps[:first]) || 2*addressing(qps, keys, kq) >= sq.n) {
+		return qaPlan{}, false
+	}
+	plan := newPlan(len(qps), "two-markers")
+	plan.first = first
+	cur := sideNone
+	for i := first; i < len(qps); i++ {
+		switch {
+		case keys[i] == kq:
+			plan.sides[i] = sideQ
+		case keys[i] == ka:
+			plan.sides[i] = sideA
+		case i == first || (cur == sideA && keys[i] == "" && qps[i].question && !qps[i].reported && i+1 < len(qps) && keys[i+1] == ka):
+			// A question that lost its marker, just before a marked answer.
+			plan.sides[i] = sideQ
+		default:
+			plan.sides[i] = sideCont
+		}
+		if plan.sides[i] != sideCont {
+			cur = plan.sides[i]
+		}
+	}
+	return plan, true
+}
+
+// planOneKey segments by a key (a marker or a label) on one side only. When the key
+// marks answers, the unkeyed paragraphs before each answer are the questions; when it
+// marks questions, the unkeyed ones after each are the answers. The side whose
+// paragraphs end in "?" most asks, and it must do so at least half of the time, over at
+// least three exchanges; or, with an interview cue, the key marks answers each preceded
+// by an unkeyed paragraph less than half as long (prompts without question marks).
+func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qaPlan, bool) {
+	sk := statsOf(qps, keys, k)
+	if sk.n < minPairs {
+		return qaPlan{}, false
+	}
+	// Unkeyed paragraphs right before and right after a keyed one.
+	var before, after keyStats
+	for i := range qps {
+		if keys[i] != k {
+			continue
+		}
+		if i > 0 && keys[i-1] == "" {
+			before.n++
+			before.words += qps[i-1].words
+			if qps[i-1].question && !qps[i-1].reported {
+				before.questions++
+			}
+		}
+		if i+1 < len(qps) && keys[i+1] == "" {
+			after.n++
+		}
+	}
+	const need = 0.5
+	keyAnswers := before.n >= minPairs && before.avgWords() <= maxQuestionWords &&
+		((before.qShare() >= need && before.qShare() > sk.qShare()) ||
+			// Questions without question marks ("حدثنا عن بدايتك"): every answer has its
+			// short unmarked prompt before it, and the article says it is an interview.
+			(5*before.n >= 4*sk.n && 2*before.avgWords() <= sk.avgWords() && sk.qShare() < 0.2 &&
+				hasInterviewCue(doc, qps[:max(0, sk.firstAt-1)])))
+	keyAsks := after.n >= minPairs && sk.qShare() >= need && sk.qShare() > before.qShare()
+	if !keyAnswers && !keyAsks {
+		return qaPlan{}, false
+	}
+	plan := newPlan(len(qps), "one-marker")
+	if keyAsks {
+		plan.first = sk.firstAt
+		for i := plan.first; i < len(qps); i++ {
+			if keys[i] == k {
+				plan.sides[i] = sideQ
+			} else if plan.sides[i-1] == sideQ {
+				plan.sides[i] = sideA
+			} else {
+				plan.sides[i] = sideCont
+			}
+		}
+		return plan, true
+	}
+	// Keyed answers: in each run of unkeyed paragraphs between two answers, the question
+	// starts at the first paragraph ending in "?" (or the run's last paragraph); the ones
+	// before it still belong to the answer.
+	first := sk.firstAt
+	if first > 0 && keys[first-1] == "" {
+		first--
+	}
+	plan.first = first
+	for i := first; i < len(qps); {
+		if keys[i] == k {
+			plan.sides[i] = sideA
+			i++
+			continue
+		}
+		j := i
+		for j < len(qps) && keys[j] != k {
+			j++
+		}
+		if j == len(qps) { // after the last answer: its continuation
+			for ; i < j; i++ {
+				plan.sides[i] = sideCont
+			}
+			break
+		}
+		q := j - 1
+		for r := i; r < j; r++ {
+			if qps[r].question && !qps[r].reported {
+				q = r
+				break
+			}
+		}
+		for r := i; r < j; r++ {
+			switch {
+			case r < q:
+				plan.sides[r] = sideCont
+			case r == q:
+				plan.sides[r] = sideQ
+			default:
+				plan.sides[r] = sideCont
+			}
+		}
+		i = j
+	}
+	return plan, true
 }
 
 var (
-	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|interview|q\s*&\s*a|in conversation|spoke to|speaks to|talked to|talks to|told`)
-	// Quotation marks in a paragraph ending in "?" mean reported speech (a judge's
-	// question quoted in a court story), not an interviewer's question.
-	reQuoted = regexp.MustCompile(`["“”«»]`)
+	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|spoke to|speaks to|talked to|talks to|sat down with|entretien|entrevista|intervista|gespräch`)
 )
 
 // minQuestionShare is the share of question paragraphs, from the first question on,
@@ -303,14 +858,17 @@ const minQuestionShare = 0.2
 // argument closing on a rhetorical question, not an interviewer's question.
 const maxQuestionWords = 80
 
-// turnsFromQuestionMarks segments an interview whose questions are plain paragraphs
-// ending in "?"/"؟" (bold markup lost by the scraper). Evidence needed: three questions
-// each followed by an answer paragraph making up a fifth of the paragraphs from the
-// first question on, or else two with an interview cue in the byline, title or lede.
-func turnsFromQuestionMarks(doc *schema.Document, qps []qaPara) ([]qaTurn, int, bool) {
+// planQuestionMarks segments an interview whose questions are plain paragraphs ending
+// in "?"/"؟" (bold markup lost by the scraper). A question whose question mark sits inside
+// a quotation is reported speech; quotation marks elsewhere in a question ("You called it
+// «a project»... is that still so?") are the interviewer quoting. Evidence needed: three
+// questions each followed by an answer paragraph making up a fifth of the paragraphs from
+// the first question on, or else two with an interview cue in the byline, title or lede;
+// and answers that read like an interviewee's (see readsLikeInterview).
+func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 	isQ := make([]bool, len(qps))
 	for i, qp := range qps {
-		isQ[i] = qp.question && len(strings.Fields(qp.p.Text)) <= maxQuestionWords && !reQuoted.MatchString(qp.p.Text)
+		isQ[i] = qp.question && !qp.reported && qp.words <= maxQuestionWords
 	}
 	first, pairs := -1, 0
 	for i := 0; i < len(qps)-1; i++ {
@@ -325,7 +883,7 @@ func turnsFromQuestionMarks(doc *schema.Document, qps []qaPara) ([]qaTurn, int, 
 		}
 	}
 	if pairs < 2 {
-		return nil, 0, false
+		return qaPlan{}, false
 	}
 	nq := 0
 	for _, q := range isQ[first:] {
@@ -333,19 +891,102 @@ func turnsFromQuestionMarks(doc *schema.Document, qps []qaPara) ([]qaTurn, int, 
 			nq++
 		}
 	}
-	if (pairs < 3 || float64(nq) < minQuestionShare*float64(len(qps)-first)) && !hasInterviewCue(doc, qps[:first]) {
-		return nil, 0, false
+	cue := hasInterviewCue(doc, qps[:first])
+	if (pairs < minPairs || float64(nq) < minQuestionShare*float64(len(qps)-first)) && !cue {
+		return qaPlan{}, false
 	}
-	var turns []qaTurn
-	for i, qp := range qps[first:] {
-		label := "answer"
-		if isQ[first+i] {
-			label = "question"
+	plan := newPlan(len(qps), "question-marks")
+	plan.first = first
+	for i := first; i < len(qps); i++ {
+		if isQ[i] {
+			plan.sides[i] = sideQ
+		} else {
+			plan.sides[i] = sideA
 		}
-		turns = merge(turns, qp.p, label, "")
 	}
-	return turns, first, true
+	if !readsLikeInterview(qps, plan, cue) {
+		return plan, false
+	}
+	return plan, true
 }
+
+// readsLikeInterview rejects the question-and-answer shapes that are not interviews:
+// FAQs and listicles whose questions are numbered, and explainers whose "answers" never
+// speak in the first person (an interviewee says "I", "we", "أنا", "نحن"). Without an
+// interview cue, at least a quarter of the answers must be in the first person and a
+// third of the questions must speak to someone ("you", "Sie", "تجربتك"): a self-help post
+// asks "When will I use this?", a listicle's subheadings ask "Insecurities?". With a cue,
+// a quarter of the questions must still address someone.
+func readsLikeInterview(qps []qaPara, plan qaPlan, cue bool) bool {
+	var questions, numbered, answers, first, addressed int
+	inAnswer := false
+	personal := false
+	flush := func() {
+		if inAnswer {
+			answers++
+			if personal {
+				first++
+			}
+		}
+		inAnswer, personal = false, false
+	}
+	for i := plan.first; i < len(qps); i++ {
+		switch plan.sides[i] {
+		case sideQ:
+			flush()
+			questions++
+			if qps[i].numbered {
+				numbered++
+			}
+			if addresses(qps[i].body) {
+				addressed++
+			}
+		case sideA, sideCont:
+			if plan.sides[i] == sideA || inAnswer {
+				inAnswer = true
+				personal = personal || firstPerson(qps[i].body)
+			}
+		}
+	}
+	flush()
+	if questions == 0 || 2*numbered >= questions {
+		return false
+	}
+	if cue {
+		return 4*addressed >= questions
+	}
+	return answers > 0 && 4*first >= answers && 3*addressed >= questions
+}
+
+var (
+	// reAddress matches a word addressing the interviewee (after fold); reAddressCased the
+	// German polite forms, which only their capital tells from "sie" (she, they).
+	reAddress      = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|your|yours|yourself|du|dich|dir|dein|deine|deinen|deinem|deiner|euch|euer|vous|votre|vos|tu|toi|ton|ta|tes|usted|ustedes|su|sus|tú|te|ti|voi|lei|انت|انتم|انتي|لك|لكم|عندك|عندكم|لديك|لديكم|حدثنا|حدثينا)(?:[^\p{L}]|$)`)
+	reAddressCased = regexp.MustCompile(`(?:^|[^\p{L}])(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)(?:[^\p{L}]|$)`)
+	// Arabic addresses the interviewee by a suffix: "تجربتك", "رأيكم".
+	reAddressAr = regexp.MustCompile(`\p{Arabic}{2,}(?:ك|كم|كن)(?:[^\p{L}]|$)`)
+)
+
+// arNotAddress are common words that end in "ك" without addressing anyone.
+var arNotAddress = foldSet("ذلك", "كذلك", "لذلك", "هناك", "هنالك", "تلك", "المبارك", "مشترك", "المشترك", "بذلك", "وذلك", "وهناك", "فهناك", "ملك", "الملك", "البنك", "بنك", "تبارك", "مبارك", "شريك", "الشريك", "سمك", "ذاك", "كذاك")
+
+// addresses reports whether a question speaks to someone in the second person.
+func addresses(s string) bool {
+	if reAddress.MatchString(fold(s)) || reAddressCased.MatchString(s) {
+		return true
+	}
+	for _, m := range reAddressAr.FindAllString(s, -1) {
+		if w := fold(strings.TrimFunc(m, func(r rune) bool { return !unicode.IsLetter(r) })); !arNotAddress[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// reFirstPerson matches a first-person word (after fold): the interviewee speaking.
+var reFirstPerson = regexp.MustCompile(`(?:^|[^\p{L}])(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|our|ours|us|ich|mir|mich|mein|meine|meinen|meiner|wir|uns|unser|unsere|je|j|moi|nous|yo|nosotros|mi|mis|ana|انا|نحن|لي|لنا|لدي|لدينا|عندي|عندنا|كنت|كنا|انني|اننا|بي|معي|معنا|نفسي|اعتقد|نعتقد|اري|نري|رايي|برايي|بلادي|بلادنا)(?:[^\p{L}]|$)`)
+
+func firstPerson(s string) bool { return reFirstPerson.MatchString(fold(s)) }
 
 // hasInterviewCue reports whether the title, byline or lede says the article is an
 // interview.
@@ -444,18 +1085,19 @@ func classifyBold(text string) boldKind {
 	return boldHeading
 }
 
-// turnsFromBold segments an interview whose questions the page set in bold and whose
+// planBold segments an interview whose questions the page set in bold and whose
 // answers are plain. Bold is also how pages set subheadings, standfirsts and emphasised
 // passages, so the bold paragraphs must read as an interviewer's: from the first one on,
 // at least three bold questions or prompts each followed by a plain answer (two with an
 // interview cue in the title, byline or lede); at least two thirds of the bold paragraphs
 // questions or prompts, not headings (subheadings are rarely sentences, and rarely open
-// with a question word); and at least half of those actual questions unless a cue says
-// interview (a run of bold sentences in a petition is emphasis, not prompts).
-func turnsFromBold(doc *schema.Document, qps []qaPara) ([]qaTurn, int, bool) {
+// with a question word); at least half of those actual questions unless a cue says
+// interview (a run of bold sentences in a petition is emphasis, not prompts); and answers
+// that read like an interviewee's (see readsLikeInterview).
+func planBold(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 	bold := boldParagraphs(doc, len(qps))
 	if len(bold) < 2 {
-		return nil, 0, false
+		return qaPlan{}, false
 	}
 	kinds := make([]boldKind, len(qps))
 	asks := func(i int) bool {
@@ -480,7 +1122,7 @@ func turnsFromBold(doc *schema.Document, qps []qaPara) ([]qaTurn, int, bool) {
 		}
 	}
 	if pairs < 2 {
-		return nil, 0, false
+		return qaPlan{}, false
 	}
 	var nBold, nAsk, nQuestion int
 	for i := first; i < len(qps); i++ {
@@ -496,136 +1138,127 @@ func turnsFromBold(doc *schema.Document, qps []qaPara) ([]qaTurn, int, bool) {
 		}
 	}
 	cue := hasInterviewCue(doc, qps[:first])
-	if (pairs < 3 && !cue) || 3*nAsk < 2*nBold || (2*nQuestion < nAsk && !cue) {
-		return nil, 0, false
+	if (pairs < minPairs && !cue) || 3*nAsk < 2*nBold || (2*nQuestion < nAsk && !cue) {
+		return qaPlan{}, false
 	}
-	var turns []qaTurn
-	label := "question"
+	plan := newPlan(len(qps), "bold")
+	plan.first = first
 	for i := first; i < len(qps); i++ {
 		switch {
 		case asks(i):
-			label = "question"
+			plan.sides[i] = sideQ
 		case !bold[i]:
-			label = "answer"
+			plan.sides[i] = sideA
+		default:
+			plan.sides[i] = sideCont
 		}
-		turns = merge(turns, qps[i].p, label, "")
 	}
-	return turns, first, true
+	if !readsLikeInterview(qps, plan, cue) {
+		return plan, false
+	}
+	return plan, true
 }
 
-var (
-	reBylinePrefix = regexp.MustCompile(`(?i)^\s*(?:حوار|حاوره|حاورته|حاورها|حاورهم|أجرى الحوار|أجرت الحوار|اجرى الحوار|اجرت الحوار|إعداد|اعداد|كتب|كتبت|بقلم|interview(?:ed)? by|by)\s*[:：\-–]?\s*`)
-	reBylineLine   = regexp.MustCompile(`(?im)^\s*(?:حوار|حاوره|حاورته|حاورها|أجرى الحوار|أجرت الحوار|interview(?:ed)? by)\s*[:：\-–]?\s*(.+?)\s*$`)
-	// Honorifics and titles that introduce the interviewee's name in an Arabic lede.
-	reArTitledName = regexp.MustCompile(`(?:سعادة|معالي|فخامة|سمو|سيادة)?\s*(?:السيد|السيدة|الدكتور|الدكتورة|د\.|الشيخ|الشيخة|الأستاذ|الأستاذة|الاستاذ|المهندس|المهندسة|اللواء|العميد|الفنان|الفنانة|الكاتب|الكاتبة|الروائي|الروائية|النجم|النجمة|المخرج|المخرجة|اللاعب|المدرب)\s+(\p{Arabic}+(?:\s+\p{Arabic}+){0,3})`)
-	enName         = `((?:[A-Z][\p{L}'’\-]+)(?:\s+[A-Z][\p{L}'’\-]+){1,3})`
-	reEnNamed      = []*regexp.Regexp{
-		regexp.MustCompile(`(?:spoke|talked|speaks|talks|sat down|caught up)\s+(?:to|with)\s+` + enName),
-		regexp.MustCompile(`(?i:interview(?:ed)?|conversation)\s+(?:with\s+)?` + enName),
-		regexp.MustCompile(enName + `,?\s+(?:spoke|talked|speaks|talks|told|said|says)\b`),
-		regexp.MustCompile(`(?i:ambassador|minister|president|director|chairman|chairwoman|chief executive|ceo|professor|prof\.|dr\.?|mr\.?|ms\.?|mrs\.?|author|novelist|writer|actor|actress|singer|coach|founder|governor|senator|mayor|artist|filmmaker|director-general)\s+` + enName),
-	}
-	// Words that end a name in an Arabic lede: the apposition that follows it. A word is
-	// looked up as written and folded: folding turns "على" (on) into the name "علي".
-	arNameStop = map[string]bool{
-		"سفير": true, "وزير": true, "وزيره": true, "رئيس": true, "رييس": true, "مدير": true, "مديره": true, "في": true, "من": true,
-		"عن": true, "الى": true, "على": true, "ان": true, "الذي": true, "التي": true, "خلال": true, "لدي": true, "لدى": true,
-		"نائب": true, "امين": true, "عضو": true, "مؤسس": true, "الرييس": true, "الوزير": true, "السفير": true, "قال": true,
-		"وقال": true, "موقف": true, "مع": true, "بان": true, "قايلا": true, "مؤكدا": true,
-	}
-)
-
-// interviewerName finds the interviewer in the byline, or in a "حوار:" / "Interview by"
-// line of the lede when the byline is empty.
-func interviewerName(doc *schema.Document, lede []qaPara) string {
-	for _, b := range doc.Byline {
-		if n := strings.TrimSpace(reBylinePrefix.ReplaceAllString(b, "")); n != "" {
-			return n
-		}
-	}
-	for _, qp := range lede {
-		if m := reBylineLine.FindStringSubmatch(qp.p.Text); m != nil {
-			return m[1]
-		}
-	}
-	return ""
+// labelClusters groups the speaker labels of a document by person: "Barenberg" is
+// "Jasper Barenberg", "Rick" is "Rick Evans", "د. سامية" is "سامية العمودي".
+type labelClusters struct {
+	order   []string          // cluster keys in order of first appearance
+	count   map[string]int    // paragraphs labelled per cluster
+	display map[string]string // the fullest label of each cluster
+	byLabel map[string]string // folded label → cluster key
 }
 
-// intervieweeName finds the person the lede (or the title) introduces: an honorific and
-// a name in Arabic ("سعادة السيد إرمان إيساغالييف، سفير ..."), a title or "spoke to" and a
-// capitalised name in English. The earliest mention wins.
-func intervieweeName(doc *schema.Document, lede []qaPara) string {
-	var texts []string
-	for _, qp := range lede {
-		texts = append(texts, qp.p.Text)
-	}
-	texts = append(texts, doc.Title)
-	for _, text := range texts {
-		best, bestAt := "", -1
-		consider := func(name string, at int) {
-			if name != "" && (bestAt < 0 || at < bestAt) {
-				best, bestAt = name, at
-			}
+// labelWords are the folded words of a label that identify the person: titles such as
+// "Mr", "Dr", "د." set aside.
+func labelWords(label string) []string {
+	var out []string
+	for _, w := range strings.Fields(label) {
+		fw := fold(strings.Trim(w, ".:"))
+		if fw == "" || personTitles[fw] {
+			continue
 		}
-		for _, m := range reArTitledName.FindAllStringSubmatchIndex(text, -1) {
-			var words []string
-			for _, w := range strings.Fields(text[m[2]:m[3]]) {
-				if arNameStop[fold(w)] || arNameStop[w] {
+		out = append(out, fw)
+	}
+	return out
+}
+
+// personTitles are folded titles that precede a name in a label or a lede.
+var personTitles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "prof": true, "professor": true, "sir": true,
+	"dame": true, "herr": true, "frau": true, "m": true, "mme": true, "sr": true, "sra": true,
+	"د": true, "السيد": true, "السيده": true, "الدكتور": true, "الدكتوره": true, "الشيخ": true, "الشيخه": true,
+	"الاستاذ": true, "الاستاذه": true, "المهندس": true, "المهندسه": true,
+}
+
+func clusterLabels(qps []qaPara) labelClusters {
+	c := labelClusters{count: map[string]int{}, display: map[string]string{}, byLabel: map[string]string{}}
+	words := map[string][]string{}
+	for _, qp := range qps {
+		if qp.kind != kindName {
+			continue
+		}
+		fl := fold(qp.name)
+		k, ok := c.byLabel[fl]
+		if !ok {
+			lw := labelWords(qp.name)
+			for _, ck := range c.order {
+				if subsetWords(lw, words[ck]) || subsetWords(words[ck], lw) {
+					k, ok = ck, true
 					break
 				}
-				words = append(words, w)
 			}
-			consider(strings.Join(words, " "), m[0])
-		}
-		for _, re := range reEnNamed {
-			for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
-				name := text[m[2]:m[3]]
-				if strings.HasPrefix(name, "The ") {
-					continue
-				}
-				consider(name, m[0])
+			if !ok {
+				k = fl
+				c.order = append(c.order, k)
+				words[k] = lw
+				c.display[k] = qp.name
+			}
+			c.byLabel[fl] = k
+			if len(lw) > len(words[k]) {
+				words[k] = lw
+				c.display[k] = qp.name
 			}
 		}
-		if best != "" {
-			return strings.TrimRightFunc(best, func(r rune) bool { return unicode.IsPunct(r) })
-		}
+		c.count[k]++
 	}
-	return ""
+	return c
 }
 
-// nameSpeakers fills the speakers of turns that have none from the byline and the lede,
-// and expands transcript labels that are a known person's short name ("Smith:").
-func nameSpeakers(doc *schema.Document, lede []qaPara, turns []qaTurn) {
-	interviewer := interviewerName(doc, lede)
-	interviewee := intervieweeName(doc, lede)
-	for i := range turns {
-		t := &turns[i]
-		known := interviewee
-		if t.Role == "interviewer" {
-			known = interviewer
+// subsetWords reports whether every word of a (at least one) is in b.
+func subsetWords(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	for _, w := range a {
+		found := false
+		for _, x := range b {
+			if w == x {
+				found = true
+				break
+			}
 		}
-		switch {
-		case t.Speaker == "":
-			t.Speaker = known
-		case known != "" && sharesWord(t.Speaker, known):
-			t.Speaker = known
+		if !found {
+			return false
 		}
 	}
+	return true
 }
 
-// sharesWord reports whether a short label ("Smith") names the same person as a full
-// name ("John Smith").
-func sharesWord(label, name string) bool {
-	words := map[string]bool{}
-	for _, w := range tokens(name) {
-		if runeCount(w) > 2 {
-			words[w] = true
+// key returns the cluster key of a label as written, "" if it is not a known label.
+func (c labelClusters) key(label string) string { return c.byLabel[fold(label)] }
+
+// recurring counts the clusters labelling at least two paragraphs.
+func (c labelClusters) recurring() int {
+	n := 0
+	for _, k := range c.order {
+		if c.count[k] >= 2 {
+			n++
 		}
 	}
-	for _, w := range tokens(label) {
-		if words[w] {
-			return true
-		}
-	}
-	return false
+	return n
+}
+
+// isLetterWord reports whether s has a letter.
+func isLetterWord(s string) bool {
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
 }

@@ -53,7 +53,19 @@ func seedDocument(tb testing.TB) *schema.Document {
 // byline, lang), a "---" line, then the body with paragraphs separated by blank lines.
 func loadFixture(tb testing.TB, name string) *schema.Document {
 	tb.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "builtin", name))
+	return readFixture(tb, filepath.Join("testdata", "builtin", name))
+}
+
+// loadQAFixture reads a testdata/qa fixture (same format as loadFixture).
+func loadQAFixture(tb testing.TB, name string) *schema.Document {
+	tb.Helper()
+	return readFixture(tb, filepath.Join("testdata", "qa", name))
+}
+
+func readFixture(tb testing.TB, path string) *schema.Document {
+	tb.Helper()
+	name := filepath.Base(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -387,5 +399,333 @@ func TestQABoldSharedPages(t *testing.T) {
 		if items := annotateQA(t, doc); len(items) != 0 {
 			t.Errorf("%s: %d turns, want none", rel[len(rel)-1], len(items))
 		}
+	}
+}
+
+// alternate builds the expected turns of a one-question-one-answer interview.
+func alternate(iv, ie string, starts ...string) []wantTurn {
+	var want []wantTurn
+	for i, s := range starts {
+		if i%2 == 0 {
+			want = append(want, wantTurn{"question", iv, "interviewer", s})
+		} else {
+			want = append(want, wantTurn{"answer", ie, "interviewee", s})
+		}
+	}
+	return want
+}
+
+// Questions that quote ("You called it «a project»... is that still so?") are questions;
+// a question mark inside a quotation ("He asked me: «What did you write?»") is not.
+func TestQAQuotedQuestions(t *testing.T) {
+	t.Run("arabic", func(t *testing.T) {
+		doc := loadQAFixture(t, "quoted_ar.txt")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("منى السالم", "سليم العباسي",
+			"وصفت روايتك الأخيرة بأنها «رسالة", "لأنها كتبت",
+			"كتب النقاد أن نهاية الرواية \"مفتوحة", "لا، أنا أؤمن",
+			"قالت إحدى قارئاتك إن “البطل", "فيه شيء مني",
+			"ماذا تقرأ الآن؟", "أقرأ الشعر"))
+		if !strings.Contains(items[1].Text, "«ماذا كتبت اليوم؟»") {
+			t.Errorf("the quoted question is not part of the first answer: %q", items[1].Text)
+		}
+	})
+	t.Run("english", func(t *testing.T) {
+		doc := loadQAFixture(t, "quoted_en.txt")
+		checkTurns(t, doc, annotateQA(t, doc), alternate("Tom Hale", "Lena Marsh",
+			"You once called the river “a machine", "Less than I did",
+			"Critics say your new book is \"too quiet\"", "I say that quiet",
+			"Your mother asked", "Because I have not",
+			"What comes next?", "A year in the delta"))
+	})
+}
+
+// Questions marked only by a leading marker, answers by another, no question marks.
+func TestQAMarkersWithoutQuestionMarks(t *testing.T) {
+	base := loadQAFixture(t, "markers_ar.txt")
+	for _, pair := range [][2]string{{">", "-"}, {"*", "ـ"}, {"•", "••"}, {"..", "-"}, {"●", "ـ"}} {
+		t.Run(pair[0]+" "+pair[1], func(t *testing.T) {
+			var paras []string
+			for _, p := range strings.Split(base.Text, "\n\n") {
+				switch {
+				case strings.HasPrefix(p, "> "):
+					p = pair[0] + " " + p[2:]
+				case strings.HasPrefix(p, "- "):
+					p = pair[1] + " " + p[2:]
+				}
+				paras = append(paras, p)
+			}
+			doc := *base
+			doc.Text = strings.Join(paras, "\n\n")
+			if _, mode := analyseTurns(&doc); mode != "two-markers" {
+				t.Errorf("segmented by %q, want the markers", mode)
+			}
+			items := annotateQA(t, &doc)
+			checkTurns(t, &doc, items, alternate("ريم الحربي", "هالة النعيمي",
+				pair[0]+" حدثينا عن طفولتك", pair[1]+" نشأت في بيت",
+				pair[0]+" يقال إن بدايتك", pair[1]+" صحيح، وقفت",
+				pair[0]+" فيلمك الأول", pair[1]+" كان ذلك جنونا",
+				pair[0]+" رسالتك إلى المخرجات", pair[1]+" لا تنتظرن"))
+			// The unmarked paragraph continues the first answer; the subheading is in no turn.
+			if !strings.Contains(items[1].Text, "وكانت أمي") || strings.Contains(items[3].Text, "البدايات") {
+				t.Errorf("answer 1 %q, answer 2 %q", items[1].Text, items[3].Text)
+			}
+		})
+	}
+}
+
+// Inline speaker labels split turns and name speakers: the outlet, a first name, a full
+// name and its short form.
+func TestQASpeakerLabels(t *testing.T) {
+	t.Run("arabic outlet and first name", func(t *testing.T) {
+		doc := loadQAFixture(t, "labels_ar.txt")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("الضحى", "سامية الحربي",
+			"الضحى: كيف تقرئين", "سامية: المشهد حي",
+			"الضحى: لكن الجمهور قليل", "سامية: الجمهور قليل",
+			"الضحى: حدثينا", "سامية: هو فرقة",
+			"الضحى: وماذا بعد؟", "سامية: نحلم"))
+		if !strings.Contains(items[3].Text, "وهذا ما نحاوله") {
+			t.Errorf("unlabelled paragraph not in the answer: %q", items[3].Text)
+		}
+	})
+	t.Run("english outlet, full name and short form", func(t *testing.T) {
+		doc := loadQAFixture(t, "labels_en.txt")
+		checkTurns(t, doc, annotateQA(t, doc), alternate("The Economist", "Chidi Okafor",
+			"The Economist: Let us start", "Chidi Okafor: It is ambitious",
+			"The Economist: Tell us about", "Mr Okafor: The currency",
+			"The Economist: And oil theft?", "Mr Okafor: We have cut",
+			"The Economist: What keeps you", "Mr Okafor: Youth"))
+	})
+}
+
+// Speaker names from the byline (dateline and lead word removed), the title ("X: …",
+// "X لـ«Y»:"), the lede (honorific, reporting verb) and the outlet, as whole names: not
+// a name plus the next words, not the opening sentence.
+func TestQASpeakerNames(t *testing.T) {
+	const arBody = "\n\n* ما أول ما تذكره من بدايتك؟\n\n- أذكر الملعب الترابي قرب البيت.\n\n" +
+		"* وكيف ترى المستقبل؟\n\n- أراه مشرقا إن عملنا معا.\n\n* كلمة أخيرة؟\n\n- شكرا لكم."
+	for _, tt := range []struct {
+		name                  string
+		doc                   schema.Document
+		interviewer, answerer string
+	}{
+		{"title name, dateline byline", schema.Document{Title: "هاني الشمري: لن أعتزل قبل المونديال", Byline: []string{"جدة: نوال القحطاني"},
+			Text: "أكد هاني الشمري لاعب المنتخب أنه مستمر."}, "نوال القحطاني", "هاني الشمري"},
+		{"short title name with rank, fuller in the lede", schema.Document{Title: "اللواء الزهراني: الحدود آمنة", Byline: []string{"حوار: سعد العتيبي"},
+			Text: "اللواء فهد بن سعد الزهراني قائد حرس الحدود تحدث عن خطط العام المقبل."}, "سعد العتيبي", "اللواء فهد بن سعد الزهراني"},
+		{"surname in the title, compound in the lede", schema.Document{Title: "القحطاني: الرواية ديوان العرب", Byline: []string{"حاوره : ماجد الدوسري - الرياض :&nbsp;"},
+			Text: "حاوره : ماجد الدوسري - الرياض : الكاتب الدكتور عبد الرحمن القحطاني تحدث عن روايته الجديدة."}, "ماجد الدوسري", "عبدالرحمن القحطاني"},
+		{"honorific with a clitic, adjective after the name", schema.Document{Byline: []string{"\u00a0حاورها:بدر السبيعي"},
+			Text: "لم أتوقع أن تتحول أسئلتي للدكتورة نجلاء الشهري الناجية من المرض إلى حوار بهذه الصراحة."}, "بدر السبيعي", "نجلاء الشهري"},
+		{"reporting verb and a kinship word", schema.Document{Byline: []string{"حوار ـ محمد الزهراني"},
+			Text: "كشف ماجد الغامدي والد اللاعب الدولي تفاصيل مسيرة ابنه منذ الطفولة."}, "محمد الزهراني", "ماجد الغامدي"},
+		{"opening sentence with حوار is no byline; the site is the interviewer", schema.Document{SiteName: "عكاظ",
+			Text: "حوار تغلب عليه العاصفة أكثر من العاطفة، أجريته مع الفنانة ليلى الأحمد بعد عودتها من السفر."}, "عكاظ", "ليلى الأحمد"},
+		{"description in the title, outlet from the title", schema.Document{Title: "السفير الياباني لـ«الشرق»: نقدر دعم قطر",
+			Text: "ثمن سعادة السيد كينجي تاناكا، سفير اليابان لدى الدوحة، العلاقات بين البلدين."}, "الشرق", "كينجي تاناكا"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := tt.doc
+			doc.Text += arBody
+			items := annotateQA(t, &doc)
+			if len(items) != 6 {
+				t.Fatalf("got %d turns, want 6", len(items))
+			}
+			for _, it := range items {
+				want := tt.answerer
+				if it.Attrs[schema.AttrSpeakerRole] == "interviewer" {
+					want = tt.interviewer
+				}
+				if got := it.Attrs[schema.AttrSpeaker]; got != want {
+					t.Errorf("%s turn %s: speaker %q, want %q", it.Attrs[schema.AttrSpeakerRole], it.Attrs[schema.AttrTurn], got, want)
+				}
+			}
+		})
+	}
+	t.Run("english title and byline", func(t *testing.T) {
+		doc := schema.Document{Title: "Q&A: Maria Lopez on the club's future", Byline: []string{"By Tom Baker"}, Lang: "en",
+			Text: "The club's owner talked about the season.\n\nQ: How do you feel?\n\nA: Delighted.\n\nQ: Will you sell?\n\nA: No."}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Tom Baker", "Maria Lopez", "Q: How", "A: Delighted", "Q: Will", "A: No"))
+	})
+}
+
+func TestBylineName(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"جدة: أسماء الغابري":                      {"أسماء الغابري", ""},
+		"حوار: محمد الجرادي":                      {"محمد الجرادي", ""},
+		"حوار ـ محمد المرحبي":                     {"محمد المرحبي", ""},
+		"\u00a0حاورها:بدر الغانمي":                {"بدر الغانمي", ""},
+		"حاوره : عبدالعزيز العصيمي - سبق :&nbsp;": {"عبدالعزيز العصيمي", "سبق"},
+		"By Rick Evans":           {"Rick Evans", ""},
+		"Interview by Tom Baker":  {"Tom Baker", ""},
+		"Jane Doe, Reuters":       {"Jane Doe", "Reuters"},
+		"12 يناير 2022":           {"", ""},
+		"الرياض - فهد العتيبي":    {"فهد العتيبي", ""},
+		"حوار وتصوير: نوف السالم": {"نوف السالم", ""},
+		"تصوير: علي الشهري":       {"", ""},
+		"Reuters":                 {"", "Reuters"},
+	} {
+		if n, o := bylineName(in); n != want[0] || o != want[1] {
+			t.Errorf("bylineName(%q) = %q, %q; want %q, %q", in, n, o, want[0], want[1])
+		}
+	}
+}
+
+func TestTitleSpeaker(t *testing.T) {
+	for _, tt := range []struct {
+		title, name string
+		desc        bool
+		outlet      string
+	}{
+		{"سمير جعجع: إيران عطلت الانتخابات", "سمير جعجع", false, ""},
+		{"السفير الكازاخي لـ الشرق: نقدر دعم قطر", "السفير الكازاخي", true, "الشرق"},
+		{"وزير الخارجية لـ«الحياة»: لا حل عسكريا", "وزير الخارجية", true, "الحياة"},
+		{"عاجل: انقطاع الكهرباء في العاصمة", "", false, ""},
+		{`Ambassador: "Trade is the bridge"`, "Ambassador", true, ""},
+		{"Tim Cook: we will build it here", "Tim Cook", false, ""},
+		{"Q&A: Jane Doe on the future of news", "Jane Doe", false, ""},
+		{"Five things to know: the budget", "", false, ""},
+		{"ننتظر «عاصفة وردية» للتخلص من تسلط الرجال", "", false, ""},
+		{"سمير جعجع يكشف لـ«عكاظ»: لا رئيس قريبا", "سمير جعجع", false, "عكاظ"},
+		{"محمد عبده في حوار مع «الرياض»: الفن رسالة", "محمد عبده", false, "الرياض"},
+		{"Zadie Smith on writing at night", "Zadie Smith", false, ""},
+	} {
+		name, desc, outlet := titleSpeaker(tt.title)
+		if name != tt.name || desc != tt.desc || outlet != tt.outlet {
+			t.Errorf("titleSpeaker(%q) = %q, %v, %q; want %q, %v, %q", tt.title, name, desc, outlet, tt.name, tt.desc, tt.outlet)
+		}
+	}
+}
+
+// Question-and-answer shapes that are not interviews: a numbered FAQ, a listicle whose
+// subheadings are questions, a bulleted list of points and explanations, a self-help post
+// asking itself questions.
+func TestQANotInterviewShapes(t *testing.T) {
+	docs := []*schema.Document{
+		loadQAFixture(t, "faq_en.txt"),
+		loadQAFixture(t, "listicle_en.txt"),
+		loadQAFixture(t, "lists_ar.txt"),
+		{Lang: "en", Title: "How to stop buying things you do not need", Text: "Make a list before you shop.\n\n" +
+			"When did I last use this? Will I use it again?\n\nBe honest and adjust your lists.\n\n" +
+			"Is this a planned purchase? Will it end up in a drawer?\n\nImpulse buys are the enemy.\n\n" +
+			"Do I already own something like it?\n\nCheck the cupboard first.\n\nWhat would I give up for it?\n\nThink in hours of work."},
+	}
+	for _, doc := range docs {
+		if items := annotateQA(t, doc); len(items) != 0 {
+			t.Errorf("%s %q: got %d turns, want none (not an interview)", doc.ID, firstRunes(doc.Title, 40), len(items))
+		}
+	}
+}
+
+// An English HTML interview whose speaker labels the page sets in bold: the outlet asks,
+// the interviewee answers under her full name, then her short name.
+func TestQALabelsHTML(t *testing.T) {
+	path := filepath.Join("testdata", "qa", "en_interview_labels.html")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := corpus.Extract(corpus.Raw{Data: data, Format: "html", Path: path}, corpus.ExtractOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := annotateQA(t, &doc)
+	checkTurns(t, &doc, items, alternate("The Meridian", "Amara Nwosu",
+		"The Meridian: Inflation", "Amara Nwosu: It has fallen",
+		"The Meridian: Tell us", "Ms Nwosu: The currency",
+		"The Meridian: Critics", "Ms Nwosu: It was a shock",
+		"The Meridian: What keeps", "Ms Nwosu: Food prices"))
+}
+
+// TestQASharedHTMLSets annotates every page of the four shared HTML extraction sets.
+// Checked by hand: five pages are interviews (a blog interview, a magazine interview, a
+// blog Q&A with "::" questions and "Name:" answers, a bold-question interview, a radio
+// transcript); every other page — listicles with question subheadings, FAQs, self-help
+// posts, comment threads, news — must get no turns.
+func TestQASharedHTMLSets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("extracts 270 real pages")
+	}
+	interviews := map[string][2]string{ // page → interviewer, interviewee
+		"trafilatura/pages/abookshelffullofsunshine.blogspot.com.interview.html": {"Sunshine", "Anne Lück"},
+		"trafilatura/pages/iconmagazine.de.sharonstone.html":                     {"ICON Magazine", "Sharon Stone"},
+		"trafilatura/pages/doschu.com.solopreneur.html":                          {"Doris Schuppe", "Friederike Gonzalez Schmitz"},
+		"trafilatura/pages/cicero.de.pandemie.html":                              {"MORITZ GATHMANN", "Gian Domenico Borasio"},
+		"trafilatura/pages/linksfraktion.de-Abzocke.html":                        {"Jasper Barenberg", "Dietmar Bartsch"},
+	}
+	pages, withTurns := 0, 0
+	for _, set := range []string{"readability", "trafilatura", "htmldate", "newspaper4k"} {
+		dir := testshared.Path(t, "data", set)
+		raw, err := os.ReadFile(filepath.Join(dir, "gold.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gold map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &gold); err != nil {
+			t.Fatalf("%s/gold.json: %v", set, err)
+		}
+		for rel := range gold {
+			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := corpus.Extract(corpus.Raw{Data: data, Format: "html", Path: rel}, corpus.ExtractOptions{})
+			if err != nil {
+				continue // pages without body text are corpus's concern
+			}
+			pages++
+			items := annotateQA(t, &doc)
+			key := set + "/" + rel
+			want, isInterview := interviews[key]
+			if !isInterview {
+				if len(items) != 0 {
+					t.Errorf("%s: %d turns, want none (not an interview); first %.60q", key, len(items), items[0].Text)
+				}
+				continue
+			}
+			withTurns++
+			if len(items) < 10 {
+				t.Errorf("%s: %d turns, want at least 10", key, len(items))
+			}
+			for _, it := range items {
+				w := want[1]
+				if it.Attrs[schema.AttrSpeakerRole] == "interviewer" {
+					w = want[0]
+				}
+				if got := it.Attrs[schema.AttrSpeaker]; got != w {
+					t.Errorf("%s turn %s: speaker %q, want %q", key, it.Attrs[schema.AttrTurn], got, w)
+					break
+				}
+			}
+		}
+	}
+	if withTurns != len(interviews) || pages < 250 {
+		t.Errorf("%d pages, %d interviews found, want %d", pages, withTurns, len(interviews))
+	}
+}
+
+// English interview shapes: "Q."/"A." labels with the interviewee in the title, plain
+// questions with the interviewee named only in the lede, speakers labelled by initials.
+func TestQAEnglishShapes(t *testing.T) {
+	for _, tt := range []struct {
+		doc    schema.Document
+		iv, ie string
+		starts []string
+	}{
+		{schema.Document{Lang: "en", Title: "Jacinda Moore: 'I never wanted to be prime minister'", Byline: []string{"By Helen Ward"},
+			Text: "The former prime minister talks about power, family and the campaign.\n\nQ. Did you ever want the job?\n\nA. Honestly, no. I wanted to fix housing.\n\nQ. And now?\n\nA. Now I sleep better.\n\nQ. What would you tell your younger self?\n\nA. Rest more."},
+			"Helen Ward", "Jacinda Moore", []string{"Q. Did", "A. Honestly", "Q. And now", "A. Now", "Q. What", "A. Rest"}},
+		{schema.Document{Lang: "en", Title: "The quiet revolution in British farming", Byline: []string{"Tom Reed"}, SiteName: "The Field Journal",
+			Text: "In an interview with The Field Journal, the farmer and campaigner Ruth Adebayo explained why she stopped ploughing.\n\nWhy did you stop ploughing?\n\nBecause the soil was dying. I could see it in the worms.\n\nWas it expensive?\n\nAt first, yes. We lost money for two years.\n\nWhat do your neighbours think?\n\nThey laughed. Now they ask me for advice."},
+			"Tom Reed", "Ruth Adebayo", []string{"Why did", "Because", "Was it", "At first", "What do", "They laughed"}},
+		{schema.Document{Lang: "en", Title: "Talking to machines", Byline: []string{"Jane Smith"},
+			Text: "Kenji Sato builds robots that talk. We met him in Osaka.\n\nJS: How did you start?\n\nKS: With a broken radio, when I was nine.\n\nJS: What do your robots say?\n\nKS: Mostly they ask questions. I like that.\n\nJS: Are you afraid of them?\n\nKS: No. I am afraid of people who are not curious."},
+			"Jane Smith", "Kenji Sato", []string{"JS: How", "KS: With", "JS: What", "KS: Mostly", "JS: Are", "KS: No"}},
+	} {
+		t.Run(tt.doc.Title, func(t *testing.T) {
+			doc := tt.doc
+			checkTurns(t, &doc, annotateQA(t, &doc), alternate(tt.iv, tt.ie, tt.starts...))
+		})
 	}
 }

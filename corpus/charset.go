@@ -26,6 +26,11 @@ var metaCharsetRe = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-
 func DecodeHTML(data []byte, contentType string) (utf8Data []byte, charsetName string, err error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		// The mark settles the charset, as in browsers; bytes that are not UTF-8 after it
+		// become U+FFFD so that callers always get UTF-8.
+		if rest := data[3:]; !utf8.Valid(rest) {
+			return bytes.ToValidUTF8(rest, []byte("\uFFFD")), "utf-8", nil
+		}
 		return data[3:], "utf-8", nil
 	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}), bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
 		enc, name, _ := charset.DetermineEncoding(data, "")
@@ -66,7 +71,7 @@ func hasNonASCII(data []byte) bool {
 // declaredCharset returns the charset label from the header, else from the page.
 func declaredCharset(data []byte, contentType string) string {
 	if contentType != "" {
-		if i := strings.Index(strings.ToLower(contentType), "charset="); i >= 0 {
+		if i := bytes.Index(asciiLower([]byte(contentType)), []byte("charset=")); i >= 0 {
 			v := contentType[i+len("charset="):]
 			if j := strings.IndexAny(v, "; "); j >= 0 {
 				v = v[:j]
@@ -77,7 +82,7 @@ func declaredCharset(data []byte, contentType string) string {
 		}
 	}
 	head := data
-	if i := bytes.Index(bytes.ToLower(head[:min(len(head), 64<<10)]), []byte("<body")); i >= 0 {
+	if i := bytes.Index(asciiLower(head[:min(len(head), 64<<10)]), []byte("<body")); i >= 0 {
 		head = head[:i]
 	} else if len(head) > 64<<10 {
 		head = head[:64<<10]
@@ -86,6 +91,21 @@ func declaredCharset(data []byte, contentType string) string {
 		return string(m[1])
 	}
 	return ""
+}
+
+// asciiLower returns a copy of s with ASCII letters lower-cased and every other byte
+// kept, so offsets in the copy are offsets in s. strings.ToLower and bytes.ToLower
+// rewrite each byte that is not UTF-8 (any legacy-encoded letter) as a three-byte
+// U+FFFD: an index found in their result overflows the original.
+func asciiLower(s []byte) []byte {
+	b := make([]byte, len(s))
+	for i, c := range s {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
 }
 
 func decodeWith(enc encoding.Encoding, name string, data []byte) ([]byte, string, error) {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // Duplicate detection keeps its indexes in the store, not in memory: an exact-key
@@ -49,13 +51,22 @@ func (d *Deduper) input(text string) *dedupInput {
 
 // findDuplicate returns the original that id's text duplicates: an exact match of the
 // normalised text first, else the most similar LSH candidate at or above the threshold
-// (ties broken by id, so the answer does not depend on row order).
+// (ties broken by id, so the answer does not depend on row order). A candidate that is
+// itself a duplicate stands for its original. Documents that lead back to id are id's
+// own duplicates, stored after it: taking one as id's original would make id a
+// duplicate of itself, so they are passed over.
 func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) (string, float64, error) {
-	var orig string
-	err := tx.QueryRowContext(ctx, `SELECT id FROM dedup_exact WHERE key = ? AND id != ?`, in.exactKey, id).Scan(&orig)
+	var exact string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM dedup_exact WHERE key = ? AND id != ?`, in.exactKey, id).Scan(&exact)
 	switch {
 	case err == nil:
-		return s.rootOf(ctx, tx, orig), 1, nil
+		root, ok, err := s.rootOf(ctx, tx, exact, id)
+		if err != nil {
+			return "", 0, err
+		}
+		if ok {
+			return root, 1, nil
+		}
 	case !errors.Is(err, sql.ErrNoRows):
 		return "", 0, fmt.Errorf("dedup: %w", err)
 	}
@@ -91,26 +102,71 @@ func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, id string, in *de
 			return "", 0, fmt.Errorf("dedup: signature of %s: %w", c, err)
 		}
 		sim := EstimateJaccard(in.signature, decodeSig(blob))
-		if sim >= threshold && sim > bestSim {
-			best, bestSim = c, sim
+		if sim < threshold || sim <= bestSim {
+			continue
+		}
+		root, ok, err := s.rootOf(ctx, tx, c, id)
+		if err != nil {
+			return "", 0, err
+		}
+		if ok {
+			best, bestSim = root, sim
 		}
 	}
-	if best == "" {
-		return "", 0, nil
-	}
-	return s.rootOf(ctx, tx, best), bestSim, nil
+	return best, bestSim, nil
 }
 
-// rootOf follows dup_of links so that every duplicate points at the original itself.
-func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, id string) string {
-	for range 16 {
-		d, ok, err := stagedDoc(ctx, tx, id)
-		if err != nil || !ok || d.DupOf() == "" {
-			return id
+// maxDupChain bounds how far rootOf follows dup_of links: chains are one link long
+// when every duplicate points at the original, so a longer one is a loop in a damaged
+// store and must not hang the ingest.
+const maxDupChain = 16
+
+// rootOf follows dup_of links from a staged document c to the original it stands for,
+// so that every duplicate points at the original itself. ok is false when the chain
+// leads to self (c is one of self's duplicates) or loops. A link to a document that is
+// no longer staged ends the chain at the last staged one.
+func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c, self string) (root string, ok bool, err error) {
+	for range maxDupChain {
+		if c == self {
+			return "", false, nil
 		}
-		id = d.DupOf()
+		d, staged, err := stagedDoc(ctx, tx, c)
+		if err != nil {
+			return "", false, fmt.Errorf("dedup: %w", err)
+		}
+		next := d.DupOf()
+		if !staged || next == "" || next == c {
+			return c, true, nil
+		}
+		if _, nextStaged, err := stagedDoc(ctx, tx, next); err != nil {
+			return "", false, fmt.Errorf("dedup: %w", err)
+		} else if !nextStaged {
+			return c, true, nil
+		}
+		c = next
 	}
-	return id
+	return "", false, nil
+}
+
+// keptDuplicate reports whether prev's duplicate decision still holds for the same
+// text stored again. A decision is made when a text is first stored, against what was
+// stored before it; storing the same text again keeps it (re-ingesting identical input
+// changes nothing), unless it has become impossible: an original that is no longer
+// staged, or one that leads back to the document itself.
+func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, prev schema.Document) (bool, error) {
+	orig := prev.DupOf()
+	if orig == "" {
+		// An original stays one: everything that resembles it was stored after it.
+		return true, nil
+	}
+	if orig == prev.ID {
+		return false, nil
+	}
+	if _, staged, err := stagedDoc(ctx, tx, orig); err != nil || !staged {
+		return false, err
+	}
+	_, ok, err := s.rootOf(ctx, tx, orig, prev.ID)
+	return ok, err
 }
 
 func indexDedup(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) error {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/url"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -39,6 +41,40 @@ type Rejection struct {
 	File   string `json:"file"`
 	Record string `json:"record,omitempty"`
 	Reason string `json:"reason"`
+	// Stack is where newsds panicked on this record (a bug to report); only the
+	// report file carries it, the summary's list leaves it out.
+	Stack string `json:"stack,omitempty"`
+}
+
+// PanicError is a panic raised while extracting one record: that record is rejected
+// with it and the batch goes on.
+type PanicError struct {
+	Value any
+	Stack string
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error (newsds panicked; the stack is in the ingest report): %v", e.Value)
+}
+
+// guardRecord runs the extraction of one record. A panic in it (a bug on an input
+// nobody foresaw) becomes that record's located rejection instead of ending the
+// process, and with it every record after this one.
+func guardRecord(raw Raw, fn func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &RecordError{Path: raw.Path, Record: raw.Record, Err: &PanicError{Value: v, Stack: string(debug.Stack())}}
+		}
+	}()
+	return fn()
+}
+
+// pipeline is where an ingest's records come from and how each is turned into a
+// document: Inputs and Store.prepare, replaced only by tests that need a reader or an
+// extractor to fail in ways no real input does yet.
+type pipeline struct {
+	inputs  func(context.Context, []string, ReadOptions) iter.Seq2[Input, error]
+	prepare func(Input, IngestOptions, *time.Location) (schema.Document, error)
 }
 
 // IngestSummary counts what an ingest did.
@@ -78,6 +114,10 @@ type work struct {
 // transaction, so an interrupted ingest keeps what it stored and never touches
 // committed versions. A bad record is rejected with its location and the batch goes on.
 func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) (*IngestSummary, error) {
+	return s.ingest(ctx, paths, opts, pipeline{inputs: Inputs, prepare: s.prepare})
+}
+
+func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, p pipeline) (*IngestSummary, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
@@ -104,7 +144,35 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	go func() {
 		defer close(todo)
 		seq := 0
-		for in, err := range Inputs(ctx, paths, ReadOptions{Format: opts.Format}) {
+		var last Raw
+		defer func() {
+			// A panic inside a reader leaves the input stream unusable: what it had read
+			// is stored, the panic becomes a rejection at the place it stopped, and the
+			// inputs after it are not read (the reason says so).
+			v := recover()
+			if v == nil {
+				return
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			where, record := last.Path, ""
+			if where == "" {
+				where = "(inputs)"
+			}
+			if last.Record != "" {
+				record = "after " + last.Record
+			}
+			err := &RecordError{Path: where, Record: record,
+				Err: fmt.Errorf("reading stopped here, the inputs after this point were not read: %w", &PanicError{Value: v, Stack: string(debug.Stack())})}
+			todo <- &work{seq: seq, err: err}
+		}()
+		for in, err := range p.inputs(ctx, paths, ReadOptions{Format: opts.Format}) {
+			if err == nil {
+				last = Raw{Path: in.Raw.Path, Record: in.Raw.Record}
+			}
 			if ctx.Err() != nil {
 				return
 			}
@@ -130,11 +198,14 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 			defer wg.Done()
 			for w := range todo {
 				if w.err == nil {
-					w.doc, w.err = s.prepare(w.in, opts, zone)
-					if w.err == nil {
-						w.dd = dedup.input(w.doc.Text)
-						w.raw = s.blob(w.in.Raw.Data)
-					}
+					w.err = guardRecord(w.in.Raw, func() error {
+						doc, err := p.prepare(w.in, opts, zone)
+						if err != nil {
+							return err
+						}
+						w.doc, w.dd, w.raw = doc, dedup.input(doc.Text), s.blob(w.in.Raw.Data)
+						return nil
+					})
 				}
 				w.size = len(w.in.Raw.Data)
 				done <- w
@@ -185,7 +256,9 @@ func (s *Store) storeOne(ctx context.Context, w *work, sum *IngestSummary, opts 
 		rej := rejection(w)
 		sum.Rejected++
 		if len(sum.Rejections) < maxListedRejections {
-			sum.Rejections = append(sum.Rejections, rej)
+			listed := rej
+			listed.Stack = ""
+			sum.Rejections = append(sum.Rejections, listed)
 		}
 		if opts.Report != nil {
 			line, _ := json.Marshal(rej)
@@ -225,6 +298,9 @@ func rejection(w *work) Rejection {
 		rej = Rejection{File: rerr.Path, Record: rerr.Record, Reason: rerr.Err.Error()}
 	case errors.As(w.err, &xerr):
 		rej = Rejection{File: xerr.Path, Record: xerr.Record, Reason: xerr.Err.Error()}
+	}
+	if perr, ok := errors.AsType[*PanicError](w.err); ok {
+		rej.Stack = perr.Stack
 	}
 	return rej
 }

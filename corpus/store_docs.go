@@ -100,13 +100,24 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		doc.IngestedAt = prev.IngestedAt
 	}
 	if dd != nil {
-		if hasPrev && prev.ContentHash != doc.ContentHash {
+		sameText := hasPrev && prev.ContentHash == doc.ContentHash
+		if hasPrev && !sameText {
 			if err := dropDedup(ctx, tx, doc.ID); err != nil {
 				return res, err
 			}
 		}
-		dupOf, sim, err := s.findDuplicate(ctx, tx, doc.ID, dd)
-		if err != nil {
+		keep := false
+		if sameText {
+			if keep, err = s.keptDuplicate(ctx, tx, prev); err != nil {
+				return res, err
+			}
+		}
+		var dupOf string
+		var sim float64
+		if keep {
+			dupOf = prev.DupOf()
+			sim, _ = prev.Meta["dup_similarity"].(float64)
+		} else if dupOf, sim, err = s.findDuplicate(ctx, tx, doc.ID, dd); err != nil {
 			return res, err
 		}
 		if doc.Meta == nil {

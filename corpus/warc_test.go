@@ -359,3 +359,36 @@ func BenchmarkInputsWARC(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(names))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 }
+
+// Issue 8 item 8: a response whose Content-Type holds bytes that are not UTF-8 made
+// charset detection slice past the header and the panic ended the ingest; the records
+// after it were never read. Now the page decodes by the charset after those bytes and
+// the next record is ingested too.
+func TestIngestWARCContentTypeInvalidBytes(t *testing.T) {
+	arabic := []byte(warcTestRead(t, testshared.Path(t, "data", "encodings", "cnn_arabic_article.windows-1256.html")))
+	after := []byte(warcTestRead(t, testshared.Path(t, "data", "trafilatura", "pages", "drk.de-Glasgow.html")))
+	day := time.Date(2021, 11, 5, 10, 30, 0, 0, time.UTC)
+	httpResp := "application/http;msgtype=response"
+	recs := []warcTestRecord{
+		{typ: gowarc.Response, uri: "http://arabic.cnn.com/syria", date: day, ctype: httpResp,
+			block: warcTestResponse("200 OK", []string{"Content-Type: text/html; x=\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff; charset=windows-1256"}, arabic)},
+		{typ: gowarc.Response, uri: "https://www.drk.de/glasgow", date: day, ctype: httpResp,
+			block: warcTestResponse("200 OK", []string{"Content-Type: text/html; charset=utf-8"}, after)},
+	}
+	path := filepath.Join(t.TempDir(), "crawl.warc")
+	if err := os.WriteFile(path, warcTestEncode(t, recs, false), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := newTestStore(t, "")
+	sum := ingest(t, st, IngestOptions{}, path)
+	if sum.Ingested != 2 || sum.Rejected != 0 {
+		t.Fatalf("summary %+v (rejections %+v), want both records ingested", sum, sum.Rejections)
+	}
+	titles := map[string]string{}
+	for _, d := range staged(t, st) {
+		titles[d.URL] = d.Title
+	}
+	if got := titles["http://arabic.cnn.com/syria"]; !strings.Contains(got, "معارضون يسيطرون على مخازن للصواريخ بريف دمشق") {
+		t.Errorf("Arabic page title %q, want the windows-1256 headline decoded", got)
+	}
+}

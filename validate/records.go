@@ -51,6 +51,15 @@ type recordChecker struct {
 	labelCount map[string]map[string]int // layer -> label -> items
 	agreement  map[string]*agreementAcc  // layer -> pairwise confusion counts
 	rules      *RulesFile
+	// dupRefs are duplicates whose original had not been seen when they were checked;
+	// the original may come later in the stream, so they are settled in finishRecords.
+	dupRefs []dupRef
+}
+
+// dupRef is a document marked a duplicate of an id not yet seen.
+type dupRef struct {
+	loc          Location
+	id, original string
 }
 
 func newRecordChecker(s *sink, vocab *vocabulary, custom *customRules, rf *RulesFile) *recordChecker {
@@ -145,6 +154,14 @@ func (rc *recordChecker) checkDocument(doc *schema.Document, textHash string, lo
 			rc.emit(RuleDocDuplicateID, loc, ctx.fix, "document id %s is used by more than one document", doc.ID)
 		}
 	}
+	if dup := doc.DupOf(); dup != "" && doc.ID != "" && !ctx.annotationsOnly {
+		if dup == doc.ID {
+			rc.emit(RuleDocDupOf, loc, reingestFix,
+				"document %s is marked a duplicate of itself (meta.dup_of); releases leave duplicates out, so it is in none of them", doc.ID)
+		} else if !rc.seen(dup) {
+			rc.dupRefs = append(rc.dupRefs, dupRef{loc: loc, id: doc.ID, original: dup})
+		}
+	}
 	if strings.TrimSpace(doc.Text) == "" {
 		rc.emit(RuleDocText, loc, "", "document has an empty body")
 	}
@@ -194,6 +211,33 @@ func (rc *recordChecker) checkDocument(doc *schema.Document, textHash string, lo
 			rc.emit(RuleExcludedDup, loc, ctx.fix, "document %s duplicates %s and duplicates are excluded from this release", doc.ID, dup)
 		}
 	}
+}
+
+// reingestFix repairs a duplicate mark: storing the same text again remakes the
+// decision when its original is itself or gone.
+const reingestFix = "ingest the document's input again with `newsds ingest`, which matches it against the staged documents anew, then commit"
+
+// seen reports whether a document with this id has been checked, in a split or not.
+func (rc *recordChecker) seen(id string) bool {
+	k := keyOf(id)
+	if _, ok := rc.ids[k]; ok {
+		return true
+	}
+	_, ok := rc.splits[k]
+	return ok
+}
+
+// finishRecords reports the duplicates whose original never appeared: the version
+// holds a duplicate of a document it does not hold.
+func (rc *recordChecker) finishRecords() {
+	for _, r := range rc.dupRefs {
+		if !rc.seen(r.original) {
+			rc.emit(RuleDocDupOf, r.loc, reingestFix,
+				"document %s is marked a duplicate of %s, which is not in this version; releases leave it out although its original is missing",
+				r.id, r.original)
+		}
+	}
+	rc.dupRefs = nil
 }
 
 // withdrawn ISO 639-1 codes that language tag registries still accept, with their

@@ -96,6 +96,18 @@ func TestPlantedRecordErrors(t *testing.T) {
 				r[1].Annotations[0].ContentHash = ""
 				return r
 			}},
+		// Issue 8 item 2: an original marked a duplicate of itself, or a duplicate whose
+		// original is gone, silently leaves releases.
+		{name: "duplicate of itself", rule: RuleDocDupOf, doc: en, item: -1, msg: "duplicate of itself",
+			change: func(t *testing.T, r []schema.Record) []schema.Record {
+				r[1].Meta = map[string]any{schema.MetaDupOf: en, "dup_similarity": 1.0}
+				return r
+			}},
+		{name: "duplicate of a missing document", rule: RuleDocDupOf, doc: ar, item: -1, msg: "gone-1, which is not in this version",
+			change: func(t *testing.T, r []schema.Record) []schema.Record {
+				r[0].Meta = map[string]any{schema.MetaDupOf: "gone-1"}
+				return r
+			}},
 		{name: "turn ends before it starts", rule: RuleSpanBounds, doc: ar, layer: schema.LayerQA, item: 2, msg: "turn 3 span [120,90) ends before it starts",
 			change: func(t *testing.T, r []schema.Record) []schema.Record {
 				it := &qa(r).Items[2]
@@ -389,5 +401,15 @@ func TestLoadTargets(t *testing.T) {
 	writeFile(t, path, "- name: قطر\n  alias: [Qatar]\n")
 	if _, err := LoadTargets(path); err == nil {
 		t.Errorf("an unknown field (alias) was accepted")
+	}
+}
+
+// A duplicate may come before its original in the stream (ids sort either way): the
+// original is looked for among all the documents, not only those seen so far.
+func TestDupOfResolvedAcrossStream(t *testing.T) {
+	recs := clone(cleanRecords(t))
+	recs[0].Meta = map[string]any{schema.MetaDupOf: recs[1].ID, "dup_similarity": 0.9}
+	if r := validateRecs(t, recs, fixtureOptions()); len(r.Findings) != 0 {
+		t.Fatalf("duplicate of a later document: findings:%s", describe(r))
 	}
 }

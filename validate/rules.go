@@ -31,6 +31,7 @@ const (
 	RuleDocNFC         = "doc-nfc"
 	RuleDocDuplicateID = "doc-duplicate-id"
 	RuleDocContentHash = "doc-content-hash"
+	RuleDocDupOf       = "doc-dup-of"
 	// Spans.
 	RuleSpanBounds    = "span-bounds"
 	RuleSpanText      = "span-text"
@@ -75,6 +76,7 @@ var builtinRules = []Rule{
 	{RuleDocNFC, SeverityError, "text is in Unicode normalization form C"},
 	{RuleDocDuplicateID, SeverityError, "no two documents share an id"},
 	{RuleDocContentHash, SeverityError, "content_hash is the sha256 of text"},
+	{RuleDocDupOf, SeverityError, "a document marked a duplicate (meta.dup_of) points at another document of the same version"},
 	{RuleSpanBounds, SeverityError, "0 <= start < end <= len(text) in code points; both ends or neither"},
 	{RuleSpanText, SeverityError, "a span's stored text equals text[start:end]"},
 	{RuleSpanOverlap, SeverityError, "spans of a non-overlapping layer (qa_turns, user layers without overlap) do not overlap"},

@@ -31,6 +31,7 @@ func (acc *agreementAcc) pairs() []annotate.PairAgreement {
 
 // finish evaluates the threshold rules once every record has been seen.
 func (rc *recordChecker) finish() {
+	rc.finishRecords()
 	rf := rc.rules
 	if rf == nil {
 		return

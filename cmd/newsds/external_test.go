@@ -110,3 +110,62 @@ for line in sys.stdin:
 		t.Fatalf("span text not the document's: %s", export)
 	}
 }
+
+// Pointing an http annotator at another server (same name, version and params) and
+// re-running with --force asks the new server: the cache is keyed on the endpoint too,
+// so the old server's answers are not served as the new one's.
+func TestExternalCacheFollowsURLChange(t *testing.T) {
+	server := func(label string, requests *atomic.Int32) *httptest.Server {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			var req struct {
+				Documents []struct {
+					ID string `json:"id"`
+				} `json:"documents"`
+			}
+			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			var results []string
+			for _, d := range req.Documents {
+				results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"label":%q}]}`, d.ID, label))
+			}
+			fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
+		}))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	var oldN, newN atomic.Int32
+	oldSrv, newSrv := server("up", &oldN), server("down", &newN)
+	dir := t.TempDir()
+	config := func(url string) {
+		cfg := fmt.Sprintf("annotators:\n  tone-model:\n    type: http\n    url: %s\n    layer: tone\n    version: \"1\"\n    params: {model: m}\nlayers:\n  tone:\n    labels: [up, down]\n", url)
+		if err := os.WriteFile(filepath.Join(dir, "newsds.yaml"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config(oldSrv.URL + "/v1?key=a")
+	mustRun(t, "init", dir)
+	in := filepath.Join(t.TempDir(), "docs.jsonl")
+	os.WriteFile(in, []byte(`{"url":"https://example.com/1","title":"One","text":"Markets rose today."}
+{"url":"https://example.com/2","title":"Two","text":"Markets fell today."}
+`), 0o644)
+	mustRun(t, "-C", dir, "ingest", in)
+	mustRun(t, "-C", dir, "annotate", "--with", "tone-model")
+	if oldN.Load() == 0 {
+		t.Fatal("the first server was never asked")
+	}
+	config(newSrv.URL + "/v1?key=a")
+	code, out, errOut := runCLI(t, "-C", dir, "annotate", "--with", "tone-model", "--force")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if newN.Load() == 0 {
+		t.Errorf("after changing url: the new server got no request; the old server's answers were served from the cache")
+	}
+	export := mustRun(t, "-C", dir, "export")
+	if strings.Contains(export, `"label":"up"`) || !strings.Contains(export, `"label":"down"`) {
+		t.Errorf("export after changing url keeps the old server's labels:\n%s", export)
+	}
+}

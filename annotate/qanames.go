@@ -1,0 +1,948 @@
+package annotate
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// Speaker names of the Q&A annotator. The convention (shared data README): a speaker is
+// the person's name as the article gives it; an interviewer the article does not name is
+// the outlet. Evidence, strongest first: inline speaker labels, expanded to the fullest
+// form the article uses ("Bartsch" → "Dietmar Bartsch"); the byline, without its dateline
+// ("جدة:") or lead word ("حوار:", "Interview by"); the title ("X: …", "X لـ«Y»:",
+// "an interview with X"); the lede (an honorific or rank and a name, a reporting verb and
+// a name, "spoke to X").
+
+// nameContext holds what the naming rules read from one document.
+type nameContext struct {
+	doc   *schema.Document
+	qps   []qaPara
+	title string
+	// bylineName and bylineOutlet come from the byline ("حاوره: X - سبق").
+	bylineName, bylineOutlet string
+	// titleName is the person the title quotes ("سمير جعجع: …"), titleDesc whether that is
+	// a description rather than a name ("السفير الكازاخي لـ الشرق: …"), titleOutlet the
+	// outlet the title names ("لـ«الشرق»").
+	titleName, titleOutlet string
+	titleDesc              bool
+}
+
+func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
+	c := &nameContext{doc: doc, qps: qps, title: cleanMeta(doc.Title)}
+	for _, b := range doc.Byline {
+		if n, o := bylineName(b); n != "" || o != "" {
+			c.bylineName, c.bylineOutlet = n, o
+			break
+		}
+	}
+	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
+	return c
+}
+
+var (
+	reBylineLead = regexp.MustCompile(`(?i)^(?:حوار|حاوره|حاورته|حاورها|حاورهم|حاورتها|أجرى الحوار|أجرت الحوار|اجرى الحوار|اجرت الحوار|أجراه|أجرته|إعداد|اعداد|كتب|كتبت|بقلم|تقرير|interview(?:ed)?\s+by|conducted\s+by|written\s+by|text\s+by|words\s+by|by|von|par|por)(?:\s*[:：\-–—ـ|/]+\s*|\s+)`)
+	// A lede line naming the interviewer: the lead word must be followed by a separator,
+	// so that a sentence opening with "حوار" ("حوار تغلب عليه العاصفة") is not a byline.
+	reLedeByline = regexp.MustCompile(`(?i)^(?:(?:حوار|حاوره|حاورته|حاورها|حاورهم|حاورتها|أجرى الحوار|أجرت الحوار|اجرى الحوار|اجرت الحوار|interview)\s*[:：\-–—ـ]+\s*|(?:interview(?:ed)?|conducted)\s+by\s*[:：]?\s*)`)
+	// A dateline or label before the name: one or two words and a colon ("جدة: ").
+	reDateline  = regexp.MustCompile(`^([^\s:：]+(?:\s+[^\s:：]+)?)\s*[:：]\s*(\S.*)$`)
+	reBylineSep = regexp.MustCompile(`\s+[-–—ـ|/]+\s*|\s*[-–—ـ|/]+\s+|\s*[|/،,;؛:：]\s*|\s+(?:and|und|et|&)\s+`)
+)
+
+// reBylineCredit matches a byline entry that credits pictures, not the text.
+var reBylineCredit = regexp.MustCompile(`(?i)^(?:تصوير|عدسة|صور|photos?(?:\s+by)?|pictures?\s+by|illustrations?(?:\s+by)?|fotos?)\s*[:：\-–]?\s`)
+
+// bylineName reads a byline: the interviewer's name and, when the byline gives one after
+// a separator, the outlet ("حاوره : عبدالعزيز العصيمي - سبق :&nbsp;").
+func bylineName(b string) (name, outlet string) {
+	s := cleanMeta(b)
+	if reBylineCredit.MatchString(s) {
+		return "", ""
+	}
+	for range 4 {
+		t := strings.TrimSpace(reBylineLead.ReplaceAllString(s, ""))
+		if m := reDateline.FindStringSubmatch(t); m != nil && isLetterWord(m[2]) && !strings.Contains(m[1], "-") {
+			t = m[2]
+		}
+		if t == s {
+			break
+		}
+		s = t
+	}
+	var parts []string
+	for _, p := range reBylineSep.Split(s, -1) {
+		if p = cleanName(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return "", ""
+	}
+	// The name is the first part of two words or more: a one-word part before it is the
+	// city of a dateline ("الرياض - فهد العتيبي"), one after it the outlet ("- سبق").
+	at := 0
+	for i, p := range parts {
+		if len(strings.Fields(p)) >= 2 {
+			at = i
+			break
+		}
+	}
+	switch {
+	case len(strings.Fields(parts[at])) == 1 && len(parts) == 1:
+		// A one-word byline is the outlet or an agency ("الشرق", "Reuters", "واس").
+		return "", parts[0]
+	case validPersonName(parts[at]) && len(strings.Fields(parts[at])) >= 2:
+		name = parts[at]
+	}
+	if len(parts) > at+1 {
+		if last := parts[len(parts)-1]; len(strings.Fields(last)) <= 3 && isLetterWord(last) {
+			outlet = last
+		}
+	}
+	return name, outlet
+}
+
+// validPersonName accepts one to five words of letters: no digits, addresses or URLs.
+func validPersonName(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) == 0 || len(ws) > 5 || strings.ContainsAny(s, "@/\\<>") {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return isLetterWord(s)
+}
+
+// titleGeneric are folded title prefixes before a colon that name no person.
+var titleGeneric = map[string]bool{
+	"عاجل": true, "فيديو": true, "بالفيديو": true, "بالصور": true, "صور": true, "حوار": true, "خاص": true,
+	"حصري": true, "تقرير": true, "شاهد": true, "رسميا": true, "مقابله": true, "لقاء": true, "تحليل": true,
+	"exclusive": true, "interview": true, "watch": true, "video": true, "breaking": true, "live": true,
+	"update": true, "q&a": true, "q & a": true, "opinion": true, "analysis": true, "review": true, "photos": true,
+	"in conversation": true, "podcast": true, "listen": true, "explainer": true, "interview of the week": true,
+}
+
+// roleNouns are folded words that describe a person by office or occupation: a title that
+// starts with one ("Ambassador: …", "السفير الكازاخي لـ الشرق: …") describes the
+// interviewee without naming them; in a lede they end a name ("سمير جعجع رئيس حزب").
+var roleNouns = foldSet(
+	"سفير", "السفير", "وزير", "الوزير", "وزيرة", "الوزيرة", "رئيس", "الرئيس", "رئيسة", "الرئيسة", "مدير", "المدير",
+	"مديرة", "المديرة", "نائب", "النائب", "أمين", "الأمين", "عضو", "العضو", "مؤسس", "المؤسس", "مؤسسة", "قائد", "القائد",
+	"مدرب", "المدرب", "لاعب", "اللاعب", "نجم", "النجم", "نجمة", "النجمة", "والد", "والدة", "شقيق", "شقيقة", "زوج",
+	"زوجة", "أرملة", "مسؤول", "المسؤول", "خبير", "الخبير", "مستشار", "المستشار", "محافظ", "المحافظ", "متحدث", "المتحدث",
+	"الناطق", "ناطق", "عميد", "أستاذ", "استاذ", "رئيسا", "سفيرة", "السفيرة", "مدربة", "لاعبة", "مؤلف", "مؤلفة",
+	"كاتب", "كاتبة", "مخرج", "مخرجة", "ممثل", "ممثلة", "مطرب", "مطربة", "صاحب", "صاحبة", "مالك", "رجل", "سيدة",
+	"ambassador", "minister", "president", "director", "chairman", "chairwoman", "chief", "ceo", "founder",
+	"governor", "senator", "mayor", "coach", "author", "novelist", "writer", "actor", "actress", "singer",
+	"artist", "filmmaker", "professor", "expert", "economist", "scientist", "spokesman", "spokeswoman", "the",
+	"a", "an", "our", "this", "one",
+)
+
+func foldSet(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[fold(w)] = true
+	}
+	return m
+}
+
+var (
+	reTitleColon  = regexp.MustCompile(`^([^:：]{2,80}?)\s*[:：]\s*\S`)
+	reTitleOutlet = regexp.MustCompile(`^(.*?)\s+(?:لـ\s*|ل(?:[«"“”]))[«"“”]?\s*([^«»"“”]+?)\s*[»"“”]?$`)
+	enName        = `((?:[\p{Lu}][\p{L}'’\-]+)(?:\s+(?:[\p{Lu}][\p{L}'’\-]+|al|bin|van|von|de|da|der)){0,3}(?:\s+[\p{Lu}][\p{L}'’\-]+))`
+	reTitleWith   = regexp.MustCompile(`(?i:interview with|conversation with|q\s*&\s*a with|talks? with|speaks? with|sits? down with|meet)\s+` + enName)
+	reTitleLead   = regexp.MustCompile(`^(?i:interview|q\s*&\s*a|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
+	reTitleOn     = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
+	// "X في حوار مع «Y»: …", "X يكشف لـ«Y»: …": the person is X without the rest.
+	reTitleInterviewAr = regexp.MustCompile(`\s+(?:في|فى)\s+(?:حوار|لقاء|حديث)(?:\s.*)?$`)
+)
+
+// titleSpeaker reads the interviewee from a title: "X: …" (a name, or a description
+// such as "Ambassador"), "X لـ«Y»: …" (with the outlet Y), "an interview with X".
+func titleSpeaker(title string) (name string, desc bool, outlet string) {
+	if m := reTitleWith.FindStringSubmatch(title); m != nil {
+		return m[1], false, ""
+	}
+	if m := reTitleLead.FindStringSubmatch(title); m != nil {
+		return m[1], false, ""
+	}
+	if m := reTitleOn.FindStringSubmatch(title); m != nil {
+		return m[1], false, ""
+	}
+	m := reTitleColon.FindStringSubmatch(title)
+	if m == nil {
+		return "", false, ""
+	}
+	// Quotes are trimmed only after the outlet has been read out of them.
+	x := strings.TrimSpace(m[1])
+	if loc := reTitleInterviewAr.FindStringIndex(x); loc != nil {
+		if o := reLedeOutletAr.FindStringSubmatch(x[loc[0]:]); o != nil {
+			outlet = cleanName(o[1])
+		}
+		x = cleanName(x[:loc[0]])
+	}
+	if o := reTitleOutlet.FindStringSubmatch(x); o != nil {
+		x, outlet = o[1], cleanName(o[2])
+	} else if ws := strings.Fields(x); len(ws) > 1 && strings.HasPrefix(ws[len(ws)-1], "لل") {
+		// "وزير السياحة للصحيفة": "to the newspaper"
+		x = strings.Join(ws[:len(ws)-1], " ")
+	}
+	x = cleanName(x)
+	ws := strings.Fields(x)
+	if isArabic(x) {
+		// A reporting verb ends the name: "سمير جعجع يكشف".
+		for i := 1; i < len(ws); i++ {
+			if isArStop(ws[i]) && !roleNouns[fold(ws[i])] {
+				ws = ws[:i]
+				break
+			}
+		}
+		x = strings.Join(ws, " ")
+	}
+	if len(ws) == 0 || len(ws) > 5 || titleGeneric[fold(x)] || strings.ContainsAny(x, `«»"“”0123456789?؟!`) {
+		return "", false, outlet
+	}
+	if roleNouns[fold(ws[0])] {
+		return x, true, outlet
+	}
+	if !isArabic(x) {
+		for _, w := range ws {
+			if r := []rune(w)[0]; !unicode.IsUpper(r) && !enParticles[w] {
+				return "", false, outlet
+			}
+		}
+	}
+	return x, false, outlet
+}
+
+var enParticles = map[string]bool{"al": true, "bin": true, "van": true, "von": true, "de": true, "da": true, "der": true, "la": true, "le": true, "of": true}
+
+// ledeInterviewer finds a "حوار: X" / "Interview by X" line opening a lede paragraph.
+func ledeInterviewer(lede []qaPara) (name, outlet string) {
+	for _, qp := range lede {
+		t := cleanMeta(qp.p.Text)
+		m := reLedeByline.FindStringIndex(t)
+		if m == nil {
+			continue
+		}
+		rest := t[m[1]:]
+		parts := reBylineSep.Split(rest, 3)
+		n := cleanName(parts[0])
+		if !validPersonName(n) || len(strings.Fields(n)) > 4 {
+			continue
+		}
+		if len(parts) > 1 {
+			if o := cleanName(parts[1]); len(strings.Fields(o)) <= 3 && isLetterWord(o) {
+				outlet = o
+			}
+		}
+		return n, outlet
+	}
+	return "", ""
+}
+
+var (
+	// An outlet the lede names as the interviewer's: "حوار أجرته معه «الشرق الأوسط»",
+	// "يتحدث ... لـ”الاقتصادية”", `مع "سبق"`, "told The Economist".
+	reLedeOutletAr = regexp.MustCompile(`(?:لـ\s*|ل|مع\s+|معه\s+|معها\s+)[«"“”]\s*([^«»"“”]{2,30}?)\s*[»"“”]`)
+	reLedeOutletEn = regexp.MustCompile(`(?:told|tells|to|with)\s+(The\s+[\p{Lu}][\p{L}]+(?:\s+[\p{Lu}][\p{L}]+)?)`)
+)
+
+// outletOf returns the outlet the interviewer writes for: from the byline, the title, the
+// lede, else the site name.
+func (c *nameContext) outletOf(lede []qaPara, ledeOutlet string) string {
+	for _, o := range []string{c.bylineOutlet, ledeOutlet, c.titleOutlet} {
+		if o != "" {
+			return o
+		}
+	}
+	for _, qp := range lede {
+		if !reInterviewCue.MatchString(qp.p.Text) && !strings.Contains(qp.p.Text, "يتحدث") && !strings.Contains(qp.p.Text, "told") {
+			continue
+		}
+		if m := reLedeOutletAr.FindStringSubmatch(qp.p.Text); m != nil {
+			return cleanName(m[1])
+		}
+		if m := reLedeOutletEn.FindStringSubmatch(qp.p.Text); m != nil {
+			return cleanName(m[1])
+		}
+	}
+	if s := cleanMeta(c.doc.SiteName); s != "" && !strings.Contains(s, ".") {
+		return s
+	}
+	return ""
+}
+
+// isInterviewerName reports whether a speaker label names the interviewer: the outlet
+// ("The Economist"), or the byline's person.
+func (c *nameContext) isInterviewerName(label string) bool {
+	fl := fold(cleanName(label))
+	for _, o := range []string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)} {
+		if o != "" && fold(o) == fl {
+			return true
+		}
+	}
+	n := min(len(c.qps), 4)
+	for _, qp := range c.qps[:n] {
+		if m := reLedeOutletAr.FindStringSubmatch(qp.p.Text); m != nil && fold(cleanName(m[1])) == fl {
+			return true
+		}
+	}
+	return c.bylineName != "" && sharesWord(label, c.bylineName)
+}
+
+// nameWord is one word of a text with whether punctuation separates it from the word
+// before ("، سفير" starts after a break).
+type nameWord struct {
+	w     string
+	brk   bool
+	index int
+}
+
+// abbreviations keep their full stop inside a name ("د. سامية", "Dr. Amina Yusuf").
+var abbreviations = map[string]bool{"د": true, "dr": true, "mr": true, "mrs": true, "ms": true, "prof": true, "st": true, "jr": true, "sr": true, "m": true}
+
+// nameWords splits s into words; any character that is not a letter, a mark, a hyphen,
+// an apostrophe or white space is a break.
+func nameWords(s string) []nameWord {
+	var out []nameWord
+	var b strings.Builder
+	brk := false
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, nameWord{w: b.String(), brk: brk, index: len(out)})
+			b.Reset()
+			brk = false
+		}
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsMark(r) || r == 'ـ' || ((r == '-' || r == '\'' || r == '’') && b.Len() > 0):
+			b.WriteRune(r)
+		case unicode.IsSpace(r):
+			flush()
+		case r == '.' && abbreviations[fold(b.String())]:
+			b.WriteRune(r)
+			flush()
+		default:
+			flush()
+			brk = true
+		}
+	}
+	flush()
+	return out
+}
+
+var (
+	arHonorifics = foldSet(
+		"سعادة", "معالي", "فخامة", "سمو", "سيادة", "صاحب", "السمو", "السيد", "السيدة", "الدكتور", "الدكتورة", "د.", "د",
+		"الشيخ", "الشيخة", "الأستاذ", "الأستاذة", "المهندس", "المهندسة", "اللواء", "العميد", "العقيد", "الفريق",
+		"المقدم", "الرائد", "النقيب", "الأمير", "الأميرة", "الملك", "المفكر", "الفنان", "الفنانة", "الكاتب",
+		"الكاتبة", "الروائي", "الروائية", "الشاعر", "الشاعرة", "النجم", "النجمة", "المخرج", "المخرجة", "اللاعب",
+		"اللاعبة", "المدرب", "الإعلامي", "الإعلامية", "الناقد", "الداعية", "الباحث", "الباحثة", "الخبير",
+		"الخبيرة", "المستشار", "القاضي", "المطرب", "المطربة", "الممثل", "الممثلة", "الحاج", "الإمام", "المحامي",
+		"المحامية", "الطبيب", "الطبيبة", "الناشط", "الناشطة", "رجل الأعمال", "سعادته",
+	)
+	// Ranks kept as part of a name when the article's own short form has them
+	// ("العميد الصبيحي" in the title → "العميد عبدالله الصبيحي").
+	arReportVerbs = foldSet(
+		"أقر", "أكد", "كشف", "قال", "أوضح", "اعتبر", "شدد", "أشار", "رأى", "حذر", "دعا", "أعلن", "نفى", "طالب", "وصف",
+		"يرى", "يقول", "يؤكد", "يكشف", "تحدث", "يتحدث", "أبدى", "عبر", "ثمن", "أعرب", "قالت", "أكدت", "كشفت",
+		"أوضحت", "اعتبرت", "شددت", "أشارت", "رأت", "حذرت", "دعت", "أعلنت", "نفت", "طالبت", "وصفت", "ترى", "تقول",
+		"تؤكد", "تكشف", "تحدثت", "تتحدث", "أبدت", "عبرت", "ثمنت", "أعربت", "يروي", "تروي", "روى", "روت",
+		"استعرض", "استعرضت", "تناول", "تناولت", "أجاب", "أجابت", "يجيب", "تجيب",
+	)
+	// Words that end a name in Arabic: prepositions, particles, relative pronouns, verbs.
+	// Looked up as written: folding turns "على" (on) into the name "علي".
+	arNameStopRaw = map[string]bool{
+		"في": true, "من": true, "عن": true, "إلى": true, "الى": true, "على": true, "مع": true, "أن": true, "إن": true,
+		"ان": true, "بأن": true, "لأن": true, "الذي": true, "التي": true, "الذين": true, "خلال": true, "لدى": true,
+		"عند": true, "حول": true, "منذ": true, "بعد": true, "قبل": true, "ضمن": true, "عبر": true, "هو": true,
+		"هي": true, "وهو": true, "وهي": true, "كما": true, "حيث": true, "أو": true, "ثم": true, "قد": true, "لقد": true,
+		"ما": true, "لا": true, "لم": true, "لن": true, "كان": true, "كانت": true, "يكون": true, "أمس": true,
+		"اليوم": true, "الذى": true, "فى": true, "بين": true, "أمام": true, "بعض": true, "كل": true, "هذا": true,
+		"هذه": true, "ذلك": true, "تلك": true,
+	}
+	// Verbs of an outlet meeting its interviewee: "«عكاظ» تحاور X", "التقت الصحيفة X".
+	arMeetVerbs     = foldSet("تحاور", "يحاور", "حاورت", "حاورنا", "تلتقي", "يلتقي", "التقت", "التقى", "التقينا", "تستضيف", "استضافت")
+	arCompoundHeads = foldSet("عبد", "أبو", "ابو", "أبي", "ذو", "ذي", "بن", "ابن", "بنت", "آل")
+)
+
+// arCore strips the clitics a name word can carry in a sentence ("للدكتورة" is "ل" +
+// "الدكتورة", "وسامية" is "و" + "سامية") for honorific look-up.
+func arCore(w string) []string {
+	f := fold(w)
+	out := []string{f}
+	if strings.HasPrefix(f, "لل") {
+		out = append(out, "ال"+strings.TrimPrefix(f, "لل"))
+	}
+	for _, p := range []string{"و", "ف", "ب", "ل", "ك", "وب", "ول", "ولل", "فال"} {
+		if strings.HasPrefix(f, p) && runeCount(f) > runeCount(p)+2 {
+			rest := strings.TrimPrefix(f, p)
+			out = append(out, rest)
+			if strings.HasPrefix(rest, "ل") && p != "فال" {
+				out = append(out, "ا"+rest)
+			}
+		}
+	}
+	return out
+}
+
+func isArHonorific(w string) bool {
+	for _, c := range arCore(w) {
+		if arHonorifics[c] {
+			return true
+		}
+	}
+	return false
+}
+
+func isArStop(w string) bool {
+	if strings.HasSuffix(w, "ـ") {
+		return true // "لـ", "بـ": a preposition cut off a quoted outlet
+	}
+	f := fold(w)
+	return arNameStopRaw[w] || arReportVerbs[f] || roleNouns[f] || (strings.HasPrefix(f, "و") && (roleNouns[f[len("و"):]] || arReportVerbs[f[len("و"):]]))
+}
+
+// arNameWord reports whether w can be the k-th word (k from 0) of an Arabic name
+// following prev: not a stop word or honorific, Arabic letters only; a word with the
+// article "ال" only when it is a family name in "ي" ("الغذامي") or completes a compound
+// ("عبد الله").
+func arNameWord(w, prev string, k int) bool {
+	if w == "" || !isArabic(w) || isArStop(w) || isArHonorific(w) {
+		return false
+	}
+	f := fold(w)
+	if strings.HasPrefix(f, "ال") && k > 0 {
+		if arCompoundHeads[fold(prev)] || (strings.HasSuffix(f, "ي") && f != "الذي") {
+			return true
+		}
+		// A family name right after the first name ("ليلى الأحمد"); feminine and plural
+		// endings are the adjectives that follow names ("الناجية", "المتخصصون").
+		return k == 1 && !strings.HasSuffix(f, "ه") && !strings.HasSuffix(f, "ات") &&
+			!strings.HasSuffix(f, "ون") && !strings.HasSuffix(f, "ين")
+	}
+	if strings.HasPrefix(f, "ال") && k == 0 {
+		return false
+	}
+	return true
+}
+
+// arNameAt collects an Arabic name starting at word i: up to four words, ending at a
+// break, a stop word or a word that cannot be part of a name.
+func arNameAt(ws []nameWord, i int) string {
+	var out []string
+	for j := i; j < len(ws) && len(out) < 4; j++ {
+		if j > i && ws[j].brk {
+			break
+		}
+		prev := ""
+		if len(out) > 0 {
+			prev = out[len(out)-1]
+		}
+		if !arNameWord(ws[j].w, prev, len(out)) {
+			break
+		}
+		out = append(out, ws[j].w)
+	}
+	for len(out) > 0 && arCompoundHeads[fold(out[len(out)-1])] {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, " ")
+}
+
+// enNameWord reports whether w can be part of an English name: capitalised, not a title
+// or a role.
+func enNameWord(w string) bool {
+	if w == "" {
+		return false
+	}
+	r := []rune(w)[0]
+	if !unicode.IsUpper(r) || isArabic(w) {
+		return false
+	}
+	f := fold(strings.TrimSuffix(w, "."))
+	return !personTitles[f] && !roleNouns[f] && !abbreviations[f]
+}
+
+// ledeCandidate is a person a lede introduces, at a word position.
+type ledeCandidate struct {
+	name string
+	at   int
+}
+
+var reEnNamed = []*regexp.Regexp{
+	regexp.MustCompile(`(?:spoke|talked|speaks|talks|sat down|caught up)\s+(?:to|with)\s+` + enName),
+	regexp.MustCompile(`(?i:interview(?:ed)?|conversation)\s+(?:with\s+)?` + enName),
+	regexp.MustCompile(enName + `,?\s+(?:spoke|talked|speaks|talks|told|said|says)\b`),
+	regexp.MustCompile(`(?i:ambassador|minister|president|director|chairman|chairwoman|chief executive|ceo|professor|prof\.|dr\.?|mr\.?|ms\.?|mrs\.?|author|novelist|writer|actor|actress|singer|coach|founder|governor|senator|mayor|artist|filmmaker|director-general|hydrologist|scientist|economist|owner)\s+` + enName),
+}
+
+// ledeNames returns the people a paragraph introduces, earliest first: an Arabic
+// honorific or rank and a name ("سعادة السيد إرمان إيساغالييف"), a reporting verb and a
+// two-word name ("كشف توفيق عسيري"), "حوار مع X", and the English patterns.
+func ledeNames(text, lang string) []ledeCandidate {
+	var out []ledeCandidate
+	if isArabic(text) {
+		ws := nameWords(text)
+		for i := 0; i < len(ws); i++ {
+			switch {
+			case isArHonorific(ws[i].w):
+				j := i
+				for j < len(ws) && isArHonorific(ws[j].w) && (j == i || !ws[j].brk) {
+					j++
+				}
+				if j < len(ws) && !ws[j].brk {
+					if n := arNameAt(ws, j); n != "" {
+						out = append(out, ledeCandidate{n, i})
+					}
+				}
+				i = j - 1
+			case arReportVerbs[fold(ws[i].w)] || (strings.HasPrefix(fold(ws[i].w), "و") && arReportVerbs[strings.TrimPrefix(fold(ws[i].w), "و")]):
+				if i+1 < len(ws) && !ws[i+1].brk && !isArHonorific(ws[i+1].w) {
+					if n := arNameAt(ws, i+1); len(strings.Fields(n)) >= 2 {
+						out = append(out, ledeCandidate{n, i})
+					}
+				}
+			case (fold(ws[i].w) == "حوار" || fold(ws[i].w) == "لقاء" || fold(ws[i].w) == "مقابله") && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
+				if n := arNameAt(ws, i+2); len(strings.Fields(n)) >= 2 {
+					out = append(out, ledeCandidate{n, i})
+				}
+			case arMeetVerbs[fold(ws[i].w)] && i+1 < len(ws) && !isArHonorific(ws[i+1].w):
+				if n := arNameAt(ws, i+1); len(strings.Fields(n)) >= 2 {
+					out = append(out, ledeCandidate{n, i})
+				}
+			}
+		}
+		return out
+	}
+	// Capitalised words are names in English only: German capitalises every noun.
+	if lang != "" && lang != "en" {
+		return nil
+	}
+	for _, re := range reEnNamed {
+		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			name := text[m[2]:m[3]]
+			if strings.HasPrefix(name, "The ") {
+				continue
+			}
+			out = append(out, ledeCandidate{name, len(nameWords(text[:m[0]]))})
+		}
+	}
+	return out
+}
+
+// arRanks are the honorifics that stay part of an Arabic name when the article's own
+// short form carries them: military ranks and royal titles ("العميد عبدالله الصبيحي").
+// Occupations and courtesy titles ("الفنانة", "الدكتور", "السيد") describe the person.
+var arRanks = foldSet("العميد", "اللواء", "الفريق", "العقيد", "المقدم", "الرائد", "النقيب", "المشير", "الأمير", "الأميرة", "الملك")
+
+// stripDescriptors removes the leading occupations and courtesy titles of a name
+// ("الفنانة ليلى حداد" → "ليلى حداد") and keeps ranks.
+func stripDescriptors(name string) string {
+	ws := strings.Fields(name)
+	for len(ws) > 1 && isArHonorific(ws[0]) && !arRanks[fold(ws[0])] {
+		ws = ws[1:]
+	}
+	return strings.Join(ws, " ")
+}
+
+// reVocative matches a question opening by addressing the interviewee: "Mrs Stone,",
+// "Herr Professor Borasio,", "Hallo Friederike,".
+var reVocative = regexp.MustCompile(`^(?:(?:Hallo|Hello|Hi|Dear|Liebe|Lieber)\s+)?((?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Herr|Frau|Monsieur|Madame|Mme|Señor|Señora|Signor|Signora)\.?\s+)*[\p{Lu}][\p{L}'’\-]+(?:\s+[\p{Lu}][\p{L}'’\-]+)?)\s*,`)
+
+// vocative returns the name the first question that addresses someone opens with, in a
+// non-Arabic text; a bare capitalised word only counts after a greeting or a title.
+func (c *nameContext) vocative() string {
+	if isArabic(c.doc.Text) {
+		return ""
+	}
+	for _, qp := range c.qps {
+		if !qp.question {
+			continue
+		}
+		m := reVocative.FindStringSubmatchIndex(qp.body)
+		if m == nil {
+			continue
+		}
+		name := qp.body[m[2]:m[3]]
+		ws := strings.Fields(name)
+		titled := len(ws) > 1 && personTitles[fold(strings.TrimSuffix(ws[0], "."))]
+		if titled || m[2] > 0 {
+			return name
+		}
+	}
+	return ""
+}
+
+// interviewee names the person interviewed: the title's name expanded to its fullest
+// form in the article, else the name the first question addresses ("Mrs Stone,"), else the
+// first person the lede introduces (which also resolves a title's description such as
+// "السفير الكازاخي").
+func (c *nameContext) interviewee(lede []qaPara, interviewer string) string {
+	// A candidate that is the interviewer (all of its words are the interviewer's) is not
+	// the interviewee; sharing one word ("سعد") is a coincidence of names.
+	ok := func(n string) bool {
+		return n != "" && validPersonName(n) && (interviewer == "" || !subsetWords(labelWords(n), labelWords(interviewer)))
+	}
+	if c.titleName != "" && !c.titleDesc && ok(c.titleName) {
+		c.titleName = stripDescriptors(c.titleName)
+		if e := c.expand(c.titleName, lede); ok(e) {
+			return e
+		}
+		return c.titleName
+	}
+	if v := c.vocative(); v != "" {
+		if e := c.expand(v, lede); ok(e) {
+			return e
+		}
+	}
+	texts := make([]string, 0, len(lede)+1)
+	for _, qp := range lede {
+		texts = append(texts, qp.p.Text)
+	}
+	texts = append(texts, c.title)
+	for _, t := range texts {
+		best := ledeCandidate{at: -1}
+		for _, cand := range ledeNames(t, c.doc.Lang) {
+			if ok(cand.name) && (best.at < 0 || cand.at < best.at) {
+				best = cand
+			}
+		}
+		if best.at >= 0 {
+			return best.name
+		}
+	}
+	if lang := c.doc.Lang; !isArabic(c.doc.Text) && (lang == "" || lang == "en") {
+		for _, qp := range lede {
+			if n := firstEnName(qp.p.Text); ok(n) && !c.isOutlet(n) {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// enFunctionWords open English sentences and phrases with a capital without being names.
+var enFunctionWords = map[string]bool{
+	"in": true, "on": true, "at": true, "the": true, "a": true, "an": true, "this": true, "that": true,
+	"when": true, "after": true, "before": true, "for": true, "from": true, "with": true, "by": true,
+	"as": true, "but": true, "and": true, "our": true, "his": true, "her": true, "its": true, "their": true,
+	"last": true, "next": true, "we": true, "i": true, "it": true, "he": true, "she": true, "they": true,
+	"since": true, "during": true, "while": true, "if": true, "now": true, "today": true, "yesterday": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+}
+
+// firstEnName is the last resort for an English lede: the first run of two or three
+// capitalised words that is not a sentence opener or a "The ..." name ("the farmer Ruth
+// Adebayo explained" → "Ruth Adebayo").
+func firstEnName(text string) string {
+	ws := nameWords(text)
+	for i := 0; i < len(ws); i++ {
+		if !enNameWord(ws[i].w) || enFunctionWords[fold(ws[i].w)] {
+			continue
+		}
+		if i > 0 && fold(ws[i-1].w) == "the" && !ws[i].brk {
+			for i < len(ws) && enNameWord(ws[i].w) {
+				i++
+			}
+			continue
+		}
+		j := i
+		for j+1 < len(ws) && j-i < 2 && !ws[j+1].brk && enNameWord(ws[j+1].w) {
+			j++
+		}
+		if j > i {
+			parts := make([]string, 0, j-i+1)
+			for _, w := range ws[i : j+1] {
+				parts = append(parts, w.w)
+			}
+			return strings.Join(parts, " ")
+		}
+	}
+	return ""
+}
+
+// initialsOf returns the capital initials of a name ("Jane Smith" → "JS").
+func initialsOf(name string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(name) {
+		if r := []rune(w)[0]; unicode.IsUpper(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isInitials reports whether a label is a speaker's initials ("JS", "K.S.").
+func isInitials(label string) bool {
+	l := strings.ReplaceAll(label, ".", "")
+	if n := runeCount(l); n < 2 || n > 4 {
+		return false
+	}
+	for _, r := range l {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// expand returns the fullest form of a short name in the lede, the title or the text:
+// a form that starts with the short name's first word and ends with its last ("العميد
+// الصبيحي" → "العميد عبدالله الصبيحي"); for a one-word name, the form the article uses
+// most often with name words before it ("الغذامي" → "عبد الله الغذامي", "Borasio" →
+// "Gian Domenico Borasio") or after it ("Anne" → "Anne Lück"), the longer on a tie.
+// Counting occurrences keeps a capitalised sentence opener or a German noun ("Aber
+// Anne", "Palliativmediziner Gian Domenico Borasio") out of the name. "" when the article
+// has no fuller form.
+func (c *nameContext) expand(short string, lede []qaPara) string {
+	sw := strings.Fields(cleanName(short))
+	for len(sw) > 1 && personTitles[fold(strings.TrimSuffix(sw[0], "."))] && !isArHonorific(sw[0]) {
+		sw = sw[1:]
+	}
+	if len(sw) == 0 {
+		return ""
+	}
+	arabic := isArabic(short)
+	nameOK := func(w, prev string, k int) bool {
+		if arabic {
+			return arNameWord(w, prev, k)
+		}
+		return enNameWord(w)
+	}
+	texts := []string{}
+	for _, qp := range lede {
+		texts = append(texts, qp.p.Text)
+	}
+	texts = append(texts, c.title)
+	for _, qp := range c.qps[len(lede):] {
+		texts = append(texts, qp.p.Text)
+	}
+	last, firstW := fold(sw[len(sw)-1]), fold(sw[0])
+	join := func(ws []nameWord) string {
+		parts := make([]string, len(ws))
+		for i, w := range ws {
+			parts[i] = w.w
+		}
+		return strings.Join(parts, " ")
+	}
+	if len(sw) >= 2 {
+		best := ""
+		for _, t := range texts {
+			ws := nameWords(t)
+			for j, w := range ws {
+				if fold(w.w) != last {
+					continue
+				}
+				for k := j - 1; k >= 0 && k >= j-4; k-- {
+					if ws[k+1].brk {
+						break
+					}
+					if fold(ws[k].w) == firstW {
+						if j-k+1 > len(sw) && j-k+1 > len(strings.Fields(best)) {
+							best = join(ws[k : j+1])
+						}
+						break
+					}
+					if !nameOK(ws[k].w, "", 1) {
+						break
+					}
+				}
+			}
+		}
+		return best
+	}
+	type form struct {
+		n, at int
+	}
+	left, right := map[string]*form{}, map[string]*form{}
+	var order []string
+	add := func(m map[string]*form, f string) {
+		if m[f] == nil {
+			m[f] = &form{at: len(order)}
+			order = append(order, f)
+		}
+		m[f].n++
+	}
+	for _, t := range texts {
+		ws := nameWords(t)
+		for j, w := range ws {
+			if fold(w.w) != last {
+				continue
+			}
+			// Name words before the anchor, one form per length.
+			for k := j; k > 0 && j-k < 3 && !ws[k].brk; {
+				cand := ws[k-1].w
+				switch {
+				case arabic && arCompoundHeads[fold(cand)]:
+					k--
+				case arabic && strings.HasPrefix(fold(cand), "ال") && k >= 2 && !ws[k-1].brk && arCompoundHeads[fold(ws[k-2].w)]:
+					k -= 2
+				case nameOK(cand, "x", 1):
+					k--
+				default:
+					k = 0
+					continue
+				}
+				if k >= 0 && k < j {
+					add(left, join(ws[k:j+1]))
+				}
+			}
+			// Name words after it.
+			for e := j + 1; e < len(ws) && e-j <= 2 && !ws[e].brk && nameOK(ws[e].w, ws[e-1].w, e-j); e++ {
+				add(right, join(ws[j:e+1]))
+			}
+		}
+	}
+	pick := func(m map[string]*form) string {
+		best := ""
+		for _, f := range order {
+			x := m[f]
+			if x == nil {
+				continue
+			}
+			if b := m[best]; best == "" || x.n > b.n || (x.n == b.n && len(strings.Fields(f)) > len(strings.Fields(best))) {
+				best = f
+			}
+		}
+		return best
+	}
+	if arabic {
+		// An Arabic short name is a family name ("الغذامي"); only a first name alone
+		// ("سامية") is completed by the words after it.
+		if b := pick(left); b != "" {
+			return b
+		}
+		return pick(right)
+	}
+	both := map[string]*form{}
+	for f, x := range left {
+		both[f] = x
+	}
+	for f, x := range right {
+		both[f] = x
+	}
+	return pick(both)
+}
+
+// fullName resolves a speaker label: the known full name it is part of ("Smith" of "John
+// Smith"), else its fullest form in the article, else the label as written.
+func (c *nameContext) fullName(label string, lede []qaPara, known ...string) string {
+	label = cleanName(label)
+	for _, k := range known {
+		if k != "" && sharesWord(label, k) && len(strings.Fields(k)) >= len(labelWords(label)) {
+			return k
+		}
+		if k != "" && isInitials(label) && strings.ReplaceAll(label, ".", "") == initialsOf(k) {
+			return k
+		}
+	}
+	if c.isOutlet(label) {
+		return label
+	}
+	if e := c.expand(label, lede); e != "" {
+		return e
+	}
+	return label
+}
+
+func (c *nameContext) isOutlet(label string) bool {
+	fl := fold(label)
+	for _, o := range []string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)} {
+		if o != "" && fold(o) == fl {
+			return true
+		}
+	}
+	return false
+}
+
+// nameSpeakers names every turn. Labelled turns take their label's person; the others
+// take their role's name: the interviewer's from the labels, the byline, a lede line or
+// else the outlet; the interviewee's from the labels, the title or the lede.
+func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelClusters) {
+	interviewer := c.bylineName
+	ledeName, ledeOutlet := ledeInterviewer(lede)
+	if interviewer == "" {
+		interviewer = ledeName
+	}
+	outlet := c.outletOf(lede, ledeOutlet)
+	interviewee := c.interviewee(lede, interviewer)
+
+	roleKeys := map[string][]string{}
+	for _, t := range turns {
+		if t.key != "" && !containsString(roleKeys[t.Role], t.key) {
+			roleKeys[t.Role] = append(roleKeys[t.Role], t.key)
+		}
+	}
+	resolve := func(key string) string {
+		return c.fullName(clusters.display[key], lede, interviewer, interviewee)
+	}
+	ivName := interviewer
+	if ks := roleKeys["interviewer"]; len(ks) == 1 {
+		ivName = resolve(ks[0])
+	}
+	if ivName == "" {
+		ivName = outlet
+	}
+	ieName := interviewee
+	if ks := roleKeys["interviewee"]; len(ks) == 1 {
+		ieName = resolve(ks[0])
+	}
+	for i := range turns {
+		t := &turns[i]
+		switch {
+		case t.key != "":
+			t.Speaker = resolve(t.key)
+		case t.Role == "interviewer":
+			t.Speaker = ivName
+		default:
+			t.Speaker = ieName
+		}
+		t.Speaker = joinArCompounds(t.Speaker)
+	}
+}
+
+// reArCompound matches the theophoric compound written in two words ("عبد الله",
+// "عبد العزيز").
+var reArCompound = regexp.MustCompile(`(^|\s)(عبد)\s+(ال\p{Arabic}+)`)
+
+// joinArCompounds writes "عبد الله" as "عبدالله": the same name is spelled both ways,
+// often by the same paper, and one spelling per person keeps a speaker one person across
+// turns and articles. The joined form is the one the Gulf press and the shared gold use.
+func joinArCompounds(name string) string {
+	return reArCompound.ReplaceAllString(name, "$1$2$3")
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sharesWord reports whether a short label ("Smith") names the same person as a full
+// name ("John Smith").
+func sharesWord(label, name string) bool {
+	words := map[string]bool{}
+	for _, w := range tokens(name) {
+		if runeCount(w) > 2 && !personTitles[w] && !arHonorifics[w] {
+			words[w] = true
+		}
+	}
+	for _, w := range tokens(label) {
+		if words[w] {
+			return true
+		}
+	}
+	return false
+}

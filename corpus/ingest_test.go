@@ -1,0 +1,142 @@
+package corpus
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsds/newsds/schema"
+)
+
+// reportLines decodes a JSONL ingest report.
+func reportLines(t *testing.T, report string) []Rejection {
+	t.Helper()
+	var out []Rejection
+	for _, line := range strings.Split(strings.TrimSpace(report), "\n") {
+		if line == "" {
+			continue
+		}
+		var r Rejection
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("report line %q: %v", line, err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Issue 8 item 8: a panic while extracting one record aborted the whole ingest. It is
+// now that record's rejection, located, with the stack in the report, and the records
+// after it are stored.
+func TestIngestRecoversPanicPerRecord(t *testing.T) {
+	st := newTestStore(t, "")
+	path := filepath.Join(t.TempDir(), "batch.jsonl")
+	if err := os.WriteFile(path, []byte(`{"url":"https://example.com/1","title":"One","text":"First article body text."}
+{"url":"https://example.com/2","title":"Two","text":"Second article body text."}
+{"url":"https://example.com/3","title":"Three","text":"Third article body text."}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prepare := func(in Input, opts IngestOptions, zone *time.Location) (schema.Document, error) {
+		if in.Raw.Record == "line 2" {
+			var spans []int
+			_ = spans[len(in.Raw.Record)] // index out of range, as a real extractor bug
+		}
+		return st.prepare(in, opts, zone)
+	}
+	var report strings.Builder
+	sum, err := st.ingest(context.Background(), []string{path}, IngestOptions{Workers: 2, Report: &report},
+		pipeline{inputs: Inputs, prepare: prepare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Ingested != 2 || sum.Rejected != 1 {
+		t.Fatalf("summary %+v, want 2 ingested and the panicking record rejected", sum)
+	}
+	r := sum.Rejections[0]
+	if r.File != path || r.Record != "line 2" || !strings.Contains(r.Reason, "index out of range") || r.Stack != "" {
+		t.Errorf("listed rejection %+v, want batch.jsonl line 2 with the panic and no stack", r)
+	}
+	lines := reportLines(t, report.String())
+	if len(lines) != 1 || lines[0].Record != "line 2" || !strings.Contains(lines[0].Stack, "TestIngestRecoversPanicPerRecord") {
+		t.Errorf("report %+v, want line 2 with the stack of the panic", lines)
+	}
+	urls := map[string]bool{}
+	for _, d := range staged(t, st) {
+		urls[d.URL] = true
+	}
+	if !urls["https://example.com/1"] || !urls["https://example.com/3"] {
+		t.Errorf("staged %v, want the records around the panic", urls)
+	}
+}
+
+// A panic inside a reader cannot be resumed: what was read is stored, the panic is a
+// rejection saying that later inputs were not read, and the process survives.
+func TestIngestRecoversReaderPanic(t *testing.T) {
+	st := newTestStore(t, "")
+	inputs := func(ctx context.Context, paths []string, ro ReadOptions) iter.Seq2[Input, error] {
+		return func(yield func(Input, error) bool) {
+			for in, err := range Inputs(ctx, paths, ro) {
+				if !yield(in, err) {
+					return
+				}
+				panic("reader bug")
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "batch.jsonl")
+	if err := os.WriteFile(path, []byte(`{"url":"https://example.com/1","title":"One","text":"First article body text."}
+{"url":"https://example.com/2","title":"Two","text":"Second article body text."}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var report strings.Builder
+	sum, err := st.ingest(context.Background(), []string{path}, IngestOptions{Report: &report},
+		pipeline{inputs: inputs, prepare: st.prepare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Ingested != 1 || sum.Rejected != 1 {
+		t.Fatalf("summary %+v, want 1 ingested and 1 rejection", sum)
+	}
+	r := sum.Rejections[0]
+	if r.File != path || r.Record != "after line 1" || !strings.Contains(r.Reason, "not read") || !strings.Contains(r.Reason, "reader bug") {
+		t.Errorf("rejection %+v", r)
+	}
+	if lines := reportLines(t, report.String()); len(lines) != 1 || lines[0].Stack == "" {
+		t.Errorf("report %+v, want the stack", lines)
+	}
+}
+
+// The legacy page that crashed charset sniffing, among good pages: every page is
+// ingested (the crash is fixed), in one batch.
+func TestIngestUndeclaredLegacyPageAmongOthers(t *testing.T) {
+	dir := t.TempDir()
+	page := legacyArabicPage(t)
+	var paths []string
+	for i, content := range [][]byte{[]byte("<html><head><title>A</title></head><body><p>A first page with an article body long enough to keep.</p></body></html>"), page,
+		[]byte("<html><head><title>C</title></head><body><p>A third page with another article body long enough to keep.</p></body></html>")} {
+		p := filepath.Join(dir, string(rune('a'+i))+".html")
+		if err := os.WriteFile(p, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	st := newTestStore(t, "")
+	sum := ingest(t, st, IngestOptions{Workers: 2}, paths...)
+	if sum.Ingested != 3 || sum.Rejected != 0 {
+		t.Fatalf("summary %+v (rejections %+v), want 3 ingested", sum, sum.Rejections)
+	}
+	found := false
+	for _, d := range staged(t, st) {
+		found = found || (d.Title == legacyTitle && strings.Contains(d.Text, legacyBody))
+	}
+	if !found {
+		t.Error("the legacy page's Arabic title and text were not decoded")
+	}
+}
