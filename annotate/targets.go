@@ -1,14 +1,11 @@
 package annotate
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/goccy/go-yaml"
-
-	"github.com/newsds/newsds/schema"
 )
 
 // Target is a stance target: a name and the other ways articles write it, in any
@@ -77,23 +74,4 @@ type BuiltinOptions struct {
 	// SentimentModel and StanceModel replace the shipped model files.
 	SentimentModel string
 	StanceModel    string
-}
-
-// BuiltinNames returns the names Builtin knows, in order.
-func BuiltinNames() []string { return schema.BuiltinAnnotators() }
-
-// Builtin returns the built-in annotator called name: qa, sentiment or stance.
-func Builtin(name string, opts BuiltinOptions) (Annotator, error) {
-	switch name {
-	case "qa":
-		return NewQA(), nil
-	case "sentiment":
-		return NewSentiment(SentimentOptions{ModelFile: opts.SentimentModel})
-	case "stance":
-		if len(opts.Targets) == 0 {
-			return nil, errors.New("stance needs targets: give a targets file (--targets FILE)")
-		}
-		return NewStance(opts.Targets, StanceOptions{ModelFile: opts.StanceModel, SentimentModelFile: opts.SentimentModel})
-	}
-	return nil, fmt.Errorf("unknown built-in annotator %q (known: %s)", name, strings.Join(BuiltinNames(), ", "))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -62,39 +63,17 @@ is already staged for the same annotator, parameters and text is skipped.
 	return cmd
 }
 
-// buildAnnotators resolves --with names to built-in or configured external annotators.
+// buildAnnotators resolves --with names through the annotator registry.
 func buildAnnotators(st *corpus.Store, names []string, targetsFlag string) ([]annotate.Annotator, error) {
-	cfg := st.Config()
+	reg := annotate.NewRegistry()
+	spec := annotate.Spec{Config: st.Config(), Root: st.Root(), Targets: targetsFlag, Cache: st}
 	var out []annotate.Annotator
 	for _, name := range names {
-		name = strings.TrimSpace(name)
-		if ext, ok := cfg.Annotators[name]; ok {
-			a, err := annotate.NewExternalWithOptions(name, ext, annotate.ExternalOptions{Cache: st, Dir: st.Root(), Labels: annotate.Labels(cfg, ext.Layer)})
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, a)
-			continue
+		a, err := reg.New(strings.TrimSpace(name), spec)
+		var unknown *annotate.UnknownAnnotatorError
+		if errors.As(err, &unknown) {
+			return nil, usageError("--with %v", err)
 		}
-		if !slices.Contains(annotate.BuiltinNames(), name) {
-			return nil, usageError("--with %s: not a built-in annotator (%s) nor one declared under annotators: in newsds.yaml", name, strings.Join(annotate.BuiltinNames(), ", "))
-		}
-		var opts annotate.BuiltinOptions
-		if name == "stance" {
-			path := targetsFlag
-			if path == "" && cfg.Targets != "" {
-				path = filepath.Join(st.Root(), cfg.Targets)
-			}
-			if path == "" {
-				return nil, usageError("stance needs targets: --targets FILE or targets: in newsds.yaml")
-			}
-			t, err := annotate.LoadTargets(path)
-			if err != nil {
-				return nil, err
-			}
-			opts.Targets = t
-		}
-		a, err := annotate.Builtin(name, opts)
 		if err != nil {
 			return nil, err
 		}
