@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,6 +33,17 @@ type EvalExtractOptions struct {
 	Workers int
 	// Extract is passed to Extract for every page.
 	Extract ExtractOptions
+	// Extractor, when set, replaces Extract: the peer harness (python/bench) scores
+	// other tools' output with this same scorer, so every row of its table is comparable.
+	Extractor func(Raw) (PageOutput, error)
+}
+
+// PageOutput is what an extractor produced for one page, the part EvalExtract scores.
+type PageOutput struct {
+	Text, Title string
+	Byline      []string
+	// Published is RFC 3339 (see sameDay), "" when none was found.
+	Published string
 }
 
 // ExtractReport is the score of the extractor on one gold set. Its JSON keys are the
@@ -146,7 +158,7 @@ func EvalExtract(goldDir string, opts EvalExtractOptions) (ExtractReport, error)
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				scores[i] = scorePage(goldDir, keys[i], gold[keys[i]], opts.Extract)
+				scores[i] = scorePage(goldDir, keys[i], gold[keys[i]], opts.Extract, opts.Extractor)
 			}
 		})
 	}
@@ -159,7 +171,7 @@ func EvalExtract(goldDir string, opts EvalExtractOptions) (ExtractReport, error)
 }
 
 // scorePage extracts and scores one page.
-func scorePage(dir, key string, g goldEntry, opts ExtractOptions) PageScore {
+func scorePage(dir, key string, g goldEntry, opts ExtractOptions, extract func(Raw) (PageOutput, error)) PageScore {
 	ps := PageScore{Page: key}
 	path := filepath.Join(dir, filepath.FromSlash(key))
 	raw := Raw{Format: rawHTML, Path: path}
@@ -173,14 +185,20 @@ func scorePage(dir, key string, g goldEntry, opts ExtractOptions) PageScore {
 			raw.ModTime = st.ModTime()
 		}
 	}
+	if extract == nil {
+		extract = func(raw Raw) (PageOutput, error) {
+			doc, err := Extract(raw, opts)
+			return PageOutput{Text: doc.Text, Title: doc.Title, Byline: doc.Byline, Published: doc.Published}, err
+		}
+	}
 	var text string
 	if err != nil {
 		ps.Error = err.Error()
-	} else if doc, err := Extract(raw, opts); err != nil {
+	} else if out, err := extract(raw); err != nil {
 		ps.Error = err.Error()
 	} else {
-		text = doc.Text
-		ps.Title, ps.Byline, ps.Published = doc.Title, doc.Byline, doc.Published
+		text = out.Text
+		ps.Title, ps.Byline, ps.Published = out.Title, out.Byline, out.Published
 	}
 
 	flat := normSpace(text)
@@ -241,6 +259,17 @@ func expectedText(dir string, g goldEntry) (string, bool) {
 		return nodeText(n), true
 	}
 	return "", false
+}
+
+// HTMLText renders HTML as the scorer reads an expected_html file: block elements become
+// paragraphs, scripts and styles are dropped. The peer harness renders tools that output
+// HTML (readability-lxml) with it, so that their tokens are split the way the gold's are.
+func HTMLText(r io.Reader) (string, error) {
+	n, err := html.Parse(r)
+	if err != nil {
+		return "", fmt.Errorf("parse html: %w", err)
+	}
+	return nodeText(n), nil
 }
 
 func summarise(scores []PageScore) ExtractReport {
@@ -308,9 +337,19 @@ func f1(p, r float64) float64 {
 	return 2 * p * r / (p + r)
 }
 
-var spaceRe = regexp.MustCompile(`\s+`)
-
-func normSpace(s string) string { return strings.TrimSpace(spaceRe.ReplaceAllString(s, " ")) }
+// normSpace collapses every run of Unicode white space (no-break, em and ideographic
+// spaces too, not only ASCII) to one space and drops the invisible formatting characters
+// cleanLine removes (soft hyphen, zero-width space, bidi marks): the trafilatura method
+// compares snippets after whitespace normalisation, and gold snippets copied from pages
+// keep characters that a reader does not see and extraction normalises away.
+func normSpace(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)), " ")
+}
 
 // quoteFolder maps typographic quotes and dashes to their ASCII forms.
 var quoteFolder = strings.NewReplacer("‘", "'", "’", "'", "“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`, "–", "-", "—", "-")

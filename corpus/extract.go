@@ -121,7 +121,11 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	if len(paras) > 1 && doc.Title != "" && cleanLine(paras[0]) == doc.Title {
 		paras = paras[1:]
 	}
-	doc.Text = joinParagraphs(paras)
+	paras = cleanParagraphs(paras)
+	if raw.Format == rawHTML {
+		paras = trimTail(paras)
+	}
+	doc.Text = strings.Join(paras, "\n\n")
 	if doc.Text == "" {
 		return schema.Document{}, &ExtractError{Path: raw.Path, Record: raw.Record, Err: ErrNoText}
 	}
@@ -167,13 +171,18 @@ func formatPublished(t time.Time) string {
 
 // joinParagraphs cleans each paragraph and joins the non-empty ones with a blank line.
 func joinParagraphs(paras []string) string {
+	return strings.Join(cleanParagraphs(paras), "\n\n")
+}
+
+// cleanParagraphs cleans each paragraph (cleanParagraph) and drops the empty ones.
+func cleanParagraphs(paras []string) []string {
 	out := make([]string, 0, len(paras))
 	for _, p := range paras {
 		if p = cleanParagraph(p); p != "" {
 			out = append(out, p)
 		}
 	}
-	return strings.Join(out, "\n\n")
+	return out
 }
 
 // cleanParagraph normalises one paragraph: NFC, invisible formatting characters removed
@@ -198,8 +207,7 @@ func cleanLine(s string) string {
 	space := false
 	for _, r := range norm.NFC.String(s) {
 		switch {
-		case r == '\u200b' || r == '\ufeff' || r == '\u00ad' || r == '\u200e' || r == '\u200f' ||
-			(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069'):
+		case isInvisible(r):
 			continue
 		case unicode.IsSpace(r) || r == '\u00a0':
 			space = true
@@ -212,6 +220,13 @@ func cleanLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isInvisible reports the formatting characters cleanLine removes: zero-width space, BOM,
+// soft hyphen and bidi controls (ZWNJ and ZWJ are kept: Persian spelling needs them).
+func isInvisible(r rune) bool {
+	return r == '\u200b' || r == '\ufeff' || r == '\u00ad' || r == '\u200e' || r == '\u200f' ||
+		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // cleanNames trims names, drops empty ones and duplicates (case-insensitively), in order.

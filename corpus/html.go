@@ -66,13 +66,17 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	pm := readPageMeta(gq)
 
 	doc := schema.Document{Meta: map[string]any{}}
-	doc.URL = firstNonEmpty(raw.URL, pm.canonical, pm.ogURL)
+	urls := resolvePageURLs(raw.URL, pm)
+	doc.URL = urls.page
+	setMeta(doc.Meta, MetaURLNote, strings.Join(urls.notes, "; "))
 	pageURL, _ := nurl.Parse(doc.URL)
-	if pageURL != nil && !pageURL.IsAbs() {
+	if doc.URL == "" {
 		pageURL = nil
 	}
 
-	res, trafErr := trafilatura.ExtractDocument(root, trafilaturaOptions(pageURL))
+	clean := cloneTree(root)
+	cleanTree(clean)
+	res, trafErr := trafilatura.ExtractDocument(clean, trafilaturaOptions(pageURL))
 	var md trafilatura.Metadata
 	var bold []string
 	if trafErr == nil {
@@ -123,9 +127,15 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	if err := applySelectors(gq, sel, &doc, opts.Location, upper); err != nil {
 		return schema.Document{}, nil, err
 	}
+	paras := cleanParagraphs(strings.Split(doc.Text, "\n\n"))
+	paras = dropRepeats(paras, visibleText(clean))
+	if sel.Body == "" {
+		paras = recoverLede(clean, paras, firstNonEmpty(pm.description, md.Description), doc.Title)
+	}
+	doc.Text = strings.Join(paras, "\n\n")
 
 	setMeta(doc.Meta, "description", firstNonEmpty(md.Description, pm.description))
-	setMeta(doc.Meta, "canonical_url", pm.canonical)
+	setMeta(doc.Meta, "canonical_url", urls.canonical)
 	setMeta(doc.Meta, "image", firstNonEmpty(md.Image, pm.image))
 	setMeta(doc.Meta, "license", md.License)
 	setMeta(doc.Meta, "page_type", md.PageType)
@@ -138,6 +148,84 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 		doc.Meta["categories"] = cats
 	}
 	return doc, bold, nil
+}
+
+// MetaURLNote is the Meta key of a note on a URL the page declared but the document
+// does not carry: a relative canonical URL with nothing absolute to resolve it against.
+const MetaURLNote = "url_note"
+
+// pageURLs are the URLs of a page once resolved: the document's URL and its canonical
+// URL, each absolute http(s) or "", and notes on what was dropped.
+type pageURLs struct {
+	page, canonical string
+	notes           []string
+}
+
+// resolvePageURLs decides a page's URLs. Pages declare relative canonical and og:url
+// links ("/news/x", "//host/x"), which browsers resolve against the page's own address:
+// the crawl's URL (WARC target URI, JSONL url), else the page's <base href> (itself
+// resolved against the crawl's URL), else an absolute og:url or canonical link. A link
+// that cannot be made an absolute http(s) URL is dropped with a note, since the
+// document URL must be one (validate's doc-url rule). The document URL is the crawl's
+// URL, else the canonical, else og:url.
+func resolvePageURLs(rawURL string, pm pageMeta) pageURLs {
+	var out pageURLs
+	var base *nurl.URL
+	crawl, crawlOK := httpURL(nil, rawURL)
+	if crawlOK {
+		base = crawl
+	}
+	if b, ok := httpURL(base, pm.base); ok {
+		base = b
+	}
+	if base == nil {
+		for _, v := range []string{pm.ogURL, pm.canonical} {
+			if u, ok := httpURL(nil, v); ok {
+				base = u
+				break
+			}
+		}
+	}
+	resolve := func(what, v string) string {
+		if v == "" {
+			return ""
+		}
+		if u, ok := httpURL(base, v); ok {
+			return u.String()
+		}
+		out.notes = append(out.notes, fmt.Sprintf("%s %q dropped: not an http(s) URL, and the page gives no absolute URL to resolve it against", what, v))
+		return ""
+	}
+	out.canonical = resolve("canonical URL", pm.canonical)
+	og := resolve("og:url", pm.ogURL)
+	page := ""
+	if crawlOK {
+		page = crawl.String()
+	} else {
+		page = resolve("page URL", rawURL)
+	}
+	out.page = firstNonEmpty(page, out.canonical, og)
+	return out
+}
+
+// httpURL parses v, resolved against base when base is not nil, and reports whether
+// it is an absolute http(s) URL with a host.
+func httpURL(base *nurl.URL, v string) (*nurl.URL, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, false
+	}
+	u, err := nurl.Parse(v)
+	if err != nil {
+		return nil, false
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, false
+	}
+	return u, true
 }
 
 // titleSeps split a <title> into the headline and the site's name.
@@ -313,9 +401,9 @@ func checkSelector(css string) error {
 
 // pageMeta is what the page declares about itself, read without heuristics.
 type pageMeta struct {
-	title, headline, ogTitle, ogSiteName, ogURL, canonical, publisher string
-	description, image, section, htmlLang                             string
-	authors, tags                                                     []string
+	title, headline, ogTitle, ogSiteName, ogURL, canonical, base, publisher string
+	description, image, section, htmlLang                                   string
+	authors, tags                                                           []string
 	// dates are candidate publication dates, most trustworthy first.
 	dates []string
 }
@@ -335,6 +423,7 @@ func readPageMeta(gq *goquery.Document) pageMeta {
 	pm.title = cleanLine(gq.Find("head title").First().Text())
 	pm.htmlLang = gq.Find("html").AttrOr("lang", "")
 	pm.canonical = strings.TrimSpace(gq.Find(`link[rel="canonical"]`).First().AttrOr("href", ""))
+	pm.base = strings.TrimSpace(gq.Find("base[href]").First().AttrOr("href", ""))
 	meta := map[string]string{}
 	var metaTags []string
 	gq.Find("meta").Each(func(_ int, s *goquery.Selection) {

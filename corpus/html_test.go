@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -368,5 +369,48 @@ func TestReadPageMeta(t *testing.T) {
 				t.Errorf("headline %q authors %q, want %q %q", pm.headline, pm.authors, tt.headline, tt.authors)
 			}
 		})
+	}
+}
+
+// Relative canonical and og:url links were stored as the document URL, which validate
+// rejects (doc-url). They are resolved like a browser does, or dropped with a note.
+func TestResolvePageURLs(t *testing.T) {
+	for _, tt := range []struct {
+		name                  string
+		raw                   string
+		pm                    pageMeta
+		page, canonical, note string
+	}{
+		{"relative against the crawl URL", "https://example.com/a/b.html", pageMeta{canonical: "/news/1"},
+			"https://example.com/a/b.html", "https://example.com/news/1", ""},
+		{"protocol-relative against og:url", "", pageMeta{canonical: "//www.example.org/x", ogURL: "https://www.example.org/x?amp"},
+			"https://www.example.org/x", "https://www.example.org/x", ""},
+		{"relative against <base>", "", pageMeta{canonical: "news/2", base: "https://example.net/sec/"},
+			"https://example.net/sec/news/2", "https://example.net/sec/news/2", ""},
+		{"relative <base> against the crawl URL", "http://example.com/p/q", pageMeta{base: "/root/", canonical: "z"},
+			"http://example.com/p/q", "http://example.com/root/z", ""},
+		{"nothing to resolve against", "", pageMeta{canonical: "/duengebehoerde/news", ogURL: "/x"},
+			"", "", `canonical URL "/duengebehoerde/news" dropped`},
+		{"not http", "", pageMeta{canonical: "javascript:void(0)"}, "", "", "javascript:void(0)"},
+		{"absolute kept", "", pageMeta{canonical: "https://example.com/c"}, "https://example.com/c", "https://example.com/c", ""},
+	} {
+		got := resolvePageURLs(tt.raw, tt.pm)
+		note := strings.Join(got.notes, "; ")
+		if got.page != tt.page || got.canonical != tt.canonical || (tt.note == "") != (note == "") || !strings.Contains(note, tt.note) {
+			t.Errorf("%s: page %q canonical %q notes %q", tt.name, got.page, got.canonical, note)
+		}
+	}
+	page := `<html><head><title>T</title><link rel="canonical" href="/news/7"></head><body><article><p>` +
+		strings.Repeat("A paragraph long enough for the extractor to take it as the article body. ", 5) + `</p></article></body></html>`
+	doc, err := Extract(Raw{Data: []byte(page), Format: "html"}, ExtractOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.URL != "" || doc.Meta["canonical_url"] != nil || !strings.Contains(fmt.Sprint(doc.Meta[MetaURLNote]), "/news/7") {
+		t.Errorf("url %q meta %v", doc.URL, doc.Meta)
+	}
+	doc, err = Extract(Raw{Data: []byte(page), Format: "html", URL: "https://example.com/x"}, ExtractOptions{})
+	if err != nil || doc.URL != "https://example.com/x" || doc.Meta["canonical_url"] != "https://example.com/news/7" {
+		t.Errorf("url %q meta %v err %v", doc.URL, doc.Meta, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -48,7 +49,12 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 		if n == 1 {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 		}
-		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
+		if trimmed := bytes.TrimSpace(line); n == 1 && (string(trimmed) == "{" || string(trimmed) == "[") {
+			// Every further line would be rejected on its own, with no word on the cause.
+			return yield(Input{}, &RecordError{Path: src.path, Err: errors.New(
+				"read as JSON lines, but the first line is a lone " + strconv.Quote(string(trimmed)) +
+					": this is one pretty-printed JSON document (name it .json or use --format json)")})
+		} else if len(trimmed) > 0 {
 			in, perr := parseJSONLRecord(trimmed)
 			if perr != nil {
 				if !yield(Input{}, &RecordError{Path: src.path, Record: record, Err: perr}) {
@@ -237,4 +243,153 @@ func decodeJSONValue(v json.RawMessage) (any, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// JSON input (.json, or content that opens with "[" or a lone "{" line): one JSON
+// document, either one article object (the fields of a JSONL line) or an array of them.
+// Array elements are records "item 1", "item 2", ...; a bad element is rejected like a
+// bad JSONL line. Anything else (a string, a number, an object that is no article, such
+// as a gold.json index, broken JSON) is one RecordError for the whole file that says so.
+
+// readJSONDocument yields the articles of one JSON document.
+func readJSONDocument(ctx context.Context, r io.Reader, src inputSource, yield func(Input, error) bool) bool {
+	fail := func(format string, a ...any) bool {
+		return yield(Input{}, &RecordError{Path: src.path, Err: fmt.Errorf("json document: "+format, a...)})
+	}
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	first, err := firstByte(br)
+	switch {
+	case errors.Is(err, io.EOF):
+		return fail("the file is empty; want an article object or an array of them")
+	case err != nil:
+		return fail("read: %v", err)
+	}
+	dec := json.NewDecoder(br)
+	switch first {
+	case '{':
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return fail("invalid JSON: %v", err)
+		}
+		if int64(len(raw)) > src.maxBytes {
+			return yield(Input{}, &RecordError{Path: src.path, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, src.maxBytes)})
+		}
+		if err := trailing(dec); err != nil {
+			return fail("%v", err)
+		}
+		in, perr := parseJSONLRecord(raw)
+		if perr != nil {
+			return fail("%s", notAnArticle(raw, perr))
+		}
+		in.Raw.Path, in.Raw.ModTime = src.path, src.modTime
+		return yield(in, nil)
+	case '[':
+		if _, err := dec.Token(); err != nil {
+			return fail("invalid JSON: %v", err)
+		}
+	default:
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return fail("invalid JSON: %v", err)
+		}
+		return fail("the file holds a JSON %s; want an article object or an array of them", jsonValueKind(v))
+	}
+	for n := 1; dec.More(); n++ {
+		if ctx.Err() != nil {
+			return false
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return fail("item %d: invalid JSON: %v", n, err)
+		}
+		record := "item " + strconv.Itoa(n)
+		if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+			return fail("item %d is a JSON %s; want an array of article objects", n, jsonValueKind(t))
+		}
+		if int64(len(raw)) > src.maxBytes {
+			if !yield(Input{}, &RecordError{Path: src.path, Record: record, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, src.maxBytes)}) {
+				return false
+			}
+			continue
+		}
+		in, perr := parseJSONLRecord(raw)
+		if perr != nil {
+			if !yield(Input{}, &RecordError{Path: src.path, Record: record, Err: perr}) {
+				return false
+			}
+			continue
+		}
+		in.Raw.Path, in.Raw.Record, in.Raw.ModTime = src.path, record, src.modTime
+		if !yield(in, nil) {
+			return false
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fail("invalid JSON: %v", err)
+	}
+	if err := trailing(dec); err != nil {
+		return fail("%v", err)
+	}
+	return true
+}
+
+// firstByte returns the first byte of r that is not JSON white space, unread.
+func firstByte(r *bufio.Reader) (byte, error) {
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
+			return b, r.UnreadByte()
+		}
+	}
+}
+
+// trailing reports data after the document's one value.
+func trailing(dec *json.Decoder) error {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("more data after the JSON document; one JSON value per line is JSON lines (name the file .jsonl or use --format jsonl)")
+	}
+	return nil
+}
+
+// notAnArticle explains why an object is not an article, naming a few of its keys: a
+// gold.json or a config file read as input is the usual case.
+func notAnArticle(raw []byte, err error) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || len(obj) == 0 {
+		return err.Error()
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	more := ""
+	if len(keys) > 3 {
+		keys, more = keys[:3], fmt.Sprintf(" and %d more", len(obj)-3)
+	}
+	return fmt.Sprintf("the object is not an article (%v; its keys are %s%s); want an article object with text or html, or an array of them",
+		err, strings.Join(keys, ", "), more)
+}
+
+func jsonValueKind(b []byte) string {
+	if len(b) == 0 {
+		return "value"
+	}
+	switch b[0] {
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }

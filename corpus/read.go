@@ -24,7 +24,9 @@ const (
 	FormatHTML  = "html"
 	FormatWARC  = "warc"
 	FormatJSONL = "jsonl"
-	FormatText  = "text"
+	// FormatJSON is one JSON document per file: an article object or an array of them.
+	FormatJSON = "json"
+	FormatText = "text"
 )
 
 // DefaultMaxRecordBytes bounds one record (an HTML or text file, a WARC payload, a JSONL
@@ -34,7 +36,7 @@ const DefaultMaxRecordBytes = 64 << 20
 // ReadOptions configure Inputs. The zero value detects formats automatically.
 type ReadOptions struct {
 	// Format is auto (or "") to detect each file's format from its extension, then its
-	// first bytes; html, warc, jsonl or text reads every file in that format.
+	// first bytes; html, warc, jsonl, json or text reads every file in that format.
 	Format string
 	// MaxRecordBytes bounds one record; 0 means DefaultMaxRecordBytes. Larger records
 	// are reported as RecordErrors and skipped.
@@ -289,23 +291,9 @@ func expandGlob(ctx context.Context, pattern string, yield func(inputFile, error
 		}
 		return true
 	}
-	segs := strings.Split(filepath.ToSlash(pattern), "/")
-	i := 0
-	for i < len(segs) && !strings.Contains(segs[i], "**") && !hasGlobMeta(segs[i]) {
-		i++
-	}
-	root := filepath.FromSlash(strings.Join(segs[:i], "/"))
-	switch {
-	case i == 0:
-		root = "."
-	case root == "":
-		root = "/" // the pattern is absolute: "/" split into an empty first segment
-	}
-	rest := segs[i:]
-	for _, s := range rest {
-		if _, err := filepath.Match(strings.ReplaceAll(s, "**", "*"), ""); err != nil {
-			return yield(inputFile{}, &RecordError{Path: pattern, Err: fmt.Errorf("glob: %w", err)})
-		}
+	root, rest, err := globRoot(pattern)
+	if err != nil {
+		return yield(inputFile{}, &RecordError{Path: pattern, Err: err})
 	}
 	found := false
 	ok := walkDir(ctx, root, func(f inputFile, err error) bool {
@@ -323,6 +311,30 @@ func expandGlob(ctx context.Context, pattern string, yield func(inputFile, error
 		return yield(inputFile{}, &RecordError{Path: pattern, Err: ErrNoMatch})
 	}
 	return ok
+}
+
+// globRoot splits a ** pattern into the folder before its first wildcard, which is
+// walked, and the segments matched against each file below it.
+func globRoot(pattern string) (string, []string, error) {
+	segs := strings.Split(filepath.ToSlash(pattern), "/")
+	i := 0
+	for i < len(segs) && !strings.Contains(segs[i], "**") && !hasGlobMeta(segs[i]) {
+		i++
+	}
+	root := filepath.FromSlash(strings.Join(segs[:i], "/"))
+	switch {
+	case i == 0:
+		root = "."
+	case root == "":
+		root = "/" // the pattern is absolute: "/" split into an empty first segment
+	}
+	rest := segs[i:]
+	for _, s := range rest {
+		if _, err := filepath.Match(strings.ReplaceAll(s, "**", "*"), ""); err != nil {
+			return "", nil, fmt.Errorf("glob: %w", err)
+		}
+	}
+	return root, rest, nil
 }
 
 // matchSegments matches path segments against pattern segments, where a "**" segment
@@ -419,8 +431,10 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 		return readWARC(ctx, body, src, yield)
 	case FormatJSONL:
 		return readJSONL(ctx, body, src, yield)
+	case FormatJSON:
+		return readJSONDocument(ctx, body, src, yield)
 	}
-	return fail(fmt.Errorf("format %q: want auto, html, warc, jsonl or text", format))
+	return fail(fmt.Errorf("format %q: want auto, html, warc, jsonl, json or text", format))
 }
 
 // inputSource is what the per-format readers need to know about the file.
@@ -455,10 +469,19 @@ func formatFromName(name string) string {
 		return FormatWARC
 	case ".jsonl", ".ndjson":
 		return FormatJSONL
+	case ".json":
+		return FormatJSON
 	case ".txt", ".text", ".md":
 		return FormatText
 	}
 	return ""
+}
+
+// startsObjectList reports whether what follows a "[" opens an array of objects (or an
+// empty one): a text scrape may open with "[Updated]".
+func startsObjectList(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == ']')
 }
 
 // sniffFormat guesses the format from a file's first bytes, "" if it looks binary.
@@ -472,11 +495,88 @@ func sniffFormat(head []byte) string {
 		return FormatWARC
 	case trimmed[0] == '<':
 		return FormatHTML
+	case trimmed[0] == '[' && startsObjectList(trimmed[1:]):
+		return FormatJSON
 	case trimmed[0] == '{':
+		// A lone "{" on the first line is pretty-printed JSON, not JSON lines.
+		if line, _, _ := bytes.Cut(trimmed, []byte("\n")); len(bytes.TrimSpace(line)) == 1 {
+			return FormatJSON
+		}
 		return FormatJSONL
 	case bytes.IndexByte(head, 0) >= 0:
 		// NUL bytes: binary, or UTF-16 text the extractor cannot take either.
 		return ""
 	}
 	return FormatText
+}
+
+// CheckInputs verifies, before any work starts, that every path names something to
+// read: an existing file that opens, a folder that can be listed, or a glob that matches
+// (for a ** pattern: whose folder before the ** can be listed). Inputs reports these
+// problems only when it reaches them, as one record error among the others; a mistyped
+// argument is the user's error, not a rejected record. Problems deeper in a folder (an
+// unreadable sub-folder) stay Inputs' record errors.
+func CheckInputs(paths []string) error {
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && st.IsDir():
+			if err := listable(p); err != nil {
+				return fmt.Errorf("%s: folder cannot be read: %w", p, err)
+			}
+		case err == nil:
+			f, err := os.Open(p)
+			if err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			f.Close()
+		case errors.Is(err, fs.ErrNotExist) && hasGlobMeta(p):
+			if err := checkGlob(p); err != nil {
+				return err
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("%s: %w", p, ErrNoMatch)
+		default:
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// listable reports whether a folder's entries can be read.
+func listable(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := f.ReadDir(1); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// checkGlob is CheckInputs for a pattern.
+func checkGlob(pattern string) error {
+	if !strings.Contains(pattern, "**") {
+		matches, err := filepath.Glob(pattern)
+		switch {
+		case err != nil:
+			return fmt.Errorf("%s: glob: %w", pattern, err)
+		case len(matches) == 0:
+			return fmt.Errorf("%s: %w", pattern, ErrNoMatch)
+		}
+		return nil
+	}
+	root, _, err := globRoot(pattern)
+	if err != nil {
+		return fmt.Errorf("%s: %w", pattern, err)
+	}
+	if err := listable(root); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w", pattern, ErrNoMatch)
+		}
+		return fmt.Errorf("%s: folder %s cannot be read: %w", pattern, root, err)
+	}
+	return nil
 }

@@ -211,6 +211,7 @@ func (rc *recordChecker) checkDocument(doc *schema.Document, textHash string, lo
 			rc.emit(RuleExcludedDup, loc, ctx.fix, "document %s duplicates %s and duplicates are excluded from this release", doc.ID, dup)
 		}
 	}
+	rc.checkRepeated(doc, loc)
 }
 
 // reingestFix repairs a duplicate mark: storing the same text again remakes the

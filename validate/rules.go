@@ -105,6 +105,7 @@ var builtinRules = []Rule{
 	{RuleSplitLeak, SeverityError, "no document is in two splits (or twice in one)"},
 	{RuleExcludedDup, SeverityError, "no duplicate excluded by the release policy is in the release"},
 	{RuleCustomEvaluation, SeverityError, "user-defined rules can be evaluated on every document and item"},
+	{RuleRepeatedParagraphs, SeverityWarning, "no paragraph of a document's text is repeated (short ones aside)"},
 }
 
 // Rules returns the built-in rules.

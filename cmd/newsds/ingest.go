@@ -20,20 +20,22 @@ type ingestOptions struct {
 func newIngestCmd(g *globalOptions) *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest [--source KEY] [--tz ZONE] [--format auto|html|warc|jsonl|text] PATH...",
+		Use:   "ingest [--source KEY] [--tz ZONE] [--format auto|html|warc|jsonl|json|text] PATH...",
 		Short: "Extract articles from files, folders and globs into the staged corpus",
-		Long: `Read HTML pages, WARC crawls (.warc, .warc.gz), JSONL and plain-text scrapes from files,
-folders (recursively) and globs; extract clean text and metadata; find duplicates; and
-stage the documents. A bad record is rejected with its file, record and reason (also
-written to a report under .newsds/reports/) and the batch goes on.
+		Long: `Read HTML pages, WARC crawls (.warc, .warc.gz), JSONL, JSON (.json: one article object
+or an array of them) and plain-text scrapes from files, folders (recursively) and globs;
+extract clean text and metadata; find duplicates; and stage the documents. A bad record
+is rejected with its file, record and reason (also written to a report under
+.newsds/reports/) and the batch goes on. A PATH that does not exist, matches nothing or
+cannot be read is an error before anything is read.
 
 ` + exitCodesHelp,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch o.Format {
-			case "auto", "html", "warc", "jsonl", "text":
+			case "auto", "html", "warc", "jsonl", "json", "text":
 			default:
-				return usageError("--format %q: want auto, html, warc, jsonl or text", o.Format)
+				return usageError("--format %q: want auto, html, warc, jsonl, json or text", o.Format)
 			}
 			o.Paths = args
 			return runIngest(cmd, g, o)
@@ -41,18 +43,13 @@ written to a report under .newsds/reports/) and the batch goes on.
 	}
 	cmd.Flags().StringVar(&o.Source, "source", "", "source key for every input (default: by URL domain, then default_source)")
 	cmd.Flags().StringVar(&o.TimeZone, "tz", "", "IANA time zone for dates without an offset (overrides the source's)")
-	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl or text")
+	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl, json or text")
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "extraction workers (default: one per core)")
 	return cmd
 }
 
 func runIngest(cmd *cobra.Command, g *globalOptions, o ingestOptions) error {
 	ctx := cmd.Context()
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	wd, err := g.workDir()
 	if err != nil {
 		return err
@@ -62,6 +59,14 @@ func runIngest(cmd *cobra.Command, g *globalOptions, o ingestOptions) error {
 			o.Paths[i] = filepath.Join(wd, p)
 		}
 	}
+	if err := corpus.CheckInputs(o.Paths); err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	reportDir := filepath.Join(st.Root(), corpus.StoreDir, "reports")
 	if err := os.MkdirAll(reportDir, 0o755); err != nil {
 		return err

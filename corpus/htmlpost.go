@@ -1,0 +1,280 @@
+package corpus
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// minRepeatLetters is the size from which a paragraph met twice in one text is an
+// extraction artefact rather than a refrain: shorter ones ("Why?", "* * *", a speaker's
+// name) repeat in real articles.
+const minRepeatLetters = 30
+
+// RepeatKey folds a paragraph for repetition checks (case, spacing, NFC), "" when it is
+// too short to count (minRepeatLetters). The repeated-paragraphs validate rule uses it
+// too, so that what extraction removes and what validate reports agree.
+func RepeatKey(p string) string {
+	p = strings.ToLower(cleanLine(p))
+	if countLetters(p) < minRepeatLetters {
+		return ""
+	}
+	return p
+}
+
+// dropRepeats removes the copies of a paragraph (see RepeatKey) that an extractor made:
+// those beyond the number of times the page itself shows the text (source is the page's
+// visible text folded like RepeatKey), and those in a run of different paragraphs that
+// repeats an earlier run, which is a body copied whole (a page that prints its article
+// twice, once cut short and once "continued"). A page that repeats one paragraph, as test
+// pages of lorem ipsum do, keeps its copies.
+func dropRepeats(paras []string, source string) []string {
+	keys := make([]string, len(paras))
+	for i, p := range paras {
+		keys[i] = RepeatKey(p)
+	}
+	// keyed lists the indexes of the paragraphs that have a key; runs are read on them,
+	// so a short caption between two copied paragraphs does not break the run.
+	var keyed []int
+	for i, k := range keys {
+		if k != "" {
+			keyed = append(keyed, i)
+		}
+	}
+	first := map[string]int{} // key → its first position in keyed
+	count := map[string]int{}
+	drop := make([]bool, len(paras))
+	sameNeighbour := func(a, b, step int) bool {
+		a, b = a+step, b+step
+		if a < 0 || b < 0 || a >= len(keyed) || b >= len(keyed) {
+			return false
+		}
+		ka, kb := keys[keyed[a]], keys[keyed[b]]
+		return ka == kb && ka != keys[keyed[b-step]]
+	}
+	for pos, i := range keyed {
+		k := keys[i]
+		count[k]++
+		f, seen := first[k]
+		if !seen {
+			first[k] = pos
+			continue
+		}
+		if count[k] > strings.Count(source, k) || sameNeighbour(f, pos, 1) || sameNeighbour(f, pos, -1) {
+			drop[i] = true
+		}
+	}
+	out := paras[:0:0]
+	for i, p := range paras {
+		if !drop[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// visibleText is a page's text as RepeatKey folds it, all on one line.
+func visibleText(n *html.Node) string {
+	return strings.ToLower(cleanLine(nodeText(n)))
+}
+
+// appealRe matches what a page says to its reader rather than about its subject:
+// subscription and paywall notices, donation appeals, newsletter and app prompts.
+var appealRe = regexp.MustCompile(`(?i)(subscrib|donat|newsletter|sign up (for|to)|log ?in to (read|continue)|download (the|our) app|support (our|independent|local|quality) (journalism|reporting|newsroom)|become a (member|supporter|patron)|abonnieren sie|jetzt abonnieren|abonnent|abo abschließen|spenden sie|jetzt spenden|unterstützen sie (uns|unser)|suscr[ií]b|hazte socio|donar|assinante|assine|abonnez|faire un don|soutenez|اشترك|تبرع|ادعم)`)
+
+// maxAppealChars bounds a paragraph taken for an appeal: article paragraphs that mention
+// a subscription are longer than the notice.
+const maxAppealChars = 400
+
+// endMarkers open the trailing block after the article: related-article lists and the
+// comment section, folded by normMarker. Digits are removed first ("3 Kommentare").
+var endMarkers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range append(append([]string{
+		"comments", "comment", "kommentare", "kommentar", "keine kommentare", "view comments", "show comments",
+		"leave a comment", "leave a reply", "post a comment", "add a comment", "join the discussion",
+		"neueste kommentare", "kommentar schreiben", "kommentare anzeigen", "comentarios", "comentários",
+		"deja un comentario", "commentaires", "laisser un commentaire", "commenti", "komentarze", "التعليقات",
+		"أضف تعليق", "share this", "share this article", "artikel teilen", "diesen artikel teilen",
+		"mehr kolumnen", "weitere kolumnen", "more columns", "next article", "previous article",
+		"nächster artikel", "vorheriger artikel", "vorschau auf den nächsten artikel", "tags", "schlagwörter",
+		"themen", "topics",
+	}, builtinEnd...), seeAlsoMarkerList...) {
+		if !nameMarkers[foldMarker(s)] {
+			m[normMarker(s)] = true
+		}
+	}
+	return m
+}()
+
+// maxTailTeaserChars bounds the paragraphs after an end marker: teaser titles and
+// comment stubs are short, an article section after a heading is not.
+const maxTailTeaserChars = 200
+
+// trimTail removes what follows the article at the end of an HTML page's text: reader
+// appeals (appealRe) and a related-articles or comments block that opens with an end
+// marker in the second half of the text and holds only short lines.
+func trimTail(paras []string) []string {
+	for len(paras) > 1 {
+		last := paras[len(paras)-1]
+		if len([]rune(last)) > maxAppealChars || !appealRe.MatchString(last) {
+			break
+		}
+		paras = paras[:len(paras)-1]
+	}
+	total := 0
+	for _, p := range paras {
+		total += len(p)
+	}
+	seen := 0
+	for i, p := range paras {
+		if i > 0 && seen*2 >= total && endMarkers[normMarker(stripDigits(p))] && shortAfter(paras[i+1:]) {
+			return paras[:i]
+		}
+		seen += len(p)
+	}
+	return paras
+}
+
+func shortAfter(paras []string) bool {
+	for _, p := range paras {
+		if len([]rune(p)) > maxTailTeaserChars {
+			return false
+		}
+	}
+	return true
+}
+
+func stripDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// ledeTokens in a class or id mark the standfirst, the lead paragraph set apart from the
+// body under the headline ("teaser-text", "article__intro", "chapo", "entradilla").
+var ledeTokens = []string{
+	"intro", "lead", "lede", "teaser", "standfirst", "excerpt", "chapo", "summary", "subheadline",
+	"sub-headline", "subtitle", "deck", "abstract", "sapo", "entradilla", "bajada", "vorspann", "description",
+}
+
+// ledeExclude in a class or id mark teaser boxes and leaderboards, not a lede.
+var ledeExclude = []string{"leader", "related", "list", "card", "item", "nav", "menu", "widget", "promo", "slider", "carousel", "teasers"}
+
+// recoverLede puts back the standfirst that the text extractor dropped: a block of the
+// page that repeats the page's own description or carries a lede class (ledeTokens),
+// shown before the first paragraph of the extracted text and not already in it, becomes
+// the first paragraph. Extractors drop it because it sits in the article header, apart
+// from the body.
+func recoverLede(tree *html.Node, paras []string, description, title string) []string {
+	start := -1
+	for i, p := range paras {
+		if cleanLine(p) != "" && cleanLine(p) != title {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return paras
+	}
+	have := strings.ToLower(normSpace(strings.Join(paras, " ")))
+	anchorKey := strings.ToLower(firstRunes(cleanLine(paras[start]), 40))
+	desc := strings.ToLower(strings.TrimRight(cleanLine(description), ".… "))
+
+	var lede *html.Node
+	var ledeText string
+	pos, anchorPos, ledePos, headPos := 0, -1, -1, -1
+	var walk func(n *html.Node, banned bool)
+	walk = func(n *html.Node, banned bool) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Nav, atom.Footer, atom.Aside, atom.Form, atom.A, atom.Figure, atom.Figcaption, atom.Button, atom.Select:
+				banned = true
+			case atom.H1:
+				if headPos < 0 {
+					headPos = pos
+				}
+			}
+			if skipAtoms[n.DataAtom] {
+				return
+			}
+		}
+		pos++
+		if n.Type == html.TextNode && anchorPos < 0 && anchorKey != "" && strings.Contains(strings.ToLower(cleanLine(n.Data)), anchorKey) {
+			anchorPos = pos
+		}
+		if lede == nil && !banned && n.Type == html.ElementNode && ledeBlocks[n.DataAtom] {
+			if t := cleanLine(nodeText(n)); isLede(n, t, desc) {
+				lede, ledeText, ledePos = n, t, pos
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, banned)
+		}
+	}
+	walk(tree, false)
+	switch {
+	case lede == nil, anchorPos >= 0 && ledePos > anchorPos, headPos >= 0 && ledePos < headPos:
+		return paras
+	case strings.Contains(have, strings.ToLower(firstRunes(ledeText, 60))):
+		return paras
+	}
+	out := append([]string{}, paras[:start]...)
+	out = append(out, ledeText)
+	return append(out, paras[start:]...)
+}
+
+// ledeBlocks are the elements a standfirst is written in.
+var ledeBlocks = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.H2: true, atom.H3: true, atom.Section: true, atom.Span: true, atom.Header: true,
+}
+
+// isLede reports whether a block with text t is the page's standfirst: its text is the
+// description (or starts with it, for a truncated description), or it carries a lede
+// class and reads like prose. Either way it is one paragraph of 60 to 1000 letters with
+// little link text.
+func isLede(n *html.Node, t, desc string) bool {
+	letters, links := letterCount(n)
+	if letters < 60 || letters > 1000 || links*4 > letters || strings.Contains(normParagraphs(nodeText(n)), "\n\n") {
+		return false
+	}
+	lt := strings.ToLower(t)
+	if len(desc) >= 50 && (lt == desc || strings.HasPrefix(lt, desc) && len(lt) <= len(desc)*3/2 ||
+		strings.HasPrefix(desc, lt) && len(lt)*5 >= len(desc)*3) {
+		return true
+	}
+	id, _ := attr(n, "id")
+	class, _ := attr(n, "class")
+	names := strings.ToLower(id + " " + class)
+	if !containsAny(names, ledeTokens) || containsAny(names, ledeExclude) {
+		return false
+	}
+	r := []rune(strings.TrimSpace(t))
+	return len(r) > 0 && strings.ContainsRune(".!?…。؟»\"“”", r[len(r)-1])
+}
+
+// normParagraphs cleans a rendered text and joins its non-empty paragraphs.
+func normParagraphs(s string) string { return joinParagraphs(strings.Split(s, "\n\n")) }
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r)
+}
