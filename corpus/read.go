@@ -244,7 +244,7 @@ func walkDir(ctx context.Context, dir string, yield func(inputFile, error) bool)
 		if d.Type()&fs.ModeSymlink != 0 {
 			// Followed only to a file: a link to a directory could loop.
 			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-				return nil
+				return nil //nolint:nilerr // a dangling or non-file link is skipped, not an error
 			}
 		} else if !d.Type().IsRegular() {
 			return nil

@@ -77,9 +77,9 @@ func newScrapeMarkers(src Source, rawURL string) scrapeMarkers {
 	return m
 }
 
-func (m *scrapeMarkers) addSite(name string) {
+func (mk *scrapeMarkers) addSite(name string) {
 	if k := siteKey(name); k != "" {
-		m.siteKeys[k] = true
+		mk.siteKeys[k] = true
 	}
 }
 

@@ -76,7 +76,7 @@ func SniffImportFormat(path string) (string, error) {
 		}
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(bytes.TrimSpace(line), &obj); err != nil {
-			return "", fmt.Errorf("sniff %s: line 1 is not a JSON object (%v): %w", path, err, ErrUnknownTarget)
+			return "", fmt.Errorf("sniff %s: line 1 is not a JSON object (%w): %w", path, err, ErrUnknownTarget)
 		}
 		_, hasText := obj["text"]
 		_, hasLabel := obj["label"]

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -274,7 +275,7 @@ func checkURL(raw string) string {
 }
 
 func errorsUnwrapURL(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err

@@ -131,13 +131,13 @@ type RulesFile struct {
 	Targets string `yaml:"targets"`
 }
 
-// CoverageRule: at least Min of the documents carry an annotation on Layer.
+// CoverageRule requires that at least Min of the documents carry an annotation on Layer.
 type CoverageRule struct {
 	Layer string  `yaml:"layer"`
 	Min   float64 `yaml:"min"`
 }
 
-// AgreementRule: Cohen's kappa between every pair of Layer's annotators that labelled
+// AgreementRule requires that Cohen's kappa between every pair of Layer's annotators that labelled
 // at least MinItems common units is at least MinKappa.
 type AgreementRule struct {
 	Layer    string  `yaml:"layer"`
@@ -147,7 +147,7 @@ type AgreementRule struct {
 	MinItems int `yaml:"min_items"`
 }
 
-// LabelShareRule: no label takes more than Max of Layer's labelled items.
+// LabelShareRule requires that no label takes more than Max of Layer's labelled items.
 type LabelShareRule struct {
 	Layer string  `yaml:"layer"`
 	Max   float64 `yaml:"max"`
