@@ -361,6 +361,7 @@ func (s *Store) prepare(in Input, opts IngestOptions, zone *time.Location) (sche
 	doc.ContentHash = schema.ContentHash(doc.Text)
 	doc.RawHash = schema.SHA256Hex(raw.Data)
 	doc.IngestedAt = s.now().UTC().Format(time.RFC3339)
+	doc.Provenance = in.provenance()
 	return doc, nil
 }
 

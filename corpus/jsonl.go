@@ -23,11 +23,12 @@ import (
 // what extraction finds. Without html nothing is extracted: Raw.Format is "" and
 // Raw.Data is the line itself, and the document is built from Given. Other top-level
 // keys go into Given.Meta, except the ones `newsds export` computes (content_hash,
-// raw_hash, ingested_at, dup_of), so an export can be ingested again. Blank lines are
-// skipped; a bad line is a RecordError naming it ("line 12") and reading goes on.
+// raw_hash, ingested_at, dup_of, provenance: the line read is the new provenance), so
+// an export can be ingested again. Blank lines are skipped; a bad line is a
+// RecordError naming it ("line 12") and reading goes on.
 
 // jsonlComputedKeys are export fields that ingest recomputes rather than keeps.
-var jsonlComputedKeys = map[string]bool{"content_hash": true, "raw_hash": true, "ingested_at": true, "dup_of": true}
+var jsonlComputedKeys = map[string]bool{"content_hash": true, "raw_hash": true, "ingested_at": true, "dup_of": true, "provenance": true}
 
 // readJSONL yields one Input per non-blank line of r.
 func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func(Input, error) bool) bool {
@@ -62,6 +63,8 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 				}
 			} else {
 				in.Raw.Path, in.Raw.Record, in.Raw.ModTime = src.path, record, src.modTime
+				in.Provenance = src.prov
+				in.Provenance.Line = int64(n)
 				if !yield(in, nil) {
 					return false
 				}
@@ -285,6 +288,7 @@ func readJSONDocument(ctx context.Context, r io.Reader, src inputSource, yield f
 			return fail("%s", notAnArticle(raw, perr))
 		}
 		in.Raw.Path, in.Raw.ModTime = src.path, src.modTime
+		in.Provenance = src.prov
 		return yield(in, nil)
 	case '[':
 		if _, err := dec.Token(); err != nil {
@@ -323,6 +327,8 @@ func readJSONDocument(ctx context.Context, r io.Reader, src inputSource, yield f
 			continue
 		}
 		in.Raw.Path, in.Raw.Record, in.Raw.ModTime = src.path, record, src.modTime
+		in.Provenance = src.prov
+		in.Provenance.Item = int64(n)
 		if !yield(in, nil) {
 			return false
 		}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // Input formats accepted by ReadOptions.Format.
@@ -72,6 +74,9 @@ type Input struct {
 	Raw Raw
 	// Given holds the fields of a JSONL record; nil for other formats.
 	Given *GivenFields
+	// Provenance locates the record: file relative to the ingest root, format, and the
+	// WARC record, JSONL line or JSON array item.
+	Provenance schema.Provenance
 }
 
 // GivenFields are document fields given by a JSONL record. Empty strings and nil
@@ -175,10 +180,24 @@ func InputFiles(ctx context.Context, paths []string) iter.Seq2[string, error] {
 }
 
 // inputFile is a file to read; named is true when the user named it (not found by
-// walking), so an unknown format is an error rather than a skip.
+// walking), so an unknown format is an error rather than a skip. root is the folder
+// its provenance path is relative to: the folder named, the fixed part of a glob, or
+// the folder of a file named directly.
 type inputFile struct {
 	path  string
 	named bool
+	root  string
+}
+
+// relPath is the provenance path of a file: relative to root, with forward slashes, so
+// the same tree read from another place gives the same paths.
+func (f inputFile) relPath() string {
+	if f.root != "" {
+		if rel, err := filepath.Rel(f.root, f.path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(f.path)
 }
 
 func inputFiles(ctx context.Context, paths []string) iter.Seq2[inputFile, error] {
@@ -194,7 +213,7 @@ func inputFiles(ctx context.Context, paths []string) iter.Seq2[inputFile, error]
 					return
 				}
 			case err == nil:
-				if !yield(inputFile{path: p, named: true}, nil) {
+				if !yield(inputFile{path: p, named: true, root: filepath.Dir(p)}, nil) {
 					return
 				}
 			case errors.Is(err, fs.ErrNotExist) && hasGlobMeta(p):
@@ -221,6 +240,12 @@ func isHidden(name string) bool { return len(name) > 1 && name[0] == '.' && name
 // walkDir yields the regular files below dir in lexical order. WalkDir reads one
 // directory at a time, so memory is bounded by the largest directory, not the tree.
 func walkDir(ctx context.Context, dir string, yield func(inputFile, error) bool) bool {
+	return walkDirFrom(ctx, dir, dir, yield)
+}
+
+// walkDirFrom is walkDir for a folder met inside root (a glob match), so paths stay
+// relative to root.
+func walkDirFrom(ctx context.Context, root, dir string, yield func(inputFile, error) bool) bool {
 	ok := true
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
@@ -249,7 +274,7 @@ func walkDir(ctx context.Context, dir string, yield func(inputFile, error) bool)
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		if ok = yield(inputFile{path: p}, nil); !ok {
+		if ok = yield(inputFile{path: p, root: root}, nil); !ok {
 			return filepath.SkipAll
 		}
 		return nil
@@ -272,6 +297,9 @@ func expandGlob(ctx context.Context, pattern string, yield func(inputFile, error
 		if len(matches) == 0 {
 			return yield(inputFile{}, &RecordError{Path: pattern, Err: ErrNoMatch})
 		}
+		// The folder before the first wildcard, as for ** patterns; globRoot cannot fail
+		// here, Glob has already checked the syntax.
+		root, _, _ := globRoot(pattern)
 		for _, m := range matches {
 			st, err := os.Stat(m)
 			switch {
@@ -280,11 +308,11 @@ func expandGlob(ctx context.Context, pattern string, yield func(inputFile, error
 					return false
 				}
 			case st.IsDir():
-				if !walkDir(ctx, m, yield) {
+				if !walkDirFrom(ctx, root, m, yield) {
 					return false
 				}
 			case st.Mode().IsRegular():
-				if !yield(inputFile{path: m}, nil) {
+				if !yield(inputFile{path: m, root: root}, nil) {
 					return false
 				}
 			}
@@ -419,14 +447,15 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 			return fail(ErrUnknownFormat)
 		}
 	}
-	src := inputSource{path: f.path, modTime: st.ModTime(), maxBytes: opts.MaxRecordBytes, stats: opts.Stats}
+	src := inputSource{path: f.path, modTime: st.ModTime(), maxBytes: opts.MaxRecordBytes, stats: opts.Stats,
+		prov: schema.Provenance{Path: f.relPath(), Format: format}}
 	switch format {
 	case FormatHTML, FormatText:
 		data, err := readLimited(body, opts.MaxRecordBytes)
 		if err != nil {
 			return fail(err)
 		}
-		return yield(Input{Raw: Raw{Data: data, Format: format, Path: f.path, ModTime: src.modTime}}, nil)
+		return yield(Input{Raw: Raw{Data: data, Format: format, Path: f.path, ModTime: src.modTime}, Provenance: src.prov}, nil)
 	case FormatWARC:
 		return readWARC(ctx, body, src, yield)
 	case FormatJSONL:
@@ -443,6 +472,8 @@ type inputSource struct {
 	modTime  time.Time
 	maxBytes int64
 	stats    *ReadStats
+	// prov is the provenance of the file; readers add the record's place in it.
+	prov schema.Provenance
 }
 
 // readLimited reads all of r, failing with ErrTooLarge beyond max bytes.
@@ -579,4 +610,14 @@ func checkGlob(pattern string) error {
 		return fmt.Errorf("%s: folder %s cannot be read: %w", pattern, root, err)
 	}
 	return nil
+}
+
+// provenance is the document's provenance for in, nil when the reader recorded none
+// (inputs built by callers of the API rather than by Inputs).
+func (in Input) provenance() *schema.Provenance {
+	if in.Provenance == (schema.Provenance{}) {
+		return nil
+	}
+	p := in.Provenance
+	return &p
 }

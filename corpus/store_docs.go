@@ -152,7 +152,11 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		if err != nil {
 			return res, err
 		}
-		if prevHash == revHash {
+		same, err := sameRevision(prevHash, doc, prev.Provenance)
+		if err != nil {
+			return res, err
+		}
+		if same {
 			res.Outcome = Unchanged
 			return res, nil
 		}

@@ -82,6 +82,10 @@ func readWARC(ctx context.Context, r io.Reader, src inputSource, yield func(Inpu
 		}
 		in.Raw.Path, in.Raw.ModTime = src.path, src.modTime
 		in.Raw.Record = fmt.Sprintf("record %d (WARC-Record-ID %s)", n, rec.WarcRecord.RecordId())
+		in.Provenance = src.prov
+		in.Provenance.WARCRecordID = rec.WarcRecord.WarcHeader().Get(gowarc.WarcRecordID)
+		offset := rec.Offset
+		in.Provenance.WARCOffset = &offset
 		if !yield(in, nil) {
 			return false
 		}

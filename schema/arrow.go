@@ -69,6 +69,15 @@ var articleFields = []arrow.Field{
 		field("end", arrow.PrimitiveTypes.Int64),
 		field("annotator", arrow.BinaryTypes.String),
 	)), Nullable: true},
+	// Last, so adding it kept the positions of the columns before it.
+	{Name: "provenance", Type: arrow.StructOf(
+		field("path", arrow.BinaryTypes.String),
+		field("format", arrow.BinaryTypes.String),
+		field("warc_record_id", arrow.BinaryTypes.String),
+		field("warc_offset", arrow.PrimitiveTypes.Int64),
+		field("line", arrow.PrimitiveTypes.Int64),
+		field("item", arrow.PrimitiveTypes.Int64),
+	), Nullable: true},
 }
 
 // Turn columns, in order.
@@ -149,6 +158,8 @@ type ArticleRow struct {
 	Sentiment          *Sentiment
 	ParagraphSentiment []ParagraphSentiment
 	Stance             []Stance
+	// Provenance is the document's, nil when it has none.
+	Provenance *Provenance
 }
 
 // QATurn is one question or answer turn: a span of the text.
@@ -255,7 +266,7 @@ func FromRecord(rec Record) (ArticleRow, []TurnRow, error) {
 	row := ArticleRow{
 		ID: rec.ID, URL: rec.URL, Source: rec.Source, SiteName: rec.SiteName, Title: rec.Title,
 		Byline: rec.Byline, PublishedLocal: rec.Published, Section: rec.Section, Lang: rec.Lang,
-		Text: rec.Text, ContentHash: rec.ContentHash,
+		Text: rec.Text, ContentHash: rec.ContentHash, Provenance: rec.Provenance,
 	}
 	if rec.Published != "" {
 		t, err := time.Parse(time.RFC3339, rec.Published)
@@ -617,6 +628,32 @@ func AppendArticleRow(b *array.RecordBuilder, row ArticleRow) {
 		appendOptInt(st.FieldBuilder(4), s.End)
 		appendString(st.FieldBuilder(5), s.Annotator)
 	}
+
+	pv := b.Field(16).(*array.StructBuilder)
+	if p := row.Provenance; p == nil {
+		pv.AppendNull()
+	} else {
+		pv.Append(true)
+		appendString(pv.FieldBuilder(0), p.Path)
+		appendString(pv.FieldBuilder(1), p.Format)
+		appendString(pv.FieldBuilder(2), p.WARCRecordID)
+		if p.WARCOffset == nil {
+			pv.FieldBuilder(3).AppendNull()
+		} else {
+			appendInt(pv.FieldBuilder(3), *p.WARCOffset)
+		}
+		appendPositive(pv.FieldBuilder(4), p.Line)
+		appendPositive(pv.FieldBuilder(5), p.Item)
+	}
+}
+
+// appendPositive writes 0, the Go side's "not given" for 1-based numbers, as null.
+func appendPositive(b array.Builder, v int64) {
+	if v <= 0 {
+		b.AppendNull()
+		return
+	}
+	b.(*array.Int64Builder).Append(v)
 }
 
 // AppendTurnRow appends t to b, which must be built on TurnsSchema.
@@ -737,6 +774,7 @@ func ArticleRows(rec arrow.RecordBatch) ([]ArticleRow, error) {
 	byline := c[5].(*array.List).ListValues()
 	qa, ps, st := listStruct(c[12]), listStruct(c[14]), listStruct(c[15])
 	sent := c[13].(*array.Struct)
+	prov := c[16].(*array.Struct)
 	for i := range out {
 		r := &out[i]
 		r.ID, r.URL, r.Source, r.SiteName, r.Title = str(c[0], i), str(c[1], i), str(c[2], i), str(c[3], i), str(c[4], i)
@@ -769,6 +807,15 @@ func ArticleRows(rec arrow.RecordBatch) ([]ArticleRow, error) {
 		for j := s; j < e; j++ {
 			r.Stance = append(r.Stance, Stance{Target: str(st.Field(0), j), Label: i64(st.Field(1), j),
 				Score: f64(st.Field(2), j), Start: i64(st.Field(3), j), End: i64(st.Field(4), j), Annotator: str(st.Field(5), j)})
+		}
+		if !prov.IsNull(i) {
+			p := &Provenance{Path: str(prov.Field(0), i), Format: str(prov.Field(1), i),
+				WARCRecordID: str(prov.Field(2), i), Line: max(i64(prov.Field(4), i), 0), Item: max(i64(prov.Field(5), i), 0)}
+			if off := prov.Field(3); !off.IsNull(i) {
+				v := off.(*array.Int64).Value(i)
+				p.WARCOffset = &v
+			}
+			r.Provenance = p
 		}
 	}
 	return out, nil

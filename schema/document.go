@@ -36,6 +36,30 @@ type Document struct {
 	// Meta holds everything else found: tags, description, canonical_url, views, and
 	// dup_of (the id of the document this one duplicates) when dedup marked it.
 	Meta map[string]any `json:"meta"`
+	// Provenance says where the stored revision was read from; nil for documents stored
+	// before newsds recorded it or put through the API without one. Like IngestedAt it
+	// does not make a revision new: the same input read again from another folder is
+	// unchanged and keeps the provenance it was first stored with.
+	Provenance *Provenance `json:"provenance,omitempty"`
+}
+
+// Provenance locates the input a document was read from. Empty fields are omitted.
+type Provenance struct {
+	// Path is the input file, relative to the ingest root (the folder or the fixed
+	// part of the glob named on the command line; for a file named directly, its
+	// folder), with forward slashes.
+	Path string `json:"path,omitempty"`
+	// Format is the input format the file was read as: html, warc, jsonl, json or text.
+	Format string `json:"format,omitempty"`
+	// WARCRecordID is the WARC-Record-ID of the response record, angle brackets included.
+	WARCRecordID string `json:"warc_record_id,omitempty"`
+	// WARCOffset is the byte offset of the record's "WARC/1.x" line in the WARC stream;
+	// for a gzipped file, in the decompressed stream. Nil when not a WARC record.
+	WARCOffset *int64 `json:"warc_offset,omitempty"`
+	// Line is the 1-based line of a JSONL record; 0 when not JSONL.
+	Line int64 `json:"line,omitempty"`
+	// Item is the 1-based position of an article in a JSON array; 0 otherwise.
+	Item int64 `json:"item,omitempty"`
 }
 
 // MetaDupOf is the Meta key naming the document a duplicate was matched to.

@@ -106,7 +106,7 @@ func TestCorpusWorkflow(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"annotations", "byline", "content_hash", "id", "ingested_at", "lang", "meta", "published", "raw_hash", "section", "site_name", "source", "text", "title", "url"}
+	want := []string{"annotations", "byline", "content_hash", "id", "ingested_at", "lang", "meta", "provenance", "published", "raw_hash", "section", "site_name", "source", "text", "title", "url"}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("export keys %v, want %v", keys, want)
 	}
