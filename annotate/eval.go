@@ -42,6 +42,23 @@ type ClassifierOptions struct {
 	TargetColumn string
 	// ModelFile scores a model file instead of the shipped one.
 	ModelFile string
+	// Rows, when set, receives one JSON line per row of the gold file (ScoredRow), so
+	// that another tool can train or score on exactly the same split.
+	Rows io.Writer
+}
+
+// ScoredRow is one row of a gold file as EvalClassifier saw it. Split is "train" for a
+// row the model was trained on (not scored: no label or probabilities), "held_out" for
+// a held-out row of a training file, "eval" for a row of a file the model never saw.
+type ScoredRow struct {
+	Line   int                `json:"line"`
+	Split  string             `json:"split"`
+	Target string             `json:"target,omitempty"`
+	Text   string             `json:"text"`
+	Gold   string             `json:"gold"`
+	Label  string             `json:"label,omitempty"`
+	Score  float64            `json:"score,omitempty"`
+	Probs  map[string]float64 `json:"probs,omitempty"`
 }
 
 var (
@@ -181,16 +198,19 @@ type LabelScore struct {
 // EvalReport scores a classifier (sentiment or stance) against a gold file. Macro-F1 is
 // over the labels present in the gold; the baseline predicts the gold's majority label.
 type EvalReport struct {
-	Kind             string       `json:"kind,omitempty"`
-	File             string       `json:"file,omitempty"`
-	N                int          `json:"n"`
-	Accuracy         float64      `json:"accuracy"`
-	MacroF1          float64      `json:"macro_f1"`
-	BaselineAccuracy float64      `json:"baseline_accuracy"`
-	BaselineMacroF1  float64      `json:"baseline_macro_f1"`
-	Majority         string       `json:"majority,omitempty"`
-	Labels           []LabelScore `json:"labels,omitempty"`
-	Note             string       `json:"note,omitempty"`
+	Kind             string  `json:"kind,omitempty"`
+	File             string  `json:"file,omitempty"`
+	N                int     `json:"n"`
+	Accuracy         float64 `json:"accuracy"`
+	MacroF1          float64 `json:"macro_f1"`
+	BaselineAccuracy float64 `json:"baseline_accuracy"`
+	BaselineMacroF1  float64 `json:"baseline_macro_f1"`
+	Majority         string  `json:"majority,omitempty"`
+	// ECE is the expected calibration error of the item scores (top-label probability,
+	// ten equal-width bins) on the scored rows.
+	ECE    float64      `json:"ece"`
+	Labels []LabelScore `json:"labels,omitempty"`
+	Note   string       `json:"note,omitempty"`
 }
 
 // scoreLabels computes accuracy and macro-F1 of pred against gold, and the
@@ -266,7 +286,9 @@ func accuracyF1(gold, pred, labels []string) (acc, macro float64, per []LabelSco
 
 // EvalClassifier scores the built-in sentiment or stance model against a labelled
 // CSV/TSV file. When the model was trained on part of this very file (same sha256),
-// only the held-out rows are scored, and Note says so.
+// only the held-out rows are scored, and Note says so. A gold file that uses fewer
+// labels than the model (AJGT: no neutral) is scored over its own labels: the model's
+// probabilities are renormalised over them, and Note says so too.
 func EvalClassifier(ctx context.Context, kind, path string, opts ClassifierOptions) (EvalReport, error) {
 	var m *linearModel
 	var err error
@@ -283,47 +305,89 @@ func EvalClassifier(ctx context.Context, kind, path string, opts ClassifierOptio
 	if err != nil {
 		return EvalReport{}, err
 	}
-	rows := tab.Rows
-	note := ""
+	trained := false
+	var notes []string
 	for _, tf := range m.Files {
 		if tf.SHA256 != tab.SHA256 {
 			continue
 		}
-		var held []labelledRow
-		for _, r := range rows {
+		trained = true
+		held := 0
+		for _, r := range tab.Rows {
 			if heldOut(rowKey(r)) {
-				held = append(held, r)
+				held++
 			}
 		}
-		note = fmt.Sprintf("the model was trained on %s (sha256 %.12s…): scored only its %d held-out rows of %d (%s)",
-			tf.Name, tf.SHA256, len(held), len(rows), m.HeldOut)
-		rows = held
+		notes = append(notes, fmt.Sprintf("the model was trained on %s (sha256 %.12s…): scored only its %d held-out rows of %d (%s)",
+			tf.Name, tf.SHA256, held, len(tab.Rows), m.HeldOut))
 		break
+	}
+	var present []string
+	for _, r := range tab.Rows {
+		if !slices.Contains(present, r.Label) {
+			present = append(present, r.Label)
+		}
+	}
+	mask := labelMask(m.Labels, present)
+	if mask != nil {
+		var absent []string
+		for i, l := range m.Labels {
+			if !mask[i] {
+				absent = append(absent, l)
+			}
+		}
+		notes = append(notes, fmt.Sprintf("the gold has no %s rows: predictions are restricted to its labels", strings.Join(absent, ", ")))
 	}
 	sc := newSentimentScorer(m)
 	var st *stanceModel
 	if kind == "stance" {
 		st = &stanceModel{m: m}
 	}
-	gold := make([]string, 0, len(rows))
-	pred := make([]string, 0, len(rows))
-	for i, r := range rows {
+	var enc *json.Encoder
+	if opts.Rows != nil {
+		enc = json.NewEncoder(opts.Rows)
+	}
+	var gold, pred []string
+	var probs [][]float64
+	for i, r := range tab.Rows {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return EvalReport{}, err
 			}
 		}
-		var label string
-		if st != nil {
-			label, _ = st.classify(r.Target, r.Text)
-		} else {
-			label, _ = sc.classify(r.Text)
+		row := ScoredRow{Line: r.Line, Split: "eval", Target: r.Target, Text: r.Text, Gold: r.Label}
+		switch {
+		case trained && !heldOut(rowKey(r)):
+			row.Split = "train"
+		default:
+			if trained {
+				row.Split = "held_out"
+			}
+			var p []float64
+			if st != nil {
+				p = st.probs(r.Target, r.Text)
+			} else {
+				p = sc.probs3(r.Text)
+			}
+			p = restrictTo(p, mask)
+			c := argmax(p)
+			row.Label, row.Score, row.Probs = m.Labels[c], round4(p[c]), map[string]float64{}
+			for j, l := range m.Labels {
+				row.Probs[l] = round4(p[j])
+			}
+			gold = append(gold, r.Label)
+			pred = append(pred, row.Label)
+			probs = append(probs, p)
 		}
-		gold = append(gold, r.Label)
-		pred = append(pred, label)
+		if enc != nil {
+			if err := enc.Encode(row); err != nil {
+				return EvalReport{}, fmt.Errorf("eval: write rows: %w", err)
+			}
+		}
 	}
 	rep := scoreLabels(gold, pred)
-	rep.Kind, rep.File, rep.Note = kind, path, note
+	rep.ECE = expectedCalibrationError(probs, gold, m.Labels)
+	rep.Kind, rep.File, rep.Note = kind, path, strings.Join(notes, "; ")
 	return rep, nil
 }
 
@@ -331,9 +395,9 @@ func EvalClassifier(ctx context.Context, kind, path string, opts ClassifierOptio
 
 // QAEvalOptions configures EvalQA.
 type QAEvalOptions struct {
-	// Gold is a folder of interview gold JSON files (or one such file). Each gold's
-	// "file" is relative to the gold folder's parent.
-	Gold string
+	// Gold lists folders of interview gold JSON files, or single gold files, scored
+	// together. Each gold's "file" is relative to the parent of the folder holding it.
+	Gold []string
 	// Load turns an article file into a Document (the corpus extractor). When nil,
 	// format "text" files are read as they are (the byline then comes from a "حوار:"
 	// line of the text) and other formats are an error.
@@ -344,15 +408,25 @@ type QAEvalOptions struct {
 
 // QAFileReport is the score of one gold article.
 type QAFileReport struct {
-	Gold      string `json:"gold"`
-	Turns     int    `json:"turns"`
-	Predicted int    `json:"predicted"`
-	Matched   int    `json:"matched"`
+	Gold      string  `json:"gold"`
+	Turns     int     `json:"turns"`
+	Predicted int     `json:"predicted"`
+	Matched   int     `json:"matched"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	// RoleAccuracy and SpeakerAccuracy are over the matched turns (SpeakerAccuracy over
+	// those whose gold names a speaker).
+	RoleAccuracy    float64 `json:"role_accuracy"`
+	SpeakerAccuracy float64 `json:"speaker_accuracy"`
+	roleOK          int
+	speakerOK       int
+	speakerN        int
 }
 
 // QAReport scores turn boundaries (a predicted turn matches a gold turn when its
 // normalised text starts with the gold text_start) and, over matched turns, role and
-// speaker accuracy.
+// speaker accuracy under the speaker convention of the shared data README.
 type QAReport struct {
 	Files           int            `json:"files"`
 	Turns           int            `json:"turns"`
@@ -364,41 +438,61 @@ type QAReport struct {
 	RoleAccuracy    float64        `json:"role_accuracy"`
 	SpeakerAccuracy float64        `json:"speaker_accuracy"`
 	PerFile         []QAFileReport `json:"per_file"`
+	// Warnings name the JSON files of a gold folder that are not gold objects and were
+	// skipped.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
+// qaGold is one interview gold file. Title, byline and URL are the article's metadata,
+// which a plain-text scrape does not carry; RecordFile, when given, is the upstream
+// record the text came from (SaudiNewsNet: source, url, title, author, content).
 type qaGold struct {
-	File   string `json:"file"`
-	Format string `json:"format"`
-	Turns  []struct {
-		Role      string `json:"role"`
-		Speaker   string `json:"speaker"`
-		TextStart string `json:"text_start"`
-	} `json:"turns"`
+	File       string          `json:"file"`
+	Format     string          `json:"format"`
+	Title      string          `json:"title"`
+	Byline     json.RawMessage `json:"byline"`
+	URL        string          `json:"url"`
+	RecordFile string          `json:"record_file"`
+	Turns      []qaGoldTurn    `json:"turns"`
 }
 
-// normTurnText is the gold's normalisation: leading Q/A markers and an inline speaker
-// label removed, white space collapsed.
+type qaGoldTurn struct {
+	Role      string `json:"role"`
+	Speaker   string `json:"speaker"`
+	TextStart string `json:"text_start"`
+}
+
+// normTurnText is the gold's normalisation: NFC, leading Q/A markers and an inline
+// speaker label removed, white space collapsed.
 func normTurnText(s string) string {
-	s = stripLeadMarkers(collapseSpace(s))
+	s = stripLeadMarkers(collapseSpace(nfc(s)))
 	if m := reQALabelAr.FindString(s); m != "" {
 		s = s[len(m):]
 	} else if m := reQALabelEn.FindString(s); m != "" {
 		s = s[len(m):]
-	} else if m := reNameLabelEn.FindStringSubmatch(s); m != nil && !notSpeakerLabels[fold(m[1])] {
-		s = strings.TrimLeft(s[len(m[1]):], " :：")
-	} else if m := reNameLabelAr.FindStringSubmatch(s); m != nil && !notSpeakerLabels[fold(m[1])] {
-		s = strings.TrimLeft(s[len(m[1]):], " :：")
+	} else if _, rest, ok := speakerLabel(s); ok && rest != "" {
+		s = rest
 	}
 	return collapseSpace(stripLeadMarkers(s))
 }
 
-// turnMatches applies the gold matching rule.
+// turnMatches applies the gold matching rule to a normalised predicted text.
 func turnMatches(pred, goldStart string) bool {
-	g := collapseSpace(goldStart)
+	g := collapseSpace(nfc(goldStart))
 	if g == "" || pred == "" {
 		return false
 	}
 	return strings.HasPrefix(pred, g) || (runeCount(pred) < 40 && strings.HasPrefix(g, pred))
+}
+
+// predMatches matches a predicted turn text against a gold text_start. The text is
+// tried with its opening label removed and, in case that "label" was the first words
+// of the turn ("Update: ..."), with only the markers removed.
+func predMatches(text, goldStart string) bool {
+	if turnMatches(normTurnText(text), goldStart) {
+		return true
+	}
+	return turnMatches(collapseSpace(stripLeadMarkers(collapseSpace(nfc(text)))), goldStart)
 }
 
 // EvalQA scores the qa annotator against interview gold files.
@@ -407,77 +501,192 @@ func EvalQA(ctx context.Context, opts QAEvalOptions) (QAReport, error) {
 	if ann == nil {
 		ann = NewQA()
 	}
-	files, base, err := goldFiles(opts.Gold)
-	if err != nil {
-		return QAReport{}, err
+	if len(opts.Gold) == 0 {
+		return QAReport{}, errors.New("gold: no gold folder given")
 	}
 	var rep QAReport
 	roleOK, speakerOK, speakerN := 0, 0, 0
-	for _, gf := range files {
-		raw, err := os.ReadFile(gf)
+	for _, path := range opts.Gold {
+		files, base, err := goldFiles(path)
 		if err != nil {
-			return rep, fmt.Errorf("read gold: %w", err)
+			return rep, err
 		}
-		var g qaGold
-		if err := json.Unmarshal(raw, &g); err != nil {
-			return rep, fmt.Errorf("gold %s: %w", gf, err)
-		}
-		if g.File == "" {
-			return rep, fmt.Errorf("gold %s: no \"file\"", gf)
-		}
-		doc, err := loadArticle(opts.Load, filepath.Join(base, filepath.FromSlash(g.File)), g.Format)
-		if err != nil {
-			return rep, fmt.Errorf("gold %s: %w", gf, err)
-		}
-		items, err := ann.Annotate(ctx, &doc)
-		if err != nil {
-			return rep, fmt.Errorf("gold %s: annotate: %w", gf, err)
-		}
-		var preds []schema.Item
-		for _, it := range items {
-			if it.IsSpan() {
-				preds = append(preds, it)
+		single := len(files) == 1 && files[0] == path
+		for _, gf := range files {
+			g, err := readQAGold(gf)
+			if err != nil {
+				if single {
+					return rep, err
+				}
+				rep.Warnings = append(rep.Warnings, "skipped "+err.Error())
+				continue
 			}
-		}
-		norm := make([]string, len(preds))
-		for i, it := range preds {
-			norm[i] = normTurnText(it.Text)
-		}
-		used := make([]bool, len(preds))
-		fr := QAFileReport{Gold: filepath.Base(gf), Turns: len(g.Turns), Predicted: len(preds)}
-		for _, gt := range g.Turns {
-			for i := range preds {
-				if used[i] || !turnMatches(norm[i], gt.TextStart) {
-					continue
-				}
-				used[i] = true
-				fr.Matched++
-				if predRole(preds[i]) == gt.Role {
-					roleOK++
-				}
-				if gt.Speaker != "" {
-					speakerN++
-					if collapseSpace(preds[i].Attrs[schema.AttrSpeaker]) == collapseSpace(gt.Speaker) {
-						speakerOK++
-					}
-				}
-				break
+			fr, err := evalQAFile(ctx, ann, opts.Load, gf, base, g)
+			if err != nil {
+				return rep, err
 			}
+			rep.Files++
+			rep.Turns += fr.Turns
+			rep.Predicted += fr.Predicted
+			rep.Matched += fr.Matched
+			roleOK += fr.roleOK
+			speakerOK += fr.speakerOK
+			speakerN += fr.speakerN
+			rep.PerFile = append(rep.PerFile, fr)
 		}
-		rep.Files++
-		rep.Turns += fr.Turns
-		rep.Predicted += fr.Predicted
-		rep.Matched += fr.Matched
-		rep.PerFile = append(rep.PerFile, fr)
 	}
-	rep.Precision = ratio(rep.Matched, rep.Predicted)
-	rep.Recall = ratio(rep.Matched, rep.Turns)
-	if rep.Precision+rep.Recall > 0 {
-		rep.F1 = 2 * rep.Precision * rep.Recall / (rep.Precision + rep.Recall)
+	if rep.Files == 0 {
+		return rep, fmt.Errorf("gold %s: no gold files (%d skipped)", strings.Join(opts.Gold, ", "), len(rep.Warnings))
 	}
+	rep.Precision, rep.Recall, rep.F1 = prf(rep.Matched, rep.Predicted, rep.Turns)
 	rep.RoleAccuracy = ratio(roleOK, rep.Matched)
 	rep.SpeakerAccuracy = ratio(speakerOK, speakerN)
 	return rep, nil
+}
+
+// readQAGold reads one gold file. A file that is not a gold object (a JSON array, an
+// object without "file" and "turns", fields of the wrong type) is an error naming why.
+func readQAGold(path string) (qaGold, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return qaGold{}, fmt.Errorf("read gold: %w", err)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return qaGold{}, fmt.Errorf("gold %s: not a JSON object", path)
+	}
+	if _, ok := obj["turns"]; !ok {
+		return qaGold{}, fmt.Errorf("gold %s: no \"turns\"", path)
+	}
+	var g qaGold
+	if err := json.Unmarshal(raw, &g); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return qaGold{}, fmt.Errorf("gold %s: field %q is a JSON %s, want %s", path, te.Field, te.Value, te.Type)
+		}
+		return qaGold{}, fmt.Errorf("gold %s: %w", path, err)
+	}
+	if g.File == "" {
+		return qaGold{}, fmt.Errorf("gold %s: no \"file\"", path)
+	}
+	return g, nil
+}
+
+func evalQAFile(ctx context.Context, ann Annotator, load func(string, string) (schema.Document, error), gf, base string, g qaGold) (QAFileReport, error) {
+	doc, err := loadArticle(load, filepath.Join(base, filepath.FromSlash(g.File)), g.Format)
+	if err != nil {
+		return QAFileReport{}, fmt.Errorf("gold %s: %w", gf, err)
+	}
+	if err := fillArticleMeta(&doc, g, base); err != nil {
+		return QAFileReport{}, fmt.Errorf("gold %s: %w", gf, err)
+	}
+	items, err := ann.Annotate(ctx, &doc)
+	if err != nil {
+		return QAFileReport{}, fmt.Errorf("gold %s: annotate: %w", gf, err)
+	}
+	var preds []schema.Item
+	for _, it := range items {
+		if it.IsSpan() {
+			preds = append(preds, it)
+		}
+	}
+	used := make([]bool, len(preds))
+	fr := QAFileReport{Gold: filepath.Base(gf), Turns: len(g.Turns), Predicted: len(preds)}
+	for _, gt := range g.Turns {
+		for i := range preds {
+			if used[i] || !predMatches(preds[i].Text, gt.TextStart) {
+				continue
+			}
+			used[i] = true
+			fr.Matched++
+			if predRole(preds[i]) == gt.Role {
+				fr.roleOK++
+			}
+			if gt.Speaker != "" {
+				fr.speakerN++
+				if speakerMatches(preds[i].Attrs[schema.AttrSpeaker], gt.Speaker) {
+					fr.speakerOK++
+				}
+			}
+			break
+		}
+	}
+	fr.Precision, fr.Recall, fr.F1 = prf(fr.Matched, fr.Predicted, fr.Turns)
+	fr.RoleAccuracy = ratio(fr.roleOK, fr.Matched)
+	fr.SpeakerAccuracy = ratio(fr.speakerOK, fr.speakerN)
+	return fr, nil
+}
+
+// fillArticleMeta gives a loaded article the title, byline and URL it lacks: a plain-text
+// scrape is only the body, while ingest would have the scraper's record. They come from
+// the gold's record_file (the upstream record) when there is one, else from the gold's
+// own title/byline/url fields. Nothing the loader found is replaced.
+func fillArticleMeta(doc *schema.Document, g qaGold, base string) error {
+	title, url := g.Title, g.URL
+	byline := jsonNames(g.Byline)
+	if g.RecordFile != "" {
+		raw, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(g.RecordFile)))
+		if err != nil {
+			return fmt.Errorf("record_file: %w", err)
+		}
+		var rec struct {
+			Title  string          `json:"title"`
+			Author json.RawMessage `json:"author"`
+			Byline json.RawMessage `json:"byline"`
+			URL    string          `json:"url"`
+		}
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return fmt.Errorf("record_file %s: %w", g.RecordFile, err)
+		}
+		if rec.Title != "" {
+			title = rec.Title
+		}
+		if rec.URL != "" {
+			url = rec.URL
+		}
+		if n := append(jsonNames(rec.Byline), jsonNames(rec.Author)...); len(n) > 0 {
+			byline = n
+		}
+	}
+	if doc.Title == "" {
+		doc.Title = strings.TrimSpace(nfc(title))
+	}
+	if len(doc.Byline) == 0 {
+		for _, b := range byline {
+			if b = cleanMeta(b); b != "" {
+				doc.Byline = append(doc.Byline, b)
+			}
+		}
+	}
+	if doc.URL == "" {
+		doc.URL = url
+	}
+	return nil
+}
+
+// jsonNames reads a byline given as one string, a list of strings or null.
+func jsonNames(raw json.RawMessage) []string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		if one == "" {
+			return nil
+		}
+		return []string{one}
+	}
+	var many []string
+	if json.Unmarshal(raw, &many) == nil {
+		return many
+	}
+	return nil
+}
+
+// prf is precision, recall and F1 of matched items among predicted and gold.
+func prf(matched, predicted, gold int) (p, r, f float64) {
+	p, r = ratio(matched, predicted), ratio(matched, gold)
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
 }
 
 func ratio(a, b int) float64 {
@@ -534,6 +743,6 @@ func loadArticle(load func(string, string) (schema.Document, error), path, forma
 	if err != nil {
 		return schema.Document{}, fmt.Errorf("article: %w", err)
 	}
-	text := strings.TrimSpace(strings.ReplaceAll(string(raw), "\r\n", "\n"))
+	text := nfc(strings.TrimSpace(strings.ReplaceAll(string(raw), "\r\n", "\n")))
 	return schema.Document{Text: text, ContentHash: schema.ContentHash(text)}, nil
 }

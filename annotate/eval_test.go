@@ -44,7 +44,7 @@ func TestEvalSharedSets(t *testing.T) {
 			t.Errorf("%s: macro-F1 %.3f does not beat the majority baseline %.3f", path, rep.MacroF1, rep.BaselineMacroF1)
 		}
 	}
-	qa, err := EvalQA(context.Background(), QAEvalOptions{Gold: testshared.Path(t, "seed", "gold"), Load: seedLoader(t)})
+	qa, err := EvalQA(context.Background(), QAEvalOptions{Gold: []string{testshared.Path(t, "seed", "gold")}, Load: seedLoader(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestReadLabelled(t *testing.T) {
 }
 
 func TestEvalQAFixture(t *testing.T) {
-	rep, err := EvalQA(context.Background(), QAEvalOptions{Gold: filepath.Join("testdata", "builtin", "qa_eval", "gold")})
+	rep, err := EvalQA(context.Background(), QAEvalOptions{Gold: []string{filepath.Join("testdata", "builtin", "qa_eval", "gold")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestEvalQAFixture(t *testing.T) {
 			t.Errorf("JSON lacks %s: %s", k, b)
 		}
 	}
-	if _, err := EvalQA(context.Background(), QAEvalOptions{Gold: t.TempDir()}); err == nil {
+	if _, err := EvalQA(context.Background(), QAEvalOptions{Gold: []string{t.TempDir()}}); err == nil {
 		t.Error("empty gold folder: no error")
 	}
 }
@@ -164,6 +164,70 @@ func TestNormTurnText(t *testing.T) {
 	} {
 		if got := normTurnText(in); got != want {
 			t.Errorf("normTurnText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// EvalQA follows the speaker convention of the shared data README: NFC on both sides,
+// parenthesised parts set aside, the outlet in parentheses accepted; JSON files of the
+// gold folder that are not gold objects are skipped with a warning naming them.
+func TestEvalQAConvention(t *testing.T) {
+	rep, err := EvalQA(context.Background(), QAEvalOptions{Gold: []string{filepath.Join("testdata", "qa_eval", "gold")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(rep)
+	// nfc.json: six turns whose text_start is in source order; one gold speaker is the
+	// outlet alone. record.json: the byline comes from the upstream record.
+	if rep.Files != 2 || rep.Turns != 12 || rep.Matched != 12 || !approx(rep.F1, 1) || !approx(rep.SpeakerAccuracy, 11.0/12) {
+		t.Errorf("got %s", b)
+	}
+	if len(rep.PerFile) != 2 || rep.PerFile[0].Gold != "nfc.json" || !approx(rep.PerFile[0].SpeakerAccuracy, 5.0/6) ||
+		!approx(rep.PerFile[0].F1, 1) || !approx(rep.PerFile[1].SpeakerAccuracy, 1) {
+		t.Errorf("per file: %+v", rep.PerFile)
+	}
+	if len(rep.Warnings) != 4 {
+		t.Errorf("warnings %q, want 4", rep.Warnings)
+	}
+	for _, name := range []string{"broken.json", "config.json", "notes.json", "wrong_type.json"} {
+		found := false
+		for _, w := range rep.Warnings {
+			found = found || strings.Contains(w, name)
+		}
+		if !found {
+			t.Errorf("no warning names %s: %q", name, rep.Warnings)
+		}
+	}
+	// Named on its own, a file that is not a gold object is an error, not a warning.
+	if _, err := EvalQA(context.Background(), QAEvalOptions{Gold: []string{filepath.Join("testdata", "qa_eval", "gold", "notes.json")}}); err == nil || !strings.Contains(err.Error(), "notes.json") {
+		t.Errorf("single non-gold file: %v", err)
+	}
+	// Several folders are scored together.
+	both, err := EvalQA(context.Background(), QAEvalOptions{Gold: []string{filepath.Join("testdata", "qa_eval", "gold"), filepath.Join("testdata", "builtin", "qa_eval", "gold")}})
+	if err != nil || both.Files != 3 || both.Turns != 17 {
+		t.Errorf("two folders: %d files, %d turns, %v", both.Files, both.Turns, err)
+	}
+}
+
+func TestSpeakerMatches(t *testing.T) {
+	const shaddaKasra, kasraShadda = "محمد الحر\u0651\u0650ي", "محمد الحر\u0650\u0651ي"
+	for _, tt := range []struct {
+		pred, gold string
+		want       bool
+	}{
+		{"أسماء الغابري", "أسماء الغابري (الشرق الأوسط)", true},
+		{"الشرق الأوسط", "أسماء الغابري (الشرق الأوسط)", true},
+		{"«الشرق الأوسط»", "أسماء الغابري (الشرق الأوسط)", true},
+		{"أسماء", "أسماء الغابري (الشرق الأوسط)", false},
+		{"إدوارد نورتون", "إدوارد نورتون (Edward Norton)", true},
+		{"The Economist", "The Economist", true},
+		{" Rick   Evans ", "Rick Evans", true},
+		{kasraShadda, shaddaKasra, true},
+		{"", "Rick Evans", false},
+		{"Rick", "Rick Evans", false},
+	} {
+		if got := speakerMatches(tt.pred, tt.gold); got != tt.want {
+			t.Errorf("speakerMatches(%q, %q) = %v, want %v", tt.pred, tt.gold, got, tt.want)
 		}
 	}
 }

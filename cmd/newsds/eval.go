@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -86,33 +87,48 @@ title_accuracy, byline_accuracy, date_accuracy (null where the gold has none).`,
 }
 
 func newEvalQACmd(g *globalOptions) *cobra.Command {
-	var gold string
+	var gold []string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "qa --gold DIR [--json]",
+		Use:   "qa --gold DIR [--gold DIR]... [--json]",
 		Short: "Score Q&A turn segmentation and speakers against interview gold files",
-		Long: `Score the qa annotator against a folder of interview gold JSON files (each names its
-article file relative to the gold folder's parent). Articles are read with the corpus
-extractor. --json prints the keys turns, precision, recall, f1, role_accuracy,
-speaker_accuracy (and per-file details).`,
+		Long: `Score the qa annotator against folders of interview gold JSON files (each names its
+article file relative to the gold folder's parent); several --gold folders are scored
+together. Articles are read with the corpus extractor; a plain-text article takes its
+title and byline from the gold's record_file, else from the gold. Speakers are compared
+after NFC and with parenthesised parts removed; the outlet in parentheses is accepted.
+A JSON file that is not a gold object is skipped with a warning. --json prints the keys
+files, turns, predicted, matched, precision, recall, f1, role_accuracy, speaker_accuracy,
+per_file (the same figures per article) and warnings.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if gold == "" {
+			if len(gold) == 0 {
 				return usageError("--gold DIR is required")
 			}
-			rep, err := annotate.EvalQA(cmd.Context(), annotate.QAEvalOptions{Gold: g.absPath(gold), Load: loadArticle})
+			paths := make([]string, len(gold))
+			for i, p := range gold {
+				paths[i] = g.absPath(p)
+			}
+			rep, err := annotate.EvalQA(cmd.Context(), annotate.QAEvalOptions{Gold: paths, Load: loadArticle})
 			if err != nil {
 				return err
 			}
+			for _, w := range rep.Warnings {
+				fmt.Fprintln(g.IO.ErrOut, "warning:", w)
+			}
 			if asJSON {
 				return g.printJSON(rep)
+			}
+			for _, f := range rep.PerFile {
+				fmt.Fprintf(g.IO.Out, "%-45s turns %3d  predicted %3d  precision %.3f  recall %.3f  f1 %.3f  speaker accuracy %.3f\n",
+					f.Gold, f.Turns, f.Predicted, f.Precision, f.Recall, f.F1, f.SpeakerAccuracy)
 			}
 			fmt.Fprintf(g.IO.Out, "files %d  turns %d  predicted %d  precision %.3f  recall %.3f  f1 %.3f  role accuracy %.3f  speaker accuracy %.3f\n",
 				rep.Files, rep.Turns, rep.Predicted, rep.Precision, rep.Recall, rep.F1, rep.RoleAccuracy, rep.SpeakerAccuracy)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&gold, "gold", "", "folder of interview gold JSON files")
+	cmd.Flags().StringArrayVar(&gold, "gold", nil, "folder of interview gold JSON files (repeatable)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
 }
@@ -131,7 +147,7 @@ func loadArticle(path, format string) (schema.Document, error) {
 }
 
 func newEvalClassifierCmd(g *globalOptions, kind string) *cobra.Command {
-	var gold string
+	var gold, rowsFile string
 	var o annotate.ClassifierOptions
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -140,12 +156,31 @@ func newEvalClassifierCmd(g *globalOptions, kind string) *cobra.Command {
 		Long: `Score the built-in ` + kind + ` annotator against a labelled CSV or TSV file, beside a
 majority-class baseline. Label spellings of the shared sets map automatically (NEG/Negative
 → negative, agree/SUPPORT → favor, disagree/UNDERMINE → against, other → neutral).
---json prints the keys n, accuracy, macro_f1, baseline_accuracy, baseline_macro_f1.
-A file the shipped model was trained on is scored on its held-out part only (see note).`,
+--json prints the keys n, accuracy, macro_f1, ece (expected calibration error of the
+scores, ten bins), baseline_accuracy, baseline_macro_f1. A file the shipped model was
+trained on is scored on its held-out part only (see note). --rows FILE writes one JSON
+line per row of the gold file (line, split train|held_out|eval, target, text, gold, and
+for scored rows label, score, probs), so another tool can use exactly the same split.`,
 		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (retErr error) {
 			if gold == "" {
 				return usageError("--gold FILE is required")
+			}
+			if rowsFile != "" {
+				f, err := os.Create(g.absPath(rowsFile))
+				if err != nil {
+					return fmt.Errorf("--rows: %w", err)
+				}
+				bw := bufio.NewWriter(f)
+				o.Rows = bw
+				defer func() {
+					if err := bw.Flush(); err != nil && retErr == nil {
+						retErr = fmt.Errorf("--rows %s: %w", rowsFile, err)
+					}
+					if err := f.Close(); err != nil && retErr == nil {
+						retErr = fmt.Errorf("--rows %s: %w", rowsFile, err)
+					}
+				}()
 			}
 			rep, err := annotate.EvalClassifier(cmd.Context(), kind, g.absPath(gold), o)
 			if err != nil {
@@ -154,8 +189,8 @@ A file the shipped model was trained on is scored on its held-out part only (see
 			if asJSON {
 				return g.printJSON(rep)
 			}
-			fmt.Fprintf(g.IO.Out, "n %d  accuracy %.3f  macro-F1 %.3f  (majority baseline: accuracy %.3f, macro-F1 %.3f)\n",
-				rep.N, rep.Accuracy, rep.MacroF1, rep.BaselineAccuracy, rep.BaselineMacroF1)
+			fmt.Fprintf(g.IO.Out, "n %d  accuracy %.3f  macro-F1 %.3f  ECE %.3f  (majority baseline: accuracy %.3f, macro-F1 %.3f)\n",
+				rep.N, rep.Accuracy, rep.MacroF1, rep.ECE, rep.BaselineAccuracy, rep.BaselineMacroF1)
 			if rep.Note != "" {
 				fmt.Fprintln(g.IO.ErrOut, "note:", rep.Note)
 			}
@@ -169,6 +204,7 @@ A file the shipped model was trained on is scored on its held-out part only (see
 		cmd.Flags().StringVar(&o.TargetColumn, "target-column", "", "column holding the target or claim (default: detected)")
 	}
 	cmd.Flags().StringVar(&o.ModelFile, "model", "", "score this model file instead of the shipped one")
+	cmd.Flags().StringVar(&rowsFile, "rows", "", "write every row with its split and prediction to this JSONL file")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
 }
