@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -228,7 +229,82 @@ func ReadManifest(dir string) (*Manifest, error) {
 	if m.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("%s: format_version %d is not supported (this newsds reads %d)", path, m.FormatVersion, FormatVersion)
 	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return &m, nil
+}
+
+// check refuses a manifest that would send a reader outside the release or make it
+// misread the shards: the manifest comes from the release folder, which may come from
+// anywhere, and Open follows its file paths.
+func (m *Manifest) check() error {
+	configs := map[string]bool{}
+	for ci, c := range m.Configs {
+		if c.Name == "" || configs[c.Name] {
+			return fmt.Errorf("configs[%d]: name %q is empty or repeated", ci, c.Name)
+		}
+		configs[c.Name] = true
+		splits := map[string]bool{}
+		for si, s := range c.Splits {
+			if s.Name == "" || splits[s.Name] {
+				return fmt.Errorf("config %s splits[%d]: name %q is empty or repeated", c.Name, si, s.Name)
+			}
+			splits[s.Name] = true
+			if s.NumExamples < 0 || s.NumBytes < 0 {
+				return fmt.Errorf("config %s split %s: negative num_examples or num_bytes", c.Name, s.Name)
+			}
+			for fi, f := range s.Files {
+				where := fmt.Sprintf("config %s split %s files[%d] %q", c.Name, s.Name, fi, f.Path)
+				if f.Path == "" || strings.Contains(f.Path, "\\") || !filepath.IsLocal(filepath.FromSlash(f.Path)) {
+					return fmt.Errorf("%s: the path is not a relative path inside the release", where)
+				}
+				if f.Format != FormatParquet && f.Format != FormatArrow {
+					return fmt.Errorf("%s: format %q is neither %s nor %s", where, f.Format, FormatParquet, FormatArrow)
+				}
+				if f.Size < 0 || f.Rows < 0 {
+					return fmt.Errorf("%s: negative size or rows", where)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// manifestHead is what makes a folder a newsds release, in any format version.
+type manifestHead struct {
+	FormatVersion int    `json:"format_version"`
+	Version       string `json:"version"`
+}
+
+// maxManifestSize bounds what readManifestHead reads: id lists are capped
+// (MaxListedIDs), so a real manifest is a few kilobytes per config.
+const maxManifestSize = 16 << 20
+
+// readManifestHead reads dir's manifest as far as needed to know that dir is a release
+// written by newsds: a regular file holding a JSON object with a format version and a
+// release version.
+func readManifestHead(dir string) (manifestHead, error) {
+	var h manifestHead
+	path := filepath.Join(dir, ManifestFile)
+	st, err := os.Lstat(path)
+	if err != nil {
+		return h, err
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxManifestSize {
+		return h, fmt.Errorf("%s is not a regular file of at most %d bytes", path, maxManifestSize)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return h, err
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		return h, fmt.Errorf("%s: %w", path, err)
+	}
+	if h.FormatVersion < 1 || h.Version == "" {
+		return h, fmt.Errorf("%s has no format_version and version", path)
+	}
+	return h, nil
 }
 
 // marshalManifest is the byte form written to the release: indented, trailing newline.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"iter"
 	"os"
@@ -15,9 +16,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/newsds/newsds/internal/saferead"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -45,6 +46,9 @@ func Open(dir string) (*Dataset, error) {
 	m, err := ReadManifest(dir)
 	switch {
 	case err == nil:
+		if err := checkFiles(dir, m.Configs); err != nil {
+			return nil, fmt.Errorf("open release %s: %w", dir, err)
+		}
 		return &Dataset{dir: dir, manifest: m, configs: m.Configs, mem: memory.DefaultAllocator}, nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("open release %s: %w", dir, err)
@@ -54,6 +58,30 @@ func Open(dir string) (*Dataset, error) {
 		return nil, fmt.Errorf("open release %s: %w", dir, err)
 	}
 	return &Dataset{dir: dir, configs: configs, mem: memory.DefaultAllocator}, nil
+}
+
+// checkFiles checks that every data file the manifest lists is a regular file of the
+// listed size, so that a missing or truncated shard is an error of Open, not of the
+// n-th row of an iteration.
+func checkFiles(dir string, configs []ConfigInfo) error {
+	for _, c := range configs {
+		for _, s := range c.Splits {
+			for _, f := range s.Files {
+				p := filepath.Join(dir, filepath.FromSlash(f.Path))
+				st, err := os.Stat(p)
+				if err != nil {
+					return fmt.Errorf("%s/%s: %w", c.Name, s.Name, err)
+				}
+				if !st.Mode().IsRegular() {
+					return fmt.Errorf("%s/%s: %s is not a regular file", c.Name, s.Name, f.Path)
+				}
+				if st.Size() != f.Size {
+					return fmt.Errorf("%s/%s: %s is %d bytes but %s says %d: the file is truncated or was replaced", c.Name, s.Name, f.Path, st.Size(), ManifestFile, f.Size)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 var shardName = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)-(\d{5})-of-(\d{5})\.(parquet|arrow)$`)
@@ -177,46 +205,62 @@ func (d *Dataset) Files(config, split string) []FileInfo {
 // The caller releases each batch.
 func (d *Dataset) Batches(ctx context.Context, config, split string) iter.Seq2[arrow.RecordBatch, error] {
 	return func(yield func(arrow.RecordBatch, error) bool) {
-		c := d.config(config)
-		if c == nil || c.Split(split) == nil {
-			yield(nil, fmt.Errorf("release %s: no split %s/%s", d.dir, config, split))
-			return
+		d.batches(ctx, config, split, func(b arrow.RecordBatch, _ string, err error) bool { return yield(b, err) })
+	}
+}
+
+// batches is Batches, also giving the path of the file each batch comes from.
+func (d *Dataset) batches(ctx context.Context, config, split string, yield func(arrow.RecordBatch, string, error) bool) {
+	c := d.config(config)
+	if c == nil || c.Split(split) == nil {
+		yield(nil, "", fmt.Errorf("release %s: no split %s/%s", d.dir, config, split))
+		return
+	}
+	for _, f := range c.Split(split).Files {
+		if f.Format != FormatParquet {
+			continue
 		}
-		for _, f := range c.Split(split).Files {
-			if f.Format != FormatParquet {
-				continue
-			}
-			if !d.fileBatches(ctx, filepath.Join(d.dir, filepath.FromSlash(f.Path)), yield) {
-				return
-			}
+		path := filepath.Join(d.dir, filepath.FromSlash(f.Path))
+		if !d.fileBatches(ctx, path, func(b arrow.RecordBatch, err error) bool { return yield(b, path, err) }) {
+			return
 		}
 	}
 }
 
-// fileBatches yields the batches of one Parquet file; false means stop.
+// fileBatches yields the batches of one Parquet file; false means stop. The shard may
+// come from anywhere, so the Parquet reader runs under saferead: a damaged file is an
+// error naming it, never a crash.
 func (d *Dataset) fileBatches(ctx context.Context, path string, yield func(arrow.RecordBatch, error) bool) bool {
-	pf, err := file.OpenParquetFile(path, false)
+	pq, err := saferead.OpenParquet(path, d.mem, readBatchSize)
 	if err != nil {
 		return yield(nil, fmt.Errorf("open %s: %w", path, err))
 	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: readBatchSize}, d.mem)
-	if err != nil {
+	defer pq.Close()
+	var rr pqarrow.RecordReader
+	if err := saferead.Do(func() (err error) { rr, err = pq.Arrow.GetRecordReader(ctx, nil, nil); return err }); err != nil {
 		return yield(nil, fmt.Errorf("read %s: %w", path, err))
 	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return yield(nil, fmt.Errorf("read %s: %w", path, err))
-	}
-	defer rr.Release()
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		rec.Retain()
+	defer saferead.Do(func() error { rr.Release(); return nil })
+	for {
+		var rec arrow.RecordBatch
+		err := saferead.Do(func() error {
+			if rr.Next() {
+				rec = rr.RecordBatch()
+				rec.Retain()
+			}
+			return nil
+		})
+		if err != nil {
+			return yield(nil, fmt.Errorf("read %s: %w", path, err))
+		}
+		if rec == nil {
+			break
+		}
 		if !yield(rec, nil) {
 			return false
 		}
 	}
-	if err := rr.Err(); err != nil {
+	if err := saferead.Do(rr.Err); err != nil && !errors.Is(err, io.EOF) {
 		return yield(nil, fmt.Errorf("read %s: %w", path, err))
 	}
 	return true
@@ -226,23 +270,27 @@ func (d *Dataset) fileBatches(ctx context.Context, path string, yield func(arrow
 func rows[T any](ctx context.Context, d *Dataset, config, split string, decode func(arrow.RecordBatch) ([]T, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		for batch, err := range d.Batches(ctx, config, split) {
+		d.batches(ctx, config, split, func(batch arrow.RecordBatch, path string, err error) bool {
 			if err != nil {
 				yield(zero, err)
-				return
+				return false
 			}
-			rs, err := decode(batch)
+			// Values of a damaged page can pass the Parquet reader and fail only when
+			// taken (an offset past the data), so decoding is reading too.
+			var rs []T
+			err = saferead.Do(func() (err error) { rs, err = decode(batch); return err })
 			batch.Release()
 			if err != nil {
-				yield(zero, fmt.Errorf("release %s: %s/%s: %w", d.dir, config, split, err))
-				return
+				yield(zero, fmt.Errorf("release %s: %s/%s: %s: %w", d.dir, config, split, path, err))
+				return false
 			}
 			for _, r := range rs {
 				if !yield(r, nil) {
-					return
+					return false
 				}
 			}
-		}
+			return true
+		})
 	}
 }
 

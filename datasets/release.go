@@ -76,8 +76,13 @@ type ReleaseOptions struct {
 	// Release reads it to find the previous release and adds <version>.json to it. Empty
 	// keeps no history.
 	History string
-	// Force replaces an existing Out.
+	// Force replaces an existing Out, which must then be a newsds release holding only
+	// its own files, and must not be or hold CorpusDir or History (see
+	// ErrNotReplaceable). Anything else is refused.
 	Force bool
+	// CorpusDir is the corpus the release is made from, which Force never replaces;
+	// empty takes it from src when src has a Root() (a corpus.Store does).
+	CorpusDir string
 	// Allocator for Arrow buffers; nil is the Go allocator.
 	Allocator memory.Allocator
 }
@@ -245,8 +250,22 @@ func Release(ctx context.Context, src RecordSource, opts ReleaseOptions) (_ *Man
 	if v.Seq == 0 {
 		return nil, fmt.Errorf("release: corpus version %q: %w", ref, ErrStaged)
 	}
-	if _, err := os.Lstat(o.Out); err == nil && !o.Force {
-		return nil, fmt.Errorf("release: %s: %w", o.Out, ErrExists)
+	// Refused before any work: replacing is checked again just before the rename.
+	var replaceable func(string) error
+	if o.Force {
+		protect := []protected{{"the corpus", o.CorpusDir}, {"the release history", o.History}}
+		if r, ok := src.(interface{ Root() string }); ok && o.CorpusDir == "" {
+			protect[0].dir = r.Root()
+		}
+		replaceable = func(out string) error { return checkReplaceable(out, protect) }
+	}
+	if _, err := os.Lstat(o.Out); err == nil {
+		if replaceable == nil {
+			return nil, fmt.Errorf("release: %s: %w", o.Out, ErrExists)
+		}
+		if err := replaceable(o.Out); err != nil {
+			return nil, fmt.Errorf("release: %w", err)
+		}
 	}
 
 	var prev *Dataset
@@ -263,6 +282,11 @@ func Release(ctx context.Context, src RecordSource, opts ReleaseOptions) (_ *Man
 		}
 	}
 
+	if o.History != "" {
+		if err := cleanPending(o.History); err != nil {
+			return nil, fmt.Errorf("release: %w", err)
+		}
+	}
 	tmp, err := makeTempDir(o.Out)
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
@@ -272,6 +296,13 @@ func Release(ctx context.Context, src RecordSource, opts ReleaseOptions) (_ *Man
 			os.RemoveAll(tmp)
 		}
 	}()
+	if o.History != "" {
+		done, err := pending(o.History, tmp)
+		if err != nil {
+			return nil, fmt.Errorf("release: %w", err)
+		}
+		defer done()
+	}
 
 	m := &Manifest{
 		FormatVersion: FormatVersion,
@@ -323,7 +354,7 @@ func Release(ctx context.Context, src RecordSource, opts ReleaseOptions) (_ *Man
 	if err := writeDocs(tmp, o, m, st, prevDir); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
-	if err := commitDir(tmp, o.Out, o.Force); err != nil {
+	if err := commitDir(tmp, o.Out, replaceable); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
 	if o.History != "" {
@@ -438,6 +469,11 @@ func writeDocs(tmp string, o resolved, m *Manifest, st *Stats, prevDir string) e
 	}
 	if err := writeFile(filepath.Join(tmp, ManifestFile), mb); err != nil {
 		return err
+	}
+	// The manifest marks the temp folder as ours from here on (see atomic.go), and the
+	// marker must not end up in the checksums.
+	if err := os.Remove(filepath.Join(tmp, tmpMarker)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", tmpMarker, err)
 	}
 	var prevLog, prevCard []byte
 	if prevDir != "" {

@@ -8,6 +8,10 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/newsds/newsds/internal/saferead"
 )
 
 // card is the part of a dataset card's YAML front matter that validation reads.
@@ -106,11 +110,74 @@ func parseCard(b []byte) (*card, error) {
 		return nil, err
 	}
 	var c card
-	if err := yaml.Unmarshal(fm, &c); err != nil {
+	err = saferead.Do(func() error {
+		file, err := parser.ParseBytes(fm, 0)
+		if err != nil {
+			return err
+		}
+		if err := checkExpansion(file, len(fm)); err != nil {
+			return err
+		}
+		return yaml.Unmarshal(fm, &c)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("front matter: %s", yaml.FormatError(err, false, true))
 	}
 	c.lines = cardLines(fm, first)
 	return &c, nil
+}
+
+// checkExpansion refuses front matter whose aliases expand it far beyond its size: a
+// few hundred bytes of nested "*a" aliases (a billion-laughs card) decode into millions
+// of globs and keep validate busy for hours. A card the release writer emits has no
+// aliases; the limit leaves room for cards that use a few.
+func checkExpansion(file *ast.File, size int) error {
+	limit := max(100_000, 16*size)
+	anchors := map[string]int{}
+	total := 0
+	for _, doc := range file.Docs {
+		total += expandedNodes(doc, anchors)
+		if total > limit {
+			return fmt.Errorf("its aliases expand to more than %d YAML nodes (the card is %d bytes)", limit, size)
+		}
+	}
+	return nil
+}
+
+// expandedNodes counts the nodes of n with every alias replaced by its anchor's value.
+// Anchors are defined before their aliases, so one pass in document order, remembering
+// each anchor's count, is linear in the text.
+func expandedNodes(n ast.Node, anchors map[string]int) int {
+	c := &nodeCounter{anchors: anchors}
+	ast.Walk(c, n)
+	return c.n
+}
+
+type nodeCounter struct {
+	anchors map[string]int
+	n       int
+}
+
+func (c *nodeCounter) Visit(n ast.Node) ast.Visitor {
+	switch n := n.(type) {
+	case nil:
+		return nil
+	case *ast.AnchorNode:
+		k := expandedNodes(n.Value, c.anchors)
+		if n.Name != nil {
+			c.anchors[n.Name.String()] = k
+		}
+		c.n += k + 1
+		return nil
+	case *ast.AliasNode:
+		if n.Value != nil {
+			c.n += c.anchors[n.Value.String()]
+		}
+		c.n++
+		return nil
+	}
+	c.n++
+	return c
 }
 
 // cardLines finds the lines of the num_examples and num_bytes keys of each split of each

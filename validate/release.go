@@ -20,11 +20,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/newsds/newsds/internal/saferead"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -489,44 +491,69 @@ func (c *releaseChecker) checkArrowFile(f *releaseFile) {
 	if f.err != nil {
 		return
 	}
+	loc := Location{File: f.rel, Config: f.config, Split: f.split}
 	fh, err := os.Open(filepath.Join(c.dir, filepath.FromSlash(f.rel)))
 	if err != nil {
-		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: Location{File: f.rel}, Message: err.Error()})
+		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc, Message: err.Error()})
 		return
 	}
 	defer fh.Close()
-	r, err := ipc.NewReader(fh)
+	// The stream is read to its end, so that a damaged record batch is found and not
+	// only a damaged schema; rows are counted, not decoded (the Parquet twin's are).
+	mem := saferead.Allocator(memory.DefaultAllocator, saferead.AllocLimit(f.size))
+	var r *ipc.Reader
+	var sch *arrow.Schema
+	err = saferead.Do(func() error {
+		var err error
+		r, err = ipc.NewReaderFromMessageReader(saferead.NewIPCMessageReader(fh, f.size, mem), ipc.WithAllocator(mem))
+		if err == nil {
+			sch = r.Schema()
+		}
+		return err
+	})
 	if err != nil {
-		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: Location{File: f.rel},
+		f.corrupt = true
+		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc,
 			Message: fmt.Sprintf("%s is not a readable Arrow IPC stream: %v", f.rel, err), Fix: rebuildFix})
 		return
 	}
-	defer r.Release()
-	if err := schema.CheckSchema(f.config, r.Schema()); err != nil {
-		c.s.emit(Finding{Rule: RuleParquetSchema, Location: Location{File: f.rel, Config: f.config},
+	defer saferead.Do(func() error { r.Release(); return nil })
+	if err := schema.CheckSchema(f.config, sch); err != nil {
+		c.s.emit(Finding{Rule: RuleParquetSchema, Location: loc,
 			Message: fmt.Sprintf("%s: %v", f.rel, err), Fix: rebuildFix})
+		return
+	}
+	err = saferead.Do(func() error {
+		for r.Next() {
+			f.rows += r.RecordBatch().NumRows()
+		}
+		return r.Err()
+	})
+	if err != nil && !errors.Is(err, io.EOF) {
+		f.corrupt = true
+		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc,
+			Message: fmt.Sprintf("%s is corrupt after row %d: %v", f.rel, f.rows, err), Fix: rebuildFix})
 	}
 }
 
+// checkParquet reads every row of a Parquet shard and checks it. The Parquet reader
+// runs under saferead (capped allocations, recovered panics): a damaged shard is a
+// finding naming it, and the other files are still checked.
 func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *splitCount) error {
 	loc := Location{File: f.rel, Config: f.config, Split: f.split}
 	unreadable := func(format string, a ...any) {
 		f.corrupt = true
 		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc, Message: fmt.Sprintf(format, a...), Fix: rebuildFix})
 	}
-	pf, err := file.OpenParquetFile(filepath.Join(c.dir, filepath.FromSlash(f.rel)), false)
+	pq, err := saferead.OpenParquet(filepath.Join(c.dir, filepath.FromSlash(f.rel)), memory.DefaultAllocator, 1024)
 	if err != nil {
 		unreadable("%s is not a readable Parquet file: %v", f.rel, err)
 		return nil
 	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1024}, memory.DefaultAllocator)
-	if err != nil {
-		unreadable("%s: cannot map the Parquet schema to Arrow: %v", f.rel, err)
-		return nil
-	}
-	sch, err := fr.Schema()
-	if err != nil {
+	defer pq.Close()
+	pf, fr := pq.File, pq.Arrow
+	var sch *arrow.Schema
+	if err := saferead.Do(func() (err error) { sch, err = fr.Schema(); return err }); err != nil {
 		unreadable("%s: cannot map the Parquet schema to Arrow: %v", f.rel, err)
 		return nil
 	}
@@ -536,44 +563,57 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		return nil // rows of another schema cannot be decoded
 	}
 	c.checkHFMetadata(f, pf, loc)
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
+	var rr pqarrow.RecordReader
+	if err := saferead.Do(func() (err error) { rr, err = fr.GetRecordReader(ctx, nil, nil); return err }); err != nil {
 		unreadable("%s: cannot read rows: %v", f.rel, err)
 		return nil
 	}
-	defer rr.Release()
+	defer saferead.Do(func() error { rr.Release(); return nil })
 	var row int64
-	for rr.Next() {
+	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		batch := rr.RecordBatch()
-		sc.bytes += schema.ArrowBytes(batch)
+		// Decoding the batch into rows is reading too: the arrays of a damaged page may
+		// hold offsets that only fail when a value is taken.
+		var batch arrow.RecordBatch
+		var size int64
+		var articles []schema.ArticleRow
+		var turns []schema.TurnRow
+		err := saferead.Do(func() error {
+			if !rr.Next() {
+				return nil
+			}
+			batch = rr.RecordBatch()
+			size = schema.ArrowBytes(batch)
+			var err error
+			if f.config == "articles" {
+				articles, err = schema.ArticleRows(batch)
+			} else {
+				turns, err = schema.TurnRows(batch)
+			}
+			return err
+		})
+		if err != nil {
+			unreadable("%s rows %d-: %v", f.rel, row, err)
+			return nil
+		}
+		if batch == nil {
+			break
+		}
+		sc.bytes += size
 		sc.rows += batch.NumRows()
 		f.rows += batch.NumRows()
 		c.s.report.Checked.Rows += int(batch.NumRows())
-		if f.config == "articles" {
-			rows, err := schema.ArticleRows(batch)
-			if err != nil {
-				unreadable("%s rows %d-: %v", f.rel, row, err)
-				return nil
-			}
-			for i := range rows {
-				c.checkArticle(ctx, &rows[i], loc, row+int64(i))
-			}
-		} else {
-			rows, err := schema.TurnRows(batch)
-			if err != nil {
-				unreadable("%s rows %d-: %v", f.rel, row, err)
-				return nil
-			}
-			for i := range rows {
-				c.checkTurn(&rows[i], loc, row+int64(i))
-			}
+		for i := range articles {
+			c.checkArticle(ctx, &articles[i], loc, row+int64(i))
+		}
+		for i := range turns {
+			c.checkTurn(&turns[i], loc, row+int64(i))
 		}
 		row += batch.NumRows()
 	}
-	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+	if err := saferead.Do(rr.Err); err != nil && !errors.Is(err, io.EOF) {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -28,7 +28,10 @@ Hugging Face layout: configs "articles" and "turns" as Parquet shards (and Arrow
 with --format parquet,arrow), a dataset card README.md with datasheet sections and
 charts, croissant.json, CHANGELOG.md against the previous release, and
 checksums.sha256. The folder is written beside DIR and renamed at the end: a failed or
-killed release leaves no partial DIR. Without --version, the next version is proposed
+killed release leaves no partial DIR, and the next release removes what a killed one
+left beside its DIR. --force replaces an existing DIR only when it is a newsds release
+(it has newsds-release.json) holding nothing but the files its checksums.sha256 lists,
+and is neither the corpus nor a folder holding it; anything else is refused. Without --version, the next version is proposed
 from the changes (MAJOR: records changed, left or moved split; MINOR: only added;
 PATCH: serialization only).
 
@@ -72,7 +75,7 @@ document keeps its split between releases) or --split-by date:2024-01-01,2024-07
 	f.StringVar(&o.ShardSize, "shard-size", "256MB", "target size of one data file")
 	f.BoolVar(&o.KeepDuplicates, "keep-duplicates", false, "release documents marked as duplicates too")
 	f.StringVar(&o.PreviousDir, "previous", "", "previous release folder to compare with (default: the last recorded; none for no comparison)")
-	f.BoolVar(&o.Force, "force", false, "replace an existing DIR")
+	f.BoolVar(&o.Force, "force", false, "replace an existing DIR that is a newsds release holding only its own files (never the corpus)")
 	f.BoolVar(&o.AsJSON, "json", false, "print the release manifest as JSON")
 	return cmd
 }
@@ -89,6 +92,7 @@ func runRelease(cmd *cobra.Command, g *globalOptions, o releaseOptions) error {
 		o.PreviousDir = g.absPath(o.PreviousDir)
 	}
 	o.Config = st.Config()
+	o.CorpusDir = st.Root()
 	o.History = filepath.Join(st.Root(), corpus.StoreDir, "releases")
 	m, err := datasets.Release(ctx, st, o.ReleaseOptions)
 	if err != nil {

@@ -89,3 +89,36 @@ func TestReleaseDuplicatesAndValidate(t *testing.T) {
 		t.Fatalf("no excluded-duplicate finding from the corpus:\n%s", stdout)
 	}
 }
+
+// `newsds -C corpus release --out corpus --force` exited 0 and removed store.db and
+// newsds.yaml with the rest of the corpus; a folder of user files went the same way.
+// --force now refuses anything but a newsds release of only its own files that neither
+// is nor holds the corpus, with an error naming the folder, and the folder is untouched.
+func TestReleaseForceNeverRemovesTheCorpus(t *testing.T) {
+	dir := dupCorpus(t)
+	store := filepath.Join(dir, ".newsds", "store.db")
+	mine := filepath.Join(t.TempDir(), "mine")
+	if err := os.MkdirAll(mine, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mine, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{dir, filepath.Dir(dir), ".", mine} {
+		code, stdout, stderr := runCLI(t, "-C", dir, "release", "--version", "1.0.1", "--out", out, "--force")
+		if code != exitError || !strings.Contains(stderr, "refusing to replace") {
+			t.Errorf("--out %s --force: exit %d\nstdout:\n%s\nstderr:\n%s", out, code, stdout, stderr)
+		}
+		for _, p := range []string{store, filepath.Join(dir, "newsds.yaml"), filepath.Join(mine, "notes.txt")} {
+			if _, err := os.Stat(p); err != nil {
+				t.Fatalf("--out %s --force removed %s", out, p)
+			}
+		}
+	}
+	// A release is still replaced, and validate still reads the corpus.
+	rel := filepath.Join(t.TempDir(), "rel")
+	mustRun(t, "-C", dir, "release", "--version", "1.0.0", "--out", rel)
+	mustRun(t, "-C", dir, "release", "--version", "1.0.0", "--out", rel, "--force")
+	mustRun(t, "-C", dir, "validate", rel)
+	mustRun(t, "-C", dir, "status")
+}

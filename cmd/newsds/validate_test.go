@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/datasets"
+	"github.com/newsds/newsds/internal/bitflip"
 	"github.com/newsds/newsds/internal/testshared"
 	"github.com/newsds/newsds/schema"
 	"github.com/newsds/newsds/validate"
@@ -263,5 +264,68 @@ func TestValidateImportFile(t *testing.T) {
 	if code != exitError || rep.Kind != validate.KindImport || len(rep.Findings) != 2 ||
 		imp.Location.Line == nil || *imp.Location.Line != 2 || lab.Location.Annotator != "carim" {
 		t.Fatalf("import file: exit %d\n%s", code, out)
+	}
+}
+
+// `newsds validate RELEASE` panicked in the Parquet page reader on a shard with one
+// flipped byte and printed nothing, so CI got an empty JSON or JUnit report. Every flip
+// of a shard (seeded, aimed at its structure) now exits 1 with a report that locates a
+// finding on the shard, in JSON and in JUnit.
+func TestValidateCommandDamagedShard(t *testing.T) {
+	seed := testshared.Path(t, "seed", "000_f78eaf531e9c49cc.txt")
+	dir := t.TempDir()
+	mustRun(t, "init", dir)
+	mustRun(t, "-C", dir, "ingest", "--source", "alsharq", seed)
+	mustRun(t, "-C", dir, "annotate", "--with", "qa")
+	mustRun(t, "-C", dir, "commit", "-m", "seed")
+	mustRun(t, "-C", dir, "release", "--version", "1.0.0", "--out", "release", "--format", "parquet,arrow")
+	shards, _ := filepath.Glob(filepath.Join(dir, "release", "data", "articles", "*.parquet"))
+	if len(shards) == 0 {
+		t.Fatal("no shard")
+	}
+	orig, err := os.ReadFile(shards[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	shardRel, _ := filepath.Rel(filepath.Join(dir, "release"), shards[0])
+	flips, err := bitflip.Flips(orig, true, 60, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fl := range flips {
+		if err := os.WriteFile(shards[0], fl.Apply(orig), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		format := "json"
+		if i%10 == 0 {
+			format = "junit"
+		}
+		code, out, errOut := runValidateCLI(t, dir, "release", "--format", format)
+		if code != exitError || out == "" {
+			t.Fatalf("flip %d (%v), %s: exit %d\nstdout:\n%s\nstderr:\n%s", i, fl, format, code, out, errOut)
+		}
+		if format == "junit" {
+			if !strings.Contains(out, "<testsuites") || !strings.Contains(out, filepath.ToSlash(shardRel)) {
+				t.Errorf("flip %d (%v): the JUnit report does not name the shard:\n%s", i, fl, out)
+			}
+			continue
+		}
+		var rep struct {
+			Findings []struct {
+				Location struct {
+					File string `json:"file"`
+				} `json:"location"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("flip %d (%v): %v\n%s", i, fl, err, out)
+		}
+		onShard := false
+		for _, f := range rep.Findings {
+			onShard = onShard || f.Location.File == filepath.ToSlash(shardRel)
+		}
+		if !onShard {
+			t.Errorf("flip %d (%v): no finding on %s:\n%s", i, fl, shardRel, out)
+		}
 	}
 }
