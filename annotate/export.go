@@ -3,14 +3,15 @@ package annotate
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"os"
+	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/newsds/newsds/internal/atomicfile"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -26,30 +27,67 @@ type ExportOptions struct {
 	IDKey string
 	// TextKey is the Label Studio "data" key of the text (default "text").
 	TextKey string
-	// FromName and ToName are the Label Studio control and object tag names of the
-	// labelling config (default "label" and "text").
-	FromName, ToName string
+	// Labels are a user layer's declared labels (newsds.yaml); the built-in layers have
+	// fixed ones. The Label Studio config offers them plus any the annotations use.
+	Labels []string
+	// Targets are the declared stance targets (the targets file), offered by the Label
+	// Studio config and written for documents without a stance yet.
+	Targets []string
+	// Direction of the Label Studio text: "rtl", "ltr", or "" for the direction of most
+	// exported documents.
+	Direction string
+}
+
+// ExportResult says what Export wrote.
+type ExportResult struct {
+	// Documents, Annotations and Items count what was written.
+	Documents, Annotations, Items int
+	// Dropped lists the items the format cannot carry ("doc X annotator Y item 3: why").
+	Dropped []string
+	// Config is the Label Studio labelling config matching the tasks ("" for other
+	// formats).
+	Config string
+	// RTL says the config lays the text out right to left.
+	RTL bool
+	// Warnings are things a person should know about the export.
+	Warnings []string
+	// Files are the files ExportDir wrote, in order.
+	Files []string
+}
+
+func (r *ExportResult) drop(docID string, a schema.Annotation, k int, why string) {
+	r.Dropped = append(r.Dropped, fmt.Sprintf("doc %s annotator %s item %d: %s", docID, a.Annotator.Name, k, why))
 }
 
 // Export writes the annotations of recs in format, for a relabelling round: Import
-// reads the file back to the same items (span, label, text; Label Studio keeps scores,
-// and only jsonl keeps attributes). Stale annotations are never written, since their
-// offsets point into a text that is gone.
+// reads the file back to the same items. Stale annotations are never written, since
+// their offsets point into a text that is gone.
 //
-// labelstudio: a JSON list of tasks {"data":{"text","doc_id","title"},"annotations":
-// [...],"predictions":[...]}; human annotations are "annotations" (named by
-// created_username), rule and model ones "predictions" (model_version "NAME@VERSION");
-// spans are "labels" results with code-point offsets, document-level items "choices".
-// Every document is written, annotated or not, so that new ones can be labelled.
+// labelstudio: a JSON list of tasks {"data":{"text","doc_id","title","lang"},
+// "annotations":[...],"predictions":[...]} under the controls of LabelConfig (the
+// result's Config): human annotations are "annotations", rule and model ones
+// "predictions" (model_version "NAME@VERSION", score the mean item score); spans are
+// "labels" results with code-point offsets and per-region results for their speaker or
+// target, document-level items "choices". Every document is written, annotated or not,
+// so that new ones can be labelled.
 //
-// doccano: one line per (document, annotator), {"doc_id","text","label":[[start,end,
-// "LABEL"],...,"DOC-LABEL"],"annotator"}, offsets in UTF-16 code units; a document
-// without annotations gets one line with an empty label list.
+// doccano: JSONL, one line per (document, annotation, group): span groups in doccano's
+// sequence-labelling form {"text","label":[[start,end,"LABEL"],...]}, document labels
+// in its text-classification form {"text","label":["LABEL"]}, offsets in UTF-16 code
+// units, plus the fields doccano keeps as metadata and exports back: doc_id, the
+// annotator the labels came from, and the layer's unit fields (scope for sentiment, one
+// line per target with "target" for stance, "speakers" for Q&A turns). A layer with
+// several groups (sentiment) needs one doccano project per group: ExportDir writes one
+// file each.
 //
 // jsonl: one schema.Annotation per line.
-func Export(w io.Writer, format string, recs iter.Seq2[schema.Record, error], opts ExportOptions) error {
+func Export(w io.Writer, format string, recs iter.Seq2[schema.Record, error], opts ExportOptions) (ExportResult, error) {
+	var res ExportResult
 	if opts.Layer == "" && format != FormatJSONL {
-		return fmt.Errorf("export annotations: %s needs a layer", format)
+		return res, fmt.Errorf("export annotations: %s needs a layer", format)
+	}
+	if opts.Direction != "" && opts.Direction != "rtl" && opts.Direction != "ltr" {
+		return res, fmt.Errorf("export annotations: direction %q is not rtl or ltr", opts.Direction)
 	}
 	if opts.IDKey == "" {
 		opts.IDKey = "doc_id"
@@ -57,35 +95,32 @@ func Export(w io.Writer, format string, recs iter.Seq2[schema.Record, error], op
 	if opts.TextKey == "" {
 		opts.TextKey = "text"
 	}
-	if opts.FromName == "" {
-		opts.FromName = "label"
-	}
-	if opts.ToName == "" {
-		opts.ToName = "text"
-	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	var write func(rec *schema.Record, anns []schema.Annotation) error
-	tasks := 0
+	var ls *lsExporter
 	switch format {
 	case FormatLabelStudio:
-		bw.WriteString("[")
+		ls = newLSExporter(opts, &res)
+		bw.WriteString("[") //nolint:errcheck // bufio keeps the first write error for Flush
 		write = func(rec *schema.Record, anns []schema.Annotation) error {
-			if tasks > 0 {
-				bw.WriteString(",")
+			if res.Documents > 1 {
+				bw.WriteString(",") //nolint:errcheck // bufio keeps the first write error for Flush
 			}
-			tasks++
-			bw.WriteString("\n")
-			return enc.Encode(expLabelStudioTask(rec, anns, opts))
+			bw.WriteString("\n") //nolint:errcheck // bufio keeps the first write error for Flush
+			return ls.write(enc, rec, anns)
 		}
 	case FormatDoccano:
+		dc := newDoccanoExporter(opts, &res)
 		write = func(rec *schema.Record, anns []schema.Annotation) error {
-			return expDoccano(enc, rec, anns, opts)
+			return dc.write(rec, anns, func(_ string, line map[string]any) error { return enc.Encode(line) })
 		}
 	case FormatJSONL:
 		write = func(_ *schema.Record, anns []schema.Annotation) error {
 			for _, a := range anns {
+				res.Annotations++
+				res.Items += len(a.Items)
 				if err := enc.Encode(a); err != nil {
 					return err
 				}
@@ -93,8 +128,25 @@ func Export(w io.Writer, format string, recs iter.Seq2[schema.Record, error], op
 			return nil
 		}
 	default:
-		return fmt.Errorf("export annotations: format %q is not one of %s", format, strings.Join(AnnotationFormats, ", "))
+		return res, fmt.Errorf("export annotations: format %q is not one of %s", format, strings.Join(AnnotationFormats, ", "))
 	}
+	if err := exportEach(recs, opts, &res, write); err != nil {
+		return res, err
+	}
+	if ls != nil {
+		if res.Documents > 0 {
+			bw.WriteString("\n") //nolint:errcheck // bufio keeps the first write error for Flush
+		}
+		bw.WriteString("]\n") //nolint:errcheck // bufio keeps the first write error for Flush
+		res.Config = ls.config()
+	}
+	if err := bw.Flush(); err != nil {
+		return res, fmt.Errorf("export annotations: %w", err)
+	}
+	return res, nil
+}
+
+func exportEach(recs iter.Seq2[schema.Record, error], opts ExportOptions, res *ExportResult, write func(*schema.Record, []schema.Annotation) error) error {
 	for rec, err := range recs {
 		if err != nil {
 			return fmt.Errorf("export annotations: %w", err)
@@ -105,20 +157,51 @@ func Export(w io.Writer, format string, recs iter.Seq2[schema.Record, error], op
 				anns = append(anns, a)
 			}
 		}
+		res.Documents++
 		if err := write(&rec, anns); err != nil {
 			return fmt.Errorf("export annotations: doc %s: %w", rec.ID, err)
 		}
 	}
-	if format == FormatLabelStudio {
-		if tasks > 0 {
-			bw.WriteString("\n")
-		}
-		bw.WriteString("]\n")
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("export annotations: %w", err)
-	}
 	return nil
+}
+
+// ExportDir writes an export into the folder dir (created if missing), every file
+// atomically: labelstudio writes tasks.json and the matching config.xml; doccano one
+// LAYER.GROUP.jsonl per doccano project (LAYER.jsonl for a layer with one group);
+// jsonl annotations.jsonl.
+func ExportDir(dir, format string, recs iter.Seq2[schema.Record, error], opts ExportOptions) (ExportResult, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return ExportResult{}, fmt.Errorf("export annotations: %w", err)
+	}
+	switch format {
+	case FormatLabelStudio, FormatJSONL:
+		name := "tasks.json"
+		if format == FormatJSONL {
+			name = "annotations.jsonl"
+		}
+		var res ExportResult
+		path := filepath.Join(dir, name)
+		err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+			var err error
+			res, err = Export(w, format, recs, opts)
+			return err
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Files = append(res.Files, path)
+		if format == FormatLabelStudio {
+			cfg := filepath.Join(dir, "config.xml")
+			if err := atomicfile.WriteBytes(cfg, []byte(res.Config), 0o644); err != nil {
+				return res, fmt.Errorf("export annotations: %w", err)
+			}
+			res.Files = append(res.Files, cfg)
+		}
+		return res, nil
+	case FormatDoccano:
+		return exportDoccanoDir(dir, recs, opts)
+	}
+	return ExportResult{}, fmt.Errorf("export annotations: format %q is not one of %s", format, strings.Join(AnnotationFormats, ", "))
 }
 
 func expKeep(rec *schema.Record, a schema.Annotation, opts ExportOptions) bool {
@@ -137,88 +220,11 @@ func expKeep(rec *schema.Record, a schema.Annotation, opts ExportOptions) bool {
 	return true
 }
 
-type lsExportTask struct {
-	Data        map[string]string `json:"data"`
-	Annotations []lsExportAnn     `json:"annotations"`
-	Predictions []lsExportAnn     `json:"predictions"`
-}
-
-type lsExportAnn struct {
-	CreatedUsername string     `json:"created_username,omitempty"`
-	ModelVersion    string     `json:"model_version,omitempty"`
-	Result          []lsResult `json:"result"`
-}
-
-func expLabelStudioTask(rec *schema.Record, anns []schema.Annotation, opts ExportOptions) lsExportTask {
-	t := lsExportTask{
-		Data:        map[string]string{opts.TextKey: rec.Text, opts.IDKey: rec.ID, "title": rec.Title},
-		Annotations: []lsExportAnn{},
-		Predictions: []lsExportAnn{},
+// annotatorLabel is how exports name who made an annotation: "NAME@VERSION" for rule
+// and model annotators, the name for people.
+func annotatorLabel(a schema.Annotator) string {
+	if a.Kind == schema.KindHuman {
+		return a.Name
 	}
-	for _, a := range anns {
-		results := make([]lsResult, 0, len(a.Items))
-		for k, it := range a.Items {
-			r := lsResult{ID: "r" + strconv.Itoa(k), FromName: opts.FromName, ToName: opts.ToName, Score: it.Score}
-			if it.IsSpan() {
-				text := it.Text
-				r.Type = "labels"
-				r.Value = lsValue{Start: json.RawMessage(strconv.Itoa(*it.Start)), End: json.RawMessage(strconv.Itoa(*it.End)), Text: &text, Labels: expLabels(it.Label)}
-				if r.Value.Labels == nil {
-					r.Value.Labels = []string{}
-				}
-			} else {
-				r.Type = "choices"
-				r.Value = lsValue{Choices: expLabels(it.Label)}
-				if r.Value.Choices == nil {
-					r.Value.Choices = []string{}
-				}
-			}
-			results = append(results, r)
-		}
-		if a.Annotator.Kind == schema.KindHuman {
-			t.Annotations = append(t.Annotations, lsExportAnn{CreatedUsername: a.Annotator.Name, Result: results})
-		} else {
-			t.Predictions = append(t.Predictions, lsExportAnn{ModelVersion: a.Annotator.Name + "@" + a.Annotator.Version, Result: results})
-		}
-	}
-	return t
-}
-
-func expLabels(l string) []string {
-	if l == "" {
-		return nil
-	}
-	return []string{l}
-}
-
-func expDoccano(enc *json.Encoder, rec *schema.Record, anns []schema.Annotation, opts ExportOptions) error {
-	line := func(name string, labels []any) error {
-		m := map[string]any{opts.IDKey: rec.ID, "text": rec.Text, "label": labels}
-		if name != "" {
-			m["annotator"] = name
-		}
-		return enc.Encode(m)
-	}
-	if len(anns) == 0 {
-		return line("", []any{})
-	}
-	for _, a := range anns {
-		labels := make([]any, 0, len(a.Items))
-		for k, it := range a.Items {
-			if !it.IsSpan() {
-				labels = append(labels, it.Label)
-				continue
-			}
-			s, err1 := schema.CPToUTF16(rec.Text, *it.Start)
-			e, err2 := schema.CPToUTF16(rec.Text, *it.End)
-			if err := errors.Join(err1, err2); err != nil {
-				return fmt.Errorf("annotator %s: item %d: %w", a.Annotator.Name, k, err)
-			}
-			labels = append(labels, []any{s, e, it.Label})
-		}
-		if err := line(a.Annotator.Name, labels); err != nil {
-			return err
-		}
-	}
-	return nil
+	return a.Name + "@" + a.Version
 }

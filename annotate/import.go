@@ -3,11 +3,14 @@ package annotate
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,12 +22,14 @@ import (
 
 // Annotation file formats read by Import and written by Export.
 const (
-	// FormatLabelStudio is Label Studio's JSON export: a list of tasks, each with "data"
-	// (the text and our document id), "annotations" and "predictions".
+	// FormatLabelStudio is Label Studio: its JSON export (tasks with "data",
+	// "annotations", "predictions" as ids or objects), its JSON_MIN export, and the
+	// per-task files of its target storages (see labelstudio_import.go). Export writes
+	// tasks under the controls of LabelConfig.
 	FormatLabelStudio = "labelstudio"
-	// FormatDoccano is doccano's JSONL export: one document per line with "text" and
-	// "label" ([[start, end, "LABEL"], ...] for spans, ["LABEL"] for the document) or
-	// "entities" ([{"start_offset","end_offset","label"}]), offsets in UTF-16 code units.
+	// FormatDoccano is doccano's JSONL: one example per line with "text" and "label"
+	// ([[start, end, "LABEL"], ...] for spans, ["LABEL"] for the document), "entities"
+	// or "cats"; offsets in UTF-16 code units (see doccano.go).
 	FormatDoccano = "doccano"
 	// FormatJSONL is newsds's own: one schema.Annotation per line.
 	FormatJSONL = "jsonl"
@@ -80,7 +85,9 @@ type ImportResult struct {
 	// Records is the number of records read (tasks or lines).
 	Records int
 	// Skipped counts annotations deliberately not imported: cancelled Label Studio
-	// annotations, predictions (without Predictions), and doccano lines with no labels.
+	// annotations, predictions (without Predictions, and always when the export lists
+	// only their ids), JSON_MIN records of tasks nobody annotated, and doccano lines
+	// with no labels.
 	Skipped int
 }
 
@@ -104,17 +111,123 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // text[start:end]. Bad records are reported in ImportResult.Errors and never stop the
 // others; the error return is for a file that cannot be read at all.
 func Import(ctx context.Context, r io.Reader, path string, opts ImportOptions) (ImportResult, error) {
+	im, err := newImporter(ctx, opts)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if err := im.read(r, path); err != nil {
+		return ImportResult{}, err
+	}
+	return im.result(), nil
+}
+
+// ImportFiles is Import over several files read as one (the per-task files of a Label
+// Studio target storage, one doccano file per project of a layer): a person's work on
+// a document spread over files becomes one annotation. A path that is a folder stands
+// for the files in it, in name order (numbers by value, as storages name them).
+func ImportFiles(ctx context.Context, paths []string, opts ImportOptions) (ImportResult, error) {
+	im, err := newImporter(ctx, opts)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	files, err := expandPaths(paths)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	for _, p := range files {
+		f, err := os.Open(p)
+		if err != nil {
+			return ImportResult{}, fmt.Errorf("import annotations: %w", err)
+		}
+		err = im.read(f, p)
+		f.Close()
+		if err != nil {
+			return ImportResult{}, err
+		}
+	}
+	return im.result(), nil
+}
+
+// expandPaths replaces folders by their regular, non-hidden files, sorted by name with
+// digit runs compared as numbers.
+func expandPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("import annotations: %w", err)
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		ents, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("import annotations: %w", err)
+		}
+		var names []string
+		for _, e := range ents {
+			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+				names = append(names, e.Name())
+			}
+		}
+		slices.SortFunc(names, naturalCompare)
+		if len(names) == 0 {
+			return nil, fmt.Errorf("import annotations: folder %s has no files", p)
+		}
+		for _, n := range names {
+			out = append(out, filepath.Join(p, n))
+		}
+	}
+	return out, nil
+}
+
+// naturalCompare orders "2" before "10".
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitsPrefix(a), digitsPrefix(b)
+		if da != "" && db != "" {
+			na, nb := strings.TrimLeft(da, "0"), strings.TrimLeft(db, "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[len(da):], b[len(db):]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digitsPrefix(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
+
+func newImporter(ctx context.Context, opts ImportOptions) (*importer, error) {
 	if opts.Docs == nil {
-		return ImportResult{}, errors.New("import annotations: no document lookup")
+		return nil, errors.New("import annotations: no document lookup")
 	}
 	if opts.Layer == "" && opts.Format != FormatJSONL {
-		return ImportResult{}, fmt.Errorf("import annotations: %s needs a layer", opts.Format)
+		return nil, fmt.Errorf("import annotations: %s needs a layer", opts.Format)
+	}
+	if !slices.Contains(AnnotationFormats, opts.Format) {
+		return nil, fmt.Errorf("import annotations: format %q is not one of %s", opts.Format, strings.Join(AnnotationFormats, ", "))
 	}
 	if opts.Kind == "" {
 		opts.Kind = schema.KindHuman
 	}
 	if !slices.Contains(schema.AnnotatorKinds, opts.Kind) {
-		return ImportResult{}, fmt.Errorf("import annotations: kind %q is not one of %s", opts.Kind, strings.Join(schema.AnnotatorKinds, ", "))
+		return nil, fmt.Errorf("import annotations: kind %q is not one of %s", opts.Kind, strings.Join(schema.AnnotatorKinds, ", "))
 	}
 	if opts.Version == "" {
 		opts.Version = "0"
@@ -128,23 +241,20 @@ func Import(ctx context.Context, r io.Reader, path string, opts ImportOptions) (
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	im := &importer{ctx: ctx, path: path, opts: opts, now: opts.Now().UTC().Format(time.RFC3339),
-		groups: map[impKey]*schema.Annotation{}, rejected: map[impKey]bool{}}
-	var err error
-	switch opts.Format {
+	return &importer{ctx: ctx, opts: opts, now: opts.Now().UTC().Format(time.RFC3339),
+		groups: map[impKey]*schema.Annotation{}, rejected: map[impKey]bool{}}, nil
+}
+
+func (im *importer) read(r io.Reader, path string) error {
+	im.path = path
+	switch im.opts.Format {
 	case FormatLabelStudio:
-		err = im.labelStudio(r)
+		return im.labelStudio(r)
 	case FormatDoccano:
-		err = im.lines(r, im.doccanoLine)
-	case FormatJSONL:
-		err = im.lines(r, im.jsonlLine)
+		return im.lines(r, im.doccanoLine)
 	default:
-		return ImportResult{}, fmt.Errorf("import annotations: format %q is not one of %s", opts.Format, strings.Join(AnnotationFormats, ", "))
+		return im.lines(r, im.jsonlLine)
 	}
-	if err != nil {
-		return ImportResult{}, err
-	}
-	return im.result(), nil
 }
 
 type impKey struct{ doc, layer, annotator string }
@@ -168,6 +278,13 @@ func (im *importer) reject(record, docID string, err error, keys ...impKey) {
 
 // add merges items into the (doc, layer, annotator) annotation.
 func (im *importer) add(doc *schema.Document, layer string, who schema.Annotator, createdAt string, items []schema.Item) {
+	im.addMeta(doc, layer, who, createdAt, items, nil)
+}
+
+// addMeta is add with the labelling tool's provenance of the items. When one person's
+// work on a document comes in several records (the same document in two tasks), their
+// ids are joined and their lead times added up.
+func (im *importer) addMeta(doc *schema.Document, layer string, who schema.Annotator, createdAt string, items []schema.Item, meta map[string]string) {
 	k := impKey{doc.ID, layer, who.Name}
 	a := im.groups[k]
 	if a == nil {
@@ -175,6 +292,24 @@ func (im *importer) add(doc *schema.Document, layer string, who schema.Annotator
 		im.groups[k] = a
 	}
 	a.Items = append(a.Items, items...)
+	for key, v := range meta {
+		if a.Meta == nil {
+			a.Meta = map[string]string{}
+		}
+		old, ok := a.Meta[key]
+		switch {
+		case !ok || old == v:
+			a.Meta[key] = v
+		case key == "lead_time":
+			x, err1 := strconv.ParseFloat(old, 64)
+			y, err2 := strconv.ParseFloat(v, 64)
+			if err1 == nil && err2 == nil {
+				a.Meta[key] = strconv.FormatFloat(x+y, 'f', -1, 64)
+			}
+		default:
+			a.Meta[key] = old + "," + v
+		}
+	}
 }
 
 func (im *importer) result() ImportResult {
@@ -189,7 +324,16 @@ func (im *importer) result() ImportResult {
 	})
 	for _, k := range keys {
 		a := im.groups[k]
+		if a.Layer == schema.LayerQA && im.opts.Format != FormatJSONL {
+			// Turns of one person's work read from several records are numbered as one.
+			numberTurns(a.Items)
+		}
 		extSortItems(a.Items)
+		if im.opts.Format != FormatJSONL {
+			// The same document in two tasks or lines labelled alike by one person is
+			// one judgement, not two.
+			a.Items = slices.CompactFunc(a.Items, sameItem)
+		}
 		im.res.Annotations = append(im.res.Annotations, *a)
 	}
 	return im.res
@@ -284,229 +428,6 @@ func (im *importer) label(l string) error {
 	return fmt.Errorf("label %q is not one of %s", l, strings.Join(im.opts.Labels, ", "))
 }
 
-// --- Label Studio ---
-
-// Label Studio offsets are code points. Its export format documents value.start/end of
-// a text region as character offsets into task.data.text, and its backend, converters
-// and ML-backend examples (all Python) slice the data with text[start:end]; since 1.x
-// the frontend converts the browser's UTF-16 DOM offsets to code points so that emoji do
-// not shift later regions. The span text stored in value.text is checked against
-// text[start:end] for every region, so a file counting otherwise is rejected, never
-// imported misaligned (and the error says when UTF-16 units would fit).
-
-type lsTask struct {
-	ID          json.RawMessage `json:"id"`
-	Data        map[string]any  `json:"data"`
-	Annotations []lsAnnotation  `json:"annotations"`
-	Predictions []lsAnnotation  `json:"predictions"`
-}
-
-type lsAnnotation struct {
-	CompletedBy     json.RawMessage `json:"completed_by"`
-	CreatedUsername string          `json:"created_username"`
-	ModelVersion    string          `json:"model_version"`
-	WasCancelled    bool            `json:"was_cancelled"`
-	Result          []lsResult      `json:"result"`
-}
-
-type lsResult struct {
-	ID       string   `json:"id,omitempty"`
-	FromName string   `json:"from_name"`
-	ToName   string   `json:"to_name"`
-	Type     string   `json:"type"`
-	Value    lsValue  `json:"value"`
-	Score    *float64 `json:"score,omitempty"`
-}
-
-type lsValue struct {
-	Start   json.RawMessage `json:"start,omitempty"`
-	End     json.RawMessage `json:"end,omitempty"`
-	Text    *string         `json:"text,omitempty"`
-	Labels  []string        `json:"labels,omitempty"`
-	Choices []string        `json:"choices,omitempty"`
-}
-
-func (im *importer) labelStudio(r io.Reader) error {
-	dec := json.NewDecoder(bufio.NewReader(r))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return fmt.Errorf("%s: not Label Studio JSON: %w", im.path, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("%s: not a Label Studio JSON export: expected a list of tasks", im.path)
-	}
-	for i := 0; dec.More(); i++ {
-		if err := im.ctx.Err(); err != nil {
-			return err
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return fmt.Errorf("%s: task at index %d (byte %d): %w", im.path, i, dec.InputOffset(), err)
-		}
-		im.res.Records++
-		im.lsTask(i, raw)
-	}
-	if _, err := dec.Token(); err != nil {
-		return fmt.Errorf("%s: after %d tasks: %w", im.path, im.res.Records, err)
-	}
-	return nil
-}
-
-func (im *importer) lsTask(index int, raw json.RawMessage) {
-	where := fmt.Sprintf("task at index %d", index)
-	var t lsTask
-	if err := json.Unmarshal(raw, &t); err != nil {
-		im.reject(where, "", fmt.Errorf("malformed task: %w", err))
-		return
-	}
-	if len(t.ID) > 0 && string(t.ID) != "null" {
-		where = "task " + strings.Trim(string(t.ID), `"`)
-	}
-	id := impDocID(t.Data, im.opts.IDKey)
-	if id != "" {
-		where += " (doc " + id + ")"
-	}
-	var text *string
-	if s, ok := t.Data[im.opts.TextKey].(string); ok {
-		text = &s
-	}
-	doc, err := im.lookup(id, text)
-	if err != nil {
-		var keys []impKey
-		for _, a := range t.Annotations {
-			keys = append(keys, impKey{id, im.opts.Layer, im.lsWho(a, false).Name})
-		}
-		im.reject(where, id, err, keys...)
-		return
-	}
-	for _, set := range []struct {
-		name  string
-		anns  []lsAnnotation
-		model bool
-	}{{"annotation", t.Annotations, false}, {"prediction", t.Predictions, true}} {
-		for j, a := range set.anns {
-			if a.WasCancelled || (set.model && !im.opts.Predictions) {
-				im.res.Skipped++
-				continue
-			}
-			who := im.lsWho(a, set.model)
-			items, err := im.lsResults(doc, a.Result)
-			if err != nil {
-				im.reject(where, id, fmt.Errorf("%s %d (%s): %w", set.name, j, who.Name, err), impKey{id, im.opts.Layer, who.Name})
-				continue
-			}
-			im.add(doc, im.opts.Layer, who, im.now, items)
-		}
-	}
-}
-
-// lsWho names the annotator of a Label Studio annotation. completed_by is a user id
-// (an object in old exports); it is preferred to created_username, which carries an
-// e-mail address that does not belong in a released dataset.
-func (im *importer) lsWho(a lsAnnotation, model bool) schema.Annotator {
-	if model {
-		name, version := a.ModelVersion, im.opts.Version
-		if i := strings.LastIndex(name, "@"); i > 0 {
-			name, version = name[:i], name[i+1:]
-		}
-		if name == "" {
-			name = im.opts.Annotator
-		}
-		return schema.Annotator{Name: name, Version: version, Kind: schema.KindModel}
-	}
-	who := schema.Annotator{Name: im.opts.Annotator, Version: im.opts.Version, Kind: im.opts.Kind}
-	var v any
-	if json.Unmarshal(a.CompletedBy, &v) == nil {
-		switch x := v.(type) {
-		case float64:
-			who.Name = "labelstudio:" + strconv.FormatFloat(x, 'f', -1, 64)
-			return who
-		case map[string]any:
-			if id, ok := x["id"].(float64); ok {
-				who.Name = "labelstudio:" + strconv.FormatFloat(id, 'f', -1, 64)
-				return who
-			}
-		case string:
-			if x != "" {
-				who.Name = x
-				return who
-			}
-		}
-	}
-	if a.CreatedUsername != "" {
-		who.Name = a.CreatedUsername
-	}
-	return who
-}
-
-func (im *importer) lsResults(doc *schema.Document, results []lsResult) ([]schema.Item, error) {
-	items := []schema.Item{}
-	for k, res := range results {
-		got, err := im.lsResult(doc, res)
-		if err != nil {
-			return nil, fmt.Errorf("result %d: %w", k, err)
-		}
-		items = append(items, got...)
-	}
-	return items, nil
-}
-
-func (im *importer) lsResult(doc *schema.Document, res lsResult) ([]schema.Item, error) {
-	v := res.Value
-	if res.Score != nil && !(*res.Score >= 0 && *res.Score <= 1) {
-		return nil, fmt.Errorf("score %v is outside [0,1]", *res.Score)
-	}
-	var base schema.Item
-	switch {
-	case v.Start != nil || v.End != nil:
-		start, err := impInt(v.Start, "start")
-		if err != nil {
-			return nil, err
-		}
-		end, err := impInt(v.End, "end")
-		if err != nil {
-			return nil, err
-		}
-		base, err = im.span(doc, start, end, v.Text, true)
-		if err != nil {
-			return nil, err
-		}
-	case v.Choices != nil:
-	default:
-		return nil, fmt.Errorf("type %q has neither start/end nor choices", res.Type)
-	}
-	labels := v.Labels
-	if base.Start == nil {
-		labels = v.Choices
-	}
-	if len(labels) == 0 {
-		labels = []string{""}
-	}
-	out := make([]schema.Item, 0, len(labels))
-	for _, l := range labels {
-		if err := im.label(l); err != nil {
-			return nil, err
-		}
-		it := base
-		it.Label, it.Score = l, res.Score
-		out = append(out, it)
-	}
-	return out, nil
-}
-
-// impInt reads a JSON integer offset.
-func impInt(raw json.RawMessage, what string) (int, error) {
-	if raw == nil || string(raw) == "null" {
-		return 0, fmt.Errorf("no %s", what)
-	}
-	n, err := strconv.Atoi(string(raw))
-	if err != nil {
-		return 0, fmt.Errorf("%s %s is not an integer offset", what, raw)
-	}
-	return n, nil
-}
-
 // impDocID reads our document id from m: key, or "doc_id" then "id" by default.
 func impDocID(m map[string]any, key string) string {
 	keys := []string{"doc_id", "id"}
@@ -548,132 +469,6 @@ func (im *importer) lines(r io.Reader, handle func(line int, b []byte)) error {
 			return fmt.Errorf("%s: line %d: %w", im.path, line, err)
 		}
 	}
-}
-
-func (im *importer) doccanoLine(line int, b []byte) {
-	where := fmt.Sprintf("line %d", line)
-	var rec map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&rec); err != nil {
-		im.reject(where, "", fmt.Errorf("malformed JSON: %w", err))
-		return
-	}
-	id := impDocID(rec, im.opts.IDKey)
-	if id != "" {
-		where += " (doc " + id + ")"
-	}
-	who := schema.Annotator{Name: im.opts.Annotator, Version: im.opts.Version, Kind: im.opts.Kind}
-	if s, ok := rec["annotator"].(string); ok && s != "" {
-		who.Name = s
-	}
-	key := impKey{id, im.opts.Layer, who.Name}
-	var text *string
-	if s, ok := rec["text"].(string); ok {
-		text = &s
-	}
-	doc, err := im.lookup(id, text)
-	if err != nil {
-		im.reject(where, id, err, key)
-		return
-	}
-	items, err := im.doccanoItems(doc, rec)
-	if err != nil {
-		im.reject(where, id, err, key)
-		return
-	}
-	if len(items) == 0 {
-		// doccano writes the same empty list for "nothing to label" and "not labelled
-		// yet" (and Export writes it for documents to be labelled), so it is no answer.
-		im.res.Skipped++
-		return
-	}
-	im.add(doc, im.opts.Layer, who, im.now, items)
-}
-
-func (im *importer) doccanoItems(doc *schema.Document, rec map[string]any) ([]schema.Item, error) {
-	items := []schema.Item{}
-	spanItem := func(s, e any, l any) error {
-		start, err := impUTF16(doc.Text, s, "start")
-		if err != nil {
-			return err
-		}
-		end, err := impUTF16(doc.Text, e, "end")
-		if err != nil {
-			return err
-		}
-		label, ok := l.(string)
-		if !ok {
-			return fmt.Errorf("label %v is not a string", l)
-		}
-		if err := im.label(label); err != nil {
-			return err
-		}
-		it, err := im.span(doc, start, end, nil, false)
-		if err != nil {
-			return err
-		}
-		it.Label = label
-		items = append(items, it)
-		return nil
-	}
-	if raw, ok := rec["label"]; ok && raw != nil {
-		list, ok := raw.([]any)
-		if !ok {
-			return nil, errors.New(`"label" is not a list`)
-		}
-		for k, e := range list {
-			switch x := e.(type) {
-			case string:
-				if err := im.label(x); err != nil {
-					return nil, fmt.Errorf("label %d: %w", k, err)
-				}
-				items = append(items, schema.Item{Label: x})
-			case []any:
-				if len(x) != 3 {
-					return nil, fmt.Errorf("label %d: want [start, end, label], got %d elements", k, len(x))
-				}
-				if err := spanItem(x[0], x[1], x[2]); err != nil {
-					return nil, fmt.Errorf("label %d: %w", k, err)
-				}
-			default:
-				return nil, fmt.Errorf("label %d: neither [start, end, label] nor a label", k)
-			}
-		}
-	}
-	if raw, ok := rec["entities"]; ok && raw != nil {
-		list, ok := raw.([]any)
-		if !ok {
-			return nil, errors.New(`"entities" is not a list`)
-		}
-		for k, e := range list {
-			m, ok := e.(map[string]any)
-			if !ok {
-				return nil, fmt.Errorf("entity %d: not an object", k)
-			}
-			if err := spanItem(m["start_offset"], m["end_offset"], m["label"]); err != nil {
-				return nil, fmt.Errorf("entity %d: %w", k, err)
-			}
-		}
-	}
-	return items, nil
-}
-
-// impUTF16 reads a doccano offset (UTF-16 code units) and converts it to code points.
-func impUTF16(text string, v any, what string) (int, error) {
-	n, ok := v.(json.Number)
-	if !ok {
-		return 0, fmt.Errorf("%s %v is not an integer offset", what, v)
-	}
-	u, err := strconv.Atoi(n.String())
-	if err != nil {
-		return 0, fmt.Errorf("%s %s is not an integer offset", what, n)
-	}
-	cp, err := schema.UTF16ToCP(text, u)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", what, err)
-	}
-	return cp, nil
 }
 
 func (im *importer) jsonlLine(line int, b []byte) {
@@ -765,4 +560,10 @@ func (im *importer) jsonlItem(doc *schema.Document, it schema.Item) (schema.Item
 		return it, fmt.Errorf("score %v is outside [0,1]", *it.Score)
 	}
 	return it, nil
+}
+
+func sameItem(a, b schema.Item) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
 }

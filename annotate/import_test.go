@@ -3,6 +3,7 @@ package annotate
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -195,7 +196,7 @@ func TestImportLabelStudioMalformed(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 	for _, tc := range []struct{ file, want string }{
-		{`{"data":{}}`, "f.json: not a Label Studio JSON export: expected a list of tasks"},
+		{`"tasks"`, "f.json: not a Label Studio JSON export: expected a list of tasks"},
 		{``, "f.json: not Label Studio JSON: EOF"},
 		{`[{"data": "text"}]`, ""},
 	} {
@@ -285,5 +286,115 @@ func TestImportOptionErrors(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%+v: err = %v, want %s", tc.opts, err, tc.want)
 		}
+	}
+}
+
+// impSummaryAttrs is impSummary with the attributes that say what an item is about.
+func impSummaryAttrs(anns []schema.Annotation) []string {
+	var out []string
+	for _, a := range anns {
+		var parts []string
+		for _, it := range a.Items {
+			p := "doc " + it.Label
+			if it.IsSpan() {
+				p = "[" + strconv.Itoa(*it.Start) + "," + strconv.Itoa(*it.End) + ") " + it.Label + " " + it.Text
+			}
+			for _, k := range []string{schema.AttrScope, schema.AttrParagraph, schema.AttrTurn, schema.AttrTarget, schema.AttrSpeaker, schema.AttrSpeakerRole} {
+				if v, ok := it.Attrs[k]; ok {
+					p += " " + k + "=" + v
+				}
+			}
+			parts = append(parts, p)
+		}
+		out = append(out, a.DocID+" "+a.Layer+" "+a.Annotator.Name+"@"+a.Annotator.Version+" "+a.Annotator.Kind+": "+strings.Join(parts, "; "))
+	}
+	return out
+}
+
+var ls123Want = []string{
+	"ar1 stance labelstudio:1@0 human: [12,16) favor قطرٌ target=قطر; [17,21) against تدعم target=الحوار",
+	"ar1 stance labelstudio:3@0 human: [12,16) neutral قطرٌ target=قطر",
+}
+
+// Label Studio 1.23 writes prediction ids ("predictions": [1]) in its JSON export; a
+// task with them used to be rejected whole. Targets come from the per-region choices,
+// identity from completed_by, and the lead time and ids are kept.
+func TestImportLabelStudio123Export(t *testing.T) {
+	res, err := importFile(t, "labelstudio_1.23.json", ImportOptions{Format: FormatLabelStudio, Layer: schema.LayerStance, Labels: schema.StanceLabels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "annotations", impSummaryAttrs(res.Annotations), ls123Want)
+	checkLines(t, "errors", impErrors(res), []string{
+		`testdata/import/labelstudio_1.23.json: task 2 (doc em1): annotation 0 (labelstudio:1): stance region [31,35) "Doha" has no target: choose one in the region's "target" choices`,
+	})
+	if res.Records != 2 || res.Skipped != 2 {
+		t.Errorf("records %d skipped %d, want 2 tasks and 2 prediction ids", res.Records, res.Skipped)
+	}
+	a := res.Annotations[0]
+	wantMeta := map[string]string{"labelstudio_task": "1", "labelstudio_annotation": "1", "labelstudio_user": "1", "lead_time": "42.5"}
+	if !maps.Equal(a.Meta, wantMeta) || a.CreatedAt != "2026-12-01T23:47:28Z" {
+		t.Errorf("provenance %v %s, want %v and Label Studio's created_at", a.Meta, a.CreatedAt, wantMeta)
+	}
+}
+
+// JSON_MIN records carry the task's data at the top level and "id" is the task id; it
+// used to fail every record with "no document id".
+func TestImportLabelStudioJSONMin(t *testing.T) {
+	res, err := importFile(t, "labelstudio_1.23_min.json", ImportOptions{Format: FormatLabelStudio, Layer: schema.LayerStance, Labels: schema.StanceLabels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "annotations", impSummaryAttrs(res.Annotations), ls123Want)
+	checkLines(t, "errors", impErrors(res), []string{
+		`testdata/import/labelstudio_1.23_min.json: task 2 (doc em1): annotation 3 (labelstudio:1): stance region [31,35) "Doha" has no target: choose one in the region's "target" choices`,
+	})
+	if res.Skipped != 1 {
+		t.Errorf("skipped %d, want 1 (the task nobody annotated)", res.Skipped)
+	}
+	if m := res.Annotations[0].Meta; m["lead_time"] != "42.5" || m["labelstudio_annotation"] != "1" || m["labelstudio_task"] != "1" {
+		t.Errorf("meta %v", m)
+	}
+	// JSON_MIN drops which region a per-region value belongs to: with a different
+	// number of values and regions the pairing is unknown, so the record is rejected.
+	file := `[{"text":"` + impAr1 + `","doc_id":"ar1","id":5,"stance":[{"start":12,"end":16,"text":"قطرٌ","labels":["favor"]},{"start":17,"end":21,"text":"تدعم","labels":["favor"]}],"target":"قطر","annotator":2,"annotation_id":9,"lead_time":1}]`
+	res, err = Import(context.Background(), strings.NewReader(file), "min.json", ImportOptions{Format: FormatLabelStudio, Layer: schema.LayerStance, Docs: impCorpus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "ambiguous", impErrors(res), []string{"min.json: task 5 (doc ar1): annotation 9 (labelstudio:2): JSON_MIN lists 1 target values for 2 regions and does not say which belongs to which: export this project as JSON instead"})
+}
+
+// The per-annotation files a local target storage writes (named by annotation id,
+// the task under "task", completed_by expanded with an e-mail) import from the folder,
+// in numeric order, and no e-mail address becomes a name.
+func TestImportLabelStudioStorageFolder(t *testing.T) {
+	res, err := ImportFiles(context.Background(), []string{filepath.Join("testdata", "import", "labelstudio_storage")},
+		ImportOptions{Format: FormatLabelStudio, Layer: schema.LayerStance, Docs: impCorpus, Now: impNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "annotations", impSummaryAttrs(res.Annotations), ls123Want)
+	if len(res.Errors) > 0 || res.Records != 2 {
+		t.Errorf("records %d errors %v", res.Records, impErrors(res))
+	}
+	for _, tc := range []struct{ in, want string }{
+		{" t@example.org, 1", "labelstudio:1"},
+		{"amina", "amina"},
+		{"Amina@Example.org", "labelstudio:" + "c9d9b1f8"},
+	} {
+		got := lsUserName(tc.in)
+		if tc.in == "Amina@Example.org" {
+			if strings.Contains(got, "@") || !strings.HasPrefix(got, "labelstudio:") || got != lsUserName("amina@example.org") {
+				t.Errorf("lsUserName(%q) = %q", tc.in, got)
+			}
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("lsUserName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if naturalCompare("2", "10") >= 0 || naturalCompare("a10", "a9") <= 0 || naturalCompare("b", "a") <= 0 {
+		t.Error("naturalCompare order")
 	}
 }

@@ -126,6 +126,10 @@ type Annotation struct {
 	// MinScore is the confidence below which the run dropped items ("annotate
 	// --min-confidence"), nil when it kept them all.
 	MinScore *float64 `json:"min_score,omitempty"`
+	// Meta is the provenance a labelling tool reported for the work, kept so that
+	// labelling effort can be studied: Label Studio's task and annotation ids, the
+	// user id and lead_time (seconds). Nil for work newsds did itself.
+	Meta map[string]string `json:"meta,omitempty"`
 }
 
 // SkippedLanguage is the Annotation.Skipped reason of a document in a language the

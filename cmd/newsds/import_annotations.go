@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,21 +18,29 @@ type importOptions struct {
 	Format, Layer, Annotator, Version string
 	Predictions                       bool
 	DryRun                            bool
-	File                              string
+	Files                             []string
 }
 
 func newImportAnnotationsCmd(g *globalOptions) *cobra.Command {
 	var o importOptions
 	cmd := &cobra.Command{
-		Use:   "import-annotations --format labelstudio|doccano|jsonl --layer NAME FILE",
+		Use:   "import-annotations --format labelstudio|doccano|jsonl --layer NAME FILE|DIR...",
 		Short: "Import human labels (Label Studio, doccano, JSONL) into a layer",
 		Long: `Import annotations into a layer of the staged corpus. Offsets are converted to code
 points (doccano counts UTF-16 units), every span's text is checked against the stored
 document, and mismatching records are rejected with their location while the good ones
 are staged.
 
+Label Studio: the JSON export (predictions as ids or objects), the JSON_MIN export, and
+the per-task or per-annotation files of a target storage (give the folder). Annotators
+are named by Label Studio user id ("labelstudio:3"), never by e-mail; the task and
+annotation ids and the lead time are kept in the annotation's meta. Predictions are
+skipped unless --predictions. doccano: the files export-annotations wrote or doccano
+exported (one per user: import each user's files with --annotator NAME). Several files
+or a folder are read as one import. See docs/labelling.md.
+
 ` + exitCodesHelp,
-		Args: exactArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(annotate.AnnotationFormats, o.Format) {
 				return usageError("--format %q: want one of %s", o.Format, strings.Join(annotate.AnnotationFormats, ", "))
@@ -41,7 +48,7 @@ are staged.
 			if o.Layer == "" && o.Format != annotate.FormatJSONL {
 				return usageError("--layer NAME is required for %s", o.Format)
 			}
-			o.File = args[0]
+			o.Files = args
 			return runImport(cmd.Context(), g, o)
 		},
 	}
@@ -67,23 +74,21 @@ func runImport(ctx context.Context, g *globalOptions, o importOptions) error {
 		return err
 	}
 	defer st.Close()
-	path := o.File
-	if !filepath.IsAbs(path) {
-		wd, _ := g.workDir()
-		path = filepath.Join(wd, path)
+	wd, _ := g.workDir()
+	paths := make([]string, len(o.Files))
+	for i, p := range o.Files {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, p)
+		}
+		paths[i] = p
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
 	var labels []string
 	if lc, ok := st.Config().Layers[o.Layer]; ok {
 		labels = lc.Labels
 	} else {
 		labels = schema.LabelSet(o.Layer)
 	}
-	res, err := annotate.Import(ctx, f, o.File, annotate.ImportOptions{
+	res, err := annotate.ImportFiles(ctx, paths, annotate.ImportOptions{
 		Format: o.Format, Layer: o.Layer, Annotator: o.Annotator, Version: o.Version,
 		Labels: labels, Docs: storeLookup{st}, Predictions: o.Predictions,
 	})

@@ -97,6 +97,7 @@ var commands = []func(*globalOptions) *cobra.Command{
 	newAnnotateCmd,
 	newImportAnnotationsCmd,
 	newExportAnnotationsCmd,
+	newReviewQueueCmd,
 	newEvalCmd,
 	newTrainCmd,
 	newStatsCmd,
