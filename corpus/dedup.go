@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -19,6 +20,7 @@ import (
 // Deduper turns a text into the keys the store indexes. It is built once per ingest
 // from the corpus's dedup settings.
 type Deduper struct {
+	folder    *dedupFolder
 	hasher    *MinHasher
 	bands     int
 	rows      int
@@ -32,7 +34,7 @@ const dedupHashes = 128
 // NewDeduper returns nil when near-duplicate detection is off (threshold < 0); exact
 // duplicates are still found.
 func NewDeduper(cfg Dedup) *Deduper {
-	d := &Deduper{threshold: cfg.Threshold}
+	d := &Deduper{threshold: cfg.Threshold, folder: newDedupFolder()}
 	if cfg.Threshold >= 0 {
 		d.hasher = NewMinHasher(dedupHashes, cfg.Shingle, DefaultMinHashSeed)
 		d.bands, d.rows = LSHParams(cfg.Threshold, dedupHashes)
@@ -41,9 +43,10 @@ func NewDeduper(cfg Dedup) *Deduper {
 }
 
 func (d *Deduper) input(text string) *dedupInput {
-	in := &dedupInput{exactKey: ExactKey(text)}
+	norm := d.folder.normalize(text)
+	in := &dedupInput{exactKey: exactKeyOfNormalized(norm)}
 	if d.hasher != nil {
-		in.signature = d.hasher.Signature(text)
+		in.signature = d.hasher.signatureOfNormalized(norm)
 		in.bandKeys = BandKeys(in.signature, d.bands, d.rows)
 	}
 	return in
@@ -75,20 +78,28 @@ func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, id string, in *de
 	}
 	threshold := s.cfg.Dedup.Threshold
 	cands := map[string]bool{}
+	// One query for all bands: a statement per band cost more in SQL parsing than the
+	// lookups themselves.
+	args := make([]any, 0, len(in.bandKeys)+1)
 	for _, k := range in.bandKeys {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM dedup_band WHERE band_key = ? AND id != ?`, int64(k), id)
-		if err != nil {
+		args = append(args, int64(k))
+	}
+	args = append(args, id)
+	rows, err := tx.QueryContext(ctx, bandCandidatesSQL(len(in.bandKeys)), args...)
+	if err != nil {
+		return "", 0, fmt.Errorf("dedup: %w", err)
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
 			return "", 0, fmt.Errorf("dedup: %w", err)
 		}
-		for rows.Next() {
-			var c string
-			if err := rows.Scan(&c); err != nil {
-				rows.Close()
-				return "", 0, fmt.Errorf("dedup: %w", err)
-			}
-			cands[c] = true
-		}
-		rows.Close()
+		cands[c] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", 0, fmt.Errorf("dedup: %w", err)
 	}
 	ids := make([]string, 0, len(cands))
 	for c := range cands {
@@ -179,12 +190,28 @@ func indexDedup(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) erro
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO dedup_sig(id, sig) VALUES (?, ?)`, id, encodeSig(in.signature)); err != nil {
 		return fmt.Errorf("dedup index: %w", err)
 	}
+	if len(in.bandKeys) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(in.bandKeys))
 	for _, k := range in.bandKeys {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO dedup_band(band_key, id) VALUES (?, ?)`, int64(k), id); err != nil {
-			return fmt.Errorf("dedup index: %w", err)
-		}
+		args = append(args, int64(k), id)
+	}
+	if _, err := tx.ExecContext(ctx, bandInsertSQL(len(in.bandKeys)), args...); err != nil {
+		return fmt.Errorf("dedup index: %w", err)
 	}
 	return nil
+}
+
+// bandCandidatesSQL selects the documents other than the last argument that share one
+// of n band keys: n primary-key lookups in one statement.
+func bandCandidatesSQL(n int) string {
+	return `SELECT id FROM dedup_band WHERE band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `) AND id != ?`
+}
+
+// bandInsertSQL inserts n (band_key, id) rows.
+func bandInsertSQL(n int) string {
+	return `INSERT OR IGNORE INTO dedup_band(band_key, id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
 }
 
 // dropDedup removes a document's index entries when its text changes or it leaves.

@@ -1,19 +1,28 @@
 package corpus
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"iter"
 	"net/url"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -106,13 +115,20 @@ type work struct {
 	dd   *dedupInput
 	raw  *rawBlob
 	size int
+	// key identifies the input (see inputKey); seen is set when the inputs table says
+	// it produced the staged revision, and then nothing was extracted.
+	key  string
+	seen *seenInput
 }
 
 // Ingest reads inputs (files, folders, globs), extracts and stages their articles.
 // Reading, extraction and storing run concurrently; memory is bounded by the number of
-// records in flight, not by the number of inputs. Each document is stored in its own
-// transaction, so an interrupted ingest keeps what it stored and never touches
-// committed versions. A bad record is rejected with its location and the batch goes on.
+// records in flight, not by the number of inputs. Documents are stored in one
+// group transaction of many documents (see batchDocs), so an interrupted ingest keeps
+// what it stored but the open batch, and never touches committed versions. An input
+// already ingested with the same options by the same newsds build, whose document is
+// still staged as it produced it, is counted unchanged without being extracted again.
+// A bad record is rejected with its location and the batch goes on.
 func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) (*IngestSummary, error) {
 	return s.ingest(ctx, paths, opts, pipeline{inputs: Inputs, prepare: s.prepare})
 }
@@ -134,6 +150,32 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 	}
 	dedup := NewDeduper(s.cfg.Dedup)
 	inflight := opts.Workers * 4
+	fingerprint, err := s.ingestFingerprint(opts)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer dec.Close()
+	prepare := func(w *work) error {
+		return guardRecord(w.in.Raw, func() error {
+			if w.in.Unparsed {
+				in, err := parseDeferred(w.in)
+				if err != nil {
+					return err
+				}
+				w.in = in
+			}
+			doc, err := p.prepare(w.in, opts, zone)
+			if err != nil {
+				return err
+			}
+			w.doc, w.dd, w.raw = doc, dedup.input(doc.Text), s.blob(w.in.Raw.Data)
+			return nil
+		})
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -169,7 +211,9 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 				Err: fmt.Errorf("reading stopped here, the inputs after this point were not read: %w", &PanicError{Value: v, Stack: string(debug.Stack())})}
 			todo <- &work{seq: seq, err: err}
 		}()
-		for in, err := range p.inputs(ctx, paths, ReadOptions{Format: opts.Format}) {
+		// JSONL lines are parsed on the workers, in parallel, and a line already
+		// ingested is not parsed at all.
+		for in, err := range p.inputs(ctx, paths, ReadOptions{Format: opts.Format, DeferJSONL: true}) {
 			if err == nil {
 				last = Raw{Path: in.Raw.Path, Record: in.Raw.Record}
 			}
@@ -198,14 +242,13 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 			defer wg.Done()
 			for w := range todo {
 				if w.err == nil {
-					w.err = guardRecord(w.in.Raw, func() error {
-						doc, err := p.prepare(w.in, opts, zone)
-						if err != nil {
-							return err
-						}
-						w.doc, w.dd, w.raw = doc, dedup.input(doc.Text), s.blob(w.in.Raw.Data)
-						return nil
-					})
+					w.key = inputKey(fingerprint, w.in)
+					// A failed look-up only means the input is ingested in full, which
+					// the writer would report if the store itself were failing.
+					w.seen, _ = s.lookupInput(ctx, w.key, dec)
+					if w.seen == nil {
+						w.err = prepare(w)
+					}
 				}
 				w.size = len(w.in.Raw.Data)
 				done <- w
@@ -218,7 +261,32 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 	pending := map[int]*work{}
 	next := 0
 	var storeErr error
-	for w := range done {
+	batch := s.newDocBatch(ctx)
+	defer batch.close()
+	fail := func(err error) {
+		if storeErr == nil {
+			storeErr = err
+			cancel()
+		}
+	}
+	// The ticker commits a batch that a slow stretch of input keeps open, so what a
+	// kill can lose stays about batchAge of work.
+	tick := time.NewTicker(batchAge / 4)
+	defer tick.Stop()
+	for open := true; open; {
+		var w *work
+		select {
+		case w, open = <-done:
+		case now := <-tick.C:
+			if batch.due(now) {
+				if err := batch.flush(); err != nil {
+					fail(err)
+				}
+			}
+		}
+		if w == nil {
+			continue
+		}
 		pending[w.seq] = w
 		for {
 			w, ok := pending[next]
@@ -228,17 +296,26 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 			delete(pending, next)
 			next++
 			<-slots
-			if storeErr != nil {
+			if storeErr != nil || ctx.Err() != nil {
 				continue
 			}
-			if err := s.storeOne(ctx, w, sum, opts); err != nil {
-				storeErr = err
-				cancel()
+			if err := s.storeOne(batch, w, sum, opts, prepare); err != nil {
+				fail(err)
+				continue
+			}
+			if batch.due(time.Now()) {
+				if err := batch.flush(); err != nil {
+					fail(err)
+				}
 			}
 			if opts.Progress != nil {
 				opts.Progress(*sum)
 			}
 		}
+	}
+	// What was stored before an interruption or a failing document is kept.
+	if err := batch.flush(); err != nil && storeErr == nil {
+		storeErr = err
 	}
 	if storeErr != nil {
 		return sum, fmt.Errorf("ingest: %w", storeErr)
@@ -249,9 +326,22 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 	return sum, nil
 }
 
-func (s *Store) storeOne(ctx context.Context, w *work, sum *IngestSummary, opts IngestOptions) error {
+func (s *Store) storeOne(batch *docBatch, w *work, sum *IngestSummary, opts IngestOptions, prepare func(*work) error) error {
 	sum.Records++
 	sum.Bytes += int64(w.size)
+	if w.seen != nil {
+		same, err := batch.stillUnchanged(w.seen)
+		if err != nil {
+			return err
+		}
+		if same {
+			sum.Unchanged++
+			return nil
+		}
+		// The hint is stale: extract here, in the writer, which is rare enough.
+		w.seen = nil
+		w.err = prepare(w)
+	}
 	if w.err != nil {
 		rej := rejection(w)
 		sum.Rejected++
@@ -268,7 +358,7 @@ func (s *Store) storeOne(ctx context.Context, w *work, sum *IngestSummary, opts 
 		}
 		return nil
 	}
-	res, err := s.putPrepared(ctx, w.doc, w.raw, w.dd)
+	res, err := batch.put(w.doc, w.raw, w.dd, w.key)
 	if err != nil {
 		return err
 	}
@@ -346,7 +436,9 @@ func (s *Store) prepare(in Input, opts IngestOptions, zone *time.Location) (sche
 	if doc.SiteName == "" {
 		doc.SiteName = src.SiteName
 	}
-	if doc.Lang == "" {
+	// Extract has already run language id on its own title and text: running it again
+	// on them could only give the same answer. Given fields may have replaced them.
+	if doc.Lang == "" && (raw.Format == "" || given != nil) {
 		doc.Lang = DetectLang(doc.Title + "\n" + doc.Text)
 	}
 	if doc.Byline == nil {
@@ -488,4 +580,86 @@ func CanonicalURL(s string) string {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u.String()
+}
+
+// ingestFingerprint covers everything besides an input's own bytes that decides the
+// document ingesting it stores: the ingest options, the configuration that extraction
+// and dedup read, and the newsds build (another build may extract differently, so its
+// first ingest of an input does the work again).
+func (s *Store) ingestFingerprint(opts IngestOptions) ([]byte, error) {
+	cfg, err := json.Marshal(struct {
+		Sources       map[string]Source
+		DefaultSource string
+		Dedup         Dedup
+	}{s.cfg.Sources, s.cfg.DefaultSource, s.cfg.Dedup})
+	if err != nil {
+		return nil, fmt.Errorf("fingerprint the configuration: %w", err)
+	}
+	h := sha256.New()
+	for _, f := range []string{string(cfg), opts.Source, opts.TimeZone, opts.Format, buildFingerprint()} {
+		writeField(h, f)
+	}
+	return h.Sum(nil), nil
+}
+
+// buildFingerprint names the running newsds build: its module versions and VCS stamp,
+// and the executable's size and modification time, which change with every rebuild of
+// a work tree that the VCS stamp alone would not tell apart.
+func buildFingerprint() string {
+	var b strings.Builder
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		b.WriteString(bi.String())
+	}
+	if exe, err := os.Executable(); err == nil {
+		if st, err := os.Stat(exe); err == nil {
+			fmt.Fprintf(&b, "\n%s %d %d", exe, st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	return b.String()
+}
+
+// inputKey identifies what ingesting in can produce under fingerprint: the input bytes,
+// every field the container or the JSONL record gave beside them, and (for inputs that
+// are extracted, or may be: an unparsed JSONL line that may hold html) the times that
+// bound their dates. The file name and record number are left out: the same article in
+// a renamed file is the same input.
+func inputKey(fingerprint []byte, in Input) string {
+	h := sha256.New()
+	h.Write(fingerprint)
+	r := in.Raw
+	writeField(h, strconv.FormatBool(in.Unparsed))
+	writeField(h, r.Format)
+	writeField(h, r.URL)
+	writeField(h, r.ContentType)
+	if r.Format != "" || (in.Unparsed && mayHoldHTML(r.Data)) {
+		writeField(h, r.FetchedAt.UTC().Format(time.RFC3339Nano))
+		writeField(h, r.ModTime.UTC().Format(time.RFC3339Nano))
+	}
+	if g := in.Given; g != nil {
+		for _, f := range []string{g.ID, g.URL, g.Source, g.SiteName, g.Title, g.Published, g.Section, g.Lang, g.Text} {
+			writeField(h, f)
+		}
+		writeField(h, strings.Join(g.Byline, "\x00"))
+		meta, _ := json.Marshal(g.Meta) // map keys are sorted; values are decoded JSON
+		writeField(h, string(meta))
+		writeField(h, strconv.FormatBool(g.HasHTML))
+	}
+	writeField(h, string(r.Data))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// mayHoldHTML reports whether a JSONL line can have an "html" field, which is
+// extracted with the file's modification time as a bound for its dates: a line of text
+// fields does not depend on it, so rewriting the file (appending records, editing one)
+// does not make its other lines new inputs. A key written with escapes could spell
+// "html" in other bytes, so a line with any \u escape counts as one that may.
+func mayHoldHTML(line []byte) bool {
+	return bytes.Contains(line, []byte("html")) || bytes.Contains(line, []byte(`\u`))
+}
+
+// writeField writes s length-prefixed, so that no two field lists hash alike.
+func writeField(h hash.Hash, s string) {
+	var n [binary.MaxVarintLen64]byte
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
+	io.WriteString(h, s)
 }

@@ -55,6 +55,13 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 			return yield(Input{}, &RecordError{Path: src.path, Err: errors.New(
 				"read as JSON lines, but the first line is a lone " + strconv.Quote(string(trimmed)) +
 					": this is one pretty-printed JSON document (name it .json or use --format json)")})
+		} else if len(trimmed) > 0 && src.deferJSONL {
+			in := Input{Raw: Raw{Data: bytes.Clone(trimmed), Path: src.path, Record: record, ModTime: src.modTime},
+				Provenance: src.prov, Unparsed: true}
+			in.Provenance.Line = int64(n)
+			if !yield(in, nil) {
+				return false
+			}
 		} else if len(trimmed) > 0 {
 			in, perr := parseJSONLRecord(trimmed)
 			if perr != nil {
@@ -74,6 +81,18 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 			return true
 		}
 	}
+}
+
+// parseDeferred parses a line that readJSONL yielded unparsed, into the Input it would
+// have yielded (a bad line is the same RecordError).
+func parseDeferred(in Input) (Input, error) {
+	out, err := parseJSONLRecord(in.Raw.Data)
+	if err != nil {
+		return Input{}, &RecordError{Path: in.Raw.Path, Record: in.Raw.Record, Err: err}
+	}
+	out.Raw.Path, out.Raw.Record, out.Raw.ModTime = in.Raw.Path, in.Raw.Record, in.Raw.ModTime
+	out.Provenance = in.Provenance
+	return out, nil
 }
 
 // readJSONLLine returns the next line without its terminator, reading lines of any length

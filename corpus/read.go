@@ -46,6 +46,10 @@ type ReadOptions struct {
 	// Stats, if not nil, is updated as the stream advances; it may be read
 	// concurrently (for a progress display).
 	Stats *ReadStats
+	// DeferJSONL yields each JSONL line unparsed (Input.Unparsed, Raw.Data the line),
+	// for the caller to parse with parseDeferred where it likes: ingest parses on its
+	// workers, or not at all for a line it has already ingested.
+	DeferJSONL bool
 }
 
 // ReadStats count what Inputs has read so far.
@@ -77,6 +81,9 @@ type Input struct {
 	// Provenance locates the record: file relative to the ingest root, format, and the
 	// WARC record, JSONL line or JSON array item.
 	Provenance schema.Provenance
+	// Unparsed marks a JSONL line read with ReadOptions.DeferJSONL: Raw.Data is the
+	// line, Given is nil until parseDeferred.
+	Unparsed bool
 }
 
 // GivenFields are document fields given by a JSONL record. Empty strings and nil
@@ -448,7 +455,7 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 		}
 	}
 	src := inputSource{path: f.path, modTime: st.ModTime(), maxBytes: opts.MaxRecordBytes, stats: opts.Stats,
-		prov: schema.Provenance{Path: f.relPath(), Format: format}}
+		prov: schema.Provenance{Path: f.relPath(), Format: format}, deferJSONL: opts.DeferJSONL}
 	switch format {
 	case FormatHTML, FormatText:
 		data, err := readLimited(body, opts.MaxRecordBytes)
@@ -474,6 +481,8 @@ type inputSource struct {
 	stats    *ReadStats
 	// prov is the provenance of the file; readers add the record's place in it.
 	prov schema.Provenance
+	// deferJSONL is ReadOptions.DeferJSONL.
+	deferJSONL bool
 }
 
 // readLimited reads all of r, failing with ErrTooLarge beyond max bytes.

@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
 
 	"github.com/newsds/newsds/internal/atomicfile"
 	"github.com/newsds/newsds/schema"
@@ -22,8 +23,48 @@ import (
 const StoreDir = ".newsds"
 
 // storeFormatVersion is written into the store at creation and checked on open, so an
-// older newsds refuses a store it does not understand instead of corrupting it.
-const storeFormatVersion = "1"
+// older newsds refuses a store it does not understand instead of corrupting it. A store
+// of an older format is migrated on open (see migrations).
+//
+//	1: the first format.
+//	2: indexes on dedup_exact(id) and dedup_band(id), so that dropping a document's
+//	   dedup entries is a lookup, not a scan; dedup_sig a rowid table (signatures
+//	   stored in its pages, not one overflow page each); the inputs table (skip
+//	   unchanged inputs).
+const storeFormatVersion = "2"
+
+// migrations[v] turns a store of format v into one of format v+1, inside the
+// transaction that also records the new format_version, so an interrupted migration
+// leaves the older format intact.
+var migrations = map[string]string{
+	"1": migrateTo2,
+}
+
+// migrateTo2 adds what format 2 has beyond 1; schemaSQL creates the same objects for a
+// new store.
+const migrateTo2 = `
+CREATE INDEX IF NOT EXISTS dedup_exact_id ON dedup_exact(id);
+CREATE INDEX IF NOT EXISTS dedup_band_id ON dedup_band(id);
+CREATE TABLE dedup_sig_2 (id TEXT PRIMARY KEY, sig BLOB NOT NULL);
+INSERT INTO dedup_sig_2(id, sig) SELECT id, sig FROM dedup_sig ORDER BY id;
+DROP TABLE dedup_sig;
+ALTER TABLE dedup_sig_2 RENAME TO dedup_sig;
+` + inputsSQL
+
+// inputsSQL is the table of inputs already ingested: the key of an input (its bytes, the
+// fields its container gave, the ingest options and the newsds build; see inputKey) →
+// the document and revision it produced. Re-ingesting an input whose key is there and
+// whose revision is still the staged one is known to change nothing, so it is skipped
+// before any extraction.
+const inputsSQL = `
+CREATE TABLE IF NOT EXISTS inputs (
+	input_key TEXT PRIMARY KEY,
+	id TEXT NOT NULL,
+	rev INTEGER NOT NULL,
+	raw_hash TEXT NOT NULL,
+	dup_of TEXT NOT NULL
+) WITHOUT ROWID;
+`
 
 // Errors a caller may act on.
 var (
@@ -91,11 +132,16 @@ CREATE TABLE IF NOT EXISTS version_anns (
 ) WITHOUT ROWID;
 -- dedup indexes: exact normalised-text key, and MinHash signatures with their LSH band keys
 CREATE TABLE IF NOT EXISTS dedup_exact (key TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dedup_sig (id TEXT PRIMARY KEY, sig BLOB NOT NULL) WITHOUT ROWID;
+-- a rowid table: a 1 KiB signature is too large for a WITHOUT ROWID row, which would
+-- spill each one to an overflow page of its own (4 KiB per document)
+CREATE TABLE IF NOT EXISTS dedup_sig (id TEXT PRIMARY KEY, sig BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS dedup_band (band_key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band_key, id)) WITHOUT ROWID;
+-- a changed or removed document's entries are dropped by id
+CREATE INDEX IF NOT EXISTS dedup_exact_id ON dedup_exact(id);
+CREATE INDEX IF NOT EXISTS dedup_band_id ON dedup_band(id);
 -- external annotator results by (content hash, annotator, parameters)
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
-`
+` + inputsSQL
 
 // FindRoot walks up from start to the nearest folder holding a corpus store.
 func FindRoot(start string) (string, error) {
@@ -153,6 +199,13 @@ func Open(ctx context.Context, root string) (*Store, error) {
 }
 
 func openDB(ctx context.Context, root string, create bool) (*Store, error) {
+	return openDBObserved(ctx, root, create, nil)
+}
+
+// openDBObserved is openDB with every statement's text passed to observe (when not
+// nil) before it runs: how TestHotStatementPlans finds the statements a workload
+// repeats per document.
+func openDBObserved(ctx context.Context, root string, create bool, observe func(query string)) (*Store, error) {
 	cfg, err := LoadConfig(root)
 	if err != nil {
 		return nil, err
@@ -161,11 +214,17 @@ func openDB(ctx context.Context, root string, create bool) (*Store, error) {
 	// WAL lets readers stream a version while a writer stages new work; busy_timeout
 	// makes concurrent commands wait for each other instead of failing.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	conn, err := newStmtCacheConnector(dsn, observe)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithLowerEncoderMem(true))
+	db := sql.OpenDB(conn)
+	// An ingest's writer and its workers' look-ups hold a connection each; keeping them
+	// open keeps their compiled statements and page caches (database/sql keeps 2).
+	db.SetMaxIdleConns(runtime.NumCPU() + 2)
+	// The fastest level compresses news inputs about as well as the default for half
+	// the CPU, which an ingest spends per document.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -186,11 +245,55 @@ func openDB(ctx context.Context, root string, create bool) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if _, ok := migrations[fv]; ok {
+		if err := s.migrate(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: migrate from format version %s: %w", path, fv, err)
+		}
+		fv = storeFormatVersion
+	}
 	if fv != storeFormatVersion {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: format version %s is not supported by this newsds (wants %s)", path, fv, storeFormatVersion)
 	}
 	return s, nil
+}
+
+// migrate brings an older store to storeFormatVersion, one format at a time, each in
+// its own transaction. The version is read again inside it: another process may have
+// migrated the store since it was opened.
+func (s *Store) migrate(ctx context.Context) error {
+	for {
+		done := false
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			var fv string
+			if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'format_version'`).Scan(&fv); err != nil {
+				return err
+			}
+			step, ok := migrations[fv]
+			if !ok {
+				done = true
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, step); err != nil {
+				return fmt.Errorf("to format version %s: %w", nextFormat(fv), err)
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'format_version'`, nextFormat(fv))
+			return err
+		})
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// nextFormat is the format version after v (versions are decimal integers).
+func nextFormat(v string) string {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return v
+	}
+	return strconv.Itoa(n + 1)
 }
 
 // Root is the corpus folder.

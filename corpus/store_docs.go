@@ -92,6 +92,11 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		}
 	}
 	prev, hasPrev, err := stagedDoc(ctx, tx, doc.ID)
+	if errors.Is(err, ErrCorrupt) {
+		// A damaged staged revision is replaced like a modified one: storing the input
+		// again is the repair.
+		prev, err = schema.Document{}, nil
+	}
 	if err != nil {
 		return res, err
 	}
@@ -138,9 +143,13 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 	if err != nil {
 		return res, err
 	}
-	revHash, err := revisionHash(doc)
-	if err != nil {
-		return res, err
+	// The revision hash is the body's with ingested_at emptied, as verify recomputes
+	// it: hashing the bytes at hand saves encoding the document a second time.
+	revHash, ok := hashWithout(body, `"ingested_at":`)
+	if !ok {
+		if revHash, err = revisionHash(doc); err != nil {
+			return res, err
+		}
 	}
 	switch {
 	case !hasPrev:
@@ -162,9 +171,15 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		}
 		res.Outcome = Updated
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc) VALUES (?, ?, ?, ?)`,
-		doc.ID, revHash, doc.ContentHash, body); err != nil {
+	ins, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc) VALUES (?, ?, ?, ?)`,
+		doc.ID, revHash, doc.ContentHash, body)
+	if err != nil {
 		return res, fmt.Errorf("insert revision: %w", err)
+	}
+	if n, err := ins.RowsAffected(); err == nil && n == 0 {
+		if err := repairRevision(ctx, tx, revHash, doc, body); err != nil {
+			return res, err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
 		ON CONFLICT(id) DO UPDATE SET rev = excluded.rev`, doc.ID, revHash); err != nil {
@@ -190,17 +205,12 @@ func revisionHash(d schema.Document) (string, error) {
 }
 
 func stagedDoc(ctx context.Context, q queryer, id string) (schema.Document, bool, error) {
-	var body []byte
-	err := q.QueryRowContext(ctx, `SELECT r.doc FROM staged s JOIN revs r USING(rev) WHERE s.id = ?`, id).Scan(&body)
+	_, d, err := readRevision(q.QueryRowContext(ctx, revisionSelect("s")+` FROM staged s LEFT JOIN revs r USING(rev) WHERE s.id = ?`, id), "staged")
 	if errors.Is(err, sql.ErrNoRows) {
 		return schema.Document{}, false, nil
 	}
 	if err != nil {
-		return schema.Document{}, false, fmt.Errorf("read staged %s: %w", id, err)
-	}
-	var d schema.Document
-	if err := json.Unmarshal(body, &d); err != nil {
-		return schema.Document{}, false, fmt.Errorf("decode staged %s: %w", id, err)
+		return schema.Document{}, true, fmt.Errorf("read staged %s: %w", id, err)
 	}
 	return d, true, nil
 }
@@ -211,7 +221,12 @@ type queryer interface {
 }
 
 func putRaw(ctx context.Context, tx *sql.Tx, hash string, raw *rawBlob) error {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO raw(hash, size, data) VALUES (?, ?, ?)`,
+	// The same input compresses to the same bytes, so a stored copy that differs is
+	// damaged (or made by another encoder, and as good as this one): storing the input
+	// again repairs it at the cost of a comparison.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO raw(hash, size, data) VALUES (?, ?, ?)
+		ON CONFLICT(hash) DO UPDATE SET size = excluded.size, data = excluded.data
+		WHERE raw.size != excluded.size OR raw.data != excluded.data`,
 		hash, raw.size, raw.data); err != nil {
 		return fmt.Errorf("raw %s: %w", hash, err)
 	}
@@ -295,101 +310,154 @@ func (s *Store) Records(ctx context.Context, version string) iter.Seq2[schema.Re
 
 func (s *Store) records(ctx context.Context, version string, withAnns bool) iter.Seq2[schema.Record, error] {
 	return func(yield func(schema.Record, error) bool) {
-		seq, err := s.versionSeq(ctx, version)
+		v, err := s.ResolveVersion(ctx, version)
 		if err != nil {
 			yield(schema.Record{}, err)
 			return
 		}
 		last := ""
+		var docs, anns int
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(schema.Record{}, err)
 				return
 			}
-			page, err := s.docPage(ctx, seq, last)
+			page, err := s.docPage(ctx, v, last)
 			if err != nil {
 				yield(schema.Record{}, err)
 				return
 			}
 			if len(page) == 0 {
-				return
+				break
 			}
-			var anns map[string][]schema.Annotation
+			var annsOf map[string]*annotationsOf
 			if withAnns {
-				anns, err = s.annPage(ctx, seq, page[0].ID, page[len(page)-1].ID)
+				annsOf, err = s.annPage(ctx, v, page[0].id, page[len(page)-1].id)
 				if err != nil {
 					yield(schema.Record{}, err)
 					return
 				}
 			}
-			for _, d := range page {
-				rec := schema.Record{Document: d, Annotations: anns[d.ID]}
+			for _, e := range page {
+				docs++
+				rec := schema.Record{Document: e.doc}
+				err := e.err
+				if ao := annsOf[e.id]; ao != nil {
+					anns += ao.n
+					rec.Annotations = ao.anns
+					if err == nil {
+						err = ao.err
+					}
+				}
+				if err != nil {
+					// A damaged record is an error in its place; the stream goes on, so a
+					// reader that reports (validate) names every damaged record.
+					if !yield(schema.Record{Document: schema.Document{ID: e.id}}, err) {
+						return
+					}
+					continue
+				}
 				for i := range rec.Annotations {
-					rec.Annotations[i].Stale = rec.Annotations[i].ContentHash != d.ContentHash
+					rec.Annotations[i].Stale = rec.Annotations[i].ContentHash != rec.ContentHash
 				}
 				if !yield(rec, nil) {
 					return
 				}
 			}
-			last = page[len(page)-1].ID
+			if next := page[len(page)-1].id; next > last {
+				last = next
+			} else {
+				yield(schema.Record{}, &CorruptError{Table: membershipTable(v, "docs"), Version: v.Name, DocID: next,
+					Reason: "the document ids are out of order: the table's b-tree is damaged", Fix: FixCorruptStore})
+				return
+			}
+		}
+		if err := v.checkCounts(docs, anns, withAnns); err != nil {
+			yield(schema.Record{}, err)
 		}
 	}
 }
 
-func (s *Store) docPage(ctx context.Context, seq int, after string) ([]schema.Document, error) {
+// docEntry is one document of a version's membership: id is the membership's, doc is
+// set when err is nil.
+type docEntry struct {
+	id  string
+	doc schema.Document
+	err error
+}
+
+func (s *Store) docPage(ctx context.Context, v Version, after string) ([]docEntry, error) {
 	var rows *sql.Rows
 	var err error
-	if seq == 0 {
-		rows, err = s.db.QueryContext(ctx, `SELECT r.doc FROM staged s JOIN revs r USING(rev) WHERE s.id > ? ORDER BY s.id LIMIT ?`, after, pageSize)
+	if v.Seq == 0 {
+		rows, err = s.db.QueryContext(ctx, revisionSelect("s")+` FROM staged s LEFT JOIN revs r USING(rev) WHERE s.id > ? ORDER BY s.id LIMIT ?`, after, pageSize)
 	} else {
-		rows, err = s.db.QueryContext(ctx, `SELECT r.doc FROM version_docs v JOIN revs r USING(rev) WHERE v.seq = ? AND v.id > ? ORDER BY v.id LIMIT ?`, seq, after, pageSize)
+		rows, err = s.db.QueryContext(ctx, revisionSelect("v")+` FROM version_docs v LEFT JOIN revs r USING(rev) WHERE v.seq = ? AND v.id > ? ORDER BY v.id LIMIT ?`, v.Seq, after, pageSize)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read documents: %w", err)
+		return nil, fmt.Errorf("read documents of %s: %w", v.Name, err)
 	}
 	defer rows.Close()
-	var out []schema.Document
+	var out []docEntry
 	for rows.Next() {
-		var body []byte
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("read documents: %w", err)
+		id, d, err := readRevision(rows, v.Name)
+		if err != nil && !errors.Is(err, ErrCorrupt) {
+			return nil, fmt.Errorf("read documents of %s after %q: %w", v.Name, after, err)
 		}
-		var d schema.Document
-		if err := json.Unmarshal(body, &d); err != nil {
-			return nil, fmt.Errorf("decode document after %q: %w", after, err)
-		}
-		out = append(out, d)
+		out = append(out, docEntry{id: id, doc: d, err: err})
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read documents of %s after %q: %w", v.Name, after, err)
+	}
+	return out, nil
 }
 
-func (s *Store) annPage(ctx context.Context, seq int, first, last string) (map[string][]schema.Annotation, error) {
+// annotationsOf is what annPage found for one document: its verified annotations, the
+// first damaged one, and how many rows the membership holds.
+type annotationsOf struct {
+	anns []schema.Annotation
+	err  error
+	n    int
+}
+
+func (s *Store) annPage(ctx context.Context, v Version, first, last string) (map[string]*annotationsOf, error) {
 	var rows *sql.Rows
 	var err error
-	if seq == 0 {
-		rows, err = s.db.QueryContext(ctx, `SELECT a.body FROM staged_anns sa JOIN anns a USING(aid)
+	if v.Seq == 0 {
+		rows, err = s.db.QueryContext(ctx, annotationSelect("sa")+` FROM staged_anns sa LEFT JOIN anns a USING(aid)
 			WHERE sa.doc_id BETWEEN ? AND ? ORDER BY sa.doc_id, sa.layer, sa.annotator`, first, last)
 	} else {
-		rows, err = s.db.QueryContext(ctx, `SELECT a.body FROM version_anns va JOIN anns a USING(aid)
-			WHERE va.seq = ? AND va.doc_id BETWEEN ? AND ? ORDER BY va.doc_id, va.layer, va.annotator`, seq, first, last)
+		rows, err = s.db.QueryContext(ctx, annotationSelect("va")+` FROM version_anns va LEFT JOIN anns a USING(aid)
+			WHERE va.seq = ? AND va.doc_id BETWEEN ? AND ? ORDER BY va.doc_id, va.layer, va.annotator`, v.Seq, first, last)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read annotations: %w", err)
+		return nil, fmt.Errorf("read annotations of %s: %w", v.Name, err)
 	}
 	defer rows.Close()
-	out := map[string][]schema.Annotation{}
+	out := map[string]*annotationsOf{}
 	for rows.Next() {
-		var body []byte
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("read annotations: %w", err)
+		docID, a, err := readAnnotation(rows, v.Name)
+		if err != nil && !errors.Is(err, ErrCorrupt) {
+			return nil, fmt.Errorf("read annotations of %s: %w", v.Name, err)
 		}
-		var a schema.Annotation
-		if err := json.Unmarshal(body, &a); err != nil {
-			return nil, fmt.Errorf("decode annotation: %w", err)
+		ao := out[docID]
+		if ao == nil {
+			ao = &annotationsOf{}
+			out[docID] = ao
 		}
-		out[a.DocID] = append(out[a.DocID], a)
+		ao.n++
+		if err != nil {
+			if ao.err == nil {
+				ao.err = err
+			}
+			continue
+		}
+		ao.anns = append(ao.anns, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read annotations of %s: %w", v.Name, err)
+	}
+	return out, nil
 }
 
 // Document returns one document of a version.
@@ -400,44 +468,46 @@ func (s *Store) Document(ctx context.Context, version, id string) (schema.Docume
 
 // Record returns one document of a version with its annotations.
 func (s *Store) Record(ctx context.Context, version, id string) (schema.Record, error) {
-	seq, err := s.versionSeq(ctx, version)
+	v, err := s.ResolveVersion(ctx, version)
 	if err != nil {
 		return schema.Record{}, err
 	}
-	page, err := s.docPageExact(ctx, seq, id)
+	d, err := s.docPageExact(ctx, v, id)
 	if err != nil {
 		return schema.Record{}, err
 	}
-	anns, err := s.annPage(ctx, seq, id, id)
+	anns, err := s.annPage(ctx, v, id, id)
 	if err != nil {
 		return schema.Record{}, err
 	}
-	rec := schema.Record{Document: page, Annotations: anns[id]}
+	rec := schema.Record{Document: d}
+	if ao := anns[id]; ao != nil {
+		if ao.err != nil {
+			return schema.Record{}, ao.err
+		}
+		rec.Annotations = ao.anns
+	}
 	for i := range rec.Annotations {
-		rec.Annotations[i].Stale = rec.Annotations[i].ContentHash != page.ContentHash
+		rec.Annotations[i].Stale = rec.Annotations[i].ContentHash != d.ContentHash
 	}
 	return rec, nil
 }
 
-func (s *Store) docPageExact(ctx context.Context, seq int, id string) (schema.Document, error) {
-	var body []byte
-	var err error
-	if seq == 0 {
-		err = s.db.QueryRowContext(ctx, `SELECT r.doc FROM staged s JOIN revs r USING(rev) WHERE s.id = ?`, id).Scan(&body)
+func (s *Store) docPageExact(ctx context.Context, v Version, id string) (schema.Document, error) {
+	var row *sql.Row
+	if v.Seq == 0 {
+		row = s.db.QueryRowContext(ctx, revisionSelect("s")+` FROM staged s LEFT JOIN revs r USING(rev) WHERE s.id = ?`, id)
 	} else {
-		err = s.db.QueryRowContext(ctx, `SELECT r.doc FROM version_docs v JOIN revs r USING(rev) WHERE v.seq = ? AND v.id = ?`, seq, id).Scan(&body)
+		row = s.db.QueryRowContext(ctx, revisionSelect("v")+` FROM version_docs v LEFT JOIN revs r USING(rev) WHERE v.seq = ? AND v.id = ?`, v.Seq, id)
 	}
+	_, d, err := readRevision(row, v.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return schema.Document{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrCorrupt) {
 		return schema.Document{}, fmt.Errorf("document %s: %w", id, err)
 	}
-	var d schema.Document
-	if err := json.Unmarshal(body, &d); err != nil {
-		return schema.Document{}, fmt.Errorf("decode document %s: %w", id, err)
-	}
-	return d, nil
+	return d, err
 }
 
 // Annotations returns the annotations of one document in a version.
@@ -450,13 +520,44 @@ func (s *Store) Annotations(ctx context.Context, version, docID string) ([]schem
 // parameters) staged before on that document and layer. changed is false when the
 // staged annotation already had these items over this text.
 func (s *Store) PutAnnotation(ctx context.Context, a schema.Annotation) (changed bool, err error) {
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		changed, err = s.putAnnotation(ctx, tx, a)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store annotation %s/%s/%s: %w", a.DocID, a.Layer, a.Annotator.Name, err)
+	}
+	return changed, nil
+}
+
+// PutAnnotations is PutAnnotation for many annotations in one transaction (all or
+// nothing): a run that stages a batch of documents' work at once saves a commit per
+// document. changed[i] is PutAnnotation's changed for anns[i].
+func (s *Store) PutAnnotations(ctx context.Context, anns []schema.Annotation) (changed []bool, err error) {
+	changed = make([]bool, len(anns))
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		for i, a := range anns {
+			if changed[i], err = s.putAnnotation(ctx, tx, a); err != nil {
+				return fmt.Errorf("store annotation %s/%s/%s: %w", a.DocID, a.Layer, a.Annotator.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store %d annotations: %w", len(anns), err)
+	}
+	return changed, nil
+}
+
+// putAnnotation is PutAnnotation inside the caller's transaction.
+func (s *Store) putAnnotation(ctx context.Context, tx *sql.Tx, a schema.Annotation) (changed bool, err error) {
 	sort.SliceStable(a.Items, func(i, j int) bool { return itemLess(a.Items[i], a.Items[j]) })
 	a.Stale = false
 	if a.Items == nil {
 		a.Items = []schema.Item{}
 	}
 	key := a.Annotator.Key()
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = func() error {
 		doc, ok, err := stagedDoc(ctx, tx, a.DocID)
 		if err != nil {
 			return err
@@ -483,10 +584,6 @@ func (s *Store) PutAnnotation(ctx context.Context, a schema.Annotation) (changed
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if cur == annHash {
-			return nil
-		}
-		changed = true
 		if a.CreatedAt == "" {
 			a.CreatedAt = s.now().Format("2006-01-02T15:04:05Z07:00")
 		}
@@ -494,25 +591,31 @@ func (s *Store) PutAnnotation(ctx context.Context, a schema.Annotation) (changed
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO anns(ann_hash, doc_id, layer, annotator, content_hash, body)
-			VALUES (?, ?, ?, ?, ?, ?)`, annHash, a.DocID, a.Layer, key, a.ContentHash, body); err != nil {
+		if cur == annHash {
+			changed, err = repairAnnotation(ctx, tx, annHash, a, key, body)
 			return err
+		}
+		changed = true
+		ins, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO anns(ann_hash, doc_id, layer, annotator, content_hash, body)
+			VALUES (?, ?, ?, ?, ?, ?)`, annHash, a.DocID, a.Layer, key, a.ContentHash, body)
+		if err != nil {
+			return err
+		}
+		if n, err := ins.RowsAffected(); err == nil && n == 0 {
+			if _, err := repairAnnotation(ctx, tx, annHash, a, key, body); err != nil {
+				return err
+			}
 		}
 		// One annotator name fills a layer once per document: a new version or new
 		// parameters replace the old work rather than sit beside it.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM staged_anns WHERE doc_id = ? AND layer = ? AND annotator IN
-			(SELECT annotator FROM anns WHERE doc_id = ? AND layer = ? AND json_extract(body, '$.annotator.name') = ?)`,
-			a.DocID, a.Layer, a.DocID, a.Layer, a.Annotator.Name); err != nil {
+		if _, err := tx.ExecContext(ctx, replaceAnnotatorSQL, a.DocID, a.Layer, a.Annotator.Name); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO staged_anns(doc_id, layer, annotator, aid)
 			SELECT ?, ?, ?, aid FROM anns WHERE ann_hash = ?`, a.DocID, a.Layer, key, annHash)
 		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("store annotation %s/%s/%s: %w", a.DocID, a.Layer, a.Annotator.Name, err)
-	}
-	return changed, nil
+	}()
+	return changed, err
 }
 
 func itemLess(a, b schema.Item) bool {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -203,7 +204,8 @@ func (rc *recordChecker) checkDocument(doc *schema.Document, textHash string, lo
 	case doc.ContentHash == "":
 		rc.emit(RuleDocContentHash, loc, ctx.fix, "document has no content_hash")
 	case doc.ContentHash != textHash:
-		rc.emit(RuleDocContentHash, loc, ctx.fix, "content_hash %s is not the sha256 of the text (%s)", short(doc.ContentHash), short(textHash))
+		rc.emit(RuleDocContentHash, loc, corruptTextFix(ctx),
+			"content_hash %s is not the sha256 of the text (%s): the text was damaged after it was hashed", short(doc.ContentHash), short(textHash))
 	}
 	if ctx.release && doc.ID != "" {
 		if ctx.excluded[doc.ID] {
@@ -321,6 +323,31 @@ func itemName(layer string, i int, it *schema.Item) string {
 	return "item " + strconv.Itoa(i)
 }
 
+// RuleStoreCorrupt reports a record the corpus store found damaged: bytes that no
+// longer match their stored hash, or a reference that leads nowhere.
+const RuleStoreCorrupt = "store-corrupt"
+
+// storeCorrupt reports a record the store refused to read because it is damaged:
+// corruption, with the store's fix, never staleness.
+func (rc *recordChecker) storeCorrupt(ce *corpus.CorruptError) {
+	rc.emit(RuleStoreCorrupt, Location{DocID: ce.DocID}, ce.Fix, "%s", ce.Describe())
+}
+
+// textDamaged reports whether a document's text no longer matches the content_hash it
+// records: corruption (of the text, or of the hash), never a reason to re-annotate.
+func textDamaged(doc *schema.Document, textHash string, ctx recordContext) bool {
+	return !ctx.textUnknown && !ctx.annotationsOnly && doc.ContentHash != "" && doc.ContentHash != textHash
+}
+
+// corruptTextFix is the fix for a text that does not match its content_hash: rebuild
+// what was checked where it is derived (a release), else get the text back.
+func corruptTextFix(ctx recordContext) string {
+	if ctx.fix != "" {
+		return ctx.fix
+	}
+	return corpus.FixCorruptDocument
+}
+
 // annotateFix is the command that recomputes an annotation, where there is one.
 func annotateFix(a *schema.Annotation, docID string) string {
 	if a.Annotator.Kind == schema.KindHuman {
@@ -342,6 +369,14 @@ func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, 
 	}
 	fix := annotateFix(a, doc.ID)
 	stale := a.Stale || (!ctx.textUnknown && a.ContentHash != "" && a.ContentHash != textHash)
+	// unchecked: spans are not checked against the text, which is damaged.
+	unchecked := textDamaged(doc, textHash, ctx) && a.ContentHash == doc.ContentHash
+	if unchecked {
+		// The annotation was made on the text the document records; that text no longer
+		// matches its own hash, which checkDocument reports as corruption. Calling the
+		// annotation stale would ask for a re-annotation that blesses the damage.
+		stale = false
+	}
 	if stale {
 		// Stale spans point into text that no longer exists: reporting each as out of
 		// bounds or mismatched would bury the one thing to do, which is re-annotate.
@@ -405,7 +440,7 @@ func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, 
 			rc.emit(RuleSpanBounds, iloc, fix, "%s has a start or an end but not both", name)
 			continue
 		}
-		if !it.IsSpan() || stale || ctx.textUnknown {
+		if !it.IsSpan() || stale || unchecked || ctx.textUnknown {
 			continue
 		}
 		if err := schema.CheckSpan(*it.Start, *it.End, n); err != nil {
@@ -423,7 +458,7 @@ func (rc *recordChecker) checkAnnotation(doc *schema.Document, textHash string, 
 		rc.emit(RuleSentimentPerDoc, loc, fix, "annotator %s gave %d document-level sentiments (%s); a document has one",
 			a.Annotator.Name, docSentiments, strings.Join(sentimentLabels, ", "))
 	}
-	if stale || ctx.textUnknown {
+	if stale || unchecked || ctx.textUnknown {
 		return
 	}
 	if rc.vocab.noOverlap(a.Layer) {

@@ -92,6 +92,7 @@ var builtinRules = []Rule{
 	{RuleLabelShare, SeverityWarning, "no label takes more than the rules file's share of a layer's items"},
 	{RuleAnnotationDocMiss, SeverityError, "an annotation's document is known and its doc_id matches"},
 	{RuleFileUnreadable, SeverityError, "every file of the target can be read and decoded"},
+	{RuleStoreCorrupt, SeverityError, "every record of the corpus store matches its stored hashes and references"},
 	{RuleImportRecord, SeverityError, "every record of an annotation import file can be imported"},
 	{RuleCard, SeverityError, "the dataset card has Hub YAML front matter with configs and dataset_info"},
 	{RuleCardDataFiles, SeverityError, "every card data_files glob matches shards, and every shard is listed"},

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -130,6 +131,11 @@ func ValidateRecords(ctx context.Context, path string, records iter.Seq2[schema.
 
 func validateCorpus(ctx context.Context, target Target, rc *recordChecker) error {
 	for rec, err := range target.Records {
+		var ce *corpus.CorruptError
+		if errors.As(err, &ce) {
+			rc.storeCorrupt(ce)
+			continue
+		}
 		if err != nil {
 			// The store reports a record it cannot decode with its id; the run goes on
 			// only if the stream does.

@@ -103,6 +103,7 @@ var commands = []func(*globalOptions) *cobra.Command{
 	newStatsCmd,
 	newReleaseCmd,
 	newValidateCmd,
+	newCheckCmd,
 	newDemoCmd,
 }
 

@@ -1,0 +1,397 @@
+// Command scale measures every store-bound step of newsds at two or more corpus sizes:
+// it builds synthetic JSONL corpora (bench/scale/synth: Arabic and English articles of
+// 3–8 KB from the shared pages' text), runs each step as a subprocess of a freshly
+// built newsds binary, and reports wall time, CPU time (user+system, getrusage) and
+// peak RSS per step, per size, with the per-document cost ratio between the largest
+// and the smallest size. It is not part of `go test`: a run at 100k documents takes
+// tens of minutes.
+//
+//	go run ./bench/scale                       # 10k and 100k documents
+//	go run ./bench/scale -sizes 2000 -json out.json
+//	NEWSDS_SCALE_SIZES=10000 go run ./bench/scale
+//
+// Run it from the repository root (it builds ./cmd/newsds and reads
+// examples/targets.yaml). The steps, in order: ingest; unchanged re-ingest; commit v1;
+// ingest of 1% changed documents (a file of only those); annotate with each built-in
+// (qa, sentiment, stance); commit v2; diff v1 v2; export; release; validate corpus;
+// validate release.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsds/newsds/bench/scale/synth"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		os.Exit(1)
+	}
+}
+
+// Step is one measured newsds command.
+type Step struct {
+	Name string `json:"name"`
+	// Docs is the number of documents the step works on, the divisor of per-doc costs.
+	Docs   int     `json:"docs"`
+	Wall   float64 `json:"wall_s"`
+	CPU    float64 `json:"cpu_s"`
+	User   float64 `json:"user_s"`
+	Sys    float64 `json:"sys_s"`
+	RSSMiB float64 `json:"peak_rss_mib"`
+	// Output is the command's first line of output, as a check of what it did.
+	Output string `json:"output"`
+}
+
+// Size is the measurement of one corpus size.
+type Size struct {
+	Docs  int    `json:"docs"`
+	Steps []Step `json:"steps"`
+}
+
+// Report is a whole run.
+type Report struct {
+	Date    string   `json:"date"`
+	Host    string   `json:"host"`
+	CPUs    int      `json:"cpus"`
+	Load    []string `json:"loadavg_before_after"`
+	Go      string   `json:"go"`
+	Workers int      `json:"workers"`
+	Sizes   []Size   `json:"sizes"`
+}
+
+type options struct {
+	sizes   []int
+	work    string
+	keep    bool
+	shared  string
+	newsds  string
+	jsonOut string
+	workers int
+	targets string
+}
+
+func run(args []string, out io.Writer) error {
+	fl := flag.NewFlagSet("scale", flag.ContinueOnError)
+	sizes := fl.String("sizes", envOr("NEWSDS_SCALE_SIZES", "10000,100000"), "comma-separated corpus sizes (env NEWSDS_SCALE_SIZES)")
+	var o options
+	fl.StringVar(&o.work, "work", "", "working folder (default: a temporary one, removed at the end)")
+	fl.BoolVar(&o.keep, "keep", false, "keep the working folder")
+	fl.StringVar(&o.shared, "shared", "", "shared folder (default: $NEWSDS_SHARED or ../shared)")
+	fl.StringVar(&o.newsds, "newsds", "", "newsds binary to measure (default: go build ./cmd/newsds)")
+	fl.StringVar(&o.jsonOut, "json", "", "also write the report as JSON to this file")
+	fl.IntVar(&o.workers, "workers", 0, "--workers for ingest and annotate (0: newsds's default, one per core)")
+	fl.StringVar(&o.targets, "targets", filepath.Join("examples", "targets.yaml"), "stance targets file")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	for _, f := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 100 {
+			return fmt.Errorf("-sizes %q: want comma-separated sizes of at least 100", *sizes)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	if o.shared == "" {
+		var err error
+		if o.shared, err = synth.FindShared(); err != nil {
+			return err
+		}
+	}
+	targets, err := filepath.Abs(o.targets)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(targets); err != nil {
+		return fmt.Errorf("stance targets: %w (run from the repository root or pass -targets)", err)
+	}
+	o.targets = targets
+	if o.work == "" {
+		if o.work, err = os.MkdirTemp("", "newsds-scale-"); err != nil {
+			return err
+		}
+		if !o.keep {
+			defer os.RemoveAll(o.work)
+		}
+	}
+	if o.newsds == "" {
+		o.newsds = filepath.Join(o.work, "newsds")
+		build := exec.Command("go", "build", "-o", o.newsds, "./cmd/newsds")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build newsds (run from the repository root): %w", err)
+		}
+	}
+	pool, err := synth.LoadPool(o.shared)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	rep := Report{Date: time.Now().UTC().Format(time.RFC3339), Host: host, CPUs: runtime.NumCPU(), Go: runtime.Version(), Workers: o.workers}
+	rep.Load = append(rep.Load, loadavg())
+	for _, n := range o.sizes {
+		fmt.Fprintf(os.Stderr, "scale: %d documents\n", n)
+		sz, err := measure(o, pool, n)
+		if err != nil {
+			return fmt.Errorf("%d documents: %w", n, err)
+		}
+		rep.Sizes = append(rep.Sizes, sz)
+	}
+	rep.Load = append(rep.Load, loadavg())
+	writeTable(out, rep)
+	if o.jsonOut != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.jsonOut, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changedEvery picks the 1% of documents the "changed" ingest edits.
+const changedEvery = 100
+
+func measure(o options, pool *synth.Pool, n int) (Size, error) {
+	dir := filepath.Join(o.work, strconv.Itoa(n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Size{}, err
+	}
+	input := filepath.Join(dir, "input.jsonl")
+	changed := filepath.Join(dir, "changed.jsonl")
+	isChanged := func(i int) bool { return i%changedEvery == changedEvery/2 }
+	if err := writeFile(input, func(w io.Writer) error { return pool.WriteJSONL(w, 0, n, nil) }); err != nil {
+		return Size{}, err
+	}
+	nChanged := 0
+	err := writeFile(changed, func(w io.Writer) error {
+		for i := range n {
+			if isChanged(i) {
+				nChanged++
+				if err := pool.WriteJSONL(w, i, i+1, isChanged); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Size{}, err
+	}
+	root := filepath.Join(dir, "corpus")
+	release := filepath.Join(dir, "release")
+	exported := filepath.Join(dir, "export.jsonl")
+	os.RemoveAll(root)
+	os.RemoveAll(release)
+	if _, err := newsds(o, "", nil, "init", root); err != nil {
+		return Size{}, err
+	}
+	var workers []string
+	if o.workers > 0 {
+		workers = []string{"--workers", strconv.Itoa(o.workers)}
+	}
+	steps := []struct {
+		name string
+		docs int
+		out  string
+		args []string
+	}{
+		{"ingest", n, "", append([]string{"ingest", input}, workers...)},
+		{"re-ingest unchanged", n, "", append([]string{"ingest", input}, workers...)},
+		{"commit v1", n, "", []string{"commit", "-m", "bench v1"}},
+		{"ingest 1% changed", nChanged, "", append([]string{"ingest", changed}, workers...)},
+		{"annotate qa", n, "", append([]string{"annotate", "--with", "qa"}, workers...)},
+		{"annotate sentiment", n, "", append([]string{"annotate", "--with", "sentiment"}, workers...)},
+		{"annotate stance", n, "", append([]string{"annotate", "--with", "stance", "--targets", o.targets}, workers...)},
+		{"commit v2", n, "", []string{"commit", "-m", "bench v2"}},
+		{"diff v1 v2", n, "", []string{"diff", "v1", "v2"}},
+		{"export", n, exported, []string{"export", "--version", "v2"}},
+		{"release", n, "", []string{"release", "--version", "1.0.0", "--out", release}},
+		{"validate corpus", n, "", []string{"validate"}},
+		{"validate release", n, "", []string{"validate", release}},
+	}
+	sz := Size{Docs: n}
+	for _, s := range steps {
+		fmt.Fprintf(os.Stderr, "scale: %d: %s\n", n, s.name)
+		st, err := newsds(o, root, outFile(s.out), s.args...)
+		if err != nil {
+			return sz, fmt.Errorf("%s: %w", s.name, err)
+		}
+		st.Name, st.Docs = s.name, s.docs
+		fmt.Fprintf(os.Stderr, "scale: %d: %s: %.1fs wall, %.1fs CPU, %.0f MiB: %s\n", n, s.name, st.Wall, st.CPU, st.RSSMiB, st.Output)
+		sz.Steps = append(sz.Steps, st)
+	}
+	return sz, nil
+}
+
+// outFile is where a step's stdout goes: a file for export, else captured.
+func outFile(path string) func() (io.WriteCloser, error) {
+	if path == "" {
+		return nil
+	}
+	return func() (io.WriteCloser, error) { return os.Create(path) }
+}
+
+// exitFindings is validate's exit code for findings: a measured validate may find
+// something in a synthetic corpus (a short Arabic text's language, say) without the
+// step having failed.
+const exitFindings = 1
+
+// newsds runs one command and measures it; stdout is kept to its first line unless
+// out redirects it.
+func newsds(o options, root string, out func() (io.WriteCloser, error), args ...string) (Step, error) {
+	if root != "" {
+		args = append([]string{"-C", root}, args...)
+	}
+	cmd := exec.Command(o.newsds, args...)
+	var buf strings.Builder
+	cmd.Stdout = &limited{w: &buf, n: 64 << 10}
+	if out != nil {
+		f, err := out()
+		if err != nil {
+			return Step{}, err
+		}
+		defer f.Close()
+		cmd.Stdout = f
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &limited{w: &stderr, n: 64 << 10}
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && isValidate(args) && exit.ExitCode() == exitFindings) {
+		return Step{}, fmt.Errorf("newsds %s: %w\n%s%s", strings.Join(args, " "), err, buf.String(), stderr.String())
+	}
+	ps := cmd.ProcessState
+	st := Step{
+		Wall:   wall.Seconds(),
+		User:   ps.UserTime().Seconds(),
+		Sys:    ps.SystemTime().Seconds(),
+		RSSMiB: peakRSSMiB(ps),
+	}
+	st.CPU = st.User + st.Sys
+	first, _, _ := strings.Cut(strings.TrimSpace(buf.String()), "\n")
+	if first == "" {
+		first, _, _ = strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+	}
+	st.Output = first
+	return st, nil
+}
+
+func isValidate(args []string) bool {
+	for _, a := range args {
+		if a == "validate" {
+			return true
+		}
+	}
+	return false
+}
+
+// limited keeps the first n bytes written and discards the rest, so a chatty command
+// cannot fill memory.
+type limited struct {
+	w io.Writer
+	n int
+}
+
+func (l *limited) Write(p []byte) (int, error) {
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}
+
+func writeFile(path string, fn func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// writeTable prints one Markdown table per size and, with two sizes or more, the
+// largest size's per-document cost and peak RSS as multiples of the smallest's.
+func writeTable(w io.Writer, rep Report) {
+	fmt.Fprintf(w, "Scale benchmark, %s, %s, %d CPUs, load %s, %s, ingest/annotate workers %s\n\n",
+		rep.Date, rep.Host, rep.CPUs, strings.Join(rep.Load, " → "), rep.Go, workersText(rep.Workers))
+	for _, sz := range rep.Sizes {
+		fmt.Fprintf(w, "%d documents\n\n", sz.Docs)
+		fmt.Fprintln(w, "| step | docs | wall s | CPU s | docs/s | docs/CPU-s | ms CPU/doc | peak RSS MiB |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
+		for _, s := range sz.Steps {
+			fmt.Fprintf(w, "| %s | %d | %.2f | %.2f | %s | %s | %.3f | %.0f |\n",
+				s.Name, s.Docs, s.Wall, s.CPU, rate(s.Docs, s.Wall), rate(s.Docs, s.CPU), 1000*s.CPU/float64(s.Docs), s.RSSMiB)
+		}
+		fmt.Fprintln(w)
+	}
+	if len(rep.Sizes) < 2 {
+		return
+	}
+	small, large := rep.Sizes[0], rep.Sizes[len(rep.Sizes)-1]
+	fmt.Fprintf(w, "%d vs %d documents: per-document cost and peak RSS ratios (1.0 = flat)\n\n", large.Docs, small.Docs)
+	fmt.Fprintln(w, "| step | wall/doc | CPU/doc | peak RSS |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	for i, s := range large.Steps {
+		if i >= len(small.Steps) {
+			break
+		}
+		b := small.Steps[i]
+		fmt.Fprintf(w, "| %s | %.2f | %.2f | %.2f |\n", s.Name,
+			(s.Wall/float64(s.Docs))/(b.Wall/float64(b.Docs)), (s.CPU/float64(s.Docs))/(b.CPU/float64(b.Docs)), s.RSSMiB/b.RSSMiB)
+	}
+	fmt.Fprintln(w)
+}
+
+func workersText(n int) string {
+	if n == 0 {
+		return "default"
+	}
+	return strconv.Itoa(n)
+}
+
+func rate(n int, sec float64) string {
+	if sec <= 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(float64(n)/sec, 'f', 0, 64)
+}

@@ -1,0 +1,103 @@
+package corpus
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/newsds/newsds/bench/scale/synth"
+	"github.com/newsds/newsds/internal/testshared"
+)
+
+// BenchmarkIngestJSONL ingests the scale benchmark's synthetic JSONL (bench/scale) in
+// process, for profiling the per-document cost of ingest without extraction: "first"
+// into an empty corpus, "unchanged" the same file again, "changed" 1% of the documents
+// edited. $NEWSDS_BENCH_DOCS sets the size (default 2000). Run with one worker and one
+// core to read docs/s as the single-core figure:
+//
+//	GOMAXPROCS=1 go test ./corpus -run '^$' -bench BenchmarkIngestJSONL -benchtime 1x -cpuprofile cpu.out
+func BenchmarkIngestJSONL(b *testing.B) {
+	n := 2000
+	if v := os.Getenv("NEWSDS_BENCH_DOCS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 100 {
+			b.Fatalf("NEWSDS_BENCH_DOCS=%q: want a number of at least 100", v)
+		}
+	}
+	pool, err := synth.LoadPool(testshared.Path(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	input := filepath.Join(dir, "input.jsonl")
+	changed := filepath.Join(dir, "changed.jsonl")
+	write := func(path string, edit func(int) bool) {
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pool.WriteJSONL(f, 0, n, edit); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	write(input, nil)
+	write(changed, func(i int) bool { return i%100 == 50 })
+	ctx := context.Background()
+	fresh := func(b *testing.B) *Store {
+		root := b.TempDir()
+		if err := Init(ctx, root); err != nil {
+			b.Fatal(err)
+		}
+		st, err := Open(ctx, root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		return st
+	}
+	ingest := func(b *testing.B, st *Store, path string, want func(*IngestSummary) bool) {
+		sum, err := st.Ingest(ctx, []string{path}, IngestOptions{Workers: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !want(sum) {
+			b.Fatalf("summary %+v", sum)
+		}
+	}
+	report := func(b *testing.B) {
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "docs/s")
+	}
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			st := fresh(b)
+			b.StartTimer()
+			ingest(b, st, input, func(s *IngestSummary) bool { return s.Ingested == n })
+		}
+		report(b)
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		st := fresh(b)
+		ingest(b, st, input, func(s *IngestSummary) bool { return s.Ingested == n })
+		b.ResetTimer()
+		for b.Loop() {
+			ingest(b, st, input, func(s *IngestSummary) bool { return s.Unchanged == n })
+		}
+		report(b)
+	})
+	b.Run("changed", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			st := fresh(b)
+			ingest(b, st, input, func(s *IngestSummary) bool { return s.Ingested == n })
+			b.StartTimer()
+			ingest(b, st, changed, func(s *IngestSummary) bool { return s.Modified == n/100 })
+		}
+		report(b)
+	})
+}
