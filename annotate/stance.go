@@ -106,12 +106,6 @@ func (s *stanceModel) probs(target, text string) []float64 {
 	return s.m.predict(stanceVector(newFeaturizer(s.m.Bits, s.m.IDF), target, text))
 }
 
-func (s *stanceModel) classify(target, text string) (string, float64) {
-	p := s.probs(target, text)
-	i := argmax(p)
-	return s.m.Labels[i], round4(p[i])
-}
-
 // StanceOptions configures NewStance.
 type StanceOptions struct {
 	// ModelFile replaces the shipped claim–sentence model (a file written by TrainStance).

@@ -145,32 +145,8 @@ func (f *dedupFolder) normalize(text string) string {
 	return b.String()
 }
 
-// slow is NormalizeForDedup with the fold looked up in the table where it can be.
-func (f *dedupFolder) slow(text string) string {
-	text = norm.NFKC.String(text)
-	var b strings.Builder
-	b.Grow(len(text))
-	space := false
-	for _, r := range text {
-		if r < 0x10000 && f.t[r]&(foldSafe|foldExpand) == foldSafe {
-			r = rune(f.t[r]&foldValue) - 1
-		} else {
-			r = foldDedupRune(r)
-		}
-		switch {
-		case r < 0:
-		case r == ' ':
-			space = true
-		default:
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// slow is the path for a text with an unsafe rune: NFKC first, then the same fold.
+func (f *dedupFolder) slow(text string) string { return NormalizeForDedup(text) }
 
 // foldDedupRune returns the folded rune, ' ' for a separator, or -1 for a rune that
 // disappears without leaving a word boundary.

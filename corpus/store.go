@@ -327,12 +327,6 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// versionSeq maps a version reference to its seq; 0 is the staged working set.
-func (s *Store) versionSeq(ctx context.Context, ref string) (int, error) {
-	v, err := s.ResolveVersion(ctx, ref)
-	return v.Seq, err
-}
-
 // ResolveVersion accepts "v3", "3", a tag, "latest"/"HEAD" (the last commit), or
 // "staged"/"" (the working set, Seq 0).
 func (s *Store) ResolveVersion(ctx context.Context, ref string) (Version, error) {

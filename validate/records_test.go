@@ -49,9 +49,8 @@ type plant struct {
 	msg    string
 }
 
-func qa(recs []schema.Record) *schema.Annotation        { return &recs[0].Annotations[0] }
-func sentiment(recs []schema.Record) *schema.Annotation { return &recs[0].Annotations[1] }
-func stance(recs []schema.Record) *schema.Annotation    { return &recs[0].Annotations[2] }
+func qa(recs []schema.Record) *schema.Annotation     { return &recs[0].Annotations[0] }
+func stance(recs []schema.Record) *schema.Annotation { return &recs[0].Annotations[2] }
 
 func TestPlantedRecordErrors(t *testing.T) {
 	const ar, en = "ar-interview-1", "en-1"
