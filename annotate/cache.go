@@ -10,7 +10,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 )
 
 // Cache stores the validated items an external annotator returned, so that a rerun over
@@ -130,7 +130,7 @@ func extCanonicalValue(v any) (any, error) {
 // retries). Taking the whole config rather than a list of fields means a field added
 // later (an environment, say) is in the key until someone decides it is not; the worst
 // that costs is a cache miss, never a stale answer served.
-func extCacheIdentity(cfg corpus.ExternalAnnotator, paramsHash string, labels []string) (string, error) {
+func extCacheIdentity(cfg config.ExternalAnnotator, paramsHash string, labels []string) (string, error) {
 	cfg.BatchSize, cfg.Concurrency, cfg.Timeout, cfg.Retries = 0, 0, 0, 0
 	// Params may hold YAML's map[any]any, which encoding/json refuses; their canonical
 	// hash stands for them.
@@ -138,7 +138,7 @@ func extCacheIdentity(cfg corpus.ExternalAnnotator, paramsHash string, labels []
 	// The order labels are declared in does not change which items are accepted.
 	labels = slices.Compact(slices.Sorted(slices.Values(labels)))
 	b, err := json.Marshal(struct {
-		Config     corpus.ExternalAnnotator
+		Config     config.ExternalAnnotator
 		ParamsHash string
 		Labels     []string
 	}{cfg, paramsHash, labels})

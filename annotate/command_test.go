@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -91,7 +91,7 @@ func TestExternalHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-func newCommandExternal(t *testing.T, mode string, cfg corpus.ExternalAnnotator, opts ExternalOptions) *External {
+func newCommandExternal(t *testing.T, mode string, cfg config.ExternalAnnotator, opts ExternalOptions) *External {
 	t.Helper()
 	t.Setenv(extHelperEnv, mode)
 	cfg.Type, cfg.Layer = "command", "first"
@@ -108,7 +108,7 @@ func newCommandExternal(t *testing.T, mode string, cfg corpus.ExternalAnnotator,
 
 func TestCommandAnnotator(t *testing.T) {
 	cache := NewMemCache()
-	e := newCommandExternal(t, "ok", corpus.ExternalAnnotator{BatchSize: 2}, ExternalOptions{Cache: cache})
+	e := newCommandExternal(t, "ok", config.ExternalAnnotator{BatchSize: 2}, ExternalOptions{Cache: cache})
 	docs := extDocs()
 	res := e.AnnotateBatch(context.Background(), docs)
 	for i, r := range res {
@@ -134,7 +134,7 @@ func TestCommandAnnotator(t *testing.T) {
 }
 
 func TestCommandAnnotatorPerDocumentError(t *testing.T) {
-	e := newCommandExternal(t, "error", corpus.ExternalAnnotator{}, ExternalOptions{})
+	e := newCommandExternal(t, "error", config.ExternalAnnotator{}, ExternalOptions{})
 	docs := extDocs()[:3]
 	res := e.AnnotateBatch(context.Background(), docs)
 	if res[1].Err == nil || res[1].Err.Error() != "annotator firstword: doc b: annotator reported: cannot parse" {
@@ -147,7 +147,7 @@ func TestCommandAnnotatorPerDocumentError(t *testing.T) {
 
 func TestCommandAnnotatorGarbage(t *testing.T) {
 	var sl extSleeps
-	e := newCommandExternal(t, "garbage", corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
+	e := newCommandExternal(t, "garbage", config.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
 	for _, r := range e.AnnotateBatch(context.Background(), extDocs()[:2]) {
 		if r.Err == nil || !strings.Contains(r.Err.Error(), `output line 1 is not a result: not a JSON object`) ||
 			!strings.Contains(r.Err.Error(), `"loading model weights..."`) {
@@ -161,7 +161,7 @@ func TestCommandAnnotatorGarbage(t *testing.T) {
 
 func TestCommandAnnotatorCrash(t *testing.T) {
 	var sl extSleeps
-	e := newCommandExternal(t, "crash", corpus.ExternalAnnotator{Retries: 1}, ExternalOptions{Sleep: sl.sleep})
+	e := newCommandExternal(t, "crash", config.ExternalAnnotator{Retries: 1}, ExternalOptions{Sleep: sl.sleep})
 	docs := extDocs()[:3]
 	res := e.AnnotateBatch(context.Background(), docs)
 	// The first line is kept; the retry starts over with b and c, crashing on c.
@@ -184,12 +184,12 @@ func TestCommandAnnotatorCrash(t *testing.T) {
 
 func TestCommandAnnotatorTimeoutAndMissingProgram(t *testing.T) {
 	var sl extSleeps
-	e := newCommandExternal(t, "slow", corpus.ExternalAnnotator{Timeout: corpus.Duration(100 * time.Millisecond), Retries: -1}, ExternalOptions{Sleep: sl.sleep})
+	e := newCommandExternal(t, "slow", config.ExternalAnnotator{Timeout: config.Duration(100 * time.Millisecond), Retries: -1}, ExternalOptions{Sleep: sl.sleep})
 	r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "timed out after 100ms") || len(sl.all()) != 0 {
 		t.Errorf("err = %v, sleeps %v (retries off)", r.Err, sl.all())
 	}
-	cfg := corpus.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"/nonexistent/annotator"}, Retries: -1}
+	cfg := config.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"/nonexistent/annotator"}, Retries: -1}
 	m, err := NewExternal("ghost", cfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +205,7 @@ func TestCommandAnnotatorTimeoutAndMissingProgram(t *testing.T) {
 // the same again), and the kill at the cap does not wait for the command to end.
 func TestCommandAnnotatorOutputCap(t *testing.T) {
 	var sl extSleeps
-	e := newCommandExternal(t, "flood", corpus.ExternalAnnotator{Timeout: corpus.Duration(time.Minute)},
+	e := newCommandExternal(t, "flood", config.ExternalAnnotator{Timeout: config.Duration(time.Minute)},
 		ExternalOptions{Sleep: sl.sleep, MaxOutput: 64 << 10})
 	start := time.Now()
 	res := e.AnnotateBatch(context.Background(), extDocs()[:1])

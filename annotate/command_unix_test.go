@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 )
 
 // A command that times out is killed with everything it started: the grandchild
@@ -23,7 +23,7 @@ func TestCommandAnnotatorTimeoutKillsProcessGroup(t *testing.T) {
 	t.Setenv(extHelperPIDFile, pidFile)
 	// The timeout leaves room for a test binary started under -race on a busy machine to
 	// reach the point where it has spawned the grandchild.
-	e := newCommandExternal(t, "orphan", corpus.ExternalAnnotator{Timeout: corpus.Duration(5 * time.Second), Retries: -1}, ExternalOptions{})
+	e := newCommandExternal(t, "orphan", config.ExternalAnnotator{Timeout: config.Duration(5 * time.Second), Retries: -1}, ExternalOptions{})
 	r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "timed out after 5s") {
 		t.Errorf("err = %v, want a timeout", r.Err)
@@ -36,7 +36,7 @@ func TestCommandAnnotatorTimeoutKillsProcessGroup(t *testing.T) {
 func TestCommandAnnotatorExitKillsLeftovers(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "grandchild.pid")
 	t.Setenv(extHelperPIDFile, pidFile)
-	e := newCommandExternal(t, "orphan-exit", corpus.ExternalAnnotator{Retries: -1}, ExternalOptions{})
+	e := newCommandExternal(t, "orphan-exit", config.ExternalAnnotator{Retries: -1}, ExternalOptions{})
 	if r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]; r.Err != nil || len(r.Items) != 1 {
 		t.Errorf("result %+v", r)
 	}

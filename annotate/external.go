@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -95,7 +95,7 @@ type ExternalOptions struct {
 // strings (numbers and booleans are accepted and written in decimal).
 type External struct {
 	name string
-	cfg  corpus.ExternalAnnotator
+	cfg  config.ExternalAnnotator
 	info schema.Annotator
 	// cacheID hashes everything that can change a cached result (see extCacheIdentity).
 	cacheID string
@@ -114,12 +114,12 @@ var _ BatchAnnotator = (*External)(nil)
 
 // NewExternal returns the BatchAnnotator for an annotator declared in newsds.yaml under
 // annotators.NAME, caching its results in cache (nil for none).
-func NewExternal(name string, cfg corpus.ExternalAnnotator, cache Cache) (Annotator, error) {
+func NewExternal(name string, cfg config.ExternalAnnotator, cache Cache) (Annotator, error) {
 	return NewExternalWithOptions(name, cfg, ExternalOptions{Cache: cache})
 }
 
 // NewExternalWithOptions is NewExternal with the settings that newsds.yaml does not hold.
-func NewExternalWithOptions(name string, cfg corpus.ExternalAnnotator, opts ExternalOptions) (*External, error) {
+func NewExternalWithOptions(name string, cfg config.ExternalAnnotator, opts ExternalOptions) (*External, error) {
 	if name == "" {
 		return nil, errors.New("external annotator: empty name")
 	}
@@ -137,7 +137,7 @@ func NewExternalWithOptions(name string, cfg corpus.ExternalAnnotator, opts Exte
 		cfg.Concurrency = DefaultExternalConcurrency
 	}
 	if cfg.Timeout == 0 {
-		cfg.Timeout = corpus.Duration(DefaultExternalTimeout)
+		cfg.Timeout = config.Duration(DefaultExternalTimeout)
 	}
 	// retries: 0 means the default; a negative value turns retrying off.
 	switch {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -66,7 +66,7 @@ func (s *extSleeps) all() []time.Duration {
 }
 
 func TestExternalInfoDefaultsAndParamsHash(t *testing.T) {
-	cfg := corpus.ExternalAnnotator{Type: "http", Layer: "ner", URL: "http://127.0.0.1:1/x",
+	cfg := config.ExternalAnnotator{Type: "http", Layer: "ner", URL: "http://127.0.0.1:1/x",
 		Params: map[string]any{"threshold": 0.5, "model": "m1", "nested": map[any]any{"b": 2, "a": []any{1, "x"}}}}
 	a, err := NewExternal("ner-model", cfg, nil)
 	if err != nil {
@@ -107,15 +107,15 @@ func TestExternalInfoDefaultsAndParamsHash(t *testing.T) {
 
 func TestExternalConfigErrors(t *testing.T) {
 	for _, tc := range []struct {
-		cfg  corpus.ExternalAnnotator
+		cfg  config.ExternalAnnotator
 		want string
 	}{
-		{corpus.ExternalAnnotator{Type: "grpc", Layer: "x"}, `annotators.n.type: "grpc" is neither`},
-		{corpus.ExternalAnnotator{Type: "http", Layer: "x", URL: "ftp://h/x"}, `annotators.n.url: "ftp://h/x" is not an http(s) URL`},
-		{corpus.ExternalAnnotator{Type: "command", Layer: "x"}, "annotators.n.command: empty"},
-		{corpus.ExternalAnnotator{Type: "command", Command: []string{"x"}}, "annotators.n.layer: empty"},
-		{corpus.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"x"}, Kind: "robot"}, `annotators.n.kind: "robot" is not one of`},
-		{corpus.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"x"}, BatchSize: -1}, "must not be negative"},
+		{config.ExternalAnnotator{Type: "grpc", Layer: "x"}, `annotators.n.type: "grpc" is neither`},
+		{config.ExternalAnnotator{Type: "http", Layer: "x", URL: "ftp://h/x"}, `annotators.n.url: "ftp://h/x" is not an http(s) URL`},
+		{config.ExternalAnnotator{Type: "command", Layer: "x"}, "annotators.n.command: empty"},
+		{config.ExternalAnnotator{Type: "command", Command: []string{"x"}}, "annotators.n.layer: empty"},
+		{config.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"x"}, Kind: "robot"}, `annotators.n.kind: "robot" is not one of`},
+		{config.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"x"}, BatchSize: -1}, "must not be negative"},
 	} {
 		_, err := NewExternal("n", tc.cfg, nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -167,7 +167,7 @@ func TestExternalItemValidation(t *testing.T) {
 
 func TestExternalBackoffIsSeededAndBounded(t *testing.T) {
 	mk := func(seed uint64) *External {
-		e, err := NewExternalWithOptions("n", corpus.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"x"}, Retries: 5},
+		e, err := NewExternalWithOptions("n", config.ExternalAnnotator{Type: "command", Layer: "x", Command: []string{"x"}, Retries: 5},
 			ExternalOptions{Rand: rand.New(rand.NewPCG(seed, 1)), BaseDelay: 100 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
@@ -239,8 +239,8 @@ func TestMemCache(t *testing.T) {
 
 // The cache identity changes with whatever can change a result, and only with that.
 func TestExternalCacheIdentity(t *testing.T) {
-	base := corpus.ExternalAnnotator{Type: "command", Layer: "x", Version: "1", Kind: schema.KindModel, Command: []string{"python3", "m.py", "--fast"}}
-	id := func(cfg corpus.ExternalAnnotator, params string, labels ...string) string {
+	base := config.ExternalAnnotator{Type: "command", Layer: "x", Version: "1", Kind: schema.KindModel, Command: []string{"python3", "m.py", "--fast"}}
+	id := func(cfg config.ExternalAnnotator, params string, labels ...string) string {
 		s, err := extCacheIdentity(cfg, params, labels)
 		if err != nil {
 			t.Fatal(err)
@@ -249,13 +249,13 @@ func TestExternalCacheIdentity(t *testing.T) {
 	}
 	ref := id(base, "h", "A", "B")
 	differ := map[string]string{"params": id(base, "h2", "A", "B"), "labels": id(base, "h", "A")}
-	for name, change := range map[string]func(*corpus.ExternalAnnotator){
-		"args":    func(c *corpus.ExternalAnnotator) { c.Command = []string{"python3", "m.py"} },
-		"program": func(c *corpus.ExternalAnnotator) { c.Command = []string{"python3.12", "m.py", "--fast"} },
-		"type":    func(c *corpus.ExternalAnnotator) { c.Type, c.Command, c.URL = "http", nil, "http://h/x" },
-		"layer":   func(c *corpus.ExternalAnnotator) { c.Layer = "y" },
-		"version": func(c *corpus.ExternalAnnotator) { c.Version = "2" },
-		"kind":    func(c *corpus.ExternalAnnotator) { c.Kind = schema.KindHuman },
+	for name, change := range map[string]func(*config.ExternalAnnotator){
+		"args":    func(c *config.ExternalAnnotator) { c.Command = []string{"python3", "m.py"} },
+		"program": func(c *config.ExternalAnnotator) { c.Command = []string{"python3.12", "m.py", "--fast"} },
+		"type":    func(c *config.ExternalAnnotator) { c.Type, c.Command, c.URL = "http", nil, "http://h/x" },
+		"layer":   func(c *config.ExternalAnnotator) { c.Layer = "y" },
+		"version": func(c *config.ExternalAnnotator) { c.Version = "2" },
+		"kind":    func(c *config.ExternalAnnotator) { c.Kind = schema.KindHuman },
 	} {
 		c := base
 		change(&c)
@@ -267,7 +267,7 @@ func TestExternalCacheIdentity(t *testing.T) {
 		}
 	}
 	same := base
-	same.BatchSize, same.Concurrency, same.Timeout, same.Retries = 4, 8, corpus.Duration(time.Hour), 9
+	same.BatchSize, same.Concurrency, same.Timeout, same.Retries = 4, 8, config.Duration(time.Hour), 9
 	same.Params = map[string]any{"only": "the hash counts"}
 	if got := id(same, "h", "B", "A", "A"); got != ref {
 		t.Error("batching, concurrency, timeout, retries or the order of labels changed the cache identity")

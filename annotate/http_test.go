@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -104,7 +104,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-func newHTTPExternal(t *testing.T, url string, cfg corpus.ExternalAnnotator, opts ExternalOptions) *External {
+func newHTTPExternal(t *testing.T, url string, cfg config.ExternalAnnotator, opts ExternalOptions) *External {
 	t.Helper()
 	cfg.Type, cfg.URL = "http", url
 	if cfg.Layer == "" {
@@ -126,7 +126,7 @@ func TestHTTPAnnotatorSuccessBatchingAndConcurrency(t *testing.T) {
 		time.Sleep(30 * time.Millisecond)
 		writeJSON(w, 200, extAnswer(t, req))
 	})
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{BatchSize: 2, Concurrency: 1, Params: map[string]any{"model": "m1"}}, ExternalOptions{})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{BatchSize: 2, Concurrency: 1, Params: map[string]any{"model": "m1"}}, ExternalOptions{})
 	docs := extDocs()
 	res := e.AnnotateBatch(context.Background(), docs)
 	if got := s.requests.Load(); got != 3 {
@@ -168,7 +168,7 @@ func TestHTTPAnnotatorConcurrencyLimitIsShared(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		writeJSON(w, 200, extAnswer(t, req))
 	})
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{BatchSize: 1, Concurrency: 2}, ExternalOptions{})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{BatchSize: 1, Concurrency: 2}, ExternalOptions{})
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
@@ -197,7 +197,7 @@ func TestHTTPAnnotatorRetries500(t *testing.T) {
 		writeJSON(w, 200, extAnswer(t, req))
 	})
 	var sl extSleeps
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep, BaseDelay: 40 * time.Millisecond})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep, BaseDelay: 40 * time.Millisecond})
 	res := e.AnnotateBatch(context.Background(), extDocs()[:2])
 	for _, r := range res {
 		if r.Err != nil || len(r.Items) != 2 {
@@ -223,7 +223,7 @@ func TestHTTPAnnotatorHonoursRetryAfter(t *testing.T) {
 		writeJSON(w, 200, extAnswer(t, req))
 	})
 	var sl extSleeps
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
 	if r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]; r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -235,7 +235,7 @@ func TestHTTPAnnotatorHonoursRetryAfter(t *testing.T) {
 		w.Header().Set("Retry-After", "3600")
 		http.Error(w, "come back later", http.StatusTooManyRequests)
 	})
-	e2 := newHTTPExternal(t, s2.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
+	e2 := newHTTPExternal(t, s2.srv.URL, config.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
 	r := e2.AnnotateBatch(context.Background(), extDocs()[:1])[0]
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "retry after 1h0m0s, longer than the 1m0s we wait") || s2.requests.Load() != 1 {
 		t.Errorf("err = %v after %d requests", r.Err, s2.requests.Load())
@@ -250,7 +250,7 @@ func TestHTTPAnnotatorTimeout(t *testing.T) {
 		}
 	})
 	var sl extSleeps
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{Timeout: corpus.Duration(50 * time.Millisecond), Retries: 1},
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{Timeout: config.Duration(50 * time.Millisecond), Retries: 1},
 		ExternalOptions{Sleep: sl.sleep})
 	res := e.AnnotateBatch(context.Background(), extDocs()[:2])
 	for _, r := range res {
@@ -285,7 +285,7 @@ func TestHTTPAnnotatorPermanentErrors(t *testing.T) {
 				io.WriteString(w, tc.body)
 			})
 			var sl extSleeps
-			e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
+			e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
 			docs := extDocs()[:2]
 			for i, r := range e.AnnotateBatch(context.Background(), docs) {
 				prefix := fmt.Sprintf("annotator wordy: doc %s: ", docs[i].ID)
@@ -319,7 +319,7 @@ func TestHTTPAnnotatorBadDocumentLeavesOthers(t *testing.T) {
 		}
 		writeJSON(w, 200, ans)
 	})
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{}, ExternalOptions{})
 	docs := extDocs()
 	res := e.AnnotateBatch(context.Background(), docs)
 	want := map[string]string{
@@ -354,7 +354,7 @@ func TestHTTPAnnotatorCacheMakesRerunFree(t *testing.T) {
 		writeJSON(w, 200, ans)
 	})
 	cache := NewMemCache()
-	cfg := corpus.ExternalAnnotator{Params: map[string]any{"k": 1}}
+	cfg := config.ExternalAnnotator{Params: map[string]any{"k": 1}}
 	e := newHTTPExternal(t, s.srv.URL, cfg, ExternalOptions{Cache: cache})
 	docs := extDocs()
 	first := e.AnnotateBatch(context.Background(), docs)
@@ -401,7 +401,7 @@ func TestHTTPAnnotatorConnectionErrorIsRetried(t *testing.T) {
 	url := s.URL
 	s.Close()
 	var sl extSleeps
-	e := newHTTPExternal(t, url, corpus.ExternalAnnotator{Retries: 2}, ExternalOptions{Sleep: sl.sleep})
+	e := newHTTPExternal(t, url, config.ExternalAnnotator{Retries: 2}, ExternalOptions{Sleep: sl.sleep})
 	r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "after 3 attempts") || len(sl.all()) != 2 {
 		t.Errorf("err = %v, sleeps %v", r.Err, sl.all())
@@ -415,7 +415,7 @@ func TestHTTPAnnotatorCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	// The first backoff is interrupted by the cancellation: no second request is made.
 	sleep := func(ctx context.Context, d time.Duration) error { cancel(); return extSleep(ctx, d) }
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sleep})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{}, ExternalOptions{Sleep: sleep})
 	r := e.AnnotateBatch(ctx, extDocs()[:1])[0]
 	if !errors.Is(r.Err, context.Canceled) || !strings.Contains(r.Err.Error(), "503 Service Unavailable") || s.requests.Load() != 1 {
 		t.Errorf("err = %v after %d requests", r.Err, s.requests.Load())
@@ -439,7 +439,7 @@ func TestHTTPAnnotatorRefusesCrossOriginRedirect(t *testing.T) {
 				http.Redirect(w, r, elsewhere.URL+"/collect", status)
 			})
 			var sl extSleeps
-			e := newHTTPExternal(t, s.srv.URL+"/annotate?api_key=s3cret", corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
+			e := newHTTPExternal(t, s.srv.URL+"/annotate?api_key=s3cret", config.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep})
 			r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]
 			if r.Err == nil || !strings.Contains(r.Err.Error(), "redirected to another origin ("+elsewhere.URL+")") {
 				t.Errorf("err = %v, want a refused redirect", r.Err)
@@ -467,7 +467,7 @@ func TestHTTPAnnotatorSameOriginRedirectSendsNoReferer(t *testing.T) {
 		}
 		writeJSON(w, 200, extAnswer(t, req))
 	})
-	e := newHTTPExternal(t, s.srv.URL+"/old?api_key=s3cret", corpus.ExternalAnnotator{}, ExternalOptions{})
+	e := newHTTPExternal(t, s.srv.URL+"/old?api_key=s3cret", config.ExternalAnnotator{}, ExternalOptions{})
 	for _, r := range e.AnnotateBatch(context.Background(), extDocs()[:2]) {
 		if r.Err != nil || len(r.Items) != 2 {
 			t.Errorf("result %+v", r)
@@ -495,7 +495,7 @@ func TestHTTPAnnotatorCacheKeyedOnEndpoint(t *testing.T) {
 	oldSrv, newSrv := newExtServer(t, answer("OLD")), newExtServer(t, answer("NEW"))
 	cache := NewMemCache()
 	docs := extDocs()[:2]
-	cfg := corpus.ExternalAnnotator{Version: "1", Params: map[string]any{"model": "m"}}
+	cfg := config.ExternalAnnotator{Version: "1", Params: map[string]any{"model": "m"}}
 	newHTTPExternal(t, oldSrv.srv.URL, cfg, ExternalOptions{Cache: cache}).AnnotateBatch(context.Background(), docs)
 	res := newHTTPExternal(t, newSrv.srv.URL, cfg, ExternalOptions{Cache: cache}).AnnotateBatch(context.Background(), docs)
 	for i, r := range res {
@@ -514,7 +514,7 @@ func TestHTTPAnnotatorCacheKeyedOnEndpoint(t *testing.T) {
 		t.Errorf("%d requests after changing the layer and the labels, want 3", got)
 	}
 	// What only changes how it is asked (batching, timeouts) still hits.
-	cfg.BatchSize, cfg.Timeout = 1, corpus.Duration(time.Minute)
+	cfg.BatchSize, cfg.Timeout = 1, config.Duration(time.Minute)
 	newHTTPExternal(t, newSrv.srv.URL, cfg, ExternalOptions{Cache: cache, Labels: []string{"NEW"}}).AnnotateBatch(context.Background(), docs)
 	if got := newSrv.requests.Load(); got != 3 {
 		t.Errorf("%d requests after changing batch_size and timeout, want 3 (a hit)", got)
@@ -529,7 +529,7 @@ func TestHTTPAnnotatorResponseCap(t *testing.T) {
 		writeJSON(w, 200, ans)
 	})
 	var sl extSleeps
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep, MaxOutput: 64 << 10})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{}, ExternalOptions{Sleep: sl.sleep, MaxOutput: 64 << 10})
 	r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "response larger than 65536 bytes") {
 		t.Errorf("err = %v, want the cap named", r.Err)
@@ -540,7 +540,7 @@ func TestHTTPAnnotatorResponseCap(t *testing.T) {
 	// An answer of exactly the cap is read.
 	body, _ := json.Marshal(map[string]any{"results": []any{map[string]any{"id": "a", "items": []any{}}}})
 	exact := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) { w.Write(body) })
-	e = newHTTPExternal(t, exact.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{MaxOutput: int64(len(body))})
+	e = newHTTPExternal(t, exact.srv.URL, config.ExternalAnnotator{}, ExternalOptions{MaxOutput: int64(len(body))})
 	if r := e.AnnotateBatch(context.Background(), extDocs()[:1])[0]; r.Err != nil {
 		t.Errorf("answer of exactly the cap: %v", r.Err)
 	}
@@ -560,7 +560,7 @@ func TestHTTPAnnotatorStreamsResponse(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newExtServer(t, func(w http.ResponseWriter, r *http.Request, req extRequest, n int) { w.Write(body) })
-	e := newHTTPExternal(t, s.srv.URL, corpus.ExternalAnnotator{}, ExternalOptions{})
+	e := newHTTPExternal(t, s.srv.URL, config.ExternalAnnotator{}, ExternalOptions{})
 	docs := extDocs()[:1]
 	measure := func() uint64 {
 		var before, after runtime.MemStats

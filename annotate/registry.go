@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -16,10 +16,10 @@ type Spec struct {
 	// Name is the name given to `annotate --with`.
 	Name string
 	// Config is the corpus's newsds.yaml; nil means the defaults.
-	Config *corpus.Config
+	Config *config.Config
 	// External is the annotators.NAME entry of newsds.yaml for a configured annotator,
 	// nil for a built-in.
-	External *corpus.ExternalAnnotator
+	External *config.ExternalAnnotator
 	// Root is the corpus root: relative paths in newsds.yaml are resolved against it,
 	// and command annotators run there.
 	Root string

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -39,7 +39,7 @@ func TestRegistryResolvesNames(t *testing.T) {
 		t.Fatalf("registered kind: %v, %v", a, err)
 	}
 
-	cfg, err := corpus.ParseConfig("newsds.yaml", []byte("annotators:\n  my-model:\n    type: http\n    url: http://127.0.0.1:1/\n    layer: sentiment\n"))
+	cfg, err := config.Parse("newsds.yaml", []byte("annotators:\n  my-model:\n    type: http\n    url: http://127.0.0.1:1/\n    layer: sentiment\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

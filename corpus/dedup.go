@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -33,7 +34,7 @@ const dedupHashes = 128
 
 // NewDeduper returns nil when near-duplicate detection is off (threshold < 0); exact
 // duplicates are still found.
-func NewDeduper(cfg Dedup) *Deduper {
+func NewDeduper(cfg config.Dedup) *Deduper {
 	d := &Deduper{threshold: cfg.Threshold, folder: newDedupFolder()}
 	if cfg.Threshold >= 0 {
 		d.hasher = NewMinHasher(dedupHashes, cfg.Shingle, DefaultMinHashSeed)

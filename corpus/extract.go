@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -36,7 +37,7 @@ type Raw struct {
 // ExtractOptions configure Extract. The zero value extracts with no site rules, in UTC.
 type ExtractOptions struct {
 	// Source is the configured source: CSS selectors, boilerplate markers, site name, lang.
-	Source    Source
+	Source    config.Source
 	SourceKey string
 	// Location is the zone for dates written without an offset (nil = UTC).
 	Location *time.Location

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -343,7 +344,7 @@ func wordSet(s string) map[string]bool {
 }
 
 // applySelectors lets the source's CSS rules override the generic results.
-func applySelectors(gq *goquery.Document, sel Selectors, doc *schema.Document, loc *time.Location, upper time.Time) error {
+func applySelectors(gq *goquery.Document, sel config.Selectors, doc *schema.Document, loc *time.Location, upper time.Time) error {
 	text := func(field, css string) (string, error) {
 		if css == "" {
 			return "", nil

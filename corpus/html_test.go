@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/internal/testshared"
 	"github.com/newsds/newsds/schema"
 )
@@ -108,7 +109,7 @@ func TestExtractHTMLSelectors(t *testing.T) {
 <p>Second paragraph of the story body ends here.</p></div>
 <div class="sidebar"><p>Unrelated sidebar text that should never appear in the body.</p></div>
 </body></html>`
-	src := Source{Selectors: Selectors{
+	src := config.Source{Selectors: config.Selectors{
 		Body: ".story", Title: ".hed", Byline: ".who", Date: ".when", Section: ".kicker",
 		Remove: []string{".promo"},
 	}}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -588,9 +589,9 @@ func CanonicalURL(s string) string {
 // first ingest of an input does the work again).
 func (s *Store) ingestFingerprint(opts IngestOptions) ([]byte, error) {
 	cfg, err := json.Marshal(struct {
-		Sources       map[string]Source
+		Sources       map[string]config.Source
 		DefaultSource string
-		Dedup         Dedup
+		Dedup         config.Dedup
 	}{s.cfg.Sources, s.cfg.DefaultSource, s.cfg.Dedup})
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint the configuration: %w", err)

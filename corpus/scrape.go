@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -56,7 +57,7 @@ type scrapeMarkers struct {
 	siteKeys  map[string]bool
 }
 
-func newScrapeMarkers(src Source, rawURL string) scrapeMarkers {
+func newScrapeMarkers(src config.Source, rawURL string) scrapeMarkers {
 	m := scrapeMarkers{drop: map[string]bool{}, end: map[string]bool{}, siteKeys: map[string]bool{}}
 	for _, s := range append(builtinDrop, src.Boilerplate.Drop...) {
 		m.drop[normMarker(s)] = true

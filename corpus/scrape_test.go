@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsds/newsds/config"
 )
 
 func TestExtractEnglishScrape(t *testing.T) {
@@ -68,7 +70,7 @@ func TestExtractScrapeConfiguredMarkers(t *testing.T) {
 		"",
 		"خبر قديم عن أسعار الذهب في الأسواق المحلية والعالمية وتأثيرها على المستهلكين في المنطقة",
 	}, "\n")
-	src := Source{Lang: "ar", Boilerplate: Boilerplate{
+	src := config.Source{Lang: "ar", Boilerplate: config.Boilerplate{
 		Drop:           []string{"رعاية تجارية"},
 		End:            []string{"من أرشيف الجريدة"},
 		BylinePrefixes: []string{"مراسلنا:"},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/internal/atomicfile"
 	"github.com/newsds/newsds/schema"
 )
@@ -77,7 +78,7 @@ var (
 // concurrent use.
 type Store struct {
 	root string
-	cfg  *Config
+	cfg  *config.Config
 	db   *sql.DB
 	// now is the clock for ingested_at and commit times; tests replace it.
 	now func() time.Time
@@ -171,13 +172,13 @@ func Init(ctx context.Context, root string) error {
 	if _, err := os.Stat(dbPath); err == nil {
 		return fmt.Errorf("init: %s already holds a corpus", root)
 	}
-	cfgPath := filepath.Join(root, ConfigFile)
+	cfgPath := filepath.Join(root, config.FileName)
 	if _, err := os.Stat(cfgPath); errors.Is(err, os.ErrNotExist) {
-		if err := atomicfile.WriteBytes(cfgPath, []byte(DefaultConfigYAML), 0o644); err != nil {
+		if err := atomicfile.WriteBytes(cfgPath, []byte(config.DefaultYAML), 0o644); err != nil {
 			return fmt.Errorf("init: %w", err)
 		}
 	}
-	if _, err := LoadConfig(root); err != nil {
+	if _, err := config.Load(root); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Join(root, StoreDir), 0o755); err != nil {
@@ -206,7 +207,7 @@ func openDB(ctx context.Context, root string, create bool) (*Store, error) {
 // nil) before it runs: how TestHotStatementPlans finds the statements a workload
 // repeats per document.
 func openDBObserved(ctx context.Context, root string, create bool, observe func(query string)) (*Store, error) {
-	cfg, err := LoadConfig(root)
+	cfg, err := config.Load(root)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +301,7 @@ func nextFormat(v string) string {
 func (s *Store) Root() string { return s.root }
 
 // Config is the parsed newsds.yaml.
-func (s *Store) Config() *Config { return s.cfg }
+func (s *Store) Config() *config.Config { return s.cfg }
 
 // Close closes the store.
 func (s *Store) Close() error {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/internal/testshared"
 	"github.com/newsds/newsds/schema"
 )
@@ -21,7 +22,7 @@ func newTestStore(t *testing.T, cfg string) *Store {
 	t.Helper()
 	root := t.TempDir()
 	if cfg != "" {
-		if err := os.WriteFile(filepath.Join(root, ConfigFile), []byte(cfg), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(root, config.FileName), []byte(cfg), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -51,14 +51,14 @@ func fixtureManifest() *Manifest {
 	}
 }
 
-func fixtureConfig() *corpus.Config {
-	c := &corpus.Config{
+func fixtureConfig() *config.Config {
+	c := &config.Config{
 		Name: "demo",
-		Sources: map[string]corpus.Source{
+		Sources: map[string]config.Source{
 			"aljazeera": {SiteName: "الجزيرة نت", Lang: "ar"},
 			"bbc":       {SiteName: "BBC News", Lang: "en"},
 		},
-		Card: corpus.Card{
+		Card: config.Card{
 			PrettyName:  "Demo News Interviews",
 			License:     "cc-by-4.0",
 			Description: "Arabic and English news articles with interview turns, sentiment and stance.",
@@ -133,7 +133,7 @@ func TestCardGolden(t *testing.T) {
 
 func TestCardOwnerFieldsMarked(t *testing.T) {
 	cfg := fixtureConfig()
-	cfg.Card = corpus.Card{}
+	cfg.Card = config.Card{}
 	b, err := RenderCard(fixtureManifest(), fixtureStats(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/internal/atomicfile"
 )
 
@@ -73,7 +73,7 @@ func fileSafe(s string) string {
 }
 
 // WriteCharts writes the card's figures as SVG files under dir/charts.
-func WriteCharts(dir string, m *Manifest, st *Stats, cfg *corpus.Config) error {
+func WriteCharts(dir string, m *Manifest, st *Stats, cfg *config.Config) error {
 	if err := os.MkdirAll(filepath.Join(dir, ChartsDir), 0o755); err != nil {
 		return fmt.Errorf("write charts: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/internal/atomicfile"
 	"github.com/newsds/newsds/schema"
 )
@@ -30,7 +30,7 @@ const ownerTBD = "To be written by the dataset owner."
 // WriteCroissant writes dir/croissant.json: Croissant 1.0 metadata with its RAI
 // properties, one FileObject per data file (sha256, size), one FileSet and one
 // RecordSet per config, the split RecordSet and a RecordSet per class-label set.
-func WriteCroissant(dir string, m *Manifest, st *Stats, cfg *corpus.Config) error {
+func WriteCroissant(dir string, m *Manifest, st *Stats, cfg *config.Config) error {
 	b, err := RenderCroissant(m, st, cfg)
 	if err != nil {
 		return err
@@ -123,9 +123,9 @@ var croissantContext = jobj{
 }
 
 // RenderCroissant returns the bytes of croissant.json.
-func RenderCroissant(m *Manifest, st *Stats, cfg *corpus.Config) ([]byte, error) {
+func RenderCroissant(m *Manifest, st *Stats, cfg *config.Config) ([]byte, error) {
 	if cfg == nil {
-		cfg = &corpus.Config{}
+		cfg = &config.Config{}
 	}
 	c := cfg.Card
 	doc := jobj{
@@ -185,7 +185,7 @@ func RenderCroissant(m *Manifest, st *Stats, cfg *corpus.Config) ([]byte, error)
 
 // croissantDescription is the owner's description, or a factual one built from the
 // release when there is none.
-func croissantDescription(m *Manifest, st *Stats, cfg *corpus.Config) string {
+func croissantDescription(m *Manifest, st *Stats, cfg *config.Config) string {
 	if d := strings.TrimSpace(cfg.Card.Description); d != "" {
 		return d
 	}
@@ -209,7 +209,7 @@ func orTBD(s string) string {
 
 // raiProperties are the Croissant RAI properties: measured facts where newsds knows
 // them, the owner's text from newsds.yaml, and an explicit "to be written" otherwise.
-func raiProperties(m *Manifest, st *Stats, cfg *corpus.Config) []jkv {
+func raiProperties(m *Manifest, st *Stats, cfg *config.Config) []jkv {
 	var sources []string
 	for _, c := range st.BySource() {
 		name := c.Key

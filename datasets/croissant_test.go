@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -61,7 +61,7 @@ type crField struct {
 	} `json:"source"`
 }
 
-func parseCroissant(t *testing.T, m *Manifest, cfg *corpus.Config) croissantDoc {
+func parseCroissant(t *testing.T, m *Manifest, cfg *config.Config) croissantDoc {
 	t.Helper()
 	b, err := RenderCroissant(m, fixtureStats(), cfg)
 	if err != nil {
@@ -213,7 +213,7 @@ func TestCroissantRecordSets(t *testing.T) {
 
 func TestCroissantOwnerFields(t *testing.T) {
 	cfg := fixtureConfig()
-	cfg.Card = corpus.Card{}
+	cfg.Card = config.Card{}
 	doc := parseCroissant(t, fixtureManifest(), cfg)
 	if doc.Limitations != ownerTBD || doc.UseCases != ownerTBD {
 		t.Errorf("limitations, use cases = %q, %q; want %q", doc.Limitations, doc.UseCases, ownerTBD)

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/internal/atomicfile"
 	"github.com/newsds/newsds/schema"
@@ -68,7 +69,7 @@ type ReleaseOptions struct {
 	// KeepDuplicates releases documents marked as duplicates of another.
 	KeepDuplicates bool
 	// Config supplies the card facts (name, license, ...); nil is an empty config.
-	Config *corpus.Config
+	Config *config.Config
 	// PreviousDir is the release to compare with. Empty takes the newest release
 	// recorded in History older than Version; PreviousNone compares with nothing.
 	PreviousDir string
@@ -113,7 +114,7 @@ type resolved struct {
 	ReleaseOptions
 	split   SplitSpec
 	formats []string
-	cfg     *corpus.Config
+	cfg     *config.Config
 }
 
 func (o ReleaseOptions) resolve() (resolved, error) {
@@ -158,7 +159,7 @@ func (o ReleaseOptions) resolve() (resolved, error) {
 	}
 	r.cfg = o.Config
 	if r.cfg == nil {
-		r.cfg = &corpus.Config{}
+		r.cfg = &config.Config{}
 	}
 	return r, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/schema"
 )
@@ -155,8 +156,8 @@ func corpusOf(t testing.TB, n int) *fakeSource {
 	return src
 }
 
-func testConfig() *corpus.Config {
-	return &corpus.Config{Name: "test-news", Card: corpus.Card{PrettyName: "Test News", License: "cc-by-4.0"}}
+func testConfig() *config.Config {
+	return &config.Config{Name: "test-news", Card: config.Card{PrettyName: "Test News", License: "cc-by-4.0"}}
 }
 
 func release(t *testing.T, src RecordSource, opts ReleaseOptions) *Manifest {

@@ -17,6 +17,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/internal/testshared"
 )
@@ -100,7 +101,7 @@ func copyCorpus(t *testing.T, from string) string {
 	if err := os.MkdirAll(filepath.Join(to, corpus.StoreDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, rel := range []string{corpus.ConfigFile, filepath.Join(corpus.StoreDir, "store.db")} {
+	for _, rel := range []string{config.FileName, filepath.Join(corpus.StoreDir, "store.db")} {
 		b, err := os.ReadFile(filepath.Join(from, rel))
 		if err != nil {
 			t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsds/newsds/annotate"
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/datasets"
 	"github.com/newsds/newsds/internal/atomicfile"
@@ -249,7 +250,7 @@ func writeSample(input, root string) error {
 	if err != nil {
 		return fmt.Errorf("write sample: %w", err)
 	}
-	return atomicfile.WriteBytes(filepath.Join(root, corpus.ConfigFile), []byte(demoConfig), 0o644)
+	return atomicfile.WriteBytes(filepath.Join(root, config.FileName), []byte(demoConfig), 0o644)
 }
 
 // truncate shortens s to n characters, marking the cut with an ellipsis.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/corpus"
 )
 
@@ -32,7 +33,7 @@ sources, time zones and options, and an embedded SQLite store in .newsds/.`,
 			}
 			abs, _ := filepath.Abs(dir)
 			fmt.Fprintf(g.IO.Out, "Initialised an empty newsds corpus in %s\n", abs)
-			fmt.Fprintf(g.IO.ErrOut, "Edit %s to describe your sources, then run `newsds ingest PATH...`.\n", filepath.Join(abs, corpus.ConfigFile))
+			fmt.Fprintf(g.IO.ErrOut, "Edit %s to describe your sources, then run `newsds ingest PATH...`.\n", filepath.Join(abs, config.FileName))
 			return nil
 		},
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/datasets"
 	"github.com/newsds/newsds/schema"
@@ -127,7 +128,7 @@ func runValidate(ctx context.Context, g *globalOptions, o validateOptions) error
 			return usageError("%v", err)
 		}
 	} else if rootErr == nil {
-		cfg, err := corpus.LoadConfig(root)
+		cfg, err := config.Load(root)
 		if err != nil {
 			return usageError("%v", err)
 		}
@@ -187,7 +188,7 @@ func runValidate(ctx context.Context, g *globalOptions, o validateOptions) error
 }
 
 // useConfig takes the declared layers and stance targets from newsds.yaml.
-func useConfig(opts *validate.Options, root string, cfg *corpus.Config) error {
+func useConfig(opts *validate.Options, root string, cfg *config.Config) error {
 	opts.Layers = map[string]validate.LayerSpec{}
 	for _, name := range slices.Sorted(maps.Keys(cfg.Layers)) {
 		l := cfg.Layers[name]

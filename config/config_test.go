@@ -1,4 +1,4 @@
-package corpus
+package config
 
 import (
 	"strings"
@@ -19,14 +19,14 @@ func TestParseConfigReservedNames(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := ParseConfig("newsds.yaml", []byte(c.yaml))
+			_, err := Parse("newsds.yaml", []byte(c.yaml))
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want it to contain %q", err, c.want)
 			}
 		})
 	}
 	ok := "annotators:\n  my-sentiment:\n    type: http\n    url: http://127.0.0.1:1/\n    layer: sentiment\nlayers:\n  topic: {labels: [a, b]}\n"
-	if _, err := ParseConfig("newsds.yaml", []byte(ok)); err != nil {
+	if _, err := Parse("newsds.yaml", []byte(ok)); err != nil {
 		t.Fatalf("an external annotator writing a built-in layer under its own name: %v", err)
 	}
 }

@@ -1,4 +1,7 @@
-package corpus
+// Package config owns newsds.yaml: the types every command reads, their defaults,
+// loading, and errors located by file, line and key. Packages take the parts they
+// need (a Source, Dedup, the external annotators, the card) rather than the whole file.
+package config
 
 import (
 	"bytes"
@@ -17,8 +20,8 @@ import (
 	"github.com/newsds/newsds/schema"
 )
 
-// ConfigFile is the name of a corpus's configuration file at its root.
-const ConfigFile = "newsds.yaml"
+// FileName is the name of a corpus's configuration file at its root.
+const FileName = "newsds.yaml"
 
 // Config is newsds.yaml: everything a corpus owner sets once and every command reads.
 // The zero value of each field is its default (see Defaults).
@@ -217,18 +220,18 @@ func (c *Config) Location(source string) *time.Location {
 	return time.UTC
 }
 
-// LoadConfig reads and validates newsds.yaml at root.
-func LoadConfig(root string) (*Config, error) {
-	path := filepath.Join(root, ConfigFile)
+// Load reads and validates newsds.yaml at root.
+func Load(root string) (*Config, error) {
+	path := filepath.Join(root, FileName)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return ParseConfig(path, b)
+	return Parse(path, b)
 }
 
-// ParseConfig parses newsds.yaml bytes; path only names the file in errors.
-func ParseConfig(path string, b []byte) (*Config, error) {
+// Parse parses newsds.yaml bytes; path only names the file in errors.
+func Parse(path string, b []byte) (*Config, error) {
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField())
 	if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {

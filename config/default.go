@@ -1,7 +1,7 @@
-package corpus
+package config
 
-// DefaultConfigYAML is the commented newsds.yaml that `newsds init` writes.
-const DefaultConfigYAML = `# newsds corpus configuration. Every key is optional; the comments give the defaults.
+// DefaultYAML is the commented newsds.yaml that `newsds init` writes.
+const DefaultYAML = `# newsds corpus configuration. Every key is optional; the comments give the defaults.
 
 # Short dataset name; the card's pretty_name falls back to it.
 name: ""
