@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/newsds/newsds/internal/textfold"
 )
 
 // isoLayouts are tried first; they carry an explicit offset.
@@ -116,10 +118,8 @@ func ParseDate(s string, loc *time.Location, upper time.Time) (time.Time, bool) 
 func normDigits(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
-		case r >= '٠' && r <= '٩':
-			return '0' + (r - '٠')
-		case r >= '۰' && r <= '۹':
-			return '0' + (r - '۰')
+		case textfold.Digit(r) != r:
+			return textfold.Digit(r)
 		case r == '،' || r == '٫' || r == '٬':
 			return ','
 		case r == '\u00a0' || r == '\u200f' || r == '\u200e':

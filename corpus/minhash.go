@@ -12,6 +12,8 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/newsds/newsds/internal/textfold"
 )
 
 // Defaults for near-duplicate detection. 128 hashes keep the standard error of the
@@ -166,23 +168,13 @@ func foldDedupRune(r rune) rune {
 		}
 		return r
 	}
+	if f, ok := textfold.Arabic(r); ok {
+		return f
+	}
 	switch {
 	case r == '\u2019', r == '\u02BC':
 		// typographic apostrophes, folded like the ASCII one
 		return -1
-	case r >= 0x064B && r <= 0x065F, r == 0x0670, r >= 0x06D6 && r <= 0x06ED, r == 0x0640:
-		// harakat, superscript alef, Quranic annotation marks, tatweel
-		return -1
-	case r == 'أ', r == 'إ', r == 'آ', r == 'ٱ':
-		return 'ا'
-	case r == 'ى', r == 'ی':
-		return 'ي'
-	case r == 'ة':
-		return 'ه'
-	case r >= '٠' && r <= '٩':
-		return '0' + (r - '٠')
-	case r >= '۰' && r <= '۹':
-		return '0' + (r - '۰')
 	case unicode.Is(unicode.Cf, r):
 		// ZWJ/ZWNJ, bidi marks, soft hyphen, BOM
 		return -1

@@ -32,13 +32,67 @@ const StoreDir = ".newsds"
 //	   dedup entries is a lookup, not a scan; dedup_sig a rowid table (signatures
 //	   stored in its pages, not one overflow page each); the inputs table (skip
 //	   unchanged inputs).
-const storeFormatVersion = "2"
+//	3: dedup keys and signatures computed with internal/textfold's Arabic table, which
+//	   also folds hamza on waw and yeh (ؤ ئ) like the annotators do; format 2 stores are
+//	   re-indexed (their duplicate decisions are kept).
+const storeFormatVersion = "3"
 
-// migrations[v] turns a store of format v into one of format v+1, inside the
-// transaction that also records the new format_version, so an interrupted migration
-// leaves the older format intact.
-var migrations = map[string]string{
-	"1": migrateTo2,
+// migration turns a store of one format into the next, inside the transaction that also
+// records the new format_version, so an interrupted migration leaves the older format
+// intact.
+type migration func(ctx context.Context, s *Store, tx *sql.Tx) error
+
+// migrations[v] is the step from format v to v+1.
+var migrations = map[string]migration{
+	"1": execMigration(migrateTo2),
+	"2": reindexDedup,
+}
+
+func execMigration(stmts string) migration {
+	return func(ctx context.Context, _ *Store, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, stmts)
+		return err
+	}
+}
+
+// reindexDedup recomputes the exact key, signature and bands of every indexed document
+// from its staged text, so that documents stored under an older fold are found by the
+// current one. Which document is a duplicate of which is not decided again.
+func reindexDedup(ctx context.Context, s *Store, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM dedup_exact UNION SELECT id FROM dedup_sig ORDER BY 1`)
+	if err != nil {
+		return fmt.Errorf("list indexed documents: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("list indexed documents: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list indexed documents: %w", err)
+	}
+	d := NewDeduper(s.cfg.Dedup)
+	for _, id := range ids {
+		if err := dropDedup(ctx, tx, id); err != nil {
+			return err
+		}
+		doc, ok, err := stagedDoc(ctx, tx, id)
+		if err != nil {
+			return fmt.Errorf("re-index %s: %w", id, err)
+		}
+		if !ok {
+			continue
+		}
+		if err := indexDedup(ctx, tx, id, d.input(doc.Text)); err != nil {
+			return fmt.Errorf("re-index %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // migrateTo2 adds what format 2 has beyond 1; schemaSQL creates the same objects for a
@@ -276,7 +330,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				done = true
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, step); err != nil {
+			if err := step(ctx, s, tx); err != nil {
 				return fmt.Errorf("to format version %s: %w", nextFormat(fv), err)
 			}
 			_, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'format_version'`, nextFormat(fv))
