@@ -152,9 +152,53 @@ func documents(ctx context.Context, st Store, ids []string) iter.Seq2[schema.Doc
 	}
 }
 
+// BatchStore is a Store that stages many annotations in one transaction; Run uses it
+// when the store has it, so a batch of documents costs one commit, not one each.
+type BatchStore interface {
+	Store
+	PutAnnotations(ctx context.Context, anns []schema.Annotation) (changed []bool, err error)
+}
+
+// pendingAnnotations collects a batch's annotations, each with what to count once it is
+// known whether it changed the staged set.
+type pendingAnnotations struct {
+	anns  []schema.Annotation
+	after []func(changed bool)
+}
+
+func (p *pendingAnnotations) add(a schema.Annotation, after func(changed bool)) {
+	p.anns = append(p.anns, a)
+	p.after = append(p.after, after)
+}
+
+func (p *pendingAnnotations) store(ctx context.Context, st Store) error {
+	if len(p.anns) == 0 {
+		return nil
+	}
+	if bs, ok := st.(BatchStore); ok {
+		changed, err := bs.PutAnnotations(ctx, p.anns)
+		if err != nil {
+			return fmt.Errorf("annotate: %w", err)
+		}
+		for i, c := range changed {
+			p.after[i](c)
+		}
+		return nil
+	}
+	for i, a := range p.anns {
+		changed, err := st.PutAnnotation(ctx, a)
+		if err != nil {
+			return fmt.Errorf("annotate: %w", err)
+		}
+		p.after[i](changed)
+	}
+	return nil
+}
+
 // runBatch runs every annotator over one batch of documents, concurrently, and stores
 // the results in document order.
 func runBatch(ctx context.Context, st Store, opts RunOptions, infos []schema.Annotator, batch []*schema.Document, sum *RunSummary) error {
+	var pending pendingAnnotations
 	type job struct {
 		ai   int
 		docs []*schema.Document
@@ -179,10 +223,7 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, infos []schema.Ann
 					DocID: d.ID, Layer: a.Layer(), Annotator: infos[ai], ContentHash: d.ContentHash,
 					CreatedAt: opts.Now().Format(time.RFC3339), Items: []schema.Item{}, Skipped: schema.SkippedLanguage,
 				}
-				if _, err := st.PutAnnotation(ctx, ann); err != nil {
-					return fmt.Errorf("annotate: %w", err)
-				}
-				sum.Annotators[ai].SkippedLanguages[skippedKey(d.Lang)]++
+				pending.add(ann, func(bool) { sum.Annotators[ai].SkippedLanguages[skippedKey(d.Lang)]++ })
 				continue
 			}
 			j.docs = append(j.docs, d)
@@ -250,21 +291,22 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, infos []schema.Ann
 				ann.Items = aboveScore(r.Items, minScore)
 				ann.MinScore = schema.Float(minScore)
 			}
-			r.Items = ann.Items
-			changed, err := st.PutAnnotation(ctx, ann)
-			if err != nil {
-				return fmt.Errorf("annotate: %w", err)
-			}
-			if changed {
-				s.Annotated++
-			} else {
-				s.Unchanged++
-			}
-			s.Items += len(r.Items)
-			if len(r.Items) == 0 {
-				s.Empty++
-			}
+			items := len(ann.Items)
+			pending.add(ann, func(changed bool) {
+				if changed {
+					s.Annotated++
+				} else {
+					s.Unchanged++
+				}
+				s.Items += items
+				if items == 0 {
+					s.Empty++
+				}
+			})
 		}
+	}
+	if err := pending.store(ctx, st); err != nil {
+		return err
 	}
 	return ctx.Err()
 }

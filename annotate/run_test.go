@@ -143,3 +143,58 @@ func TestRunMinScore(t *testing.T) {
 		t.Errorf("the floor is not part of the annotator's identity")
 	}
 }
+
+// batchMemStore is a memStore that also takes a batch of annotations at once, as the
+// corpus store does in one transaction.
+type batchMemStore struct {
+	memStore
+	batches, single int
+}
+
+func (m *batchMemStore) PutAnnotation(ctx context.Context, a schema.Annotation) (bool, error) {
+	m.single++
+	return m.memStore.PutAnnotation(ctx, a)
+}
+
+func (m *batchMemStore) PutAnnotations(ctx context.Context, anns []schema.Annotation) ([]bool, error) {
+	m.batches++
+	changed := make([]bool, len(anns))
+	for i, a := range anns {
+		changed[i], _ = m.memStore.PutAnnotation(ctx, a)
+	}
+	return changed, nil
+}
+
+// A store that takes batches gets one call per batch of documents (one transaction in
+// the corpus store, instead of one per document), and the summary counts the same as
+// with one call per annotation.
+func TestRunStoresABatchAtOnce(t *testing.T) {
+	sent, err := NewSentiment(SentimentOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []schema.Document
+	for i := range 5 {
+		for _, d := range languageDocs() {
+			d.ID = d.ID + "-" + string(rune('a'+i))
+			docs = append(docs, d)
+		}
+	}
+	plain := &memStore{docs: docs, anns: map[string]schema.Annotation{}}
+	want, err := Run(context.Background(), plain, RunOptions{Annotators: []Annotator{sent}, Workers: 1, BatchSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batched := &batchMemStore{memStore: memStore{docs: docs, anns: map[string]schema.Annotation{}}}
+	got, err := Run(context.Background(), batched, RunOptions{Annotators: []Annotator{sent}, Workers: 1, BatchSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batched.batches != 3 || batched.single != 0 {
+		t.Errorf("%d batch calls and %d single ones for 20 documents in batches of 8, want 3 and 0", batched.batches, batched.single)
+	}
+	w, g := want.Annotators[0], got.Annotators[0]
+	if w.Annotated != g.Annotated || w.Items != g.Items || w.Empty != g.Empty || !maps.Equal(w.SkippedLanguages, g.SkippedLanguages) || g.Annotated != 10 {
+		t.Errorf("batched summary %+v, one-by-one %+v", g, w)
+	}
+}
