@@ -59,7 +59,7 @@ func (c stmtCacheConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	sc, ok := conn.(sqliteConn)
 	if !ok {
-		conn.Close()
+		_ = conn.Close() // the error returned next is the one that matters
 		return nil, errors.New("sqlite connection lacks the driver interfaces the statement cache forwards: " + reflect.TypeOf(conn).String())
 	}
 	return &cachingConn{sqliteConn: sc, stmts: map[string]*cachedStmt{}, observe: c.observe}, nil
@@ -116,7 +116,8 @@ func (c *cachingConn) stmt(ctx context.Context, query string) (*cachedStmt, erro
 func (c *cachingConn) evict() {
 	for q, cs := range c.stmts {
 		if !cs.busy {
-			cs.st.Close()
+			// Finalizing a prepared statement frees memory; it has no effect on data.
+			_ = cs.st.Close()
 			delete(c.stmts, q)
 			return
 		}
@@ -159,7 +160,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 
 func (c *cachingConn) Close() error {
 	for q, cs := range c.stmts {
-		cs.st.Close()
+		_ = cs.st.Close() // finalizing frees memory; the connection's Close reports what matters
 		delete(c.stmts, q)
 	}
 	return c.sqliteConn.Close()

@@ -253,7 +253,7 @@ const exitFindings = 1
 
 // newsds runs one command and measures it; stdout is kept to its first line unless
 // out redirects it.
-func newsds(o options, root string, out func() (io.WriteCloser, error), args ...string) (Step, error) {
+func newsds(o options, root string, out func() (io.WriteCloser, error), args ...string) (_ Step, err error) {
 	if root != "" {
 		args = append([]string{"-C", root}, args...)
 	}
@@ -261,17 +261,21 @@ func newsds(o options, root string, out func() (io.WriteCloser, error), args ...
 	var buf strings.Builder
 	cmd.Stdout = &limited{w: &buf, n: 64 << 10}
 	if out != nil {
-		f, err := out()
-		if err != nil {
-			return Step{}, err
+		f, oerr := out()
+		if oerr != nil {
+			return Step{}, oerr
 		}
-		defer f.Close()
+		defer func() {
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("%s: close output: %w", args[0], cerr)
+			}
+		}()
 		cmd.Stdout = f
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &limited{w: &stderr, n: 64 << 10}
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	wall := time.Since(start)
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && isValidate(args) && exit.ExitCode() == exitFindings) {
@@ -312,7 +316,7 @@ type limited struct {
 func (l *limited) Write(p []byte) (int, error) {
 	if l.n > 0 {
 		k := min(len(p), l.n)
-		l.w.Write(p[:k])
+		_, _ = l.w.Write(p[:k]) // a strings.Builder: never fails
 		l.n -= k
 	}
 	return len(p), nil
