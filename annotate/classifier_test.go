@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,5 +82,68 @@ func TestEvalRowsSplit(t *testing.T) {
 	}
 	if rep.ECE <= 0 || rep.ECE > 0.2 {
 		t.Errorf("ECE %v on held-out AJGT rows", rep.ECE)
+	}
+}
+
+// TestChooseOffsetsMovesBoundaryForRareClass: validation logits that under-predict a
+// rare class (its rows score 0.5 below the common class) get an offset that recovers
+// it, and the model applies the offset in predict.
+func TestChooseOffsetsMovesBoundaryForRareClass(t *testing.T) {
+	m := &linearModel{modelHeader: modelHeader{Labels: []string{"common", "rare"}, Temperature: 1}}
+	vs := &valScorer{k: 2, masks: [][]bool{nil}, nf: 1}
+	for i := range 100 {
+		y, z := 0, []float64{1, 0}
+		if i%10 == 0 { // rare rows: still below the common class, but less so
+			y, z = 1, []float64{1, 0.5}
+		}
+		vs.zs, vs.ys, vs.files = append(vs.zs, z), append(vs.ys, y), append(vs.files, 0)
+	}
+	off, f1 := vs.chooseOffsets()
+	if before := vs.meanF1([]float64{0, 0}); !(f1 > before) || f1 < 0.99 {
+		t.Fatalf("macro-F1 %v with offsets %v, %v without", f1, off, before)
+	}
+	if off[0] != 0 || !(off[1] > 0.5 && off[1] <= 1) {
+		t.Errorf("offsets %v, want class 0 fixed and class 1 moved past 0.5 and no further than needed", off)
+	}
+	m.Offsets, m.Bias, m.W = off, []float32{1, 0.5}, make([]float32, 2)
+	if p := m.predict([]feature{{0, 0}}); p[1] <= p[0] {
+		t.Errorf("predict ignores the offsets: %v", p)
+	}
+}
+
+// TestDecodeModelRejectsBadOffsets: offsets come from a file and must fit the labels.
+func TestDecodeModelRejectsBadOffsets(t *testing.T) {
+	m := &linearModel{modelHeader: modelHeader{Task: "sentiment", Labels: []string{"a", "b"}, Bits: 8, Temperature: 1, Offsets: []float64{0, 1, 2}},
+		W: make([]float32, 2<<8), Bias: make([]float32, 2), IDF: make([]float32, 1<<8)}
+	b, err := m.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeModel(b); err == nil || !strings.Contains(err.Error(), "offsets") {
+		t.Errorf("3 offsets for 2 labels: %v", err)
+	}
+}
+
+// TestLossGradSameOnAnyCoreCount: the gradient is summed over a fixed split of the
+// examples, so the shipped model files do not depend on the machine that trains them.
+func TestLossGradSameOnAnyCoreCount(t *testing.T) {
+	var ex []trainExample
+	for i := range 103 {
+		ex = append(ex, trainExample{x: []feature{{uint32(i % 7), 0.3}, {uint32(7 + i%5), 0.9}}, y: i % 3})
+	}
+	theta := make([]float64, 12*3+3)
+	for i := range theta {
+		theta[i] = math.Sin(float64(i))
+	}
+	run := func(procs int) ([]float64, float64) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		cs := compact(ex, 3, "balanced")
+		g := make([]float64, len(theta))
+		return g, cs.lossGrad(theta, g, 2)
+	}
+	g1, l1 := run(1)
+	g4, l4 := run(4)
+	if l1 != l4 || !slices.Equal(g1, g4) {
+		t.Errorf("loss %v vs %v; gradients differ: %v", l1, l4, !slices.Equal(g1, g4))
 	}
 }

@@ -294,12 +294,29 @@ func (s *sentimentScorer) useModel(text string) bool {
 	if len(s.m.Lexicon) == 0 || isArabic(text) {
 		return true
 	}
+	// The letters of a link or an @handle say nothing about the language of the text:
+	// "رائع جدا https://t.co/hrBeHbkBNu" has more Latin letters than Arabic ones.
+	text = withoutLinks(text)
+	if isArabic(text) {
+		return true
+	}
 	for _, r := range text {
 		if unicode.IsLetter(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// withoutLinks returns text with URLs and @mentions blanked out.
+func withoutLinks(text string) string {
+	if strings.Contains(text, "://") || strings.Contains(strings.ToLower(text), "www.") {
+		text = reURL.ReplaceAllString(text, " ")
+	}
+	if strings.Contains(text, "@") {
+		text = reMention.ReplaceAllString(text, " ")
+	}
+	return text
 }
 
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
@@ -342,8 +359,7 @@ func (s *sentimentScorer) newsProbs(text string) []float64 {
 func (s *sentimentScorer) probs(text string) []float64 {
 	f := s.featurizers.Get().(*featurizer)
 	defer s.featurizers.Put(f)
-	f.addText("", text)
-	return s.m.predict(f.vector())
+	return s.m.predict(sentimentVector(f, labelledRow{Text: text}))
 }
 
 // lexThreshold is the compound magnitude below which English text is neutral.

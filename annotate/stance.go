@@ -295,31 +295,77 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 		if len(ms) == 0 {
 			continue
 		}
-		// The document's stance is the mean over the mention sentences; the evidence is
-		// the sentence that most supports that label.
-		k := len(a.model.m.Labels)
-		mean := make([]float64, k)
-		for _, m := range ms {
-			for c := range k {
-				mean[c] += m.p[c] / float64(len(ms))
-			}
-		}
-		c := argmax(mean)
-		best := ms[0]
-		for _, m := range ms[1:] {
-			if m.p[c] > best.p[c] {
-				best = m
-			}
-		}
+		c, score, best := documentStance(ms, a.model.m.Labels)
 		it, err := schema.Span(doc.Text, best.r.Start, best.r.End)
 		if err != nil {
 			return nil, err
 		}
 		it.Label = a.model.m.Labels[c]
-		it.Score = schema.Float(round4(mean[c]))
+		it.Score = schema.Float(round4(score))
 		it.Attrs = map[string]string{schema.AttrTarget: t.name}
 		items = append(items, it)
 	}
 	sortItems(items, schema.AttrTarget)
 	return items, nil
+}
+
+// documentStance decides the stance of a document toward a target from its mention
+// sentences: each sentence votes for its most probable label, and the document takes
+// the side (favor or against) with more votes, neutral when no sentence takes one. A
+// tie goes to the side with the larger summed probability.
+//
+// The mean of the probabilities is what it replaced: most sentences that name a target
+// only report (who asked whom, where troops went), and their mass — spread thin over
+// all three labels by a model that learnt from tweets — outweighed the few sentences
+// that say what the speaker thinks of it. A reader counts what is said for and against.
+//
+// It returns the label index, its score (the mean probability of the label over the
+// sentences that voted for it) and the evidence: the voter that gives the label the
+// highest probability.
+func documentStance(ms []mention, labels []string) (int, float64, mention) {
+	neutral := slices.Index(labels, "neutral")
+	votes := make([]int, len(labels))
+	sum := make([]float64, len(labels))
+	for _, m := range ms {
+		votes[argmax(m.p)]++
+		for c, v := range m.p {
+			sum[c] += v
+		}
+	}
+	c := -1
+	for i := range labels {
+		if i == neutral || votes[i] == 0 {
+			continue
+		}
+		if c < 0 || votes[i] > votes[c] || votes[i] == votes[c] && sum[i] > sum[c] {
+			c = i
+		}
+	}
+	if c < 0 {
+		c = argmax(sum)
+	}
+	var score float64
+	n := 0
+	best := -1
+	for i, m := range ms {
+		if argmax(m.p) != c {
+			continue
+		}
+		score += m.p[c]
+		n++
+		if best < 0 || m.p[c] > ms[best].p[c] {
+			best = i
+		}
+	}
+	if n == 0 {
+		// no sentence voted for the label (all equal-probability ties): the mean over all
+		for i, m := range ms {
+			score += m.p[c]
+			if best < 0 || m.p[c] > ms[best].p[c] {
+				best = i
+			}
+		}
+		n = len(ms)
+	}
+	return c, score / float64(n), ms[best]
 }

@@ -160,3 +160,34 @@ func TestStanceSeedReading(t *testing.T) {
 		t.Errorf("target stance agrees with the human reading on %d of %d (got %v, reading %v), want at least %d", agree, len(want), got, want, minAgree)
 	}
 }
+
+// TestStanceCountsSidesNotMass: most sentences that name a target only report; the
+// mean of the sentence probabilities let their neutral mass outvote the sentences that
+// say what the writer thinks of it. Two sentences praise the council and one faults it:
+// a reader says favor.
+func TestStanceCountsSidesNotMass(t *testing.T) {
+	doc := &schema.Document{Lang: "en", Text: "The council met on Monday.\n\n" +
+		"The council is housed on Main Street.\n\nThe council has nine members.\n\n" +
+		"The council did a wonderful job with the new park.\n\nResidents praise the council for its excellent work.\n\n" +
+		"The council was wrong about the parking fees."}
+	a, err := NewStance([]Target{{Name: "council"}}, StanceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := a.Annotate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 {
+		t.Fatalf("%d items, want 1", len(items))
+	}
+	it := items[0]
+	if it.Label != "favor" || !strings.Contains(it.Text, "wonderful") && !strings.Contains(it.Text, "excellent") {
+		t.Errorf("got %s %.2f %q, want favor with a praising sentence as evidence", it.Label, *it.Score, it.Text)
+	}
+	// Only reporting sentences: neutral.
+	items, err = a.Annotate(context.Background(), &schema.Document{Lang: "en", Text: "The council met on Monday.\n\nThe council has nine members."})
+	if err != nil || len(items) != 1 || items[0].Label != "neutral" {
+		t.Errorf("reporting only: %+v, %v; want neutral", items, err)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsds/newsds/internal/textfold"
 )
 
 // Helpers shared by the built-in annotators: one normalisation for matching names,
@@ -13,25 +15,13 @@ import (
 
 // foldRune maps r to its matching form, or -1 to drop it. Arabic orthography varies
 // between writers and between tweets and news (hamza seats, alif maqsura, ta marbuta,
-// tashkeel, tatweel), and those variants carry no meaning for the annotators.
+// tashkeel, tatweel), and those variants carry no meaning for the annotators; the table
+// is textfold's, shared with dedup.
 func foldRune(r rune) rune {
+	if f, ok := textfold.Arabic(r); ok {
+		return f
+	}
 	switch {
-	case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640: // tashkeel, dagger alif, tatweel
-		return -1
-	case r == 'أ' || r == 'إ' || r == 'آ' || r == 'ٱ':
-		return 'ا'
-	case r == 'ى':
-		return 'ي'
-	case r == 'ة':
-		return 'ه'
-	case r == 'ؤ':
-		return 'و'
-	case r == 'ئ':
-		return 'ي'
-	case r >= '٠' && r <= '٩':
-		return '0' + (r - '٠')
-	case r >= '۰' && r <= '۹':
-		return '0' + (r - '۰')
 	case unicode.IsMark(r), r == '\u200c', r == '\u200d', r == '\u200f', r == '\u200e', r == '\u200b', r == '\ufeff':
 		return -1
 	}
