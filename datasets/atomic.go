@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,8 +19,9 @@ import (
 
 // A release is built in a folder beside its target, named "<DIR>.tmp-<pid>-<random>",
 // and renamed to DIR only when complete, so that a failed or killed release never leaves
-// a partial DIR. A killed release does leave that temp folder (a whole release, mode
-// 0700), and, if it was killed while replacing DIR, the old release moved aside as
+// a partial DIR. Folders and files are created as os.Mkdir and os.Create would (0777
+// and 0666 less the umask), so the release, once renamed, has the modes of any other
+// folder the user makes. A killed release does leave that temp folder, and, if it was killed while replacing DIR, the old release moved aside as
 // "<temp>-old". The next release removes both, but only what is provably ours and dead:
 //
 //   - the name has the pattern and its pid is not a live process (a release being
@@ -60,15 +62,15 @@ type tmpInfo struct {
 // temp folder.
 func makeTempDir(out string) (string, error) {
 	parent, base := filepath.Dir(out), filepath.Base(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return "", fmt.Errorf("create %s: %w", parent, err)
 	}
 	if err := removeStaleTemps(parent, nil); err != nil {
 		return "", err
 	}
-	dir, err := os.MkdirTemp(parent, base+tmpInfix+strconv.Itoa(os.Getpid())+"-*")
+	dir, err := mkdirTemp(parent, base+tmpInfix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
-		return "", fmt.Errorf("create temp folder: %w", err)
+		return "", err
 	}
 	host, _ := os.Hostname()
 	b, _ := json.Marshal(tmpInfo{PID: os.Getpid(), Host: host, Dir: out})
@@ -77,6 +79,24 @@ func makeTempDir(out string) (string, error) {
 		return "", err
 	}
 	return dir, nil
+}
+
+// mkdirTemp creates a new folder parent/prefix<digits>. Unlike os.MkdirTemp, whose
+// folders are 0700 whatever the umask, it creates it 0777 less the umask: the temp folder
+// becomes the release.
+func mkdirTemp(parent, prefix string) (string, error) {
+	for range 1000 {
+		dir := filepath.Join(parent, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		err := os.Mkdir(dir, 0o777)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("create temp folder: %w", err)
+		}
+		return dir, nil
+	}
+	return "", fmt.Errorf("create temp folder in %s: every name tried exists", parent)
 }
 
 // removeStaleTemps removes (or, for an old release moved aside, restores) the stale
@@ -432,10 +452,10 @@ func foreignFiles(dir string) ([]string, error) {
 
 // writeFile writes b to path inside a release temp folder and syncs it.
 func writeFile(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -427,7 +427,8 @@ func loadingSection(m *Manifest) string {
 	fmt.Fprintf(&b, "```python\nfrom datasets import load_dataset\n\n"+
 		"articles = load_dataset(\"path/to/this/folder\", \"articles\")\n"+
 		"turns = load_dataset(\"path/to/this/folder\", \"turns\")\n"+
-		"role = articles[%[1]q].features[\"qa_turns\"].feature[\"role\"]\n"+
+		"qa = articles[%[1]q].features[\"qa_turns\"]  # datasets 4+: List(...); 3.x: [{...}]\n"+
+		"role = (qa[0] if isinstance(qa, list) else qa.feature)[\"role\"]\n"+
 		"row = articles[%[1]q][0]\n"+
 		"for t in row[\"qa_turns\"]:\n"+
 		"    print(role.int2str(t[\"role\"]), row[\"text\"][t[\"start\"]:t[\"end\"]])\n```\n\n", split)
@@ -505,10 +506,16 @@ func compositionSection(m *Manifest, st *Stats) string {
 	b.WriteString("### Languages\n\n")
 	countTable(&b, "language", st.ByLang(), total)
 	chartLink(&b, charts["lang"])
-	b.WriteString("### Publication months\n\n")
-	b.WriteString("Months are those of the publication date in the source's own time zone.\n\n")
-	countTable(&b, "month", st.ByMonth(), total)
-	chartLink(&b, charts["month"])
+	pub, bin := st.ByPublication()
+	if bin == BinYear {
+		b.WriteString("### Publication years\n\n")
+		fmt.Fprintf(&b, "Years are those of the publication date in the source's own time zone; the articles span more than %d months, so they are counted per year.\n\n", MaxMonthRows)
+	} else {
+		b.WriteString("### Publication months\n\n")
+		b.WriteString("Months are those of the publication date in the source's own time zone.\n\n")
+	}
+	countTable(&b, bin, pub, total)
+	chartLink(&b, charts["published"])
 	b.WriteString("### Text length\n\n")
 	ls := st.Lengths()
 	fmt.Fprintf(&b, "Lengths in Unicode code points: min %d, median ≈ %.0f (estimated from the histogram), mean %.1f, max %d.\n\n",

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -363,5 +364,33 @@ func TestWriteCardAndCharts(t *testing.T) {
 	}
 	if links != len(charts(st)) {
 		t.Errorf("card links %d charts, %d written", links, len(charts(st)))
+	}
+}
+
+// TestCardPublicationYearsPastMaxMonths: the card's table counts years once there are
+// more than MaxMonthRows months (it had a row for each of 101 months), and links the
+// yearly chart.
+func TestCardPublicationYearsPastMaxMonths(t *testing.T) {
+	b, err := RenderCard(fixtureManifest(), monthsStats(101), fixtureConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := string(b)
+	_, sec, ok := strings.Cut(card, "### Publication years\n")
+	if !ok || strings.Contains(card, "### Publication months") {
+		t.Fatalf("no Publication years section:\n%s", card)
+	}
+	sec, _, _ = strings.Cut(sec, "\n### ")
+	rows := regexp.MustCompile(`(?m)^\| (\d{4}|unknown) \|`).FindAllString(sec, -1)
+	if len(rows) != 10 || !strings.Contains(sec, "charts/docs_by_year.svg") {
+		t.Errorf("%d year rows (want 10), section:\n%s", len(rows), sec)
+	}
+	// Few months stay months.
+	b, err = RenderCard(fixtureManifest(), monthsStats(MaxMonthRows), fixtureConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "### Publication months") || !strings.Contains(string(b), "charts/docs_by_month.svg") {
+		t.Error("24 months are not listed per month")
 	}
 }

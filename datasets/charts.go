@@ -17,7 +17,7 @@ const ChartsDir = "charts"
 
 // chart is one bar chart of the card; file is relative to the release folder.
 type chart struct {
-	// key names the chart for the card: split, source, lang, month, length, labels:LAYER.
+	// key names the chart for the card: split, source, lang, published, length, labels:LAYER.
 	key   string
 	file  string
 	title string
@@ -32,8 +32,11 @@ func charts(st *Stats) []chart {
 		{"split", ChartsDir + "/docs_by_split.svg", "Documents per split", st.BySplit(), "documents"},
 		{"source", ChartsDir + "/docs_by_source.svg", "Documents per source", st.BySource(), "documents"},
 		{"lang", ChartsDir + "/docs_by_lang.svg", "Documents per language", st.ByLang(), "documents"},
-		{"month", ChartsDir + "/docs_by_month.svg", "Documents per publication month", st.ByMonth(), "documents"},
 	}
+	// Per month, or per year when there are too many months (Stats.ByPublication); the
+	// file is named after the bin, so a link never shows years under a month's name.
+	pub, bin := st.ByPublication()
+	out = append(out, chart{"published", ChartsDir + "/docs_by_" + bin + ".svg", "Documents per publication " + bin, pub, "documents"})
 	var lengths []Count
 	for _, b := range st.Lengths().Buckets {
 		lengths = append(lengths, Count{Key: b.Label(), N: b.N})

@@ -143,3 +143,29 @@ func TestWriteCharts(t *testing.T) {
 		t.Errorf("month bars = %v, want %v", months, want)
 	}
 }
+
+// TestChartsYearlyPastMaxMonths: a release over 101 months gets a chart per year whose
+// height stays that of a few rows (it was 2,244 px tall with a bar per month).
+func TestChartsYearlyPastMaxMonths(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteCharts(dir, fixtureManifest(), monthsStats(101), fixtureConfig()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ChartsDir, "docs_by_month.svg")); !os.IsNotExist(err) {
+		t.Errorf("a per-month chart was written for 101 months (stat: %v)", err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ChartsDir, "docs_by_year.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := regexp.MustCompile(`<svg [^>]*height="(\d+)"`).FindSubmatch(b)
+	if h == nil {
+		t.Fatal("no svg height")
+	}
+	if height, _ := strconv.Atoi(string(h[1])); height > titleHeight+(MaxMonthRows+1)*rowHeight+chartPad {
+		t.Errorf("yearly chart is %d px tall", height)
+	}
+	if bars := regexp.MustCompile(`>(\d{4}|unknown)<`).FindAll(b, -1); len(bars) != 10 {
+		t.Errorf("%d year bars, want 9 years + unknown", len(bars))
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -20,16 +19,24 @@ const CroissantFile = "croissant.json"
 
 // Encoding formats of the data files, as Croissant names them.
 const (
-	MIMEParquet     = "application/x-parquet"
-	MIMEArrowStream = "application/vnd.apache.arrow.stream"
+	MIMEParquet = "application/x-parquet"
+	// MIMEArrowFile is the registered media type of the Arrow IPC file format, the
+	// format of the files under arrow/ (layout.go).
+	MIMEArrowFile = "application/vnd.apache.arrow.file"
 )
 
 // ownerTBD is the value of a Croissant property only the dataset owner can fill.
 const ownerTBD = "To be written by the dataset owner."
 
-// WriteCroissant writes dir/croissant.json: Croissant 1.0 metadata with its RAI
-// properties, one FileObject per data file (sha256, size), one FileSet and one
-// RecordSet per config, the split RecordSet and a RecordSet per class-label set.
+// CroissantVersion is the Croissant specification croissant.json conforms to.
+const CroissantVersion = "http://mlcommons.org/croissant/1.1"
+
+// WriteCroissant writes dir/croissant.json: Croissant 1.1 metadata with its RAI
+// properties, versioning (version, sdVersion, the release it revises), provenance
+// (PROV-O: the corpus version it was derived from, the newsds run that generated it),
+// data-use conditions, one FileObject per data file (sha256, size), one FileSet and
+// one RecordSet per config, the split RecordSet and a RecordSet per class-label set
+// that every label field references.
 func WriteCroissant(dir string, m *Manifest, st *Stats, cfg *config.Config) error {
 	b, err := RenderCroissant(m, st, cfg)
 	if err != nil {
@@ -81,19 +88,24 @@ func encodeJSON(b *bytes.Buffer, v any) error {
 	return nil
 }
 
-// croissantContext is the @context of Croissant 1.0 as in the specification's 1.0
-// example datasets, the one mlcroissant checks documents against.
+// croissantContext is the @context of Croissant 1.1, key for key the one mlcroissant
+// 1.1 builds for a 1.1 document (it warns about any standard key that is missing),
+// plus the terms newsds uses beyond it: cr:sdVersion and the PROV-O namespace that
+// Croissant 1.1 takes its provenance properties from.
 var croissantContext = jobj{
 	{"@language", "en"},
 	{"@vocab", "https://schema.org/"},
+	{"arrayShape", "cr:arrayShape"},
 	{"citeAs", "cr:citeAs"},
 	{"column", "cr:column"},
 	{"conformsTo", "dct:conformsTo"},
+	{"containedIn", "cr:containedIn"},
 	{"cr", "http://mlcommons.org/croissant/"},
 	{"rai", "http://mlcommons.org/croissant/RAI/"},
 	{"data", jobj{{"@id", "cr:data"}, {"@type", "@json"}}},
 	{"dataType", jobj{{"@id", "cr:dataType"}, {"@type", "@vocab"}}},
 	{"dct", "http://purl.org/dc/terms/"},
+	{"description", jobj{{"@container", "@language"}}},
 	{"equivalentProperty", "cr:equivalentProperty"},
 	{"examples", jobj{{"@id", "cr:examples"}, {"@type", "@json"}}},
 	{"extract", "cr:extract"},
@@ -103,12 +115,15 @@ var croissantContext = jobj{
 	{"fileSet", "cr:fileSet"},
 	{"format", "cr:format"},
 	{"includes", "cr:includes"},
+	{"isArray", "cr:isArray"},
 	{"isLiveDataset", "cr:isLiveDataset"},
 	{"jsonPath", "cr:jsonPath"},
 	{"key", "cr:key"},
 	{"md5", "cr:md5"},
+	{"name", jobj{{"@container", "@language"}}},
 	{"parentField", "cr:parentField"},
 	{"path", "cr:path"},
+	{"prov", "http://www.w3.org/ns/prov#"},
 	{"recordSet", "cr:recordSet"},
 	{"references", "cr:references"},
 	{"regex", "cr:regex"},
@@ -116,6 +131,7 @@ var croissantContext = jobj{
 	{"replace", "cr:replace"},
 	{"samplingRate", "cr:samplingRate"},
 	{"sc", "https://schema.org/"},
+	{"sdVersion", "cr:sdVersion"},
 	{"separator", "cr:separator"},
 	{"source", "cr:source"},
 	{"subField", "cr:subField"},
@@ -133,20 +149,10 @@ func RenderCroissant(m *Manifest, st *Stats, cfg *config.Config) ([]byte, error)
 		{"@type", "sc:Dataset"},
 		{"name", prettyName(m, cfg)},
 		{"description", croissantDescription(m, st, cfg)},
-		{"conformsTo", "http://mlcommons.org/croissant/1.0"},
+		{"conformsTo", CroissantVersion},
 	}
-	license := c.License
-	if license == "" {
-		license = "unknown"
-	}
-	doc = append(doc, jkv{"license", license})
-	if c.Homepage != "" {
-		doc = append(doc, jkv{"url", c.Homepage})
-	}
-	doc = append(doc,
-		jkv{"version", m.Version},
-		jkv{"datePublished", m.Corpus.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")},
-	)
+	doc = append(doc, croissantVersioning(m)...)
+	doc = append(doc, croissantUseConditions(cfg)...)
 	if c.Citation != "" {
 		doc = append(doc, jkv{"citeAs", strings.TrimSpace(c.Citation)})
 	}
@@ -161,6 +167,7 @@ func RenderCroissant(m *Manifest, st *Stats, cfg *config.Config) ([]byte, error)
 		doc = append(doc, jkv{"inLanguage", langs})
 	}
 	doc = append(doc, raiProperties(m, st, cfg)...)
+	doc = append(doc, croissantProvenance(m, cfg)...)
 
 	dist, err := croissantDistribution(m)
 	if err != nil {
@@ -181,6 +188,95 @@ func RenderCroissant(m *Manifest, st *Stats, cfg *config.Config) ([]byte, error)
 		return nil, fmt.Errorf("encode croissant: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// croissantTime is the form of every timestamp in croissant.json.
+const croissantTime = "2006-01-02T15:04:05Z"
+
+// croissantVersioning are the version properties: the release version (semver), the
+// metadata's own version, and the release this one revises. The metadata is generated
+// from the release and changes only with it, so it carries the release's version too.
+// A release is a fixed snapshot, never a live dataset.
+func croissantVersioning(m *Manifest) []jkv {
+	date := m.Corpus.CreatedAt.UTC().Format(croissantTime)
+	out := []jkv{
+		{"version", m.Version},
+		{"sdVersion", m.Version},
+		{"isLiveDataset", false},
+		{"datePublished", date},
+		{"dateModified", date},
+	}
+	if p := m.Previous; p != nil {
+		out = append(out, jkv{"prov:wasRevisionOf", jobj{
+			{"@type", "sc:Dataset"},
+			{"name", "Release " + p.Version},
+			{"version", p.Version},
+			{"description", fmt.Sprintf("The previous release, of corpus %s version %s; CHANGELOG.md lists the changes.", p.Corpus.Name, p.Corpus.Version)},
+		}})
+	}
+	return out
+}
+
+// croissantUseConditions are the conditions of use: the license (an SPDX id or URL
+// from newsds.yaml) and the owner's statement of intended uses, as schema.org's
+// usageInfo and conditionsOfAccess, which Croissant takes from schema.org.
+func croissantUseConditions(cfg *config.Config) []jkv {
+	c := cfg.Card
+	license := c.License
+	if license == "" {
+		license = "unknown"
+	}
+	out := []jkv{{"license", license}}
+	if c.Homepage != "" {
+		out = append(out, jkv{"url", c.Homepage})
+	}
+	access := "Open: the data files are in the release folder, checked by checksums.sha256. Use is governed by the license (" + license + ")."
+	if c.License == "" {
+		access = "The owner has not set a license (card.license in newsds.yaml): ask before any use."
+	}
+	return append(out,
+		jkv{"conditionsOfAccess", access},
+		jkv{"usageInfo", orTBD(c.Uses)},
+	)
+}
+
+// croissantProvenance is the PROV-O provenance of the release: the committed corpus
+// version (and the owner's source datasets) it was derived from, and the newsds run
+// that generated it with its options.
+func croissantProvenance(m *Manifest, cfg *config.Config) []jkv {
+	date := m.Corpus.CreatedAt.UTC().Format(croissantTime)
+	corpus := jobj{
+		{"@type", "prov:Entity"},
+		{"name", fmt.Sprintf("newsds corpus %s, version %s", m.Corpus.Name, m.Corpus.Version)},
+		{"version", m.Corpus.Version},
+		{"dateCreated", date},
+	}
+	if msg := strings.TrimSpace(m.Corpus.Message); msg != "" {
+		corpus = append(corpus, jkv{"description", "Commit message: " + msg})
+	}
+	if m.Corpus.Tag != "" {
+		corpus = append(corpus, jkv{"alternateName", m.Corpus.Tag})
+	}
+	derived := []any{corpus}
+	for _, sd := range cfg.Card.SourceDatasets {
+		derived = append(derived, jobj{{"@type", "prov:Entity"}, {"name", sd}})
+	}
+	opts := []string{"split " + m.Options.Split, "formats " + strings.Join(m.Options.Formats, ", ")}
+	if m.Options.KeepDuplicates {
+		opts = append(opts, "duplicates kept")
+	}
+	activity := jobj{
+		{"@type", "prov:Activity"},
+		{"name", "newsds release " + m.Version},
+		{"description", "Built by newsds release from the committed corpus version: " + strings.Join(opts, "; ") + "."},
+		{"prov:endedAtTime", date},
+		{"prov:wasAssociatedWith", jobj{{"@type", "prov:SoftwareAgent"}, {"name", "newsds"}}},
+	}
+	out := []jkv{
+		{"prov:wasDerivedFrom", derived},
+		{"prov:wasGeneratedBy", activity},
+	}
+	return out
 }
 
 // croissantDescription is the owner's description, or a factual one built from the
@@ -315,14 +411,25 @@ func croissantDistribution(m *Manifest) ([]any, error) {
 				})
 			}
 		}
-		if formats[FormatParquet] {
+		for _, format := range []string{FormatParquet, FormatArrow} {
+			if !formats[format] {
+				continue
+			}
+			mime, err := fileMIME(FileInfo{Format: format})
+			if err != nil {
+				return nil, err
+			}
+			desc := "The Parquet files of config " + ci.Name + ", all splits; the record set " + ci.Name + " reads them."
+			if format == FormatArrow {
+				desc = "The Arrow IPC files of config " + ci.Name + ", all splits: the same rows as the Parquet files."
+			}
 			dist = append(dist, jobj{
 				{"@type", "cr:FileSet"},
-				{"@id", fileSetID(ci.Name, FormatParquet)},
-				{"name", fileSetID(ci.Name, FormatParquet)},
-				{"description", "The Parquet files of config " + ci.Name + ", all splits."},
-				{"encodingFormat", MIMEParquet},
-				{"includes", "data/" + ci.Name + "/*.parquet"},
+				{"@id", fileSetID(ci.Name, format)},
+				{"name", fileSetID(ci.Name, format)},
+				{"description", desc},
+				{"encodingFormat", mime},
+				{"includes", ConfigGlob(ci.Name, format)},
 			})
 		}
 	}
@@ -334,7 +441,7 @@ func fileMIME(f FileInfo) (string, error) {
 	case FormatParquet:
 		return MIMEParquet, nil
 	case FormatArrow:
-		return MIMEArrowStream, nil
+		return MIMEArrowFile, nil
 	}
 	return "", fmt.Errorf("croissant: file %s: unknown format %q", f.Path, f.Format)
 }
@@ -386,7 +493,7 @@ func croissantRecordSets(m *Manifest) ([]any, error) {
 		standard = standard && splitURLs[n] != ""
 	}
 	splitFields := []any{
-		jobj{{"@type", "cr:Field"}, {"@id", "splits/name"}, {"name", "name"}, {"description", "The split's name, as in the data file names."}, {"dataType", "sc:Text"}},
+		jobj{{"@type", "cr:Field"}, {"@id", "splits/name"}, {"name", "name"}, {"description", "The split's name, as in the split column and the data file names."}, {"dataType", "sc:Text"}},
 	}
 	if standard {
 		splitFields = append(splitFields, jobj{{"@type", "cr:Field"}, {"@id", "splits/url"}, {"name", "url"}, {"dataType", "sc:URL"}})
@@ -443,9 +550,14 @@ func croissantRecordSets(m *Manifest) ([]any, error) {
 			return nil, fmt.Errorf("croissant: config %s: %w", ci.Name, err)
 		}
 		fs := fileSetID(ci.Name, FormatParquet)
-		fields := []any{splitField(ci, fs, names)}
+		var fields []any
 		for _, f := range feats {
-			fields = append(fields, croissantField(ci.Name+"/"+f.Name, f.Name, f.Feature, fs, f.Name, ""))
+			id := ci.Name + "/" + f.Name
+			if f.Name == schema.ColumnSplit {
+				fields = append(fields, splitField(id, fs))
+				continue
+			}
+			fields = append(fields, croissantField(id, f.Name, f.Feature, fs, f.Name, "", nil))
 		}
 		out = append(out, jobj{
 			{"@type", "cr:RecordSet"},
@@ -468,33 +580,23 @@ func configDescription(name string) string {
 	return "Config " + name + "."
 }
 
-// splitField reads a record's split from the name of its file.
-func splitField(ci ConfigInfo, fileSet string, names []string) jobj {
-	quoted := make([]string, len(names))
-	for i, n := range names {
-		quoted[i] = regexp.QuoteMeta(n)
-	}
-	// The name alone matches too: mlcroissant applies the transform again to the
-	// extracted value when it joins the field with the splits record set.
-	re := "^(?:.*/)?(" + strings.Join(quoted, "|") + ")(?:-[0-9]{5}-of-[0-9]{5}\\.parquet)?$"
+// splitField is the split column, a foreign key into the splits record set.
+func splitField(id, fileSet string) jobj {
 	return jobj{
 		{"@type", "cr:Field"},
-		{"@id", ci.Name + "/split"},
-		{"name", "split"},
-		{"description", "The split of the record, from its file name."},
+		{"@id", id},
+		{"name", schema.ColumnSplit},
+		{"description", "The split of the record; its name in record set splits."},
 		{"dataType", []string{"sc:Text", "cr:Split"}},
-		{"source", jobj{
-			{"fileSet", jobj{{"@id", fileSet}}},
-			{"extract", jobj{{"fileProperty", "fullpath"}}},
-			{"transform", jobj{{"regex", re}}},
-		}},
+		{"source", jobj{{"fileSet", jobj{{"@id", fileSet}}}, {"extract", jobj{{"column", schema.ColumnSplit}}}}},
 		{"references", jobj{{"field", jobj{{"@id", "splits/name"}}}}},
 	}
 }
 
 // croissantField describes one column (or, with jsonPath set, one field of a struct
-// column) as a Croissant Field.
-func croissantField(id, name string, f *schema.Feature, fileSet, column, jsonPath string) jobj {
+// column) as a Croissant Field. siblings are the other fields of the struct it is in,
+// which tell a label-name twin (label_name beside the class id label) from text.
+func croissantField(id, name string, f *schema.Feature, fileSet, column, jsonPath string, siblings []schema.FeatureField) jobj {
 	field := jobj{{"@type", "cr:Field"}, {"@id", id}, {"name", name}}
 	source := func() jobj {
 		s := jobj{{"fileSet", jobj{{"@id", fileSet}}}, {"extract", jobj{{"column", column}}}}
@@ -512,14 +614,44 @@ func croissantField(id, name string, f *schema.Feature, fileSet, column, jsonPat
 		}
 		var subs []any
 		for _, sf := range item.Fields {
-			subs = append(subs, croissantField(id+"/"+sf.Name, sf.Name, sf.Feature, fileSet, column, joinPath(jsonPath, sf.Name)))
+			subs = append(subs, croissantField(id+"/"+sf.Name, sf.Name, sf.Feature, fileSet, column, joinPath(jsonPath, sf.Name), item.Fields))
 		}
 		return append(field, jkv{"subField", subs})
 	case schema.FeatureSequence:
 		field = append(field, jkv{"repeated", true})
 		return append(field, croissantLeaf(f.Item)...).withSource(source())
 	}
+	if set, ok := labelNameOf(name, siblings); ok {
+		return append(field, croissantLabelName(set)...).withSource(source())
+	}
 	return append(field, croissantLeaf(f)...).withSource(source())
+}
+
+// labelNameOf tells whether field name is the label-name twin of a class-id sibling
+// (schema.LabelNameSuffix), and the id of that sibling's label set.
+func labelNameOf(name string, siblings []schema.FeatureField) (string, bool) {
+	base, ok := strings.CutSuffix(name, schema.LabelNameSuffix)
+	if !ok {
+		return "", false
+	}
+	for _, sf := range siblings {
+		if sf.Name == base && sf.Feature.Type == schema.FeatureClassLabel {
+			if id := labelSetID(sf.Feature.Names); id != "" {
+				return id, true
+			}
+		}
+	}
+	return "", false
+}
+
+// croissantLabelName describes a label-name column: the label itself, a name of the
+// label set's record set.
+func croissantLabelName(set string) jobj {
+	return jobj{
+		{"description", "The label of the class id beside it, as text: a name in record set " + set + "."},
+		{"dataType", []string{"sc:Text", "cr:Label"}},
+		{"references", jobj{{"field", jobj{{"@id", set + "/name"}}}}},
+	}
 }
 
 func joinPath(parent, name string) string {
@@ -535,10 +667,15 @@ func croissantLeaf(f *schema.Feature) jobj {
 	switch f.Type {
 	case schema.FeatureClassLabel:
 		desc := "Class id: " + strings.Join(f.Names, ", ") + " (0.." + strconv.Itoa(len(f.Names)-1) + ")."
-		if id := labelSetID(f.Names); id != "" {
+		id := labelSetID(f.Names)
+		if id != "" {
 			desc += " Names in record set " + id + "."
 		}
-		return jobj{{"description", desc}, {"dataType", "sc:Integer"}}
+		leaf := jobj{{"description", desc}, {"dataType", "sc:Integer"}}
+		if id != "" {
+			leaf = append(leaf, jkv{"references", jobj{{"field", jobj{{"@id", id + "/id"}}}}})
+		}
+		return leaf
 	case schema.FeatureValue:
 		return jobj{{"dataType", croissantType(f.Dtype)}}
 	}

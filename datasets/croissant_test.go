@@ -3,7 +3,6 @@ package datasets
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -59,6 +58,9 @@ type crField struct {
 		Extract   map[string]string `json:"extract"`
 		Transform map[string]string `json:"transform"`
 	} `json:"source"`
+	References struct {
+		Field map[string]string `json:"field"`
+	} `json:"references"`
 }
 
 func parseCroissant(t *testing.T, m *Manifest, cfg *config.Config) croissantDoc {
@@ -76,7 +78,7 @@ func parseCroissant(t *testing.T, m *Manifest, cfg *config.Config) croissantDoc 
 
 func TestCroissantRequired(t *testing.T) {
 	doc := parseCroissant(t, fixtureManifest(), fixtureConfig())
-	if doc.Type != "sc:Dataset" || doc.ConformsTo != "http://mlcommons.org/croissant/1.0" {
+	if doc.Type != "sc:Dataset" || doc.ConformsTo != "http://mlcommons.org/croissant/1.1" {
 		t.Errorf("@type, conformsTo = %q, %q", doc.Type, doc.ConformsTo)
 	}
 	if doc.Name != "Demo News Interviews" || doc.License != "cc-by-4.0" || doc.Version != "1.2.0" {
@@ -89,7 +91,7 @@ func TestCroissantRequired(t *testing.T) {
 	if !strings.HasPrefix(doc.CiteAs, "@misc{demo2024") {
 		t.Errorf("citeAs = %q", doc.CiteAs)
 	}
-	for _, k := range []string{"cr", "rai", "sc", "dct", "data", "dataType", "source", "extract", "subField", "repeated", "references", "regex", "fileSet", "fileObject", "field", "recordSet", "key", "includes", "transform", "jsonPath", "fileProperty"} {
+	for _, k := range []string{"cr", "rai", "sc", "dct", "data", "dataType", "source", "extract", "subField", "repeated", "references", "regex", "fileSet", "fileObject", "field", "recordSet", "key", "includes", "transform", "jsonPath", "fileProperty", "prov", "sdVersion", "isArray", "containedIn"} {
 		if _, ok := doc.Context[k]; !ok {
 			t.Errorf("@context lacks %s", k)
 		}
@@ -99,7 +101,7 @@ func TestCroissantRequired(t *testing.T) {
 func TestCroissantFiles(t *testing.T) {
 	m := fixtureManifest()
 	m.Configs[0].Splits[0].Files = append(m.Configs[0].Splits[0].Files, FileInfo{
-		Path: "data/articles/train-00000-of-00002.arrow", SHA256: strings.Repeat("a", 64), Size: 12, Rows: 2, Format: FormatArrow})
+		Path: "arrow/articles/train-00000-of-00002.arrow", SHA256: strings.Repeat("a", 64), Size: 12, Rows: 2, Format: FormatArrow})
 	doc := parseCroissant(t, m, fixtureConfig())
 	objects := map[string]map[string]any{}
 	sets := map[string]map[string]any{}
@@ -126,7 +128,7 @@ func TestCroissantFiles(t *testing.T) {
 				}
 				want := MIMEParquet
 				if f.Format == FormatArrow {
-					want = MIMEArrowStream
+					want = MIMEArrowFile
 				}
 				if o["encodingFormat"] != want {
 					t.Errorf("%s: encodingFormat %v", f.Path, o["encodingFormat"])
@@ -139,6 +141,13 @@ func TestCroissantFiles(t *testing.T) {
 	}
 	if s := sets["articles-parquet"]; s == nil || s["includes"] != "data/articles/*.parquet" {
 		t.Errorf("articles FileSet = %v", s)
+	}
+	// The Arrow files are a tree of their own (layout.go), described by a FileSet too.
+	if s := sets["articles-arrow"]; s == nil || s["includes"] != "arrow/articles/*.arrow" || s["encodingFormat"] != MIMEArrowFile {
+		t.Errorf("articles Arrow FileSet = %v", s)
+	}
+	if s := sets["turns-arrow"]; s != nil {
+		t.Errorf("turns has no Arrow file but a FileSet %v", s)
 	}
 	bad := fixtureManifest()
 	bad.Configs[0].Splits[0].Files[0].Format = "csv"
@@ -172,21 +181,24 @@ func TestCroissantRecordSets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(fields) != len(feats)+1 || fields[0].Name != "split" {
-			t.Fatalf("%s: %d fields, want split + %d features", config, len(fields), len(feats))
-		}
-		re := regexp.MustCompile(fields[0].Source.Transform["regex"])
-		for _, s := range m.Config(config).Splits {
-			for _, f := range s.Files {
-				if got := re.FindStringSubmatch(f.Path); got == nil || got[1] != s.Name {
-					t.Errorf("split regex on %s = %v, want %s", f.Path, got, s.Name)
-				}
-			}
+		if len(fields) != len(feats) {
+			t.Fatalf("%s: %d fields, want one per feature (%d)", config, len(fields), len(feats))
 		}
 		for j, f := range feats {
-			if fields[j+1].Name != f.Name {
-				t.Errorf("%s field %d = %s, want %s", config, j+1, fields[j+1].Name, f.Name)
+			if fields[j].Name != f.Name {
+				t.Errorf("%s field %d = %s, want %s", config, j, fields[j].Name, f.Name)
 			}
+		}
+		// The split is the split column, a foreign key into the splits record set, not
+		// a guess from the file name.
+		var split *crField
+		for j := range fields {
+			if fields[j].Name == schema.ColumnSplit {
+				split = &fields[j]
+			}
+		}
+		if split == nil || split.Source.Extract["column"] != schema.ColumnSplit || split.References.Field["@id"] != "splits/name" {
+			t.Errorf("%s split field = %+v", config, split)
 		}
 	}
 	arts := doc.RecordSet[byID[ConfigArticles]].Field
@@ -199,7 +211,10 @@ func TestCroissantRecordSets(t *testing.T) {
 			published = f
 		}
 	}
-	if !qa.Repeated || len(qa.SubField) != 7 {
+	if !qa.Repeated {
+		t.Fatalf("qa_turns = %+v", qa)
+	}
+	if len(qa.SubField) != 9 {
 		t.Fatalf("qa_turns = %+v", qa)
 	}
 	start := qa.SubField[4]
@@ -221,4 +236,140 @@ func TestCroissantOwnerFields(t *testing.T) {
 	if doc.License != "unknown" || doc.CiteAs != "" {
 		t.Errorf("license, citeAs = %q, %q", doc.License, doc.CiteAs)
 	}
+}
+
+// TestCroissantLabelReferences: every class-id field and every label-name field, at any
+// depth, points to the record set of its label set, and that record set lists the
+// label set's names in class-id order.
+func TestCroissantLabelReferences(t *testing.T) {
+	doc := parseCroissant(t, fixtureManifest(), fixtureConfig())
+	sets := map[string][]string{}
+	for _, rs := range doc.RecordSet {
+		if rs.DataType != "sc:Enumeration" {
+			continue
+		}
+		names := make([]string, len(rs.Data))
+		for _, row := range rs.Data {
+			id, _ := row[rs.ID+"/id"].(float64)
+			if int(id) < 0 || int(id) >= len(names) {
+				t.Fatalf("%s: id %v out of range", rs.ID, row[rs.ID+"/id"])
+			}
+			names[int(id)], _ = row[rs.ID+"/name"].(string)
+		}
+		sets[rs.ID] = names
+	}
+	ids, names := 0, 0
+	for _, config := range []string{ConfigArticles, ConfigTurns} {
+		feats, err := schema.Features(config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fields []crField
+		for _, rs := range doc.RecordSet {
+			if rs.ID == config {
+				fields = rs.Field
+			}
+		}
+		var walk func(prefix string, fs []schema.FeatureField, cs []crField)
+		walk = func(prefix string, fs []schema.FeatureField, cs []crField) {
+			if len(fs) != len(cs) {
+				t.Fatalf("%s: %d features, %d fields", prefix, len(fs), len(cs))
+			}
+			for i, f := range fs {
+				c, path := cs[i], prefix+"/"+f.Name
+				ft := f.Feature
+				if ft.Type == schema.FeatureList || ft.Type == schema.FeatureSequence {
+					ft = ft.Item
+				}
+				switch {
+				case ft.Type == schema.FeatureStruct:
+					walk(path, ft.Fields, c.SubField)
+				case ft.Type == schema.FeatureClassLabel:
+					ids++
+					ref := strings.TrimSuffix(c.References.Field["@id"], "/id")
+					if !strings.HasSuffix(c.References.Field["@id"], "/id") || strings.Join(sets[ref], ",") != strings.Join(ft.Names, ",") {
+						t.Errorf("%s references %q, want the id of a record set with labels %v", path, c.References.Field["@id"], ft.Names)
+					}
+				case isLabelTwin(f.Name, fs):
+					names++
+					ref, ok := strings.CutSuffix(c.References.Field["@id"], "/name")
+					if !ok || sets[ref] == nil {
+						t.Errorf("%s references %q, want the name of a label record set", path, c.References.Field["@id"])
+					}
+				}
+			}
+		}
+		walk(config, feats, fields)
+	}
+	// Seven class-id columns in the two configs (schema.classLabels), each with its twin.
+	if ids != 7 || names != 7 {
+		t.Errorf("%d class-id fields and %d label-name fields, want 7 and 7", ids, names)
+	}
+}
+
+// TestCroissantVersioningAndProvenance: the Croissant 1.1 versioning, provenance and
+// use-condition properties.
+func TestCroissantVersioningAndProvenance(t *testing.T) {
+	render := func(m *Manifest, cfg *config.Config) map[string]any {
+		b, err := RenderCroissant(m, fixtureStats(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	m := fixtureManifest()
+	doc := render(m, fixtureConfig())
+	if doc["version"] != "1.2.0" || doc["sdVersion"] != "1.2.0" || doc["isLiveDataset"] != false {
+		t.Errorf("version, sdVersion, isLiveDataset = %v, %v, %v", doc["version"], doc["sdVersion"], doc["isLiveDataset"])
+	}
+	if _, ok := doc["prov:wasRevisionOf"]; ok {
+		t.Error("a first release names a previous one")
+	}
+	derived, _ := doc["prov:wasDerivedFrom"].([]any)
+	if len(derived) != 1 {
+		t.Fatalf("prov:wasDerivedFrom = %v", doc["prov:wasDerivedFrom"])
+	}
+	corpus, _ := derived[0].(map[string]any)
+	if corpus["version"] != "v3" || !strings.Contains(corpus["name"].(string), "demo") || corpus["description"] != "Commit message: March batch" {
+		t.Errorf("derived from %v", corpus)
+	}
+	gen, _ := doc["prov:wasGeneratedBy"].(map[string]any)
+	if gen["@type"] != "prov:Activity" || !strings.Contains(gen["description"].(string), "train=0.8") || gen["prov:endedAtTime"] != "2024-03-01T12:30:00Z" {
+		t.Errorf("prov:wasGeneratedBy = %v", gen)
+	}
+	if doc["license"] != "cc-by-4.0" || !strings.Contains(doc["conditionsOfAccess"].(string), "cc-by-4.0") || doc["usageInfo"] != ownerTBD {
+		t.Errorf("license, conditionsOfAccess, usageInfo = %v, %v, %v", doc["license"], doc["conditionsOfAccess"], doc["usageInfo"])
+	}
+
+	m.Previous = &PreviousRef{Version: "1.1.0", Corpus: CorpusRef{Name: "demo", Version: "v2"}}
+	cfg := fixtureConfig()
+	cfg.Card.SourceDatasets = []string{"original/news-crawl"}
+	cfg.Card.License = ""
+	cfg.Card.Uses = "Research on interview reporting."
+	doc = render(m, cfg)
+	prev, _ := doc["prov:wasRevisionOf"].(map[string]any)
+	if prev["version"] != "1.1.0" {
+		t.Errorf("prov:wasRevisionOf = %v", doc["prov:wasRevisionOf"])
+	}
+	if derived, _ := doc["prov:wasDerivedFrom"].([]any); len(derived) != 2 || derived[1].(map[string]any)["name"] != "original/news-crawl" {
+		t.Errorf("prov:wasDerivedFrom with a source dataset = %v", doc["prov:wasDerivedFrom"])
+	}
+	if !strings.Contains(doc["conditionsOfAccess"].(string), "not set a license") || doc["usageInfo"] != "Research on interview reporting." {
+		t.Errorf("without a license: conditionsOfAccess, usageInfo = %v, %v", doc["conditionsOfAccess"], doc["usageInfo"])
+	}
+}
+
+// isLabelTwin: name is <c>_name beside a class-id field <c>.
+func isLabelTwin(name string, siblings []schema.FeatureField) bool {
+	base, ok := strings.CutSuffix(name, schema.LabelNameSuffix)
+	for _, sf := range siblings {
+		if ok && sf.Name == base && sf.Feature.Type == schema.FeatureClassLabel {
+			return true
+		}
+	}
+	return false
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // FormatVersion is the version of the release layout and of newsds-release.json. Open
-// refuses manifests with another version.
-const FormatVersion = 1
+// refuses manifests with another version. Version 2: Arrow IPC files (not streams) under
+// arrow/, label-name and split columns.
+const FormatVersion = 2
 
 // ManifestFile is the name of the manifest in a release folder.
 const ManifestFile = "newsds-release.json"
@@ -100,7 +101,7 @@ type FileInfo struct {
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
 	Rows   int64  `json:"rows"`
-	// Format is "parquet" or "arrow" (Arrow IPC stream).
+	// Format is "parquet" (under data/) or "arrow" (Arrow IPC file, under arrow/).
 	Format string `json:"format"`
 }
 
@@ -261,6 +262,15 @@ func (m *Manifest) check() error {
 				}
 				if f.Format != FormatParquet && f.Format != FormatArrow {
 					return fmt.Errorf("%s: format %q is neither %s nor %s", where, f.Format, FormatParquet, FormatArrow)
+				}
+				// The layout is the one the writer builds (layout.go): a path elsewhere, or
+				// naming another config, split or format, is not a file of this split.
+				n, err := ParseShardPath(f.Path)
+				if err != nil {
+					return fmt.Errorf("%s: %w", where, err)
+				}
+				if n.Config != c.Name || n.Split != s.Name || n.Format != f.Format {
+					return fmt.Errorf("%s: the path names config %s split %s format %s", where, n.Config, n.Split, n.Format)
 				}
 				if f.Size < 0 || f.Rows < 0 {
 					return fmt.Errorf("%s: negative size or rows", where)

@@ -10,9 +10,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -41,7 +39,8 @@ const readBatchSize = 1024
 
 // Open opens a release folder. It reads newsds-release.json, or, when the folder has
 // none (a release from elsewhere in the same layout), finds the configs, splits and
-// shards from the names data/<config>/<split>-NNNNN-of-NNNNN.parquet.
+// shards from the file names of the layout (layout.go):
+// data/<config>/<split>-NNNNN-of-NNNNN.parquet and their arrow/ twins.
 func Open(dir string) (*Dataset, error) {
 	m, err := ReadManifest(dir)
 	switch {
@@ -84,8 +83,6 @@ func checkFiles(dir string, configs []ConfigInfo) error {
 	return nil
 }
 
-var shardName = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)-(\d{5})-of-(\d{5})\.(parquet|arrow)$`)
-
 // splitOrder puts the usual splits first, then the others by name.
 func splitOrder(a, b string) int {
 	rank := func(s string) int {
@@ -97,48 +94,66 @@ func splitOrder(a, b string) int {
 	return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a, b))
 }
 
+// scanData finds the configs, splits and shards of a release without a manifest from
+// the names of its files (ParseShardPath): the Parquet files under data/ make the
+// configs, and the Arrow files under arrow/ are added to the splits they name. Files off
+// the layout are not data and are left out.
 func scanData(dir string) ([]ConfigInfo, error) {
-	entries, err := os.ReadDir(filepath.Join(dir, "data"))
-	if err != nil {
-		return nil, err
-	}
 	var configs []ConfigInfo
-	for _, e := range entries {
-		if !e.IsDir() {
+	for _, format := range []string{FormatParquet, FormatArrow} {
+		top := FormatDir(format)
+		entries, err := os.ReadDir(filepath.Join(dir, top))
+		if errors.Is(err, fs.ErrNotExist) && format == FormatArrow {
 			continue
 		}
-		files, err := os.ReadDir(filepath.Join(dir, "data", e.Name()))
 		if err != nil {
 			return nil, err
 		}
-		c := ConfigInfo{Name: e.Name()}
-		for _, f := range files {
-			m := shardName.FindStringSubmatch(f.Name())
-			if m == nil {
+		for _, e := range entries {
+			if !e.IsDir() {
 				continue
 			}
-			s := c.Split(m[1])
-			if s == nil {
-				c.Splits = append(c.Splits, SplitInfo{Name: m[1]})
-				s = &c.Splits[len(c.Splits)-1]
+			files, err := os.ReadDir(filepath.Join(dir, top, e.Name()))
+			if err != nil {
+				return nil, err
 			}
-			s.Files = append(s.Files, FileInfo{Path: "data/" + e.Name() + "/" + f.Name(), Format: m[4]})
+			for _, f := range files {
+				n, err := ParseShardPath(top + "/" + e.Name() + "/" + f.Name())
+				if err != nil || !ValidSplitName(n.Split) || !f.Type().IsRegular() {
+					continue
+				}
+				ci := slices.IndexFunc(configs, func(c ConfigInfo) bool { return c.Name == n.Config })
+				if ci < 0 {
+					if format == FormatArrow {
+						continue // an Arrow twin of no Parquet config
+					}
+					configs = append(configs, ConfigInfo{Name: n.Config})
+					ci = len(configs) - 1
+				}
+				c := &configs[ci]
+				s := c.Split(n.Split)
+				if s == nil {
+					c.Splits = append(c.Splits, SplitInfo{Name: n.Split})
+					s = &c.Splits[len(c.Splits)-1]
+				}
+				s.Files = append(s.Files, FileInfo{Path: n.Path(), Format: n.Format})
+			}
 		}
-		if len(c.Splits) == 0 {
-			continue
-		}
+	}
+	for _, c := range configs {
 		for _, s := range c.Splits {
 			// Shard order, Parquet before its Arrow twin, as in a manifest.
 			slices.SortFunc(s.Files, func(a, b FileInfo) int {
-				return cmp.Or(cmp.Compare(strings.TrimSuffix(a.Path, "."+a.Format), strings.TrimSuffix(b.Path, "."+b.Format)),
-					cmp.Compare(formatRank(a.Format), formatRank(b.Format)))
+				na, _ := ParseShardPath(a.Path)
+				nb, _ := ParseShardPath(b.Path)
+				return cmp.Or(cmp.Compare(na.Index, nb.Index), cmp.Compare(formatRank(a.Format), formatRank(b.Format)))
 			})
 		}
 		slices.SortFunc(c.Splits, func(a, b SplitInfo) int { return splitOrder(a.Name, b.Name) })
-		configs = append(configs, c)
 	}
+	slices.SortFunc(configs, func(a, b ConfigInfo) int { return cmp.Compare(a.Name, b.Name) })
 	if len(configs) == 0 {
-		return nil, fmt.Errorf("no %s and no data/<config>/<split>-NNNNN-of-NNNNN.parquet files", ManifestFile)
+		return nil, fmt.Errorf("no %s and no %s files", ManifestFile, ShardName{Config: "<config>", Split: "<split>", Format: FormatParquet}.Path())
 	}
 	return configs, nil
 }

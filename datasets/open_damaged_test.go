@@ -97,7 +97,7 @@ func TestOpenChecksManifestFiles(t *testing.T) {
 	}{
 		{"outside", `"path": "` + shard + `"`, `"path": "../../../etc/passwd"`, "not a relative path inside the release"},
 		{"absolute", `"path": "` + shard + `"`, `"path": "/etc/passwd"`, "not a relative path inside the release"},
-		{"missing", `"path": "` + shard + `"`, `"path": "data/articles/gone.parquet"`, "no such file"},
+		{"missing", `"path": "` + shard + `"`, `"path": "data/articles/train-00007-of-00009.parquet"`, "no such file"},
 		{"format", `"format": "parquet"`, `"format": "csv"`, "neither parquet nor arrow"},
 		{"repeated config", `"name": "turns"`, `"name": "articles"`, "repeated"},
 	} {

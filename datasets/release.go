@@ -26,10 +26,38 @@ import (
 // Errors a caller of Release acts on.
 var (
 	// ErrExists: the release folder exists and ReleaseOptions.Force is not set.
-	ErrExists = errors.New("release folder already exists (use force to replace it)")
+	ErrExists = errors.New("release folder already exists (give --force to replace it)")
 	// ErrStaged: the version to release is the uncommitted working set.
 	ErrStaged = errors.New("cannot release staged work: commit it first and release the commit")
+	// ErrUncommitted: the corpus has staged documents or annotations that are not
+	// committed, so a release of a commit would silently leave them out. The error is an
+	// *UncommittedError; ReleaseOptions.AllowStaged releases anyway.
+	ErrUncommitted = errors.New("staged work is not committed")
 )
+
+// UncommittedError says what is staged but not committed.
+type UncommittedError struct {
+	// Documents counts staged documents added, removed, modified or updated;
+	// Annotations staged annotations added, removed or changed, over all layers.
+	Documents, Annotations int
+	// Version is the committed version the release would be made from.
+	Version string
+}
+
+func (e *UncommittedError) Error() string {
+	return fmt.Sprintf("%d document and %d annotation changes are staged but not committed, and a release of %s would leave them out: "+
+		"run `newsds commit` first, or give --allow-staged to release %s without them", e.Documents, e.Annotations, e.Version, e.Version)
+}
+
+// Is makes an UncommittedError match ErrUncommitted.
+func (e *UncommittedError) Is(target error) bool { return target == ErrUncommitted }
+
+// StatusSource is implemented by a RecordSource that has a staged working set
+// (corpus.Store): Release refuses to leave uncommitted work out unless AllowStaged.
+type StatusSource interface {
+	// Status compares the staged working set with the last commit.
+	Status(ctx context.Context) (*corpus.Diff, error)
+}
 
 // RecordSource is what Release reads from a corpus (corpus.Store satisfies it).
 type RecordSource interface {
@@ -56,8 +84,9 @@ type ReleaseOptions struct {
 	// CorpusVersion is the committed corpus version to release ("v3", "3", a tag);
 	// empty is the latest commit. Staged work is refused (ErrStaged).
 	CorpusVersion string
-	// Formats are the data file formats: "parquet" (always written) and "arrow" (Arrow
-	// IPC stream files beside the Parquet shards, what datasets' save_to_disk writes).
+	// Formats are the data file formats: "parquet" (always written, under data/) and
+	// "arrow" (Arrow IPC files under arrow/, for readers that map files into memory;
+	// see layout.go).
 	Formats []string
 	// Split is the split spec (see SplitSpec), default DefaultSplit. SplitBy is the
 	// same for a date spec, with or without its "date:" prefix; set one of the two.
@@ -81,6 +110,9 @@ type ReleaseOptions struct {
 	// its own files, and must not be or hold CorpusDir or History (see
 	// ErrNotReplaceable). Anything else is refused.
 	Force bool
+	// AllowStaged releases even though the source (a StatusSource) has staged work that
+	// is not committed; without it Release returns an *UncommittedError.
+	AllowStaged bool
 	// CorpusDir is the corpus the release is made from, which Force never replaces;
 	// empty takes it from src when src has a Root() (a corpus.Store does).
 	CorpusDir string
@@ -251,6 +283,20 @@ func Release(ctx context.Context, src RecordSource, opts ReleaseOptions) (_ *Man
 	if v.Seq == 0 {
 		return nil, fmt.Errorf("release: corpus version %q: %w", ref, ErrStaged)
 	}
+	if ss, ok := src.(StatusSource); ok && !o.AllowStaged {
+		d, err := ss.Status(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("release: corpus status: %w", err)
+		}
+		docs := d.Counts.Added + d.Counts.Removed + d.Counts.Modified + d.Counts.Updated
+		anns := 0
+		for _, l := range d.Annotations {
+			anns += l.Added + l.Removed + l.Changed
+		}
+		if docs+anns > 0 {
+			return nil, fmt.Errorf("release: %w", &UncommittedError{Documents: docs, Annotations: anns, Version: v.Name})
+		}
+	}
 	// Refused before any work: replacing is checked again just before the rename.
 	var replaceable func(string) error
 	if o.Force {
@@ -420,6 +466,7 @@ func writeData(ctx context.Context, src RecordSource, version string, o resolved
 		}
 		si := o.split.Assign(&row)
 		split := names[si]
+		row.Split = split
 		st.Add(rec, split)
 		if err := d.add(stateOf(row, split)); err != nil {
 			return err
@@ -429,6 +476,7 @@ func writeData(ctx context.Context, src RecordSource, version string, o resolved
 			return err
 		}
 		for _, t := range turnRows {
+			t.Split = split
 			if err := turns[si].add(func(b *array.RecordBuilder) { schema.AppendTurnRow(b, t) }, int64(len(t.Question)+len(t.Answer)+128)); err != nil {
 				return err
 			}

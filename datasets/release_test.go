@@ -169,6 +169,7 @@ func release(t *testing.T, src RecordSource, opts ReleaseOptions) *Manifest {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mustValidate(t, opts.Out)
 	return m
 }
 
@@ -283,7 +284,10 @@ func checkRawFiles(t *testing.T, out string, m *Manifest) {
 			var pqRows, ipcRows int64
 			for _, f := range s.Files {
 				p := filepath.Join(out, filepath.FromSlash(f.Path))
-				if want := fmt.Sprintf("data/%s/%s-", c.Name, s.Name); !strings.HasPrefix(f.Path, want) {
+				// Written out here rather than taken from layout.go, so that a change of the
+				// layout breaks this test.
+				dir := map[string]string{FormatParquet: "data", FormatArrow: "arrow"}[f.Format]
+				if want := fmt.Sprintf("%s/%s/%s-", dir, c.Name, s.Name); !strings.HasPrefix(f.Path, want) || !strings.HasSuffix(f.Path, "."+f.Format) {
 					t.Errorf("file %s not under %s", f.Path, want)
 				}
 				switch f.Format {
@@ -325,20 +329,22 @@ func checkRawFiles(t *testing.T, out string, m *Manifest) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					r, err := ipc.NewReader(fh)
+					// The IPC file format: random access through the footer.
+					r, err := ipc.NewFileReader(fh)
 					if err != nil {
-						t.Fatalf("%s: %v", f.Path, err)
+						t.Fatalf("%s is not an Arrow IPC file: %v", f.Path, err)
 					}
 					if v, ok := r.Schema().Metadata().GetValue("huggingface"); !ok || v != string(hf) {
 						t.Errorf("%s: huggingface metadata missing", f.Path)
 					}
-					for r.Next() {
-						ipcRows += r.RecordBatch().NumRows()
+					for i := range r.NumRecords() {
+						b, err := r.RecordBatch(i)
+						if err != nil {
+							t.Fatalf("%s batch %d: %v", f.Path, i, err)
+						}
+						ipcRows += b.NumRows()
 					}
-					if r.Err() != nil {
-						t.Errorf("%s: %v", f.Path, r.Err())
-					}
-					r.Release()
+					r.Close()
 					fh.Close()
 				}
 			}

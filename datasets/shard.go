@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash"
 	"os"
-	"path"
 	"path/filepath"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -22,7 +21,7 @@ import (
 
 // CreatedBy is the pinned Parquet created_by of every shard: the library version that
 // pqarrow would put there changes with upgrades and would break byte-identical rebuilds.
-const CreatedBy = "newsds release format 1"
+const CreatedBy = "newsds release format 2"
 
 // Batch and row group sizing. Rows flow from the record stream into a builder per
 // (config, split) and go to the writers as one record batch every batchRows rows or
@@ -57,7 +56,8 @@ func newShardLayout(shardSize int64, withArrow bool) shardLayout {
 }
 
 // splitWriter writes the rows of one split of one config into shards of about
-// shardSize bytes: Parquet, and Arrow IPC stream files beside them when asked.
+// shardSize bytes: Parquet under data/, and their Arrow IPC file twins under arrow/ when
+// asked (layout.go).
 type splitWriter struct {
 	root, config, split string
 	schema              *arrow.Schema
@@ -80,7 +80,7 @@ type shard struct {
 	pq    *hashedFile
 	fw    *pqarrow.FileWriter
 	ipcf  *hashedFile
-	iw    *ipc.Writer
+	iw    *ipc.FileWriter
 	rows  int64
 	// rgArrowBytes are the Arrow bytes written to the open row group.
 	rgArrowBytes int64
@@ -161,14 +161,9 @@ func (w *splitWriter) flush() error {
 	return nil
 }
 
-// provisional is the name of shard i while the number of shards is unknown.
-func (w *splitWriter) provisional(i int, ext string) string {
-	return filepath.Join(w.root, "data", w.config, fmt.Sprintf("%s.part-%05d.%s", w.split, i, ext))
-}
-
-// final is the release-relative path of shard i of n.
-func (w *splitWriter) final(i, n int, ext string) string {
-	return path.Join("data", w.config, fmt.Sprintf("%s-%05d-of-%05d.%s", w.split, i, n, ext))
+// provisional is the file of shard i while the number of shards is unknown.
+func (w *splitWriter) provisional(i int, format string) string {
+	return filepath.Join(w.root, filepath.FromSlash(provisionalPath(w.config, w.split, i, format)))
 }
 
 func (w *splitWriter) open() error {
@@ -197,7 +192,12 @@ func (w *splitWriter) open() error {
 		if sh.ipcf, err = createHashed(w.provisional(sh.index, FormatArrow)); err != nil {
 			return err
 		}
-		sh.iw = ipc.NewWriter(sh.ipcf, ipc.WithSchema(w.schema), ipc.WithAllocator(w.mem))
+		// The IPC file format, not the stream: the Arrow docs name .arrow for files and
+		// .arrows for streams, and open_file, read_ipc and Feather readers need the
+		// footer's random access.
+		if sh.iw, err = ipc.NewFileWriter(sh.ipcf, ipc.WithSchema(w.schema), ipc.WithAllocator(w.mem)); err != nil {
+			return fmt.Errorf("%s: %w", sh.ipcf.path, err)
+		}
 	}
 	return nil
 }
@@ -246,7 +246,7 @@ func (w *splitWriter) finish() (SplitInfo, error) {
 			if f == sh.ipcf {
 				format = FormatArrow
 			}
-			rel := w.final(sh.index, n, format)
+			rel := ShardName{Config: w.config, Split: w.split, Index: sh.index, Of: n, Format: format}.Path()
 			if err := os.Rename(f.path, filepath.Join(w.root, filepath.FromSlash(rel))); err != nil {
 				return SplitInfo{}, fmt.Errorf("name shard: %w", err)
 			}
@@ -281,7 +281,7 @@ type hashedFile struct {
 }
 
 func createHashed(p string) (*hashedFile, error) {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
 		return nil, fmt.Errorf("create %s: %w", p, err)
 	}
 	f, err := os.Create(p)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/newsds/newsds/annotate"
@@ -204,6 +205,47 @@ func (s *Stats) ByMonth() []Count {
 		return cmp.Compare(boolInt(a.Key == Unknown), boolInt(b.Key == Unknown))
 	})
 	return c
+}
+
+// MaxMonthRows is the most publication months the card lists one by one: a release
+// spanning more is shown per year, so that its table and chart stay a screen high.
+const MaxMonthRows = 24
+
+// Publication bins of ByPublication.
+const (
+	BinMonth = "month"
+	BinYear  = "year"
+)
+
+// ByPublication returns documents per publication month (YYYY-MM) while there are at
+// most MaxMonthRows known months, else per year (YYYY); calendar order, Unknown last.
+// The second result is BinMonth or BinYear.
+func (s *Stats) ByPublication() ([]Count, string) {
+	months := s.ByMonth()
+	known := 0
+	for _, c := range months {
+		if c.Key != Unknown {
+			known++
+		}
+	}
+	if known <= MaxMonthRows {
+		return months, BinMonth
+	}
+	var years []Count
+	for _, c := range months {
+		key := c.Key
+		if key != Unknown {
+			// monthOf writes YYYY-MM, and ByMonth sorts them, so a year's months are
+			// adjacent.
+			key, _, _ = strings.Cut(key, "-")
+		}
+		if n := len(years); n > 0 && years[n-1].Key == key {
+			years[n-1].N += c.N
+			continue
+		}
+		years = append(years, Count{Key: key, N: c.N})
+	}
+	return years, BinYear
 }
 
 // BySplit returns documents per split: train, validation, test first, then others by

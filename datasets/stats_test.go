@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -226,5 +227,35 @@ func TestStatsSkippedLanguages(t *testing.T) {
 	}
 	if got := layer.Agreement.Distribution["sentiment"]; len(got) != 1 || got["positive"] != 1 {
 		t.Errorf("distribution %v counts skipped documents", got)
+	}
+}
+
+// monthsStats holds one document per month for n consecutive months from January
+// 2018, plus one without a date.
+func monthsStats(n int) *Stats {
+	st := NewStats()
+	for i := range n {
+		published := time.Date(2018, time.Month(1+i), 15, 12, 0, 0, 0, time.UTC).Format(time.RFC3339)
+		st.Add(schema.Record{Document: schema.Document{ID: "m" + strconv.Itoa(i), Text: "x", Published: published}}, "train")
+	}
+	st.Add(schema.Record{Document: schema.Document{ID: "undated", Text: "x"}}, "train")
+	return st
+}
+
+func TestByPublicationBinsByYearPastMaxMonths(t *testing.T) {
+	// Up to MaxMonthRows known months, one bin per month.
+	got, bin := monthsStats(MaxMonthRows).ByPublication()
+	if bin != BinMonth || len(got) != MaxMonthRows+1 || got[0].Key != "2018-01" || got[len(got)-1].Key != Unknown {
+		t.Errorf("%d months: bin %s, %d rows (%v...)", MaxMonthRows, bin, len(got), got[0])
+	}
+	// One more, and the bins are years; a run of 101 months (issue 13) is 9 years.
+	got, bin = monthsStats(101).ByPublication()
+	want := []Count{{"2018", 12}, {"2019", 12}, {"2020", 12}, {"2021", 12}, {"2022", 12}, {"2023", 12}, {"2024", 12}, {"2025", 12}, {"2026", 5}, {Unknown, 1}}
+	if bin != BinYear || !reflect.DeepEqual(got, want) {
+		t.Errorf("101 months: bin %s, %v; want year, %v", bin, got, want)
+	}
+	got, bin = monthsStats(MaxMonthRows + 1).ByPublication()
+	if bin != BinYear || len(got) != 4 {
+		t.Errorf("%d months: bin %s, %v", MaxMonthRows+1, bin, got)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -23,7 +25,12 @@ import (
 //     datasets Value("timestamp[us, tz=UTC]")); the instant alone loses the local time, so
 //     published_local keeps the date as the source wrote it (RFC 3339 with its offset);
 //   - every field is nullable; empty metadata strings are written as null;
-//   - offsets are int64 code points into text ([start, end)), what Python's str indexes.
+//   - offsets are int64 code points into text ([start, end)), what Python's str indexes;
+//   - every class-id column <c> has a string twin <c>_name holding the label itself, so
+//     that readers without the Hugging Face features (polars, DuckDB, Spark, pandas) see
+//     "positive", not 2; the id stays the column datasets restores as ClassLabel;
+//   - every row says its split (column split), so that rows keep it once the files of
+//     several splits are read together.
 
 // Article columns, in order.
 var articleFields = []arrow.Field{
@@ -47,11 +54,14 @@ var articleFields = []arrow.Field{
 		field("start", arrow.PrimitiveTypes.Int64),
 		field("end", arrow.PrimitiveTypes.Int64),
 		field("annotator", arrow.BinaryTypes.String),
+		field("role_name", arrow.BinaryTypes.String),
+		field("speaker_role_name", arrow.BinaryTypes.String),
 	)), Nullable: true},
 	{Name: "sentiment", Type: arrow.StructOf(
 		field("label", arrow.PrimitiveTypes.Int64),
 		field("score", arrow.PrimitiveTypes.Float64),
 		field("annotator", arrow.BinaryTypes.String),
+		field("label_name", arrow.BinaryTypes.String),
 	), Nullable: true},
 	{Name: "paragraph_sentiment", Type: arrow.ListOf(arrow.StructOf(
 		field("paragraph", arrow.PrimitiveTypes.Int64),
@@ -60,6 +70,7 @@ var articleFields = []arrow.Field{
 		field("label", arrow.PrimitiveTypes.Int64),
 		field("score", arrow.PrimitiveTypes.Float64),
 		field("annotator", arrow.BinaryTypes.String),
+		field("label_name", arrow.BinaryTypes.String),
 	)), Nullable: true},
 	{Name: "stance", Type: arrow.ListOf(arrow.StructOf(
 		field("target", arrow.BinaryTypes.String),
@@ -68,6 +79,7 @@ var articleFields = []arrow.Field{
 		field("start", arrow.PrimitiveTypes.Int64),
 		field("end", arrow.PrimitiveTypes.Int64),
 		field("annotator", arrow.BinaryTypes.String),
+		field("label_name", arrow.BinaryTypes.String),
 	)), Nullable: true},
 	// Last, so adding it kept the positions of the columns before it.
 	{Name: "provenance", Type: arrow.StructOf(
@@ -78,6 +90,7 @@ var articleFields = []arrow.Field{
 		field("line", arrow.PrimitiveTypes.Int64),
 		field("item", arrow.PrimitiveTypes.Int64),
 	), Nullable: true},
+	{Name: ColumnSplit, Type: arrow.BinaryTypes.String, Nullable: true},
 }
 
 // Turn columns, in order.
@@ -95,13 +108,23 @@ var turnFields = []arrow.Field{
 	{Name: "answer_sentiment", Type: arrow.StructOf(
 		field("label", arrow.PrimitiveTypes.Int64),
 		field("score", arrow.PrimitiveTypes.Float64),
+		field("label_name", arrow.BinaryTypes.String),
 	), Nullable: true},
 	{Name: "answer_stance", Type: arrow.ListOf(arrow.StructOf(
 		field("target", arrow.BinaryTypes.String),
 		field("label", arrow.PrimitiveTypes.Int64),
 		field("score", arrow.PrimitiveTypes.Float64),
+		field("label_name", arrow.BinaryTypes.String),
 	)), Nullable: true},
+	{Name: ColumnSplit, Type: arrow.BinaryTypes.String, Nullable: true},
 }
+
+// ColumnSplit is the column of both configs that names the split a row belongs to.
+const ColumnSplit = "split"
+
+// LabelNameSuffix makes the name of the string column that holds the label of a
+// class-id column: label → label_name, role → role_name.
+const LabelNameSuffix = "_name"
 
 var publishedType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 
@@ -160,6 +183,8 @@ type ArticleRow struct {
 	Stance             []Stance
 	// Provenance is the document's, nil when it has none.
 	Provenance *Provenance
+	// Split is the split the row is released in, "" before a split is assigned.
+	Split string
 }
 
 // QATurn is one question or answer turn: a span of the text.
@@ -216,6 +241,8 @@ type TurnRow struct {
 	AnswerSentiment *Sentiment
 	// AnswerStance holds the stance items whose span lies inside the answer.
 	AnswerStance []Stance
+	// Split is the split of the article the pair comes from.
+	Split string
 }
 
 // ReleasedAnnotation picks, among the annotations of one layer of a record, the one a
@@ -304,6 +331,86 @@ func FromRecord(rec Record) (ArticleRow, []TurnRow, error) {
 		return ArticleRow{}, nil, err
 	}
 	return row, turns, nil
+}
+
+// ToRecord is FromRecord's inverse: it rebuilds the record an articles row was made
+// from, as far as the row says. Each layer gets one annotation per annotator ("name" or
+// "name@version"; the annotator's kind is not in a row), spans carry no text (the row
+// does not repeat it), and answer-level sentiment is missing (it lives in the turns
+// rows). A class id outside its label set becomes the label "class id N", which no label
+// set holds, so that FromRecord and the label rules report it instead of losing it.
+// FromRecord(ToRecord(row)) gives row back for every row FromRecord made (the split
+// aside, which a record does not hold).
+func ToRecord(row ArticleRow) Record {
+	rec := Record{Document: Document{
+		ID: row.ID, URL: row.URL, Source: row.Source, SiteName: row.SiteName, Title: row.Title,
+		Byline: row.Byline, Published: row.PublishedLocal, Section: row.Section, Lang: row.Lang,
+		Text: row.Text, ContentHash: row.ContentHash, Provenance: row.Provenance,
+	}}
+	if rec.Published == "" && row.Published != nil {
+		rec.Published = row.Published.Format(time.RFC3339Nano)
+	}
+	byKey := map[string]int{}
+	add := func(layer, annotator string, it Item) {
+		key := layer + "\x00" + annotator
+		i, ok := byKey[key]
+		if !ok {
+			name, version, _ := strings.Cut(annotator, "@")
+			i = len(rec.Annotations)
+			byKey[key] = i
+			rec.Annotations = append(rec.Annotations, Annotation{DocID: row.ID, Layer: layer, ContentHash: row.ContentHash,
+				Annotator: Annotator{Name: name, Version: version}})
+		}
+		rec.Annotations[i].Items = append(rec.Annotations[i].Items, it)
+	}
+	for _, t := range row.QATurns {
+		it := Item{Label: recordLabel(QARoles, t.Role), Attrs: map[string]string{AttrTurn: strconv.FormatInt(t.Index, 10)}}
+		setSpan(&it, t.Start, t.End)
+		if t.Speaker != "" {
+			it.Attrs[AttrSpeaker] = t.Speaker
+		}
+		if t.SpeakerRole >= 0 {
+			it.Attrs[AttrSpeakerRole] = recordLabel(SpeakerRoles, t.SpeakerRole)
+		}
+		add(LayerQA, t.Annotator, it)
+	}
+	if s := row.Sentiment; s != nil {
+		add(LayerSentiment, s.Annotator, Item{Label: recordLabel(SentimentLabels, s.Label), Score: s.Score,
+			Attrs: map[string]string{AttrScope: ScopeDocument}})
+	}
+	for _, p := range row.ParagraphSentiment {
+		it := Item{Label: recordLabel(SentimentLabels, p.Label), Score: p.Score,
+			Attrs: map[string]string{AttrScope: ScopeParagraph}}
+		if p.Paragraph >= 0 {
+			it.Attrs[AttrParagraph] = strconv.FormatInt(p.Paragraph, 10)
+		}
+		setSpan(&it, p.Start, p.End)
+		add(LayerSentiment, p.Annotator, it)
+	}
+	for _, st := range row.Stance {
+		it := Item{Label: recordLabel(StanceLabels, st.Label), Score: st.Score, Attrs: map[string]string{AttrTarget: st.Target}}
+		setSpan(&it, st.Start, st.End)
+		add(LayerStance, st.Annotator, it)
+	}
+	return rec
+}
+
+// setSpan sets a span from a row's offsets, where -1 (null) means none.
+func setSpan(it *Item, start, end int64) {
+	if start >= 0 {
+		it.Start = Int(int(start))
+	}
+	if end >= 0 {
+		it.End = Int(int(end))
+	}
+}
+
+// recordLabel is the label of a class id for ToRecord; see there for ids outside the set.
+func recordLabel(labels []string, id int64) string {
+	if l := LabelName(labels, id); l != "" {
+		return l
+	}
+	return fmt.Sprintf("class id %d", id)
 }
 
 // itemError locates a problem with one annotation item.
@@ -591,6 +698,8 @@ func AppendArticleRow(b *array.RecordBuilder, row ArticleRow) {
 		appendInt(qs.FieldBuilder(4), t.Start)
 		appendInt(qs.FieldBuilder(5), t.End)
 		appendString(qs.FieldBuilder(6), t.Annotator)
+		appendString(qs.FieldBuilder(7), LabelName(QARoles, t.Role))
+		appendString(qs.FieldBuilder(8), LabelName(SpeakerRoles, t.SpeakerRole))
 	}
 
 	ss := b.Field(13).(*array.StructBuilder)
@@ -601,6 +710,7 @@ func AppendArticleRow(b *array.RecordBuilder, row ArticleRow) {
 		appendInt(ss.FieldBuilder(0), row.Sentiment.Label)
 		appendScore(ss.FieldBuilder(1), row.Sentiment.Score)
 		appendString(ss.FieldBuilder(2), row.Sentiment.Annotator)
+		appendString(ss.FieldBuilder(3), LabelName(SentimentLabels, row.Sentiment.Label))
 	}
 
 	pl := b.Field(14).(*array.ListBuilder)
@@ -614,6 +724,7 @@ func AppendArticleRow(b *array.RecordBuilder, row ArticleRow) {
 		appendInt(ps.FieldBuilder(3), p.Label)
 		appendScore(ps.FieldBuilder(4), p.Score)
 		appendString(ps.FieldBuilder(5), p.Annotator)
+		appendString(ps.FieldBuilder(6), LabelName(SentimentLabels, p.Label))
 	}
 
 	sl := b.Field(15).(*array.ListBuilder)
@@ -627,6 +738,7 @@ func AppendArticleRow(b *array.RecordBuilder, row ArticleRow) {
 		appendOptInt(st.FieldBuilder(3), s.Start)
 		appendOptInt(st.FieldBuilder(4), s.End)
 		appendString(st.FieldBuilder(5), s.Annotator)
+		appendString(st.FieldBuilder(6), LabelName(StanceLabels, s.Label))
 	}
 
 	pv := b.Field(16).(*array.StructBuilder)
@@ -645,6 +757,16 @@ func AppendArticleRow(b *array.RecordBuilder, row ArticleRow) {
 		appendPositive(pv.FieldBuilder(4), p.Line)
 		appendPositive(pv.FieldBuilder(5), p.Item)
 	}
+	appendString(b.Field(17), row.Split)
+}
+
+// LabelName is the label of class id in labels, "" (written as null) for an id outside
+// the set, such as -1 for none.
+func LabelName(labels []string, id int64) string {
+	if id < 0 || id >= int64(len(labels)) {
+		return ""
+	}
+	return labels[id]
 }
 
 // appendPositive writes 0, the Go side's "not given" for 1-based numbers, as null.
@@ -675,6 +797,7 @@ func AppendTurnRow(b *array.RecordBuilder, t TurnRow) {
 		ss.Append(true)
 		appendInt(ss.FieldBuilder(0), t.AnswerSentiment.Label)
 		appendScore(ss.FieldBuilder(1), t.AnswerSentiment.Score)
+		appendString(ss.FieldBuilder(2), LabelName(SentimentLabels, t.AnswerSentiment.Label))
 	}
 	sl := b.Field(11).(*array.ListBuilder)
 	sl.Append(true)
@@ -684,7 +807,9 @@ func AppendTurnRow(b *array.RecordBuilder, t TurnRow) {
 		appendString(st.FieldBuilder(0), s.Target)
 		appendInt(st.FieldBuilder(1), s.Label)
 		appendScore(st.FieldBuilder(2), s.Score)
+		appendString(st.FieldBuilder(3), LabelName(StanceLabels, s.Label))
 	}
+	appendString(b.Field(12), t.Split)
 }
 
 // Decoding: the inverse of the builders, for readers of a release. Batches must have the
@@ -817,6 +942,7 @@ func ArticleRows(rec arrow.RecordBatch) ([]ArticleRow, error) {
 			}
 			r.Provenance = p
 		}
+		r.Split = str(c[17], i)
 	}
 	return out, nil
 }
@@ -843,6 +969,76 @@ func TurnRows(rec arrow.RecordBatch) ([]TurnRow, error) {
 			t.AnswerStance = append(t.AnswerStance, Stance{Target: str(st.Field(0), j), Label: i64(st.Field(1), j),
 				Score: f64(st.Field(2), j), Start: -1, End: -1})
 		}
+		t.Split = str(c[12], i)
 	}
 	return out, nil
+}
+
+// LabelNameError is a label-name column that disagrees with its class id.
+type LabelNameError struct {
+	// Row is the row of the batch; Column the class-id column's dotted path.
+	Row    int
+	Column string
+	// ID is the class id (-1 for null), Got the name column's value and Want the label
+	// of ID ("" for none).
+	ID        int64
+	Got, Want string
+}
+
+func (e *LabelNameError) Error() string {
+	return fmt.Sprintf("row %d: %s%s is %q but %s is class id %d, whose label is %q",
+		e.Row, e.Column, LabelNameSuffix, e.Got, e.Column, e.ID, e.Want)
+}
+
+// CheckLabelNames reports (as a *LabelNameError) the first value of a batch (of a config's schema) whose label
+// name column disagrees with its class id: <c>_name must be the label of <c>'s id, and
+// null when the id is null or outside the label set. The error names the row, the
+// column and both values.
+func CheckLabelNames(rec arrow.RecordBatch) error {
+	for i, f := range rec.Schema().Fields() {
+		if err := checkNames(f.Name, rec.Column(i), func(j int) int { return j }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNames walks one column; rowOf maps an index of a (a list's child array) back to
+// the batch row.
+func checkNames(path string, a arrow.Array, rowOf func(int) int) error {
+	switch a := a.(type) {
+	case *array.Struct:
+		st := a.DataType().(*arrow.StructType)
+		for k, f := range st.Fields() {
+			p := path + "." + f.Name
+			if labels, ok := classLabels[p]; ok {
+				idx, ok := st.FieldIdx(f.Name + LabelNameSuffix)
+				if !ok {
+					return fmt.Errorf("column %s has no %s%s column beside it", p, f.Name, LabelNameSuffix)
+				}
+				ids, names := a.Field(k), a.Field(idx)
+				for j := range a.Len() {
+					if a.IsNull(j) {
+						continue
+					}
+					want := ""
+					if !ids.IsNull(j) {
+						want = LabelName(labels, ids.(*array.Int64).Value(j))
+					}
+					if got := str(names, j); got != want || names.IsNull(j) != (want == "") {
+						return &LabelNameError{Row: rowOf(j), Column: p, ID: i64(ids, j), Got: got, Want: want}
+					}
+				}
+			}
+			if err := checkNames(p, a.Field(k), rowOf); err != nil {
+				return err
+			}
+		}
+	case *array.List:
+		// List items are not named in a column path (see classLabels).
+		return checkNames(path, a.ListValues(), func(j int) int {
+			return rowOf(sort.Search(a.Len(), func(i int) bool { _, e := a.ValueOffsets(i); return e > int64(j) }))
+		})
+	}
+	return nil
 }

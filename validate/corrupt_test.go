@@ -84,7 +84,7 @@ func TestValidateFlippedShards(t *testing.T) {
 	}{
 		{"data/articles/train-00000-of-00001.parquet", datasets.ConfigArticles, "train", 100},
 		{"data/turns/train-00000-of-00001.parquet", datasets.ConfigTurns, "train", 30},
-		{"data/articles/train-00000-of-00001.arrow", "", "", 100},
+		{"arrow/articles/train-00000-of-00001.arrow", "", "", 100},
 	} {
 		path := filepath.Join(dir, filepath.FromSlash(c.rel))
 		orig, err := os.ReadFile(path)
@@ -157,7 +157,7 @@ func TestValidateUnreadableFilesAreLocated(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, trunc), string(b[:len(b)/2]))
-	garbage := "data/turns/train-00000-of-00001.arrow"
+	garbage := "arrow/turns/train-00000-of-00001.arrow"
 	writeFile(t, filepath.Join(dir, garbage), strings.Repeat("\xff\xff\xff\xff\x7f\xff\xff\xff", 64))
 	editFile(t, filepath.Join(dir, "README.md"), func(s string) string {
 		return strings.Replace(s, "configs:", "configs: [: {", 1)

@@ -2,8 +2,10 @@ package validate
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -14,9 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,26 +26,19 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/newsds/newsds/datasets"
 	"github.com/newsds/newsds/internal/saferead"
 	"github.com/newsds/newsds/schema"
 )
 
-// Release file names (the layout is issue 4's; see docs/release.md).
+// Release file names: the release layout is the datasets package's (layout.go), so
+// that what the writer writes, Open reads and validate checks are one definition.
 const (
-	releaseManifest  = "newsds-release.json"
-	releaseCard      = "README.md"
-	releaseChecksums = "checksums.sha256"
-	releaseCroissant = "croissant.json"
-	hfMetadataKey    = "huggingface"
-)
-
-// Release configs, in the order they are checked: articles first, so that turn rows can
-// be matched to their article's split.
-var releaseConfigs = []string{"articles", "turns"}
-
-var (
-	splitNamePattern = regexp.MustCompile(`^\w+(\.\w+)*$`)
-	shardNamePattern = regexp.MustCompile(`^(.+)-(\d{5})-of-(\d{5})\.(parquet|arrow)$`)
+	releaseManifest  = datasets.ManifestFile
+	releaseCard      = datasets.CardFile
+	releaseChecksums = datasets.ChecksumsFile
+	releaseCroissant = datasets.CroissantFile
+	hfMetadataKey    = datasets.HFMetadataKey
 )
 
 const rebuildFix = "rebuild the release with `newsds release`"
@@ -65,39 +58,21 @@ type releaseFile struct {
 	rows    int64
 }
 
-// manifestView is the part of newsds-release.json validation reads.
-type manifestView struct {
-	FormatVersion int `json:"format_version"`
-	Options       struct {
-		KeepDuplicates bool `json:"keep_duplicates"`
-	} `json:"options"`
-	Excluded struct {
-		Duplicates struct {
-			IDs []string `json:"ids"`
-		} `json:"duplicates"`
-	} `json:"excluded"`
-	Configs []struct {
-		Name   string `json:"name"`
-		Splits []struct {
-			Name     string `json:"name"`
-			NumBytes int64  `json:"num_bytes"`
-		} `json:"splits"`
-	} `json:"configs"`
-}
-
 // numBytes is the num_bytes the writer recorded for a split.
-func (m *manifestView) numBytes(config, split string) (int64, bool) {
-	for _, c := range m.Configs {
-		if c.Name != config {
-			continue
-		}
-		for _, s := range c.Splits {
-			if s.Name == split {
-				return s.NumBytes, true
-			}
+func numBytes(m *datasets.Manifest, config, split string) (int64, bool) {
+	if c := m.Config(config); c != nil {
+		if s := c.Split(split); s != nil {
+			return s.NumBytes, true
 		}
 	}
 	return 0, false
+}
+
+// isDataFile reports whether a release-relative path is under a data folder of the
+// layout (data/ or arrow/).
+func isDataFile(rel string) bool {
+	_, err := datasets.ParseShardPath(rel)
+	return !errors.Is(err, datasets.ErrNotData)
 }
 
 // splitCount is what the shards of one config split hold.
@@ -116,7 +91,7 @@ type releaseChecker struct {
 	files  map[string]*releaseFile
 	// counts by "config/split".
 	counts   map[string]*splitCount
-	manifest *manifestView
+	manifest *datasets.Manifest
 	// contentHashes finds exact duplicates that a release without --keep-duplicates
 	// must not hold.
 	contentHashes map[idKey]string
@@ -181,12 +156,7 @@ func (c *releaseChecker) scan(ctx context.Context) error {
 		if f.err != nil {
 			c.s.emit(Finding{Rule: RuleFileUnreadable, Location: Location{File: rel}, Message: fmt.Sprintf("cannot read %s: %v", rel, f.err)})
 		}
-		if parts := strings.Split(rel, "/"); len(parts) == 3 && parts[0] == "data" {
-			c.classifyShard(f, parts[1], parts[2])
-		} else if len(parts) > 1 && parts[0] == "data" {
-			c.s.emit(Finding{Rule: RuleCardDataFiles, Location: Location{File: rel},
-				Message: fmt.Sprintf("%s is not at data/<config>/<split>-NNNNN-of-NNNNN.parquet", rel), Fix: rebuildFix})
-		}
+		c.classifyShard(f)
 		c.files[rel] = f
 		return nil
 	})
@@ -200,19 +170,21 @@ func (c *releaseChecker) rel(p string) string {
 	return filepath.ToSlash(r)
 }
 
-func (c *releaseChecker) classifyShard(f *releaseFile, config, name string) {
-	m := shardNamePattern.FindStringSubmatch(name)
-	if m == nil {
-		c.s.emit(Finding{Rule: RuleCardDataFiles, Location: Location{File: f.rel, Config: config},
-			Message: fmt.Sprintf("%s is not named <split>-NNNNN-of-NNNNN.parquet", f.rel), Fix: rebuildFix})
+// classifyShard parses a data file's name with the layout; a file under a data folder
+// off the layout is a finding.
+func (c *releaseChecker) classifyShard(f *releaseFile) {
+	n, err := datasets.ParseShardPath(f.rel)
+	if errors.Is(err, datasets.ErrNotData) {
 		return
 	}
-	f.config, f.split, f.format = config, m[1], m[4]
-	f.shard, _ = strconv.Atoi(m[2])
-	f.of, _ = strconv.Atoi(m[3])
-	if !splitNamePattern.MatchString(f.split) {
-		c.s.emit(Finding{Rule: RuleSplitName, Location: Location{File: f.rel, Config: config, Split: f.split},
-			Message: fmt.Sprintf("split name %q does not match the Hub's pattern ^\\w+(\\.\\w+)*$", f.split),
+	if err != nil {
+		c.s.emit(Finding{Rule: RuleCardDataFiles, Location: Location{File: f.rel}, Message: err.Error(), Fix: rebuildFix})
+		return
+	}
+	f.config, f.split, f.format, f.shard, f.of = n.Config, n.Split, n.Format, n.Index, n.Of
+	if !datasets.ValidSplitName(f.split) {
+		c.s.emit(Finding{Rule: RuleSplitName, Location: Location{File: f.rel, Config: f.config, Split: f.split},
+			Message: fmt.Sprintf("split name %q is not %s", f.split, datasets.SplitNameRule),
 			Fix:     "name splits with letters, digits and underscores (train, validation, test)"})
 	}
 }
@@ -241,13 +213,18 @@ func (c *releaseChecker) readManifest() {
 		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: Location{File: releaseManifest}, Message: err.Error()})
 		return
 	}
-	var m manifestView
+	var m datasets.Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: Location{File: releaseManifest},
 			Message: fmt.Sprintf("%s is not valid JSON: %v", releaseManifest, err), Fix: rebuildFix})
 		return
 	}
 	c.manifest = &m
+	if m.FormatVersion != datasets.FormatVersion {
+		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: Location{File: releaseManifest}, Fix: rebuildFix,
+			Message: fmt.Sprintf("%s has format_version %d; this newsds writes and checks format %d (layout and columns differ)",
+				releaseManifest, m.FormatVersion, datasets.FormatVersion)})
+	}
 }
 
 func (c *releaseChecker) readCard() *card {
@@ -331,7 +308,7 @@ func (c *releaseChecker) checkChecksums() {
 		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: Location{File: releaseChecksums}, Message: err.Error()})
 	}
 	for _, name := range sortedKeys(c.files) {
-		if strings.HasPrefix(name, "data/") && !listed[name] {
+		if isDataFile(name) && !listed[name] {
 			c.s.emit(Finding{Rule: RuleChecksum, Location: Location{File: name},
 				Message: fmt.Sprintf("%s is not listed in checksums.sha256", name), Fix: rebuildFix})
 		}
@@ -403,7 +380,7 @@ func (c *releaseChecker) checkCroissant() {
 		}
 	}
 	for _, name := range sortedKeys(c.files) {
-		if !strings.HasPrefix(name, "data/") || described[name] {
+		if !isDataFile(name) || described[name] {
 			continue
 		}
 		if slices.ContainsFunc(globs, func(g string) bool { ok, _ := path.Match(g, name); return ok }) {
@@ -424,10 +401,10 @@ func (c *releaseChecker) checkShards(ctx context.Context) error {
 		}
 	}
 	configRank := func(name string) int {
-		if i := slices.Index(releaseConfigs, name); i >= 0 {
+		if i := slices.Index(datasets.Configs(), name); i >= 0 {
 			return i
 		}
-		return len(releaseConfigs)
+		return len(datasets.Configs())
 	}
 	slices.SortFunc(shards, func(a, b *releaseFile) int {
 		if d := configRank(a.config) - configRank(b.config); d != 0 {
@@ -442,7 +419,7 @@ func (c *releaseChecker) checkShards(ctx context.Context) error {
 			sc = &splitCount{}
 			c.counts[key] = sc
 		}
-		if f.format != "parquet" {
+		if f.format != datasets.FormatParquet {
 			c.checkArrowFile(f)
 			continue
 		}
@@ -477,7 +454,7 @@ func (c *releaseChecker) checkShards(ctx context.Context) error {
 			if !have[i] {
 				cfg, split, _ := strings.Cut(key, "/")
 				c.s.emit(Finding{Rule: RuleCardDataFiles, Location: Location{Config: cfg, Split: split,
-					File: fmt.Sprintf("data/%s/%s-%05d-of-%05d.parquet", cfg, split, i, of)},
+					File: datasets.ShardName{Config: cfg, Split: split, Index: i, Of: of, Format: datasets.FormatParquet}.Path()},
 					Message: fmt.Sprintf("shard %d of %d of %s/%s is missing", i, of, cfg, split), Fix: rebuildFix})
 			}
 		}
@@ -485,36 +462,68 @@ func (c *releaseChecker) checkShards(ctx context.Context) error {
 	return nil
 }
 
-// checkArrowFile checks the schema of an Arrow IPC stream file written beside the
-// Parquet shards.
+// arrowTrailer is the end of an Arrow IPC file: the footer's int32 length, then the magic.
+const arrowTrailer = 4 + 6
+
+// checkArrowFile checks an Arrow IPC file of the arrow/ tree. The file is "ARROW1" and
+// padding to 8 bytes, the stream format, a footer indexing the record batches, the
+// footer's length and "ARROW1" again. The embedded stream is read to its end with the
+// safe message reader (so that a damaged record batch is found and not only a damaged
+// schema; rows are counted, not decoded: the Parquet twin's are), then the footer is read
+// under saferead and must index as many batches as the stream holds, since random-access
+// readers (pyarrow.ipc.open_file, polars.read_ipc) go by the footer alone.
 func (c *releaseChecker) checkArrowFile(f *releaseFile) {
 	if f.err != nil {
 		return
 	}
 	loc := Location{File: f.rel, Config: f.config, Split: f.split}
+	corrupt := func(format string, a ...any) {
+		f.corrupt = true
+		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc, Message: fmt.Sprintf(format, a...), Fix: rebuildFix})
+	}
 	fh, err := os.Open(filepath.Join(c.dir, filepath.FromSlash(f.rel)))
 	if err != nil {
 		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc, Message: err.Error()})
 		return
 	}
 	defer fh.Close()
-	// The stream is read to its end, so that a damaged record batch is found and not
-	// only a damaged schema; rows are counted, not decoded (the Parquet twin's are).
+	head, tail := make([]byte, 8), make([]byte, arrowTrailer)
+	if f.size < int64(len(head)+arrowTrailer) {
+		corrupt("%s is %d bytes, too short for an Arrow IPC file", f.rel, f.size)
+		return
+	}
+	if _, err := fh.ReadAt(head, 0); err != nil {
+		corrupt("%s: %v", f.rel, err)
+		return
+	}
+	if _, err := fh.ReadAt(tail, f.size-arrowTrailer); err != nil {
+		corrupt("%s: %v", f.rel, err)
+		return
+	}
+	if !bytes.HasPrefix(head, ipc.Magic) || !bytes.Equal(tail[4:], ipc.Magic) {
+		corrupt("%s is not an Arrow IPC file (no %s magic at its start and end; an IPC stream is not a file)", f.rel, ipc.Magic)
+		return
+	}
+	footer := int64(binary.LittleEndian.Uint32(tail[:4]))
+	streamSize := f.size - int64(len(head)) - arrowTrailer - footer
+	if footer <= 0 || streamSize < 0 {
+		corrupt("%s: the footer length %d does not fit in the file", f.rel, footer)
+		return
+	}
 	mem := saferead.Allocator(memory.DefaultAllocator, saferead.AllocLimit(f.size))
+	stream := io.NewSectionReader(fh, int64(len(head)), streamSize)
 	var r *ipc.Reader
 	var sch *arrow.Schema
 	err = saferead.Do(func() error {
 		var err error
-		r, err = ipc.NewReaderFromMessageReader(saferead.NewIPCMessageReader(fh, f.size, mem), ipc.WithAllocator(mem))
+		r, err = ipc.NewReaderFromMessageReader(saferead.NewIPCMessageReader(stream, streamSize, mem), ipc.WithAllocator(mem))
 		if err == nil {
 			sch = r.Schema()
 		}
 		return err
 	})
 	if err != nil {
-		f.corrupt = true
-		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc,
-			Message: fmt.Sprintf("%s is not a readable Arrow IPC stream: %v", f.rel, err), Fix: rebuildFix})
+		corrupt("%s: the record batches are not a readable Arrow IPC stream: %v", f.rel, err)
 		return
 	}
 	defer saferead.Do(func() error { r.Release(); return nil })
@@ -523,16 +532,49 @@ func (c *releaseChecker) checkArrowFile(f *releaseFile) {
 			Message: fmt.Sprintf("%s: %v", f.rel, err), Fix: rebuildFix})
 		return
 	}
+	batches := 0
 	err = saferead.Do(func() error {
 		for r.Next() {
 			f.rows += r.RecordBatch().NumRows()
+			batches++
 		}
 		return r.Err()
 	})
 	if err != nil && !errors.Is(err, io.EOF) {
-		f.corrupt = true
-		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc,
-			Message: fmt.Sprintf("%s is corrupt after row %d: %v", f.rel, f.rows, err), Fix: rebuildFix})
+		corrupt("%s is corrupt after row %d: %v", f.rel, f.rows, err)
+		return
+	}
+	fb := make([]byte, footer)
+	if _, err := fh.ReadAt(fb, f.size-arrowTrailer-footer); err != nil {
+		corrupt("%s: %v", f.rel, err)
+		return
+	}
+	dicts, _, err := saferead.CheckIPCFooter(fb)
+	switch {
+	case err != nil:
+		corrupt("%s: the Arrow IPC footer is damaged: %v", f.rel, err)
+		return
+	case dicts > 0:
+		// newsds writes no dictionary batches; reading them would follow the footer's
+		// offsets into the file unchecked.
+		corrupt("%s: the Arrow IPC footer indexes %d dictionary batches, which a release never has", f.rel, dicts)
+		return
+	}
+	var indexed int
+	err = saferead.Do(func() error {
+		fr, err := ipc.NewFileReader(fh, ipc.WithAllocator(mem))
+		if err != nil {
+			return err
+		}
+		defer fr.Close()
+		indexed = fr.NumRecords()
+		return schema.CheckSchema(f.config, fr.Schema())
+	})
+	switch {
+	case err != nil:
+		corrupt("%s: the Arrow IPC footer is unreadable: %v", f.rel, err)
+	case indexed != batches:
+		corrupt("%s: the Arrow IPC footer indexes %d record batches but the file holds %d", f.rel, indexed, batches)
 	}
 }
 
@@ -580,6 +622,7 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		var size int64
 		var articles []schema.ArticleRow
 		var turns []schema.TurnRow
+		var names error
 		err := saferead.Do(func() error {
 			if !rr.Next() {
 				return nil
@@ -587,10 +630,13 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 			batch = rr.RecordBatch()
 			size = schema.ArrowBytes(batch)
 			var err error
-			if f.config == "articles" {
+			if f.config == datasets.ConfigArticles {
 				articles, err = schema.ArticleRows(batch)
 			} else {
 				turns, err = schema.TurnRows(batch)
+			}
+			if err == nil {
+				names = schema.CheckLabelNames(batch)
 			}
 			return err
 		})
@@ -605,10 +651,22 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		sc.rows += batch.NumRows()
 		f.rows += batch.NumRows()
 		c.s.report.Checked.Rows += int(batch.NumRows())
+		if ln := (*schema.LabelNameError)(nil); errors.As(names, &ln) {
+			at := row + int64(ln.Row)
+			l := loc
+			l.Row = &at
+			c.s.emit(Finding{Rule: RuleLabelUnknown, Location: l, Fix: rebuildFix,
+				Message: fmt.Sprintf("%s%s is %q but %s is class id %d, whose label is %q: the name columns must repeat the label of the id",
+					ln.Column, schema.LabelNameSuffix, ln.Got, ln.Column, ln.ID, ln.Want)})
+		} else if names != nil {
+			c.s.emit(Finding{Rule: RuleParquetSchema, Location: loc, Message: fmt.Sprintf("%s: %v", f.rel, names), Fix: rebuildFix})
+		}
 		for i := range articles {
+			c.checkRowSplit(articles[i].Split, loc, row+int64(i))
 			c.checkArticle(ctx, &articles[i], loc, row+int64(i))
 		}
 		for i := range turns {
+			c.checkRowSplit(turns[i].Split, loc, row+int64(i))
 			c.checkTurn(&turns[i], loc, row+int64(i))
 		}
 		row += batch.NumRows()
@@ -620,6 +678,17 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		unreadable("%s is corrupt after row %d: %v", f.rel, row, err)
 	}
 	return nil
+}
+
+// checkRowSplit checks a row's split column against the split its file is in: a reader
+// that loads several splits' files together tells them apart by that column.
+func (c *releaseChecker) checkRowSplit(split string, loc Location, n int64) {
+	if split == loc.Split {
+		return
+	}
+	loc.Row = &n
+	c.s.emit(Finding{Rule: RuleSplitLeak, Location: loc, Fix: rebuildFix,
+		Message: fmt.Sprintf("the row's %s column says %q but its file is in split %s", schema.ColumnSplit, split, loc.Split)})
 }
 
 func (c *releaseChecker) checkHFMetadata(f *releaseFile, pf *file.Reader, loc Location) {
@@ -695,7 +764,7 @@ func firstDiff(p string, want, got any) string {
 func (c *releaseChecker) checkArticle(ctx context.Context, row *schema.ArticleRow, loc Location, n int64) {
 	loc.Row = &n
 	loc.DocID = row.ID
-	rec := articleRecord(row)
+	rec := schema.ToRecord(*row)
 	rctx := recordContext{release: true, split: loc.Split, fix: rebuildFix}
 	if c.manifest != nil {
 		rctx.keepDuplicates = c.manifest.Options.KeepDuplicates
@@ -725,87 +794,6 @@ func (c *releaseChecker) checkArticle(ctx context.Context, row *schema.ArticleRo
 		}
 	}
 	c.rc.check(&rec, loc, rctx)
-}
-
-// articleRecord rebuilds the record an articles row was made from, as far as the row
-// says: spans without their text (the row does not repeat it), one annotation per
-// layer and annotator.
-func articleRecord(row *schema.ArticleRow) schema.Record {
-	rec := schema.Record{Document: schema.Document{
-		ID: row.ID, URL: row.URL, Source: row.Source, SiteName: row.SiteName, Title: row.Title,
-		Byline: row.Byline, Published: row.PublishedLocal, Section: row.Section, Lang: row.Lang,
-		Text: row.Text, ContentHash: row.ContentHash,
-	}}
-	if rec.Published == "" && row.Published != nil {
-		rec.Published = row.Published.Format(time.RFC3339)
-	}
-	anns := map[string]*schema.Annotation{}
-	var order []string
-	add := func(layer, annotator string, it schema.Item) {
-		key := layer + "\x00" + annotator
-		a := anns[key]
-		if a == nil {
-			name, version, _ := strings.Cut(annotator, "@")
-			a = &schema.Annotation{DocID: row.ID, Layer: layer, ContentHash: row.ContentHash,
-				Annotator: schema.Annotator{Name: name, Version: version}}
-			anns[key] = a
-			order = append(order, key)
-		}
-		a.Items = append(a.Items, it)
-	}
-	for _, t := range row.QATurns {
-		it := schema.Item{Label: className(schema.QARoles, t.Role), Attrs: map[string]string{schema.AttrTurn: strconv.FormatInt(t.Index, 10)}}
-		setSpan(&it, t.Start, t.End)
-		if t.Speaker != "" {
-			it.Attrs[schema.AttrSpeaker] = t.Speaker
-		}
-		if t.SpeakerRole >= 0 {
-			it.Attrs[schema.AttrSpeakerRole] = className(schema.SpeakerRoles, t.SpeakerRole)
-		}
-		add(schema.LayerQA, t.Annotator, it)
-	}
-	if s := row.Sentiment; s != nil {
-		add(schema.LayerSentiment, s.Annotator, schema.Item{Label: className(schema.SentimentLabels, s.Label), Score: s.Score,
-			Attrs: map[string]string{schema.AttrScope: schema.ScopeDocument}})
-	}
-	for _, p := range row.ParagraphSentiment {
-		it := schema.Item{Label: className(schema.SentimentLabels, p.Label), Score: p.Score,
-			Attrs: map[string]string{schema.AttrScope: schema.ScopeParagraph}}
-		if p.Paragraph >= 0 {
-			it.Attrs[schema.AttrParagraph] = strconv.FormatInt(p.Paragraph, 10)
-		}
-		setSpan(&it, p.Start, p.End)
-		add(schema.LayerSentiment, p.Annotator, it)
-	}
-	for _, s := range row.Stance {
-		it := schema.Item{Label: className(schema.StanceLabels, s.Label), Score: s.Score,
-			Attrs: map[string]string{schema.AttrTarget: s.Target}}
-		setSpan(&it, s.Start, s.End)
-		add(schema.LayerStance, s.Annotator, it)
-	}
-	for _, k := range order {
-		rec.Annotations = append(rec.Annotations, *anns[k])
-	}
-	return rec
-}
-
-// setSpan sets a span from a row's offsets, where -1 (null) means none.
-func setSpan(it *schema.Item, start, end int64) {
-	if start >= 0 {
-		it.Start = intPtr(int(start))
-	}
-	if end >= 0 {
-		it.End = intPtr(int(end))
-	}
-}
-
-// className maps a class id back to its label; an id outside the set keeps its number
-// so that label-unknown reports it.
-func className(labels []string, id int64) string {
-	if id >= 0 && id < int64(len(labels)) {
-		return labels[id]
-	}
-	return fmt.Sprintf("class id %d", id)
 }
 
 // checkTurn checks a turns row on its own and against the article it comes from.
@@ -880,9 +868,9 @@ func (c *releaseChecker) checkCard(crd *card) {
 	for _, cfg := range crd.Configs {
 		for _, df := range cfg.DataFiles {
 			loc := Location{File: releaseCard, Config: cfg.ConfigName, Split: df.Split}
-			if !splitNamePattern.MatchString(df.Split) {
+			if !datasets.ValidSplitName(df.Split) {
 				c.s.emit(Finding{Rule: RuleSplitName, Location: loc,
-					Message: fmt.Sprintf("config %s split name %q does not match the Hub's pattern ^\\w+(\\.\\w+)*$", cfg.ConfigName, df.Split), Fix: rebuildFix})
+					Message: fmt.Sprintf("config %s split name %q is not %s", cfg.ConfigName, df.Split, datasets.SplitNameRule), Fix: rebuildFix})
 			}
 			for _, glob := range df.Path {
 				n := 0
@@ -906,7 +894,7 @@ func (c *releaseChecker) checkCard(crd *card) {
 	for _, name := range sortedKeys(c.files) {
 		// The writer leaves an empty split out of the card but still writes its one
 		// empty shard; an unlisted file with no rows loses nothing.
-		if f := c.files[name]; f.config != "" && f.format == "parquet" && !matched[name] && (f.rows > 0 || f.corrupt || f.err != nil) {
+		if f := c.files[name]; f.config != "" && f.format == datasets.FormatParquet && !matched[name] && (f.rows > 0 || f.corrupt || f.err != nil) {
 			c.s.emit(Finding{Rule: RuleCardDataFiles, Location: Location{File: name, Config: f.config, Split: f.split},
 				Message: fmt.Sprintf("%s is not matched by any data_files glob in the card, so the Hub will not load it", name), Fix: rebuildFix})
 		}
@@ -936,7 +924,7 @@ func (c *releaseChecker) checkCard(crd *card) {
 			}
 			loc := Location{File: releaseCard, Line: crd.line(info.ConfigName, sp.Name, "num_bytes"), Config: info.ConfigName, Split: sp.Name}
 			if c.manifest != nil {
-				if want, ok := c.manifest.numBytes(info.ConfigName, sp.Name); ok && want != *sp.NumBytes {
+				if want, ok := numBytes(c.manifest, info.ConfigName, sp.Name); ok && want != *sp.NumBytes {
 					c.s.emit(Finding{Rule: RuleCardNumBytes, Location: loc, Fix: rebuildFix,
 						Message: fmt.Sprintf("the card says num_bytes %d but the release wrote %d (newsds-release.json)", *sp.NumBytes, want)})
 					continue

@@ -24,8 +24,9 @@ func newReleaseCmd(g *globalOptions) *cobra.Command {
 		Use:   "release --version X.Y.Z --out DIR [--corpus-version V] [--format parquet,arrow] [--split SPEC | --split-by date:D1,D2] [--shard-size 256MB]",
 		Short: "Write a committed corpus version as Parquet/Arrow shards with a dataset card",
 		Long: `Write a committed corpus version and its annotations as a dataset release in the
-Hugging Face layout: configs "articles" and "turns" as Parquet shards (and Arrow IPC
-with --format parquet,arrow), a dataset card README.md with datasheet sections and
+Hugging Face layout: configs "articles" and "turns" as Parquet shards under
+data/<config>/ (and Arrow IPC files under arrow/<config>/ with --format parquet,arrow),
+with label-name and split columns beside the class ids, a dataset card README.md with datasheet sections and
 charts, croissant.json, CHANGELOG.md against the previous release, and
 checksums.sha256. The folder is written beside DIR and renamed at the end: a failed or
 killed release leaves no partial DIR, and the next release removes what a killed one
@@ -34,6 +35,10 @@ left beside its DIR. --force replaces an existing DIR only when it is a newsds r
 and is neither the corpus nor a folder holding it; anything else is refused. Without --version, the next version is proposed
 from the changes (MAJOR: records changed, left or moved split; MINOR: only added;
 PATCH: serialization only).
+
+A release is made from a commit: when documents or annotations are staged but not
+committed, release refuses (exit 1), since they would be left out; commit them first,
+or give --allow-staged to release the commit without them.
 
 Splits: --split train=0.8,validation=0.1,test=0.1 (by a hash of the document id: a
 document keeps its split between releases) or --split-by date:2024-01-01,2024-07-01
@@ -75,6 +80,7 @@ document keeps its split between releases) or --split-by date:2024-01-01,2024-07
 	f.StringVar(&o.ShardSize, "shard-size", "256MB", "target size of one data file")
 	f.BoolVar(&o.KeepDuplicates, "keep-duplicates", false, "release documents marked as duplicates too")
 	f.StringVar(&o.PreviousDir, "previous", "", "previous release folder to compare with (default: the last recorded; none for no comparison)")
+	f.BoolVar(&o.AllowStaged, "allow-staged", false, "release the commit even though staged documents or annotations are not committed (they are left out)")
 	f.BoolVar(&o.Force, "force", false, "replace an existing DIR that is a newsds release holding only its own files (never the corpus)")
 	f.BoolVar(&o.AsJSON, "json", false, "print the release manifest as JSON")
 	return cmd

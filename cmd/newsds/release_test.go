@@ -122,3 +122,35 @@ func TestReleaseForceNeverRemovesTheCorpus(t *testing.T) {
 	mustRun(t, "-C", dir, "validate", rel)
 	mustRun(t, "-C", dir, "status")
 }
+
+// A release taken while annotations or documents are staged but not committed used to
+// leave them out silently (exit 0, an empty turns config); it now refuses with exit 1
+// and a message naming --allow-staged, which releases the commit anyway.
+func TestReleaseRefusesUncommittedWork(t *testing.T) {
+	dir := dupCorpus(t)
+	mustRun(t, "-C", dir, "annotate", "--with", "sentiment")
+	out := filepath.Join(t.TempDir(), "rel")
+	code, stdout, stderr := runCLI(t, "-C", dir, "release", "--version", "1.0.0", "--out", out)
+	if code != 1 || !strings.Contains(stderr, "--allow-staged") || !strings.Contains(stderr, "not committed") {
+		t.Fatalf("release with staged annotations: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused release left %s: %v", out, err)
+	}
+	mustRun(t, "-C", dir, "release", "--version", "1.0.0", "--out", out, "--allow-staged")
+	if _, err := os.Stat(filepath.Join(out, "newsds-release.json")); err != nil {
+		t.Fatalf("--allow-staged: %v", err)
+	}
+
+	mustRun(t, "-C", dir, "commit", "-m", "sentiment")
+	in := filepath.Join(t.TempDir(), "more.jsonl")
+	os.WriteFile(in, []byte(`{"url":"https://example.com/d","title":"D","text":"Schools reopen on Monday after the storm.","published":"2024-03-03T09:00:00Z"}
+`), 0o644)
+	mustRun(t, "-C", dir, "ingest", in)
+	code, _, stderr = runCLI(t, "-C", dir, "release", "--version", "1.1.0", "--out", filepath.Join(t.TempDir(), "rel2"))
+	if code != 1 || !strings.Contains(stderr, "1 document") || !strings.Contains(stderr, "--allow-staged") {
+		t.Fatalf("release with a staged document: exit %d\n%s", code, stderr)
+	}
+	mustRun(t, "-C", dir, "commit", "-m", "one more")
+	mustRun(t, "-C", dir, "release", "--version", "1.1.0", "--out", filepath.Join(t.TempDir(), "rel3"))
+}

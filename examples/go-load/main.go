@@ -35,7 +35,12 @@ func run(ctx context.Context, dir string) error {
 	}
 	for _, config := range d.Configs() {
 		for _, split := range d.Splits(config) {
-			fmt.Printf("%s/%s: %d files\n", config, split, len(d.Files(config, split)))
+			// Parquet under data/, and Arrow IPC twins under arrow/ when released.
+			byFormat := map[string]int{}
+			for _, f := range d.Files(config, split) {
+				byFormat[f.Format]++
+			}
+			fmt.Printf("%s/%s: %d parquet, %d arrow files\n", config, split, byFormat[datasets.FormatParquet], byFormat[datasets.FormatArrow])
 		}
 	}
 
@@ -61,10 +66,11 @@ func run(ctx context.Context, dir string) error {
 			if err != nil {
 				return fmt.Errorf("article %s: %w", a.ID, err)
 			}
-			fmt.Printf("%s turn %d (%s): %.60s\n", a.ID, t.Index, schema.QARoles[t.Role], span)
+			// LabelName, not QARoles[t.Role]: an id outside the set is "" rather than a panic.
+			fmt.Printf("%s [%s] turn %d (%s): %.60s\n", a.ID, a.Split, t.Index, schema.LabelName(schema.QARoles, t.Role), span)
 		}
 		if a.Sentiment != nil {
-			fmt.Printf("%s sentiment: %s\n", a.ID, schema.SentimentLabels[a.Sentiment.Label])
+			fmt.Printf("%s sentiment: %s\n", a.ID, schema.LabelName(schema.SentimentLabels, a.Sentiment.Label))
 		}
 		if shown++; shown == 3 {
 			break

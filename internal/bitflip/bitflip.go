@@ -33,11 +33,18 @@ type span struct{ start, end int }
 
 // structure returns the ranges of a Parquet file (page headers at the start of each
 // column chunk, and the footer) or of an Arrow IPC stream (its first message, the
-// schema) that the reader trusts.
+// schema) or file (also its footer) that the reader trusts.
 func structure(b []byte, isParquet bool) ([]span, error) {
 	if !isParquet {
 		if len(b) < 8 {
 			return nil, fmt.Errorf("bitflip: %d bytes is not an Arrow IPC stream", len(b))
+		}
+		// An IPC file is "ARROW1" and padding, a stream, the footer, its length and
+		// "ARROW1": aim at the magic and schema message at the start and at the footer.
+		if bytes.HasPrefix(b, []byte("ARROW1")) && len(b) >= 16+10 {
+			n := int(binary.LittleEndian.Uint32(b[12:]))
+			footer := int(binary.LittleEndian.Uint32(b[len(b)-10:]))
+			return []span{{0, min(16+n, len(b))}, {max(len(b)-10-footer, 0), len(b)}}, nil
 		}
 		n := int(binary.LittleEndian.Uint32(b[4:]))
 		return []span{{0, min(8+n, len(b))}}, nil

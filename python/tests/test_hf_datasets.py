@@ -62,7 +62,7 @@ def test_turn_features(turns):
     f = first(turns).features
     assert list(f) == [
         "article_id", "index", "question", "answer", "interviewer", "interviewee",
-        "question_start", "question_end", "answer_start", "answer_end", "answer_sentiment", "answer_stance",
+        "question_start", "question_end", "answer_start", "answer_end", "answer_sentiment", "answer_stance", "split",
     ]
     assert f["answer_sentiment"]["label"].names == ["negative", "neutral", "positive"]
     assert item(f["answer_stance"])["label"].names == ["against", "neutral", "favor"]
@@ -82,3 +82,47 @@ def test_card_features_equal_file_features(release, articles):
     card = DatasetCard.load(release / "README.md")
     infos = DatasetInfosDict.from_dataset_card_data(card.data)
     assert infos["articles"].features == first(articles).features
+
+
+def test_label_names_beside_class_labels(articles):
+    """The name columns are plain strings that repeat the ClassLabel's name, and the ids
+    stay ClassLabels: datasets users keep int2str, other readers get the names."""
+    ds = first(articles)
+    f = ds.features
+    assert f["sentiment"]["label_name"] == Value("string")
+    assert item(f["qa_turns"])["role_name"] == Value("string")
+    assert item(f["stance"])["label_name"] == Value("string")
+    label = f["sentiment"]["label"]
+    role = item(f["qa_turns"])["role"]
+    n = 0
+    for r in ds:
+        if r["sentiment"] is not None:
+            assert r["sentiment"]["label_name"] == label.int2str(r["sentiment"]["label"])
+            n += 1
+        for t in r["qa_turns"] if isinstance(r["qa_turns"], list) else []:
+            assert t["role_name"] == role.int2str(t["role"])
+    assert n > 0
+
+
+def test_split_column_is_the_split(articles, turns):
+    for dsd in (articles, turns):
+        for name, ds in dsd.items():
+            assert set(ds["split"]) == {name}
+
+
+def test_arrow_tree_loads_with_classlabels(release, manifest):
+    """The Arrow IPC files under arrow/ load with datasets' arrow builder (which reads the
+    file format) and restore the same features as the Parquet files."""
+    files = {}
+    for c in manifest["configs"]:
+        if c["name"] != "articles":
+            continue
+        for s in c["splits"]:
+            paths = [str(release / f["path"]) for f in s["files"] if f["format"] == "arrow"]
+            if paths and s["num_examples"] > 0:
+                files[s["name"]] = paths
+    assert files, "the release under test has no Arrow files"
+    ds = datasets.load_dataset("arrow", data_files=files)
+    for name, d in ds.items():
+        assert d.num_rows == next(s["num_examples"] for s in manifest["configs"][0]["splits"] if s["name"] == name)
+        assert d.features["sentiment"]["label"] == ClassLabel(names=["negative", "neutral", "positive"])

@@ -45,13 +45,34 @@ def test_types_pyarrow_sees(release, manifest):
     assert schema.field("sentiment").type.field("label").type == pa.int64()
 
 
-def test_arrow_stream_files_match_parquet(release, manifest):
-    arrow = {(c, s, f["path"].rsplit(".", 1)[0]): f for c, s, f in data_files(manifest, "arrow")}
+def test_arrow_files_match_parquet(release, manifest):
+    """Each Arrow IPC file (the file format: footer, random access) under arrow/ holds the
+    rows of its Parquet twin under data/, with the same schema metadata."""
+    arrow = {(c, s, f["path"].split("/", 1)[1].rsplit(".", 1)[0]): f for c, s, f in data_files(manifest, "arrow")}
+    assert arrow, "the release under test has no Arrow files"
+    matched = 0
     for c, s, f in data_files(manifest, "parquet"):
-        key = (c, s, f["path"].rsplit(".", 1)[0])
+        key = (c, s, f["path"].split("/", 1)[1].rsplit(".", 1)[0])
         if key not in arrow:
             continue
-        with open(release / arrow[key]["path"], "rb") as fh:
-            table = ipc.open_stream(fh).read_all()
-        assert table.num_rows == f["rows"]
-        assert table.equals(pq.read_table(release / f["path"]))
+        a = arrow[key]
+        assert a["path"] == "arrow/" + f["path"].split("/", 1)[1].rsplit(".", 1)[0] + ".arrow"
+        with pa.memory_map(str(release / a["path"])) as src:
+            table = ipc.open_file(src).read_all()
+        assert table.num_rows == f["rows"] == a["rows"]
+        pq_table = pq.read_table(release / f["path"])
+        assert table.equals(pq_table)
+        assert table.schema.metadata[b"huggingface"] == pq_table.schema.metadata[b"huggingface"]
+        matched += 1
+    assert matched == len(arrow)
+
+
+def test_label_name_columns(release, manifest):
+    """Every class-id column has a <name>_name twin with its label, for readers without
+    the Hugging Face features."""
+    _, _, f = next(x for x in data_files(manifest, "parquet") if x[0] == "articles")
+    schema = pq.read_schema(release / f["path"])
+    assert schema.field("sentiment").type.field("label_name").type == pa.string()
+    qa = schema.field("qa_turns").type.value_type
+    assert qa.field("role_name").type == pa.string() and qa.field("speaker_role_name").type == pa.string()
+    assert schema.field("split").type == pa.string()
