@@ -294,11 +294,11 @@ func (im *importer) doccanoLine(line int, b []byte) {
 func (im *importer) doccanoItems(doc *schema.Document, rec map[string]any) ([]schema.Item, error) {
 	items := []schema.Item{}
 	spanItem := func(s, e any, l any) error {
-		start, err := impUTF16(doc.Text, s, "start")
+		start, err := im.impUTF16(doc, s, "start")
 		if err != nil {
 			return err
 		}
-		end, err := impUTF16(doc.Text, e, "end")
+		end, err := im.impUTF16(doc, e, "end")
 		if err != nil {
 			return err
 		}
@@ -395,7 +395,7 @@ func (im *importer) doccanoUnits(doc *schema.Document, rec map[string]any, items
 			}
 		}
 	case schema.LayerQA:
-		spk, err := dcReadSpeakers(doc.Text, rec[dcSpeakers])
+		spk, err := im.dcReadSpeakers(doc, rec[dcSpeakers])
 		if err != nil {
 			return err
 		}
@@ -423,7 +423,7 @@ type dcSpeaker struct {
 	name       string
 }
 
-func dcReadSpeakers(text string, raw any) ([]dcSpeaker, error) {
+func (im *importer) dcReadSpeakers(doc *schema.Document, raw any) ([]dcSpeaker, error) {
 	if raw == nil {
 		return nil, nil
 	}
@@ -437,8 +437,8 @@ func dcReadSpeakers(text string, raw any) ([]dcSpeaker, error) {
 		if !ok || len(x) != 3 {
 			return nil, fmt.Errorf("speaker %d: want [start, end, name]", k)
 		}
-		s, err1 := impUTF16(text, x[0], "start")
-		e, err2 := impUTF16(text, x[1], "end")
+		s, err1 := im.impUTF16(doc, x[0], "start")
+		e, err2 := im.impUTF16(doc, x[1], "end")
 		name, _ := x[2].(string)
 		if err := errors.Join(err1, err2); err != nil {
 			return nil, fmt.Errorf("speaker %d: %w", k, err)
@@ -449,7 +449,7 @@ func dcReadSpeakers(text string, raw any) ([]dcSpeaker, error) {
 }
 
 // impUTF16 reads a doccano offset (UTF-16 code units) and converts it to code points.
-func impUTF16(text string, v any, what string) (int, error) {
+func (im *importer) impUTF16(doc *schema.Document, v any, what string) (int, error) {
 	n, ok := v.(json.Number)
 	if !ok {
 		return 0, fmt.Errorf("%s %v is not an integer offset", what, v)
@@ -458,7 +458,7 @@ func impUTF16(text string, v any, what string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s %s is not an integer offset", what, n)
 	}
-	cp, err := schema.UTF16ToCP(text, u)
+	cp, err := im.utf16ToCP(doc, u)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}

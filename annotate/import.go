@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,6 +74,8 @@ type ImportOptions struct {
 	Predictions bool
 	// Now stamps CreatedAt (default time.Now); jsonl records keep their own.
 	Now func() time.Time
+	// spoolLimit overrides defaultSpoolLimit (tests make every record spill).
+	spoolLimit int
 }
 
 // ImportResult is what Import read.
@@ -79,7 +83,10 @@ type ImportResult struct {
 	// Annotations holds one annotation per (document, layer, annotator), sorted by
 	// document id, layer and annotator name. A pair with any rejected record is left out
 	// entirely, so a partly read human annotation never passes for a complete one.
+	// ImportEach hands them to its callback instead and leaves this empty.
 	Annotations []schema.Annotation
+	// Imported is the number of annotations made (in Annotations or handed over).
+	Imported int
 	// Errors are the rejected records, in file order.
 	Errors []RecordError
 	// Records is the number of records read (tasks or lines).
@@ -115,10 +122,11 @@ func Import(ctx context.Context, r io.Reader, path string, opts ImportOptions) (
 	if err != nil {
 		return ImportResult{}, err
 	}
+	defer im.spool.close()
 	if err := im.read(r, path); err != nil {
 		return ImportResult{}, err
 	}
-	return im.result(), nil
+	return im.collect()
 }
 
 // ImportFiles is Import over several files read as one (the per-task files of a Label
@@ -130,22 +138,78 @@ func ImportFiles(ctx context.Context, paths []string, opts ImportOptions) (Impor
 	if err != nil {
 		return ImportResult{}, err
 	}
-	files, err := expandPaths(paths)
+	defer im.spool.close()
+	if err := im.readFiles(paths); err != nil {
+		return ImportResult{}, err
+	}
+	return im.collect()
+}
+
+// ImportBatch is the most annotations (or items) ImportEach hands over at once: a
+// store transaction's worth.
+const (
+	importBatchAnnotations = 512
+	importBatchItems       = 64 << 10
+)
+
+// ImportEach is ImportFiles for imports of any size: the annotations are handed to put
+// in batches, in the order ImportResult.Annotations would hold them, as soon as they are
+// complete, and ImportResult.Annotations stays empty. Its memory does not grow with the
+// files (see import_spool.go): what it holds is a bounded buffer and the largest single
+// annotation. An error from put stops the import and is returned.
+func ImportEach(ctx context.Context, paths []string, opts ImportOptions, put func([]schema.Annotation) error) (ImportResult, error) {
+	im, err := newImporter(ctx, opts)
 	if err != nil {
 		return ImportResult{}, err
+	}
+	defer im.spool.close()
+	if err := im.readFiles(paths); err != nil {
+		return ImportResult{}, err
+	}
+	var batch []schema.Annotation
+	items := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := put(batch)
+		batch, items = nil, 0
+		return err
+	}
+	err = im.finish(func(a schema.Annotation) error {
+		batch = append(batch, a)
+		items += len(a.Items)
+		if len(batch) >= importBatchAnnotations || items >= importBatchItems {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return im.res, nil
+}
+
+func (im *importer) readFiles(paths []string) error {
+	files, err := expandPaths(paths)
+	if err != nil {
+		return err
 	}
 	for _, p := range files {
 		f, err := os.Open(p)
 		if err != nil {
-			return ImportResult{}, fmt.Errorf("import annotations: %w", err)
+			return fmt.Errorf("import annotations: %w", err)
 		}
 		err = im.read(f, p)
 		f.Close()
 		if err != nil {
-			return ImportResult{}, err
+			return err
 		}
 	}
-	return im.result(), nil
+	return nil
 }
 
 // expandPaths replaces folders by their regular, non-hidden files, sorted by name with
@@ -241,8 +305,12 @@ func newImporter(ctx context.Context, opts ImportOptions) (*importer, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	limit := opts.spoolLimit
+	if limit <= 0 {
+		limit = defaultSpoolLimit
+	}
 	return &importer{ctx: ctx, opts: opts, now: opts.Now().UTC().Format(time.RFC3339),
-		groups: map[impKey]*schema.Annotation{}, rejected: map[impKey]bool{}}, nil
+		spool: &spool{limit: limit}, docs: newDocCache()}, nil
 }
 
 func (im *importer) read(r io.Reader, path string) error {
@@ -260,19 +328,27 @@ func (im *importer) read(r io.Reader, path string) error {
 type impKey struct{ doc, layer, annotator string }
 
 type importer struct {
-	ctx      context.Context
-	path     string
-	opts     ImportOptions
-	now      string
-	res      ImportResult
-	groups   map[impKey]*schema.Annotation
-	rejected map[impKey]bool
+	ctx   context.Context
+	path  string
+	opts  ImportOptions
+	now   string
+	res   ImportResult
+	spool *spool
+	docs  *docCache
+	// err is the first spool failure (a full disk): the import stops with it.
+	err error
 }
 
 func (im *importer) reject(record, docID string, err error, keys ...impKey) {
 	im.res.Errors = append(im.res.Errors, RecordError{File: im.path, Record: record, DocID: docID, Err: err})
 	for _, k := range keys {
-		im.rejected[k] = true
+		im.spoolAdd(k, &fragment{Reject: true})
+	}
+}
+
+func (im *importer) spoolAdd(k impKey, f *fragment) {
+	if im.err == nil {
+		im.err = im.spool.add(k, f)
 	}
 }
 
@@ -285,14 +361,13 @@ func (im *importer) add(doc *schema.Document, layer string, who schema.Annotator
 // work on a document comes in several records (the same document in two tasks), their
 // ids are joined and their lead times added up.
 func (im *importer) addMeta(doc *schema.Document, layer string, who schema.Annotator, createdAt string, items []schema.Item, meta map[string]string) {
-	k := impKey{doc.ID, layer, who.Name}
-	a := im.groups[k]
-	if a == nil {
-		a = &schema.Annotation{DocID: doc.ID, Layer: layer, Annotator: who, ContentHash: impHash(doc), CreatedAt: createdAt, Items: []schema.Item{}}
-		im.groups[k] = a
-	}
-	a.Items = append(a.Items, items...)
-	for key, v := range meta {
+	im.spoolAdd(impKey{doc.ID, layer, who.Name}, &fragment{Who: who, Hash: impHash(doc), CreatedAt: createdAt, Items: items, Meta: meta})
+}
+
+// merge adds a later record's fragment to the annotation of its pair.
+func merge(a *schema.Annotation, f *fragment) {
+	a.Items = append(a.Items, f.Items...)
+	for key, v := range f.Meta {
 		if a.Meta == nil {
 			a.Meta = map[string]string{}
 		}
@@ -312,18 +387,37 @@ func (im *importer) addMeta(doc *schema.Document, layer string, who schema.Annot
 	}
 }
 
-func (im *importer) result() ImportResult {
-	keys := make([]impKey, 0, len(im.groups))
-	for k := range im.groups {
-		if !im.rejected[k] {
-			keys = append(keys, k)
-		}
+// collect is finish into ImportResult.Annotations.
+func (im *importer) collect() (ImportResult, error) {
+	var anns []schema.Annotation
+	if err := im.finish(func(a schema.Annotation) error { anns = append(anns, a); return nil }); err != nil {
+		return ImportResult{}, err
 	}
-	slices.SortFunc(keys, func(a, b impKey) int {
-		return impCompare(a.doc, b.doc, a.layer, b.layer, a.annotator, b.annotator)
-	})
-	for _, k := range keys {
-		a := im.groups[k]
+	im.res.Annotations = anns
+	return im.res, nil
+}
+
+// finish builds the annotation of every pair without a rejected record, in pair order,
+// and hands each to emit.
+func (im *importer) finish(emit func(schema.Annotation) error) error {
+	if im.err != nil {
+		return im.err
+	}
+	return im.spool.groups(func(k impKey, bodies [][]byte) error {
+		frags := make([]fragment, len(bodies))
+		for i, b := range bodies {
+			if err := json.Unmarshal(b, &frags[i]); err != nil {
+				return fmt.Errorf("import spool: doc %s: %w", k.doc, err)
+			}
+			if frags[i].Reject {
+				return nil
+			}
+		}
+		f0 := &frags[0]
+		a := schema.Annotation{DocID: k.doc, Layer: k.layer, Annotator: f0.Who, ContentHash: f0.Hash, CreatedAt: f0.CreatedAt, Items: []schema.Item{}}
+		for i := range frags {
+			merge(&a, &frags[i])
+		}
 		if a.Layer == schema.LayerQA && im.opts.Format != FormatJSONL {
 			// Turns of one person's work read from several records are numbered as one.
 			numberTurns(a.Items)
@@ -334,9 +428,9 @@ func (im *importer) result() ImportResult {
 			// one judgement, not two.
 			a.Items = slices.CompactFunc(a.Items, sameItem)
 		}
-		im.res.Annotations = append(im.res.Annotations, *a)
-	}
-	return im.res
+		im.res.Imported++
+		return emit(a)
+	})
 }
 
 // impCompare compares pairs in order: (a1, b1), then (a2, b2), ...
@@ -361,14 +455,15 @@ func (im *importer) lookup(id string, text *string) (*schema.Document, error) {
 	if id == "" {
 		return nil, errors.New("no document id")
 	}
-	d, err := im.opts.Docs.Document(im.ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("doc %s: %w", id, err)
+	e := im.docs.get(im.ctx, im.opts.Docs, id)
+	if e.err != nil {
+		return nil, fmt.Errorf("doc %s: %w", id, e.err)
 	}
+	d := &e.doc
 	if text != nil && *text != d.Text {
 		return nil, fmt.Errorf("the record's text differs from the stored text of doc %s %s: the offsets refer to another text", id, impFirstDiff(*text, d.Text))
 	}
-	return &d, nil
+	return d, nil
 }
 
 // impFirstDiff describes where two texts first differ, in code points.
@@ -388,14 +483,14 @@ func impFirstDiff(a, b string) string {
 // span checks a code-point span against the stored text and the text the file gives
 // for it (nil when it gives none), and builds the item.
 func (im *importer) span(doc *schema.Document, start, end int, fileText *string, utf16Hint bool) (schema.Item, error) {
-	it, err := im.cpSpan(doc.Text, start, end, fileText)
+	it, err := im.cpSpan(im.index(doc), start, end, fileText)
 	if err != nil && utf16Hint && fileText != nil {
 		// Label Studio counts code points; a file written by a tool counting UTF-16
 		// units drifts after every emoji. Say so when that reading fits.
 		s, e1 := schema.UTF16ToCP(doc.Text, start)
 		e, e2 := schema.UTF16ToCP(doc.Text, end)
 		if e1 == nil && e2 == nil {
-			if _, err16 := im.cpSpan(doc.Text, s, e, fileText); err16 == nil {
+			if _, err16 := im.cpSpan(im.index(doc), s, e, fileText); err16 == nil {
 				err = fmt.Errorf("%w (the offsets fit as UTF-16 code units: the file was written by a tool counting UTF-16)", err)
 			}
 		}
@@ -403,14 +498,15 @@ func (im *importer) span(doc *schema.Document, start, end int, fileText *string,
 	return it, err
 }
 
-func (im *importer) cpSpan(text string, start, end int, fileText *string) (schema.Item, error) {
-	if err := schema.CheckSpan(start, end, schema.LenCP(text)); err != nil {
+func (im *importer) cpSpan(ti *schema.TextIndex, start, end int, fileText *string) (schema.Item, error) {
+	if err := schema.CheckSpan(start, end, ti.Len()); err != nil {
 		return schema.Item{}, err
 	}
-	it, err := schema.Span(text, start, end)
+	text, err := ti.Slice(start, end)
 	if err != nil {
 		return schema.Item{}, err
 	}
+	it := schema.Item{Start: &start, End: &end, Text: text}
 	if fileText != nil && *fileText != it.Text {
 		return schema.Item{}, fmt.Errorf("span [%d,%d) is %q in the corpus but %q in the file", start, end, it.Text, *fileText)
 	}
@@ -456,6 +552,9 @@ func (im *importer) lines(r io.Reader, handle func(line int, b []byte)) error {
 	for line := 1; ; line++ {
 		if err := im.ctx.Err(); err != nil {
 			return err
+		}
+		if im.err != nil {
+			return im.err
 		}
 		b, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) > 0 {
@@ -562,8 +661,13 @@ func (im *importer) jsonlItem(doc *schema.Document, it schema.Item) (schema.Item
 	return it, nil
 }
 
+// sameItem reports whether two items are the same judgement: equal in every field, as
+// their JSON would be (the float bits, so that 0 and -0 differ as they print).
 func sameItem(a, b schema.Item) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
+	eqInt := func(x, y *int) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	eqF := func(x, y *float64) bool {
+		return (x == nil) == (y == nil) && (x == nil || math.Float64bits(*x) == math.Float64bits(*y))
+	}
+	return eqInt(a.Start, b.Start) && eqInt(a.End, b.End) && a.Label == b.Label && a.Text == b.Text &&
+		eqF(a.Score, b.Score) && len(a.Attrs) == len(b.Attrs) && maps.Equal(a.Attrs, b.Attrs)
 }

@@ -114,6 +114,9 @@ func (im *importer) labelStudio(r io.Reader) error {
 		if err := im.ctx.Err(); err != nil {
 			return err
 		}
+		if im.err != nil {
+			return im.err
+		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return fmt.Errorf("%s: task at index %d (byte %d): %w", im.path, i, dec.InputOffset(), err)

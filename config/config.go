@@ -40,7 +40,35 @@ type Config struct {
 	// Layers declares user layers and their label sets.
 	Layers map[string]LayerConfig `yaml:"layers"`
 	Card   Card                   `yaml:"card"`
+	// Ingest bounds what one input may cost.
+	Ingest Ingest `yaml:"ingest"`
 }
+
+// Ingest bounds the cost of one input, so that a hostile or damaged file (a gzip bomb,
+// a record that never ends) is rejected, located, within seconds instead of keeping
+// ingest busy for minutes. Zero fields take the defaults below.
+type Ingest struct {
+	// MaxFileBytes is the most one input file may hold once decompressed
+	// (default 16 GiB, DefaultMaxFileBytes). Reading stops there and the rest of the
+	// file is one rejection.
+	MaxFileBytes int64 `yaml:"max_file_bytes"`
+	// MaxRecordBytes is the most one record may hold once decompressed: an HTML or
+	// text file, a WARC payload after its HTTP codings, a JSONL line
+	// (default 64 MiB, DefaultMaxRecordBytes).
+	MaxRecordBytes int64 `yaml:"max_record_bytes"`
+	// MaxRatio is the largest decompressed-to-compressed size ratio allowed for a
+	// gzipped file and for a gzip/deflate HTTP body inside a WARC record, beyond the
+	// first MiB (default 100, DefaultMaxRatio). News HTML compresses 5 to 15 times;
+	// a bomb of zeros, about 1,000 times.
+	MaxRatio float64 `yaml:"max_ratio"`
+}
+
+// Defaults of the ingest limits.
+const (
+	DefaultMaxFileBytes   int64   = 16 << 30
+	DefaultMaxRecordBytes int64   = 64 << 20
+	DefaultMaxRatio       float64 = 100
+)
 
 // Source describes one site or feed.
 type Source struct {
@@ -161,6 +189,15 @@ func (c *Config) Defaults() {
 	if c.Dedup.Shingle == 0 {
 		c.Dedup.Shingle = 5
 	}
+	if c.Ingest.MaxFileBytes == 0 {
+		c.Ingest.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if c.Ingest.MaxRecordBytes == 0 {
+		c.Ingest.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if c.Ingest.MaxRatio == 0 {
+		c.Ingest.MaxRatio = DefaultMaxRatio
+	}
 }
 
 // Validate reports the first problem in the config, located by key.
@@ -180,6 +217,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Dedup.Threshold > 1 {
 		return fmt.Errorf("dedup.threshold: %v is above 1", c.Dedup.Threshold)
+	}
+	switch {
+	case c.Ingest.MaxFileBytes < 0:
+		return fmt.Errorf("ingest.max_file_bytes: %d is negative", c.Ingest.MaxFileBytes)
+	case c.Ingest.MaxRecordBytes < 0:
+		return fmt.Errorf("ingest.max_record_bytes: %d is negative", c.Ingest.MaxRecordBytes)
+	case c.Ingest.MaxRatio < 0 || (c.Ingest.MaxRatio > 0 && c.Ingest.MaxRatio < 1):
+		return fmt.Errorf("ingest.max_ratio: %v is below 1; no compressed file could be read", c.Ingest.MaxRatio)
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Annotators)) {
 		a := c.Annotators[name]

@@ -68,6 +68,18 @@ layers: {}
 #    labels: [politics, economy, sport]
 #    overlap: false
 
+# Limits on what one input may cost; a file or record beyond them is rejected with its
+# location, and ingest goes on with the next one.
+ingest:
+  # Bytes one input file may hold once decompressed (16 GiB).
+  max_file_bytes: 17179869184
+  # Bytes one record may hold once decompressed: an HTML or text file, a WARC payload,
+  # a JSONL line (64 MiB).
+  max_record_bytes: 67108864
+  # Largest decompressed/compressed ratio of a gzipped file or a gzip/deflate HTTP body,
+  # checked beyond the first MiB. News pages compress 5-15x; a gzip bomb about 1000x.
+  max_ratio: 100
+
 # Dataset card facts only you can give; empty ones are marked "to be written" in the card.
 card:
   pretty_name: ""

@@ -26,10 +26,11 @@ var metaCharsetRe = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-
 func DecodeHTML(data []byte, contentType string) (utf8Data []byte, charsetName string, err error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		// The mark settles the charset, as in browsers; bytes that are not UTF-8 after it
-		// become U+FFFD so that callers always get UTF-8.
+		// The mark settles the charset, as in browsers. Bytes after it that are not UTF-8
+		// are an error, not U+FFFD: the one place where decoding would otherwise change
+		// the text silently (every legacy charset sniffed below maps every byte).
 		if rest := data[3:]; !utf8.Valid(rest) {
-			return bytes.ToValidUTF8(rest, []byte("\uFFFD")), "utf-8", nil
+			return nil, "", fmt.Errorf("invalid UTF-8 at byte %d after a UTF-8 byte order mark", 3+invalidUTF8Offset(rest))
 		}
 		return data[3:], "utf-8", nil
 	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}), bytes.HasPrefix(data, []byte{0xFF, 0xFE}):

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
@@ -16,7 +17,26 @@ import (
 // Duplicate detection keeps its indexes in the store, not in memory: an exact-key
 // table, and for near-duplicates each document's MinHash signature plus one row per
 // LSH band. Memory stays bounded by one document's candidates, whatever the corpus size.
-// The document stored first stays the original; later ones point at it with dup_of.
+//
+// A duplicate cluster is a connected component of the graph whose edges join two
+// documents with the same exact key, or sharing an LSH band with an estimated
+// similarity at or above the threshold. Its original is the member that DedupRank
+// puts first (earliest published, then smallest id); every other member points at it
+// with dup_of. Every edge is seen when the later of its two ends is stored, so the
+// components, and with them the originals, do not depend on the order documents
+// arrive in: the Spark job, which computes the components of the same graph in bulk,
+// gets the same answer.
+
+// DedupRank orders the documents of a duplicate cluster: the smallest rank is the
+// original. Documents with a publication date come first, earliest first (compared as
+// instants, whatever their offsets); then those without; ties go to the smallest id.
+// The rank is a string so that the Spark job compares it without knowing the rule.
+func DedupRank(d schema.Document) string {
+	if t, err := time.Parse(time.RFC3339, d.Published); err == nil && t.Year() >= 0 && t.Year() <= 9999 {
+		return "0" + t.UTC().Format("2006-01-02T15:04:05.000000000Z") + "\x00" + d.ID
+	}
+	return "1\x00" + d.ID
+}
 
 // Deduper turns a text into the keys the store indexes. It is built once per ingest
 // from the corpus's dedup settings.
@@ -53,79 +73,271 @@ func (d *Deduper) input(text string) *dedupInput {
 	return in
 }
 
-// findDuplicate returns the original that id's text duplicates: an exact match of the
-// normalised text first, else the most similar LSH candidate at or above the threshold
-// (ties broken by id, so the answer does not depend on row order). A candidate that is
-// itself a duplicate stands for its original. Documents that lead back to id are id's
-// own duplicates, stored after it: taking one as id's original would make id a
-// duplicate of itself, so they are passed over.
-func (s *Store) findDuplicate(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) (string, float64, error) {
+// placeDuplicate decides doc's duplicate mark, sets it in doc.Meta and indexes doc's
+// keys. A text stored before keeps its decision (see keptDuplicate); a new text joins
+// the clusters it touches (see joinCluster).
+func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, doc *schema.Document, prev schema.Document, hasPrev bool, dd *dedupInput) (string, float64, int, error) {
+	sameText := hasPrev && prev.ContentHash == doc.ContentHash
+	if hasPrev && !sameText {
+		if err := dropDedup(ctx, tx, doc.ID); err != nil {
+			return "", 0, 0, err
+		}
+	}
+	keep := false
+	if sameText && DedupRank(prev) == DedupRank(*doc) {
+		var err error
+		if keep, err = s.keptDuplicate(ctx, tx, prev); err != nil {
+			return "", 0, 0, err
+		}
+	}
+	var dupOf string
+	var sim float64
+	demoted := 0
+	if keep {
+		dupOf = prev.DupOf()
+		sim, _ = prev.Meta["dup_similarity"].(float64)
+	} else {
+		var err error
+		if dupOf, sim, demoted, err = s.joinCluster(ctx, tx, *doc, dd); err != nil {
+			return "", 0, 0, err
+		}
+	}
+	if doc.Meta == nil {
+		doc.Meta = map[string]any{}
+	}
+	setDupMark(doc, dupOf, sim)
+	if err := indexDedup(ctx, tx, doc.ID, dd); err != nil {
+		return "", 0, 0, err
+	}
+	return dupOf, sim, demoted, nil
+}
+
+func setDupMark(doc *schema.Document, dupOf string, sim float64) {
+	delete(doc.Meta, schema.MetaDupOf)
+	delete(doc.Meta, "dup_similarity")
+	if dupOf != "" {
+		doc.Meta[schema.MetaDupOf] = dupOf
+		doc.Meta["dup_similarity"] = sim
+	}
+}
+
+// joinCluster merges doc with every cluster it has an edge to and returns doc's
+// original ("" when doc is it) with doc's similarity to it, and how many originals
+// became duplicates. The merged cluster's
+// original is the first by DedupRank of doc and the clusters' originals; an original
+// that loses its place is re-marked, with its duplicates, as a duplicate of the new
+// one. dup_similarity is always the similarity to the original itself, which the
+// Spark job computes the same way.
+func (s *Store) joinCluster(ctx context.Context, tx *sql.Tx, doc schema.Document, dd *dedupInput) (string, float64, int, error) {
+	roots, err := s.neighbourRoots(ctx, tx, doc.ID, dd)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	orig, origRank := doc.ID, DedupRank(doc)
+	for _, r := range roots {
+		d, _, err := stagedDoc(ctx, tx, r)
+		if err != nil {
+			return "", 0, 0, fmt.Errorf("dedup: %w", err)
+		}
+		if rk := DedupRank(d); rk < origRank {
+			orig, origRank = r, rk
+		}
+	}
+	origSig := dd.signature
+	if orig != doc.ID {
+		if origSig, err = signatureOf(ctx, tx, orig); err != nil {
+			return "", 0, 0, err
+		}
+	}
+	demoted := 0
+	for _, r := range roots {
+		if r != orig {
+			if err := s.repoint(ctx, tx, r, orig, origSig, doc.ID); err != nil {
+				return "", 0, 0, err
+			}
+			demoted++
+		}
+	}
+	if orig == doc.ID {
+		return "", 0, demoted, nil
+	}
+	return orig, sigSimilarity(dd.signature, origSig), demoted, nil
+}
+
+// sigSimilarity is the estimated similarity of two signatures; 1 when near-duplicate
+// detection is off, where the only edges are exact matches.
+func sigSimilarity(a, b []uint64) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	return EstimateJaccard(a, b)
+}
+
+func signatureOf(ctx context.Context, tx *sql.Tx, id string) ([]uint64, error) {
+	var blob []byte
+	err := tx.QueryRowContext(ctx, `SELECT sig FROM dedup_sig WHERE id = ?`, id).Scan(&blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dedup: signature of %s: %w", id, err)
+	}
+	return decodeSig(blob), nil
+}
+
+// neighbourRoots returns, sorted, the originals of the clusters id's keys touch: the
+// document with the same exact key, and the LSH candidates whose signatures are at or
+// above the threshold. A candidate that leads back to id is one of id's own
+// duplicates, already in its cluster, and is passed over.
+func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) ([]string, error) {
+	roots := map[string]bool{}
+	add := func(c string) error {
+		root, ok, err := s.rootOf(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			roots[root] = true
+		}
+		return nil
+	}
 	var exact string
 	err := tx.QueryRowContext(ctx, `SELECT id FROM dedup_exact WHERE key = ? AND id != ?`, in.exactKey, id).Scan(&exact)
 	switch {
 	case err == nil:
-		root, ok, err := s.rootOf(ctx, tx, exact, id)
-		if err != nil {
-			return "", 0, err
-		}
-		if ok {
-			return root, 1, nil
+		if err := add(exact); err != nil {
+			return nil, err
 		}
 	case !errors.Is(err, sql.ErrNoRows):
-		return "", 0, fmt.Errorf("dedup: %w", err)
+		return nil, fmt.Errorf("dedup: %w", err)
 	}
-	if len(in.bandKeys) == 0 {
-		return "", 0, nil
-	}
-	threshold := s.cfg.Dedup.Threshold
-	cands := map[string]bool{}
-	// One query for all bands: a statement per band cost more in SQL parsing than the
-	// lookups themselves.
-	args := make([]any, 0, len(in.bandKeys)+1)
-	for _, k := range in.bandKeys {
-		args = append(args, int64(k))
-	}
-	args = append(args, id)
-	rows, err := tx.QueryContext(ctx, bandCandidatesSQL(len(in.bandKeys)), args...)
-	if err != nil {
-		return "", 0, fmt.Errorf("dedup: %w", err)
-	}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return "", 0, fmt.Errorf("dedup: %w", err)
+	if len(in.bandKeys) > 0 {
+		threshold := s.cfg.Dedup.Threshold
+		cands := map[string]bool{}
+		// One query for all bands: a statement per band cost more in SQL parsing than
+		// the lookups themselves.
+		args := make([]any, 0, len(in.bandKeys)+1)
+		for _, k := range in.bandKeys {
+			args = append(args, int64(k))
 		}
-		cands[c] = true
+		args = append(args, id)
+		rows, err := tx.QueryContext(ctx, bandCandidatesSQL(len(in.bandKeys)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("dedup: %w", err)
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("dedup: %w", err)
+			}
+			cands[c] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("dedup: %w", err)
+		}
+		ids := make([]string, 0, len(cands))
+		for c := range cands {
+			ids = append(ids, c)
+		}
+		sort.Strings(ids)
+		for _, c := range ids {
+			sig, err := signatureOf(ctx, tx, c)
+			if err != nil {
+				return nil, err
+			}
+			if EstimateJaccard(in.signature, sig) < threshold {
+				continue
+			}
+			if err := add(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]string, 0, len(roots))
+	for r := range roots {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// dupOfIndexSQL indexes staged revisions by their dup_of, for repoint: without it,
+// finding a demoted original's duplicates scans every revision.
+const dupOfIndexSQL = `CREATE INDEX IF NOT EXISTS revs_dup_of ON revs(json_extract(CAST(doc AS TEXT), '$.meta.dup_of'))`
+
+// repoint re-marks root (an original that lost its place) and every staged duplicate
+// of it as duplicates of orig, whose signature is origSig. skip is the document being
+// stored, whose own revision its caller writes.
+func (s *Store) repoint(ctx context.Context, tx *sql.Tx, root, orig string, origSig []uint64, skip string) error {
+	if _, err := tx.ExecContext(ctx, dupOfIndexSQL); err != nil {
+		return fmt.Errorf("dedup: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT s.id FROM revs r JOIN staged s ON s.rev = r.rev
+		WHERE json_extract(CAST(r.doc AS TEXT), '$.meta.dup_of') = ? AND s.id != ? ORDER BY s.id`, root, skip)
+	if err != nil {
+		return fmt.Errorf("dedup: duplicates of %s: %w", root, err)
+	}
+	members := []string{root}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("dedup: duplicates of %s: %w", root, err)
+		}
+		members = append(members, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", 0, fmt.Errorf("dedup: %w", err)
+		return fmt.Errorf("dedup: duplicates of %s: %w", root, err)
 	}
-	ids := make([]string, 0, len(cands))
-	for c := range cands {
-		ids = append(ids, c)
-	}
-	sort.Strings(ids)
-	best, bestSim := "", 0.0
-	for _, c := range ids {
-		var blob []byte
-		if err := tx.QueryRowContext(ctx, `SELECT sig FROM dedup_sig WHERE id = ?`, c).Scan(&blob); err != nil {
-			return "", 0, fmt.Errorf("dedup: signature of %s: %w", c, err)
-		}
-		sim := EstimateJaccard(in.signature, decodeSig(blob))
-		if sim < threshold || sim <= bestSim {
+	for _, m := range members {
+		if m == skip || m == orig {
 			continue
 		}
-		root, ok, err := s.rootOf(ctx, tx, c, id)
+		d, staged, err := stagedDoc(ctx, tx, m)
 		if err != nil {
-			return "", 0, err
+			return fmt.Errorf("dedup: %w", err)
 		}
-		if ok {
-			best, bestSim = root, sim
+		if !staged {
+			continue
+		}
+		sig, err := signatureOf(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		if d.Meta == nil {
+			d.Meta = map[string]any{}
+		}
+		setDupMark(&d, orig, sigSimilarity(sig, origSig))
+		if err := restage(ctx, tx, d); err != nil {
+			return fmt.Errorf("dedup: re-mark %s as a duplicate of %s: %w", m, orig, err)
 		}
 	}
-	return best, bestSim, nil
+	return nil
+}
+
+// restage stages a new revision of a staged document whose text is unchanged (only
+// its duplicate mark moved); its ingest time and provenance stay.
+func restage(ctx context.Context, tx *sql.Tx, doc schema.Document) error {
+	body, err := marshalDoc(&doc)
+	if err != nil {
+		return err
+	}
+	revHash, err := revisionHash(doc)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc) VALUES (?, ?, ?, ?)`,
+		doc.ID, revHash, doc.ContentHash, body); err != nil {
+		return fmt.Errorf("insert revision: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
+		ON CONFLICT(id) DO UPDATE SET rev = excluded.rev`, doc.ID, revHash); err != nil {
+		return fmt.Errorf("stage: %w", err)
+	}
+	return nil
 }
 
 // maxDupChain bounds how far rootOf follows dup_of links: chains are one link long
@@ -168,7 +380,8 @@ func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c, self string) (root st
 func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, prev schema.Document) (bool, error) {
 	orig := prev.DupOf()
 	if orig == "" {
-		// An original stays one: everything that resembles it was stored after it.
+		// An original stays one: a document ranked before it that joined its cluster
+		// re-marked it then (see joinCluster).
 		return true, nil
 	}
 	if orig == prev.ID {

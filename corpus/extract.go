@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
@@ -184,43 +181,6 @@ func cleanParagraphs(paras []string) []string {
 		}
 	}
 	return out
-}
-
-// cleanParagraph normalises one paragraph: NFC, invisible formatting characters removed
-// (zero-width space, BOM, soft hyphen, bidi controls: they carry no text and break
-// tokenisation; ZWNJ/ZWJ stay, Persian spelling needs them), runs of spaces collapsed,
-// lines trimmed, and no blank line inside.
-func cleanParagraph(p string) string {
-	p = norm.NFC.String(p)
-	lines := strings.Split(p, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if l = cleanLine(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
-// cleanLine is cleanParagraph for text that must be a single line.
-func cleanLine(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range norm.NFC.String(s) {
-		switch {
-		case isInvisible(r):
-			continue
-		case unicode.IsSpace(r) || r == '\u00a0':
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // isInvisible reports the formatting characters cleanLine removes: zero-width space, BOM,

@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -52,7 +51,7 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	if err != nil {
 		return schema.Document{}, nil, err
 	}
-	root, err := html.Parse(bytes.NewReader(data))
+	root, htmlNote, err := parseHTML(data)
 	if err != nil {
 		return schema.Document{}, nil, fmt.Errorf("parse html: %w", err)
 	}
@@ -142,6 +141,7 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	setMeta(doc.Meta, "page_type", md.PageType)
 	setMeta(doc.Meta, "declared_lang", firstNonEmpty(pm.htmlLang, md.Language))
 	setMeta(doc.Meta, "charset", cs)
+	setMeta(doc.Meta, MetaHTMLNote, htmlNote)
 	if tags := uniqueStrings(append(slices.Clone(md.Tags), pm.tags...)); len(tags) > 0 {
 		doc.Meta["tags"] = tags
 	}

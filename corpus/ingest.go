@@ -36,7 +36,8 @@ type IngestOptions struct {
 	Source string
 	// TimeZone overrides the source's time zone for dates written without an offset.
 	TimeZone string
-	// Format is auto (default), html, warc, jsonl or text.
+	// Format is auto (default), html, warc, jsonl or text; segment lands the folders of
+	// a Spark job's segment instead (see ingestSegment).
 	Format string
 	// Workers is the number of extraction workers; 0 means one per core.
 	Workers int
@@ -131,6 +132,9 @@ type work struct {
 // still staged as it produced it, is counted unchanged without being extracted again.
 // A bad record is rejected with its location and the batch goes on.
 func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) (*IngestSummary, error) {
+	if opts.Format == FormatSegment {
+		return s.ingestSegment(ctx, paths, opts)
+	}
 	return s.ingest(ctx, paths, opts, pipeline{inputs: Inputs, prepare: s.prepare})
 }
 
@@ -138,16 +142,9 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
-	var zone *time.Location
-	if opts.TimeZone != "" {
-		loc, err := time.LoadLocation(opts.TimeZone)
-		if err != nil {
-			return nil, fmt.Errorf("ingest: --tz %q: %w", opts.TimeZone, err)
-		}
-		zone = loc
-	}
-	if opts.Source != "" && strings.ContainsAny(opts.Source, " \t\n/") {
-		return nil, fmt.Errorf("ingest: source key %q must not contain spaces or slashes", opts.Source)
+	zone, err := ingestZone(opts)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	dedup := NewDeduper(s.cfg.Dedup)
 	inflight := opts.Workers * 4
@@ -160,22 +157,16 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer dec.Close()
+	// The per-document step is the one `newsds extract` runs (see docStep).
+	step := docStep{prepare: p.prepare, dedup: dedup, opts: opts, zone: zone}
 	prepare := func(w *work) error {
-		return guardRecord(w.in.Raw, func() error {
-			if w.in.Unparsed {
-				in, err := parseDeferred(w.in)
-				if err != nil {
-					return err
-				}
-				w.in = in
-			}
-			doc, err := p.prepare(w.in, opts, zone)
-			if err != nil {
-				return err
-			}
-			w.doc, w.dd, w.raw = doc, dedup.input(doc.Text), s.blob(w.in.Raw.Data)
-			return nil
-		})
+		in, doc, dd, err := step.run(w.in)
+		w.in = in
+		if err != nil {
+			return err
+		}
+		w.doc, w.dd, w.raw = doc, dd, s.blob(w.in.Raw.Data)
+		return nil
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -214,7 +205,7 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 		}()
 		// JSONL lines are parsed on the workers, in parallel, and a line already
 		// ingested is not parsed at all.
-		for in, err := range p.inputs(ctx, paths, ReadOptions{Format: opts.Format, DeferJSONL: true}) {
+		for in, err := range p.inputs(ctx, paths, ReadOptions{Format: opts.Format, DeferJSONL: true}.withLimits(s.cfg.Ingest)) {
 			if err == nil {
 				last = Raw{Path: in.Raw.Path, Record: in.Raw.Record}
 			}
@@ -376,6 +367,7 @@ func (s *Store) storeOne(batch *docBatch, w *work, sum *IngestSummary, opts Inge
 	if res.DupOf != "" && res.Outcome != Unchanged {
 		sum.Duplicates++
 	}
+	sum.Duplicates += res.Demoted
 	sum.StaleAnnotations += res.StaleAnnotations
 	return nil
 }
@@ -396,9 +388,13 @@ func rejection(w *work) Rejection {
 	return rej
 }
 
+func (s *Store) prepare(in Input, opts IngestOptions, zone *time.Location) (schema.Document, error) {
+	return docPreparer{cfg: s.cfg, now: s.now}.prepare(in, opts, zone)
+}
+
 // prepare turns an input into a document ready to store: extracted (or taken from the
 // JSONL fields), normalised, identified and hashed.
-func (s *Store) prepare(in Input, opts IngestOptions, zone *time.Location) (schema.Document, error) {
+func (s docPreparer) prepare(in Input, opts IngestOptions, zone *time.Location) (schema.Document, error) {
 	raw := in.Raw
 	given := in.Given
 	url := raw.URL
@@ -447,6 +443,9 @@ func (s *Store) prepare(in Input, opts IngestOptions, zone *time.Location) (sche
 	}
 	if doc.Meta == nil {
 		doc.Meta = map[string]any{}
+	}
+	if err := admitDocument(&doc, given); err != nil {
+		return schema.Document{}, &RecordError{Path: raw.Path, Record: raw.Record, Err: err}
 	}
 	if doc.ID == "" {
 		doc.ID = DocumentID(doc)
@@ -503,7 +502,7 @@ func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error 
 
 // sourceFor picks the source key: the flag, the JSONL field, a domain match, the
 // configured default, or "default".
-func (s *Store) sourceFor(flag string, given *GivenFields, rawURL string) string {
+func (s docPreparer) sourceFor(flag string, given *GivenFields, rawURL string) string {
 	if flag != "" {
 		return flag
 	}

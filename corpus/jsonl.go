@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // JSONL input: one JSON object per line. The document fields are
@@ -32,6 +33,7 @@ var jsonlComputedKeys = map[string]bool{"content_hash": true, "raw_hash": true, 
 
 // readJSONL yields one Input per non-blank line of r.
 func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func(Input, error) bool) bool {
+	blank := true // every line so far was blank
 	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			return false
@@ -46,6 +48,9 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return yield(Input{}, &RecordError{Path: src.path, Record: record, Err: err})
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			blank = false
 		}
 		if n == 1 {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
@@ -78,6 +83,9 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 			}
 		}
 		if err != nil { // io.EOF after the last line
+			if blank {
+				return yield(Input{}, &RecordError{Path: src.path, Err: fmt.Errorf("%w: the file holds only blank lines, no JSON records", ErrEmpty)})
+			}
 			return true
 		}
 	}
@@ -129,7 +137,14 @@ func readJSONLLine(r *bufio.Reader, max int64) ([]byte, error) {
 }
 
 // parseJSONLRecord decodes one line into an Input.
+//
+// JSON text must be UTF-8 (RFC 8259 section 8.1), and encoding/json would turn each
+// invalid byte into U+FFFD without a word: a line with invalid UTF-8 is rejected,
+// located at its first bad byte, so nothing is silently changed.
 func parseJSONLRecord(line []byte) (Input, error) {
+	if !utf8.Valid(line) {
+		return Input{}, fmt.Errorf("invalid UTF-8 at byte %d of the record: JSON must be UTF-8; re-encode the file (e.g. iconv -f CHARSET -t UTF-8)", invalidUTF8Offset(line))
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
 		return Input{}, fmt.Errorf("invalid JSON: %w", err)
@@ -417,4 +432,16 @@ func jsonValueKind(b []byte) string {
 		return "null"
 	}
 	return "number"
+}
+
+// invalidUTF8Offset is the offset of the first byte of b that is not UTF-8, len(b) if none.
+func invalidUTF8Offset(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -33,7 +34,7 @@ const (
 
 // DefaultMaxRecordBytes bounds one record (an HTML or text file, a WARC payload, a JSONL
 // line) so a corrupt or hostile input cannot exhaust memory.
-const DefaultMaxRecordBytes = 64 << 20
+const DefaultMaxRecordBytes = config.DefaultMaxRecordBytes
 
 // ReadOptions configure Inputs. The zero value detects formats automatically.
 type ReadOptions struct {
@@ -43,6 +44,11 @@ type ReadOptions struct {
 	// MaxRecordBytes bounds one record; 0 means DefaultMaxRecordBytes. Larger records
 	// are reported as RecordErrors and skipped.
 	MaxRecordBytes int64
+	// MaxFileBytes bounds one file once decompressed; 0 means config.DefaultMaxFileBytes.
+	MaxFileBytes int64
+	// MaxRatio bounds how many times decompressed data may outgrow the compressed
+	// bytes read (see limits.go); 0 means config.DefaultMaxRatio.
+	MaxRatio float64
 	// Stats, if not nil, is updated as the stream advances; it may be read
 	// concurrently (for a progress display).
 	Stats *ReadStats
@@ -139,6 +145,12 @@ var (
 func Inputs(ctx context.Context, paths []string, opts ReadOptions) iter.Seq2[Input, error] {
 	if opts.MaxRecordBytes <= 0 {
 		opts.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if opts.MaxFileBytes <= 0 {
+		opts.MaxFileBytes = config.DefaultMaxFileBytes
+	}
+	if opts.MaxRatio <= 0 {
+		opts.MaxRatio = config.DefaultMaxRatio
 	}
 	if opts.Stats == nil {
 		opts.Stats = new(ReadStats)
@@ -424,8 +436,9 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 		return fail(err)
 	}
 	opts.Stats.Files.Add(1)
-	br := bufio.NewReaderSize(countingFileReader{file, opts.Stats}, 64<<10)
-	var r io.Reader = br
+	stored := &countReader{r: countingFileReader{file, opts.Stats}}
+	br := bufio.NewReaderSize(stored, 64<<10)
+	budget := &budgetReader{r: br, max: opts.MaxFileBytes, what: "file"}
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		// Multi-member streams (per-record gzip, as in .warc.gz) read as one stream.
 		zr, err := gzip.NewReader(br)
@@ -433,18 +446,27 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 			return fail(fmt.Errorf("gzip: %w", err))
 		}
 		defer zr.Close()
-		r = zr
+		budget.r, budget.ratio = zr, opts.MaxRatio
+		budget.in = func() int64 { return stored.n }
 	}
-	body := bufio.NewReaderSize(r, 64<<10)
+	body := bufio.NewReaderSize(budget, 64<<10)
+	head, err := body.Peek(sniffLen)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return fail(fmt.Errorf("read: %w", err))
+	}
+	if len(head) == 0 {
+		if !f.named && formatFromName(f.path) == "" && (opts.Format == "" || opts.Format == FormatAuto) {
+			opts.Stats.Skipped.Add(1) // an empty file of no input format met in a folder
+			return true
+		}
+		// Said, not skipped: an empty input is most often a failed download or export.
+		return fail(fmt.Errorf("%w: the file holds no bytes", ErrEmpty))
+	}
 	format := opts.Format
 	if format == "" || format == FormatAuto {
 		format = formatFromName(f.path)
 	}
 	if format == "" || format == FormatAuto {
-		head, err := body.Peek(sniffLen)
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			return fail(fmt.Errorf("read: %w", err))
-		}
 		format = sniffFormat(head)
 		if format == "" {
 			if !f.named {
@@ -454,13 +476,22 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 			return fail(ErrUnknownFormat)
 		}
 	}
-	src := inputSource{path: f.path, modTime: st.ModTime(), maxBytes: opts.MaxRecordBytes, stats: opts.Stats,
-		prov: schema.Provenance{Path: f.relPath(), Format: format}, deferJSONL: opts.DeferJSONL}
+	if format != FormatWARC {
+		// A WARC file opens with its version line; its records are sniffed one by one.
+		if kind := binaryKind(head); kind != "" {
+			return fail(binaryError(kind, format))
+		}
+	}
+	src := inputSource{path: f.path, modTime: st.ModTime(), maxBytes: opts.MaxRecordBytes, maxRatio: opts.MaxRatio,
+		stats: opts.Stats, prov: schema.Provenance{Path: f.relPath(), Format: format}, deferJSONL: opts.DeferJSONL, budget: budget}
 	switch format {
 	case FormatHTML, FormatText:
 		data, err := readLimited(body, opts.MaxRecordBytes)
 		if err != nil {
 			return fail(err)
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			return fail(fmt.Errorf("%w: the file holds only white space", ErrEmpty))
 		}
 		return yield(Input{Raw: Raw{Data: data, Format: format, Path: f.path, ModTime: src.modTime}, Provenance: src.prov}, nil)
 	case FormatWARC:
@@ -478,7 +509,11 @@ type inputSource struct {
 	path     string
 	modTime  time.Time
 	maxBytes int64
+	// maxRatio bounds the expansion of a record's HTTP codings.
+	maxRatio float64
 	stats    *ReadStats
+	// budget is the file's decompression budget; its error, once tripped, ends the file.
+	budget *budgetReader
 	// prov is the provenance of the file; readers add the record's place in it.
 	prov schema.Provenance
 	// deferJSONL is ReadOptions.DeferJSONL.

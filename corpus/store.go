@@ -35,7 +35,9 @@ const StoreDir = ".newsds"
 //	3: dedup keys and signatures computed with internal/textfold's Arabic table, which
 //	   also folds hamza on waw and yeh (ؤ ئ) like the annotators do; format 2 stores are
 //	   re-indexed (their duplicate decisions are kept).
-const storeFormatVersion = "3"
+//	4: near-duplicate signatures by one-permutation hashing (one hash per shingle, not
+//	   128); format 3 stores are re-indexed the same way.
+const storeFormatVersion = "4"
 
 // migration turns a store of one format into the next, inside the transaction that also
 // records the new format_version, so an interrupted migration leaves the older format
@@ -46,6 +48,7 @@ type migration func(ctx context.Context, s *Store, tx *sql.Tx) error
 var migrations = map[string]migration{
 	"1": execMigration(migrateTo2),
 	"2": reindexDedup,
+	"3": reindexDedup,
 }
 
 func execMigration(stmts string) migration {

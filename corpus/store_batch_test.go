@@ -401,11 +401,16 @@ func TestSignatureStorage(t *testing.T) {
 	}
 }
 
-// A store of format 2 holds dedup keys folded without hamza seats on waw and yeh; on
+// A store of format 2 holds dedup keys folded without hamza seats on waw and yeh, and a
+// store of format 2 or 3 signatures of 128 permutations, not one-permutation hashing; on
 // open they are recomputed with the shared fold, so a copy that differs only in those
 // seats is found as a duplicate of the stored original, and `check` finds every stored
 // signature equal to its recomputed one.
-func TestMigrateFormat2Reindexes(t *testing.T) {
+func TestMigrateFormat2Reindexes(t *testing.T) { testMigrateReindexes(t, "2") }
+
+func TestMigrateFormat3Reindexes(t *testing.T) { testMigrateReindexes(t, "3") }
+
+func testMigrateReindexes(t *testing.T, from string) {
 	root := t.TempDir()
 	ctx := context.Background()
 	if err := Init(ctx, root); err != nil {
@@ -428,7 +433,7 @@ func TestMigrateFormat2Reindexes(t *testing.T) {
 		`UPDATE dedup_exact SET key = 'format-2-key'`,
 		`UPDATE dedup_sig SET sig = zeroblob(length(sig))`,
 		`UPDATE dedup_band SET band_key = band_key + 1`,
-		`UPDATE meta SET value = '2' WHERE key = 'format_version'`,
+		`UPDATE meta SET value = '` + from + `' WHERE key = 'format_version'`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -438,7 +443,7 @@ func TestMigrateFormat2Reindexes(t *testing.T) {
 
 	st, err = Open(ctx, root)
 	if err != nil {
-		t.Fatalf("open a format 2 store: %v", err)
+		t.Fatalf("open a format %s store: %v", from, err)
 	}
 	defer st.Close()
 	rep, err := st.Check(ctx, CheckOptions{})

@@ -10,6 +10,7 @@ import (
 	"io"
 	"iter"
 	"sort"
+	"strings"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -40,6 +41,9 @@ type PutResult struct {
 	Similarity float64
 	// StaleAnnotations counts staged annotations whose text changed under them.
 	StaleAnnotations int
+	// Demoted counts the originals that this document displaced: they, with their
+	// duplicates, now point at this document's original (see joinCluster).
+	Demoted int
 }
 
 // dedupInput is what PutDocument needs to place a document in the dedup indexes.
@@ -105,37 +109,7 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		doc.IngestedAt = prev.IngestedAt
 	}
 	if dd != nil {
-		sameText := hasPrev && prev.ContentHash == doc.ContentHash
-		if hasPrev && !sameText {
-			if err := dropDedup(ctx, tx, doc.ID); err != nil {
-				return res, err
-			}
-		}
-		keep := false
-		if sameText {
-			if keep, err = s.keptDuplicate(ctx, tx, prev); err != nil {
-				return res, err
-			}
-		}
-		var dupOf string
-		var sim float64
-		if keep {
-			dupOf = prev.DupOf()
-			sim, _ = prev.Meta["dup_similarity"].(float64)
-		} else if dupOf, sim, err = s.findDuplicate(ctx, tx, doc.ID, dd); err != nil {
-			return res, err
-		}
-		if doc.Meta == nil {
-			doc.Meta = map[string]any{}
-		}
-		delete(doc.Meta, schema.MetaDupOf)
-		delete(doc.Meta, "dup_similarity")
-		if dupOf != "" {
-			doc.Meta[schema.MetaDupOf] = dupOf
-			doc.Meta["dup_similarity"] = sim
-		}
-		res.DupOf, res.Similarity = dupOf, sim
-		if err := indexDedup(ctx, tx, doc.ID, dd); err != nil {
+		if res.DupOf, res.Similarity, res.Demoted, err = s.placeDuplicate(ctx, tx, &doc, prev, hasPrev, dd); err != nil {
 			return res, err
 		}
 	}
@@ -462,8 +436,17 @@ func (s *Store) annPage(ctx context.Context, v Version, first, last string) (map
 
 // Document returns one document of a version.
 func (s *Store) Document(ctx context.Context, version, id string) (schema.Document, error) {
-	rec, err := s.Record(ctx, version, id)
-	return rec.Document, err
+	// Not Record without its annotations: a document may carry any number of them
+	// (issue 14: an import of 200,000 annotators' work), and a lookup needs none; nor
+	// the staged set's counts, which ResolveVersion counts row by row.
+	v := Version{Name: "staged"}
+	if l := strings.ToLower(version); l != "" && l != "staged" {
+		var err error
+		if v, err = s.ResolveVersion(ctx, version); err != nil {
+			return schema.Document{}, err
+		}
+	}
+	return s.docPageExact(ctx, v, id)
 }
 
 // Record returns one document of a version with its annotations.
@@ -521,7 +504,7 @@ func (s *Store) Annotations(ctx context.Context, version, docID string) ([]schem
 // staged annotation already had these items over this text.
 func (s *Store) PutAnnotation(ctx context.Context, a schema.Annotation) (changed bool, err error) {
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		changed, err = s.putAnnotation(ctx, tx, a)
+		changed, err = s.putAnnotation(ctx, tx, a, nil)
 		return err
 	})
 	if err != nil {
@@ -536,8 +519,11 @@ func (s *Store) PutAnnotation(ctx context.Context, a schema.Annotation) (changed
 func (s *Store) PutAnnotations(ctx context.Context, anns []schema.Annotation) (changed []bool, err error) {
 	changed = make([]bool, len(anns))
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		// Many annotations of a batch are on one document (an import of many people's
+		// work); its staged content hash is read once.
+		hashes := map[string]string{}
 		for i, a := range anns {
-			if changed[i], err = s.putAnnotation(ctx, tx, a); err != nil {
+			if changed[i], err = s.putAnnotation(ctx, tx, a, hashes); err != nil {
 				return fmt.Errorf("store annotation %s/%s/%s: %w", a.DocID, a.Layer, a.Annotator.Name, err)
 			}
 		}
@@ -550,7 +536,9 @@ func (s *Store) PutAnnotations(ctx context.Context, anns []schema.Annotation) (c
 }
 
 // putAnnotation is PutAnnotation inside the caller's transaction.
-func (s *Store) putAnnotation(ctx context.Context, tx *sql.Tx, a schema.Annotation) (changed bool, err error) {
+// hashes, when not nil, holds the staged content hash of the documents already read in
+// this transaction.
+func (s *Store) putAnnotation(ctx context.Context, tx *sql.Tx, a schema.Annotation, hashes map[string]string) (changed bool, err error) {
 	sort.SliceStable(a.Items, func(i, j int) bool { return itemLess(a.Items[i], a.Items[j]) })
 	a.Stale = false
 	if a.Items == nil {
@@ -558,15 +546,22 @@ func (s *Store) putAnnotation(ctx context.Context, tx *sql.Tx, a schema.Annotati
 	}
 	key := a.Annotator.Key()
 	err = func() error {
-		doc, ok, err := stagedDoc(ctx, tx, a.DocID)
-		if err != nil {
-			return err
-		}
+		docHash, ok := hashes[a.DocID]
 		if !ok {
-			return fmt.Errorf("document %s is not staged: %w", a.DocID, ErrNotFound)
+			doc, ok, err := stagedDoc(ctx, tx, a.DocID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("document %s is not staged: %w", a.DocID, ErrNotFound)
+			}
+			docHash = doc.ContentHash
+			if hashes != nil {
+				hashes[a.DocID] = docHash
+			}
 		}
 		if a.ContentHash == "" {
-			a.ContentHash = doc.ContentHash
+			a.ContentHash = docHash
 		}
 		// The creation time is not part of the identity: the same work redone later is
 		// the same annotation.

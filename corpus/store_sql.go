@@ -1,10 +1,13 @@
 package corpus
 
 // replaceAnnotatorSQL unstages the work of one annotator name (any version or
-// parameters) on one document's layer. The staged_anns rows are found by their primary
-// key prefix (doc_id, layer) and their names read from those few anns rows by rowid:
-// selecting the names from anns by doc_id, as before, scanned anns, which has no such
-// index, for every annotation stored (TestHotStatementPlans).
-const replaceAnnotatorSQL = `DELETE FROM staged_anns WHERE doc_id = ?1 AND layer = ?2 AND aid IN
-	(SELECT sa.aid FROM staged_anns sa JOIN anns a ON a.aid = sa.aid
-	 WHERE sa.doc_id = ?1 AND sa.layer = ?2 AND json_extract(a.body, '$.annotator.name') = ?3)`
+// parameters) on one document's layer. The staged_anns key column is
+// Annotator.Key(), name + "@" + version + "#" + params, so the rows of a name are the
+// key range [name+"@", name+"A") ('A' follows '@'): a search on all three primary key
+// columns. The name in the body then drops the few rows of longer names in the range
+// ("x@y" for "x"). Reading the name from the body of every annotation on the layer,
+// as before, made an import of many annotators' work on one document quadratic
+// (issue 14; TestReplaceAnnotatorSearchesWholeKey).
+const replaceAnnotatorSQL = `DELETE FROM staged_anns WHERE doc_id = ?1 AND layer = ?2
+	AND annotator >= ?3 || '@' AND annotator < ?3 || 'A'
+	AND (SELECT json_extract(a.body, '$.annotator.name') FROM anns a WHERE a.aid = staged_anns.aid) = ?3`

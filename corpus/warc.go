@@ -32,7 +32,8 @@ import (
 // are counted as skipped; a broken record is a RecordError and reading goes on with
 // the next record the library can find.
 func readWARC(ctx context.Context, r io.Reader, src inputSource, yield func(Input, error) bool) bool {
-	wr, err := gowarc.NewWarcFileReaderFromStream(r, 0,
+	tail := &tailReader{r: r}
+	wr, err := gowarc.NewWarcFileReaderFromStream(tail, 0,
 		gowarc.WithSyntaxErrorPolicy(gowarc.ErrWarn),
 		// Spec checks must not be off: they make the library buffer the block, which is
 		// what lets us read the payload after Next returns.
@@ -50,12 +51,27 @@ func readWARC(ctx context.Context, r io.Reader, src inputSource, yield func(Inpu
 		}
 		rec, err := wr.Next()
 		if errors.Is(err, io.EOF) && rec.WarcRecord == nil {
+			if lim := src.budget.tripped(); lim != nil {
+				return yield(Input{}, &RecordError{Path: src.path, Record: "record " + strconv.Itoa(n), Err: lim})
+			}
+			if rec.Size > 0 || tail.partial(max(lastEnd, 0)) {
+				// Bytes of a record that end before its version line does.
+				return yield(Input{}, &RecordError{Path: src.path, Record: "record " + strconv.Itoa(n),
+					Err: fmt.Errorf("truncated record: the file ends %d bytes into the record, inside its version line", rec.Size)})
+			}
+			if n == 1 {
+				return yield(Input{}, &RecordError{Path: src.path, Err: fmt.Errorf("%w: the file holds no WARC records", ErrEmpty)})
+			}
 			return true
 		}
 		end := rec.Offset + rec.Size
 		if err != nil {
 			rec.Close()
 			record := "record " + strconv.Itoa(n)
+			if lim := src.budget.tripped(); lim != nil {
+				// The file's budget is spent: nothing after this point is read.
+				return yield(Input{}, &RecordError{Path: src.path, Record: record, Err: lim})
+			}
 			if !yield(Input{}, &RecordError{Path: src.path, Record: record, Err: fmt.Errorf("warc: %w", err)}) {
 				return false
 			}
@@ -66,8 +82,35 @@ func readWARC(ctx context.Context, r io.Reader, src inputSource, yield func(Inpu
 			lastEnd = end
 			continue
 		}
+		if lastEnd >= 0 && rec.Offset > lastEnd && n > 1 {
+			// The library skipped bytes to find this record: the one before it ended
+			// early (a Content-Length too short) or the bytes between are damaged.
+			if !yield(Input{}, &RecordError{Path: src.path, Record: "record " + strconv.Itoa(n-1),
+				Err: fmt.Errorf("%d bytes after the record are not a WARC record (its Content-Length is too short, or the file is damaged there); what the record holds is not what was written", rec.Offset-lastEnd)}) {
+				rec.Close()
+				return false
+			}
+		}
 		lastEnd = end
-		in, keep, err := warcInput(rec.WarcRecord, rec.Validation, src.maxBytes)
+		if cut := cutShort(rec.Validation); cut != nil {
+			// Whatever its type: a record the file ends inside is lost and said so, and
+			// nothing follows it.
+			rec.Close()
+			return yield(Input{}, &RecordError{Path: src.path, Record: fmt.Sprintf("record %d (WARC-Record-ID %s)", n, rec.WarcRecord.RecordId()),
+				Err: fmt.Errorf("truncated record: the file ends inside it (%v)", cut)})
+		}
+		if bad := unreadable(rec.Validation); bad != "" && rec.WarcRecord.Type() != gowarc.Response {
+			// A record of another type is never kept, but one that cannot be read may be
+			// a page whose header is damaged: said, not skipped. (Responses are judged
+			// by warcInput, which reads their blocks.)
+			rec.Close()
+			if !yield(Input{}, &RecordError{Path: src.path, Record: fmt.Sprintf("record %d (WARC-Record-ID %s)", n, rec.WarcRecord.RecordId()),
+				Err: fmt.Errorf("unreadable record: %s", bad)}) {
+				return false
+			}
+			continue
+		}
+		in, keep, err := warcInput(rec.WarcRecord, rec.Validation, src.maxBytes, src.maxRatio)
 		rec.Close()
 		if err != nil {
 			record := fmt.Sprintf("record %d (WARC-Record-ID %s)", n, rec.WarcRecord.RecordId())
@@ -92,9 +135,77 @@ func readWARC(ctx context.Context, r io.Reader, src inputSource, yield func(Inpu
 	}
 }
 
+// tailReader remembers how many bytes it passed on and the last of them, so that a
+// file ending in a few bytes of a record the library does not even take for a record
+// start ("WAR") is found out.
+type tailReader struct {
+	r    io.Reader
+	n    int64
+	last [64]byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n >= len(t.last) {
+		copy(t.last[:], p[n-len(t.last):n])
+	} else if n > 0 {
+		copy(t.last[:], t.last[n:])
+		copy(t.last[len(t.last)-n:], p[:n])
+	}
+	t.n += int64(n)
+	return n, err
+}
+
+// partial reports whether, at the end of the stream, bytes other than line ends follow
+// offset end (where the last whole record ended).
+func (t *tailReader) partial(end int64) bool {
+	rest := t.n - end
+	if rest <= 0 {
+		return false
+	}
+	if rest > int64(len(t.last)) {
+		return true
+	}
+	return len(bytes.Trim(t.last[int64(len(t.last))-rest:], "\r\n")) > 0
+}
+
+// cutShort returns the validation finding that says the record was cut off by the end
+// of the file (its block shorter than its Content-Length, its end-of-record marker
+// missing), or nil. Other spec violations are left to warcInput, which looks only at
+// the records it keeps.
+func cutShort(validation []error) error {
+	for _, v := range validation {
+		var cl *gowarc.ContentLengthError
+		if errors.As(v, &cl) && cl.Actual < cl.Expected {
+			return v
+		}
+		if msg := v.Error(); strings.Contains(msg, "too few bytes in end of record marker") || strings.Contains(msg, "unexpected end of record") {
+			return v
+		}
+	}
+	return nil
+}
+
+// unreadable describes the validation findings that mean a record cannot be read as
+// written, "" if there are none: a header syntax error, no WARC-Type, a block whose
+// length is not its Content-Length, a missing end-of-record marker. Other spec
+// violations (a missing WARC-Date on a warcinfo) do not make a record unreadable.
+func unreadable(validation []error) string {
+	var msgs []string
+	for _, v := range validation {
+		var syn *gowarc.SyntaxError
+		var cl *gowarc.ContentLengthError
+		msg := v.Error()
+		if errors.As(v, &syn) || errors.As(v, &cl) || strings.Contains(msg, "WARC-Type") || strings.Contains(msg, "end of record") {
+			msgs = append(msgs, msg)
+		}
+	}
+	return strings.Join(msgs, "; ")
+}
+
 // warcInput turns a record into an Input; keep is false for records that are not
 // HTML responses with status 200.
-func warcInput(rec gowarc.WarcRecord, validation []error, maxBytes int64) (in Input, keep bool, err error) {
+func warcInput(rec gowarc.WarcRecord, validation []error, maxBytes int64, maxRatio float64) (in Input, keep bool, err error) {
 	if rec.Type() != gowarc.Response {
 		return Input{}, false, nil
 	}
@@ -134,17 +245,23 @@ func warcInput(rec gowarc.WarcRecord, validation []error, maxBytes int64) (in In
 	if err != nil {
 		return Input{}, false, fmt.Errorf("payload: %w", err)
 	}
-	body, err := decodeHTTPBody(payload, hdr)
+	coded := &countReader{r: payload}
+	body, err := decodeHTTPBody(coded, hdr)
 	if err != nil {
 		return Input{}, false, err
 	}
-	data, err := readLimited(body, maxBytes)
+	budget := &budgetReader{r: body, max: maxBytes, ratio: maxRatio, what: "HTTP body", in: func() int64 { return coded.n }}
+	data, err := readLimited(budget, maxBytes)
 	if err != nil {
 		return Input{}, false, fmt.Errorf("payload: %w", err)
 	}
 	contentType := hdr.Get("Content-Type")
 	if !isHTMLType(contentType, data) {
 		return Input{}, false, nil
+	}
+	if kind := binaryKind(data[:min(len(data), sniffLen)]); kind != "" {
+		// Served as a page, but it is not one (an image behind a text/html header).
+		return Input{}, false, binaryError(kind, "HTML (Content-Type "+contentType+")")
 	}
 	date, err := rec.Date()
 	if err != nil {

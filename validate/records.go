@@ -2,18 +2,14 @@ package validate
 
 import (
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/newsds/newsds/corpus"
@@ -136,11 +132,9 @@ func (rc *recordChecker) emit(rule string, loc Location, fix, format string, a .
 }
 
 func (rc *recordChecker) checkDocument(doc *schema.Document, textHash string, loc Location, ctx recordContext) {
-	switch {
-	case doc.ID == "":
-		rc.emit(RuleDocID, loc, "", "document has no id")
-	case strings.IndexFunc(doc.ID, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 || !utf8.ValidString(doc.ID):
-		rc.emit(RuleDocID, loc, "", "document id %q contains spaces, control characters or invalid UTF-8", doc.ID)
+	// The rules on ids, languages and URLs are ingest's too: one definition, in corpus.
+	if msg := corpus.CheckID(doc.ID); msg != "" {
+		rc.emit(RuleDocID, loc, "", "%s", msg)
 	}
 	if doc.ID != "" {
 		if ctx.split != "" {
@@ -173,12 +167,12 @@ func (rc *recordChecker) checkDocument(doc *schema.Document, textHash string, lo
 		}
 	}
 	if doc.Lang != "" {
-		if msg := checkLang(doc.Lang); msg != "" {
+		if msg := corpus.CheckLang(doc.Lang); msg != "" {
 			rc.emit(RuleDocLang, loc, "", "%s", msg)
 		}
 	}
 	if doc.URL != "" {
-		if msg := checkURL(doc.URL); msg != "" {
+		if msg := corpus.CheckURL(doc.URL); msg != "" {
 			rc.emit(RuleDocURL, loc, "", "%s", msg)
 		}
 	}
@@ -242,45 +236,6 @@ func (rc *recordChecker) finishRecords() {
 		}
 	}
 	rc.dupRefs = nil
-}
-
-// withdrawn ISO 639-1 codes that language tag registries still accept, with their
-// replacements.
-var withdrawnLang = map[string]string{"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro", "sh": "sr, hr or bs", "bh": "bho, mai or mag"}
-
-// checkLang returns why code is not an ISO 639-1 code, or "".
-func checkLang(code string) string {
-	if len(code) != 2 || code[0] < 'a' || code[0] > 'z' || code[1] < 'a' || code[1] > 'z' {
-		return fmt.Sprintf("lang %q is not a two-letter lower-case ISO 639-1 code", code)
-	}
-	if repl, ok := withdrawnLang[code]; ok {
-		return fmt.Sprintf("lang %q is a withdrawn ISO 639-1 code; use %s", code, repl)
-	}
-	if _, err := language.ParseBase(code); err != nil {
-		return fmt.Sprintf("lang %q is not an ISO 639-1 language code", code)
-	}
-	return ""
-}
-
-func checkURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Sprintf("url %q does not parse: %v", raw, errorsUnwrapURL(err))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Sprintf("url %q is not an absolute http(s) URL", raw)
-	}
-	if u.Host == "" {
-		return fmt.Sprintf("url %q has no host", raw)
-	}
-	return ""
-}
-
-func errorsUnwrapURL(err error) error {
-	if ue := (*url.Error)(nil); errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 func invalidUTF8At(s string) int {
@@ -509,15 +464,13 @@ func (rc *recordChecker) checkOverlap(a *schema.Annotation, n int, loc Location,
 	if !rc.s.enabled(RuleSpanOverlap) {
 		return
 	}
-	spans := validSpans(a, n)
-	for k := 1; k < len(spans); k++ {
-		prev, cur := spans[k-1], spans[k]
-		if cur.start < prev.end {
-			iloc := loc
-			iloc.Item = intPtr(cur.i)
-			rc.emit(RuleSpanOverlap, iloc, fix, "%s span [%d,%d) overlaps %s span [%d,%d); %s spans must not overlap",
-				itemName(a.Layer, cur.i, cur.it), cur.start, cur.end, itemName(a.Layer, prev.i, prev.it), prev.start, prev.end, a.Layer)
-		}
+	// One definition of overlap, shared with the importers.
+	for _, o := range schema.SpanOverlaps(a.Items, n) {
+		cur, prev := &a.Items[o.Item], &a.Items[o.Prev]
+		iloc := loc
+		iloc.Item = intPtr(o.Item)
+		rc.emit(RuleSpanOverlap, iloc, fix, "%s span [%d,%d) overlaps %s span [%d,%d); %s spans must not overlap",
+			itemName(a.Layer, o.Item, cur), *cur.Start, *cur.End, itemName(a.Layer, o.Prev, prev), *prev.Start, *prev.End, a.Layer)
 	}
 }
 

@@ -4,18 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/internal/progress"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -28,6 +28,7 @@ type annotateOptions struct {
 	IncludeDuplicates bool
 	Workers           int
 	MinConfidence     map[string]string
+	AsJSON            bool
 }
 
 func newAnnotateCmd(g *globalOptions) *cobra.Command {
@@ -59,6 +60,7 @@ is already staged for the same annotator, parameters and text is skipped.
 	cmd.Flags().BoolVar(&o.Force, "force", false, "re-run even where identical work is staged")
 	cmd.Flags().BoolVar(&o.IncludeDuplicates, "include-duplicates", false, "annotate documents marked as duplicates too")
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "concurrent annotate calls (default: one per core)")
+	cmd.Flags().BoolVar(&o.AsJSON, "json", false, "print the run summary as JSON (failures included)")
 	cmd.Flags().StringToStringVar(&o.MinConfidence, "min-confidence", nil, "per layer, drop items scored below this probability (e.g. sentiment=0.6,stance=0.5); the card states it")
 	return cmd
 }
@@ -124,22 +126,71 @@ func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error
 	if len(o.Docs) > 0 {
 		opts.DocIDs = o.Docs
 	}
-	var bar *progressbar.ProgressBar
-	if g.IO.ErrTTY {
-		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(g.IO.ErrOut), progressbar.OptionSetDescription("annotating"),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("docs"),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-		opts.Progress = func(s annotate.RunSummary) { bar.Set(s.Documents) }
-	}
-	sum, runErr := annotate.Run(ctx, st, opts)
+	var src annotate.Store = st
+	bar := g.progress(progress.Options{Description: "annotating", Unit: "docs"})
 	if bar != nil {
-		bar.Finish()
+		total := int64(len(o.Docs))
+		if total == 0 {
+			if v, err := st.ResolveVersion(ctx, "staged"); err == nil {
+				total = int64(v.Documents)
+			}
+		}
+		bar.SetTotal(total)
+		src = &countingStore{Store: st, bar: bar}
 	}
+	sum, runErr := annotate.Run(ctx, src, opts)
+	bar.Finish()
 	if sum == nil {
 		return runErr
 	}
-	fmt.Fprintf(g.IO.Out, "%s\n", plural(sum.Documents, "document"))
 	failed := 0
+	for _, a := range sum.Annotators {
+		failed += a.Failed
+	}
+	if o.AsJSON {
+		if err := g.printJSON(sum); err != nil {
+			return err
+		}
+	} else {
+		printAnnotate(g, sum)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if failed > 0 {
+		return withCode(exitPartial, nil)
+	}
+	return nil
+}
+
+// countingStore moves the progress bar as the runner reads documents: the runner skips
+// duplicates, so counting what it reads is what reaches the staged total.
+type countingStore struct {
+	*corpus.Store
+	bar *progress.Bar
+	n   int64
+}
+
+func (c *countingStore) Documents(ctx context.Context, version string) iter.Seq2[schema.Document, error] {
+	return func(yield func(schema.Document, error) bool) {
+		for d, err := range c.Store.Documents(ctx, version) {
+			c.n++
+			c.bar.Set(c.n)
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+}
+
+func (c *countingStore) Document(ctx context.Context, version, id string) (schema.Document, error) {
+	c.n++
+	c.bar.Set(c.n)
+	return c.Store.Document(ctx, version, id)
+}
+
+func printAnnotate(g *globalOptions, sum *annotate.RunSummary) {
+	fmt.Fprintf(g.IO.Out, "%s\n", plural(sum.Documents, "document"))
 	for _, a := range sum.Annotators {
 		fmt.Fprintf(g.IO.Out, "  %-12s layer %-10s annotated %d, unchanged %d, failed %d, %s", a.Name, a.Layer, a.Annotated, a.Unchanged, a.Failed, plural(a.Items, "item"))
 		if a.Empty > 0 {
@@ -153,16 +204,8 @@ func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error
 			fmt.Fprintf(g.IO.Out, ", skipped (language not supported): %s", strings.Join(parts, ", "))
 		}
 		fmt.Fprintln(g.IO.Out)
-		failed += a.Failed
 	}
 	for _, e := range sum.Errors {
 		fmt.Fprintf(g.IO.ErrOut, "failed: %v\n", e)
 	}
-	if runErr != nil {
-		return runErr
-	}
-	if failed > 0 {
-		return withCode(exitPartial, nil)
-	}
-	return nil
 }

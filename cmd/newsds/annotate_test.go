@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsds/newsds/datasets"
 	"github.com/newsds/newsds/internal/testshared"
 )
 
@@ -100,7 +101,7 @@ func TestRelabelRoundTripAndStats(t *testing.T) {
 			t.Fatalf("%s import: %s", format, out)
 		}
 	}
-	var st statsReport
+	var st datasets.StatsReport
 	if err := json.Unmarshal([]byte(mustRun(t, "-C", root, "stats", "--json")), &st); err != nil {
 		t.Fatal(err)
 	}

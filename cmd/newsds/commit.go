@@ -11,6 +11,7 @@ import (
 
 func newCommitCmd(g *globalOptions) *cobra.Command {
 	var message, tag string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "commit -m MSG [--tag NAME]",
 		Short: "Make the staged documents and annotations an immutable version",
@@ -32,6 +33,9 @@ func newCommitCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				return g.printJSON(v)
+			}
 			label := v.Name
 			if v.Tag != "" {
 				label += " (" + v.Tag + ")"
@@ -41,6 +45,7 @@ func newCommitCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&message, "message", "m", "", "what this version is")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the new version as JSON (the shape of log --json)")
 	cmd.Flags().StringVar(&tag, "tag", "", "a name for this version (letters first, e.g. spring-2024)")
 	return cmd
 }

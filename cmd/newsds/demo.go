@@ -141,7 +141,7 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 	releaseDir := filepath.Join(base, "release")
 	m, err := datasets.Release(ctx, st, datasets.ReleaseOptions{
 		Out: releaseDir, Version: "1.0.0", Config: st.Config(), Formats: []string{datasets.FormatParquet, datasets.FormatArrow},
-		History: filepath.Join(root, corpus.StoreDir, "releases"),
+		History: corpus.ReleasesDir(root),
 	})
 	if err != nil {
 		return err

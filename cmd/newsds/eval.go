@@ -192,7 +192,7 @@ for scored rows label, score, probs), so another tool can use exactly the same s
 			fmt.Fprintf(g.IO.Out, "n %d  accuracy %.3f  macro-F1 %.3f  ECE %.3f  (majority baseline: accuracy %.3f, macro-F1 %.3f)\n",
 				rep.N, rep.Accuracy, rep.MacroF1, rep.ECE, rep.BaselineAccuracy, rep.BaselineMacroF1)
 			if rep.Note != "" {
-				fmt.Fprintln(g.IO.ErrOut, "note:", rep.Note)
+				g.status("note: %s", rep.Note)
 			}
 			return nil
 		},

@@ -96,7 +96,7 @@ Without --out the tasks or lines go to stdout. See docs/labelling.md for the rou
 				fmt.Fprintf(g.IO.ErrOut, "not exported: %s\n", d)
 			}
 			if len(res.Files) > 0 {
-				fmt.Fprintf(g.IO.ErrOut, "%s, %s, %s written to %s\n", plural(res.Documents, "document"),
+				g.status("%s, %s, %s written to %s", plural(res.Documents, "document"),
 					plural(res.Annotations, "annotation"), plural(res.Items, "item"), strings.Join(res.Files, ", "))
 			}
 			return nil

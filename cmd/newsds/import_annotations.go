@@ -18,6 +18,7 @@ type importOptions struct {
 	Format, Layer, Annotator, Version string
 	Predictions                       bool
 	DryRun                            bool
+	AsJSON                            bool
 	Files                             []string
 }
 
@@ -58,6 +59,7 @@ or a folder are read as one import. See docs/labelling.md.
 	cmd.Flags().StringVar(&o.Version, "annotator-version", "", "version of the imported annotators (default 0)")
 	cmd.Flags().BoolVar(&o.Predictions, "predictions", false, "also import Label Studio predictions (as kind model)")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check the file and report, store nothing")
+	cmd.Flags().BoolVar(&o.AsJSON, "json", false, "print the counts and rejections as JSON")
 	return cmd
 }
 
@@ -82,40 +84,54 @@ func runImport(ctx context.Context, g *globalOptions, o importOptions) error {
 		}
 		paths[i] = p
 	}
-	var labels []string
-	if lc, ok := st.Config().Layers[o.Layer]; ok {
-		labels = lc.Labels
-	} else {
-		labels = schema.LabelSet(o.Layer)
-	}
-	res, err := annotate.ImportFiles(ctx, paths, annotate.ImportOptions{
+	labels := annotate.Labels(st.Config(), o.Layer)
+	// Annotations are staged in batches as the import completes them, one transaction
+	// per batch: memory and time stay linear in the files (issue 14).
+	stored, unchanged := 0, 0
+	res, err := annotate.ImportEach(ctx, paths, annotate.ImportOptions{
 		Format: o.Format, Layer: o.Layer, Annotator: o.Annotator, Version: o.Version,
 		Labels: labels, Docs: storeLookup{st}, Predictions: o.Predictions,
-	})
-	if err != nil {
-		return err
-	}
-	if o.Annotator != "" {
-		// An exported file names the annotator that made the pre-annotations; the
-		// people who corrected them are a new annotator, never a silent overwrite.
-		for i := range res.Annotations {
-			res.Annotations[i].Annotator.Name = o.Annotator
-			res.Annotations[i].Annotator.Kind = schema.KindHuman
-		}
-	}
-	stored, unchanged := 0, 0
-	if !o.DryRun {
-		for _, a := range res.Annotations {
-			changed, err := st.PutAnnotation(ctx, a)
-			if err != nil {
-				return err
+	}, func(batch []schema.Annotation) error {
+		if o.Annotator != "" {
+			// An exported file names the annotator that made the pre-annotations; the
+			// people who corrected them are a new annotator, never a silent overwrite.
+			for i := range batch {
+				batch[i].Annotator.Name = o.Annotator
+				batch[i].Annotator.Kind = schema.KindHuman
 			}
-			if changed {
+		}
+		if o.DryRun {
+			return nil
+		}
+		changed, err := st.PutAnnotations(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for _, c := range changed {
+			if c {
 				stored++
 			} else {
 				unchanged++
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if o.AsJSON {
+		rejected := make([]importRejection, len(res.Errors))
+		for i, e := range res.Errors {
+			rejected[i] = importRejection{File: e.File, Record: e.Record, DocID: e.DocID, Reason: e.Err.Error()}
+		}
+		if err := g.printJSON(importJSON{Records: res.Records, Staged: stored, Unchanged: unchanged, Skipped: res.Skipped,
+			DryRun: o.DryRun, Rejected: rejected}); err != nil {
+			return err
+		}
+		if len(res.Errors) > 0 {
+			return withCode(exitPartial, nil)
+		}
+		return nil
 	}
 	fmt.Fprintf(g.IO.Out, "%s read, %d annotations staged, %d unchanged, %d skipped, %d rejected\n",
 		plural(res.Records, "record"), stored, unchanged, res.Skipped, len(res.Errors))
@@ -126,4 +142,22 @@ func runImport(ctx context.Context, g *globalOptions, o importOptions) error {
 		return withCode(exitPartial, nil)
 	}
 	return nil
+}
+
+// importJSON is what import-annotations --json prints.
+type importJSON struct {
+	Records   int  `json:"records"`
+	Staged    int  `json:"staged"`
+	Unchanged int  `json:"unchanged"`
+	Skipped   int  `json:"skipped"`
+	DryRun    bool `json:"dry_run"`
+	// Rejected are the records left out, located, in file order.
+	Rejected []importRejection `json:"rejected"`
+}
+
+type importRejection struct {
+	File   string `json:"file"`
+	Record string `json:"record"`
+	DocID  string `json:"doc_id,omitempty"`
+	Reason string `json:"reason"`
 }

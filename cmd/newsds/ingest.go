@@ -1,20 +1,29 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/internal/progress"
 )
 
 type ingestOptions struct {
 	corpus.IngestOptions
-	Paths []string
+	Paths  []string
+	AsJSON bool
+}
+
+// ingestJSON is what ingest --json prints: the summary and where the rejections went.
+type ingestJSON struct {
+	*corpus.IngestSummary
+	// Report is the JSONL file of rejected records; empty when none was rejected.
+	Report string `json:"report"`
 }
 
 func newIngestCmd(g *globalOptions) *cobra.Command {
@@ -33,7 +42,7 @@ cannot be read is an error before anything is read.
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch o.Format {
-			case "auto", "html", "warc", "jsonl", "json", "text":
+			case "auto", "html", "warc", "jsonl", "json", "text", corpus.FormatSegment:
 			default:
 				return usageError("--format %q: want auto, html, warc, jsonl, json or text", o.Format)
 			}
@@ -45,6 +54,7 @@ cannot be read is an error before anything is read.
 	cmd.Flags().StringVar(&o.TimeZone, "tz", "", "IANA time zone for dates without an offset (overrides the source's)")
 	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl, json or text")
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "extraction workers (default: one per core)")
+	cmd.Flags().BoolVar(&o.AsJSON, "json", false, "print the summary as JSON (rejections included)")
 	return cmd
 }
 
@@ -67,37 +77,62 @@ func runIngest(cmd *cobra.Command, g *globalOptions, o ingestOptions) error {
 		return err
 	}
 	defer st.Close()
-	reportDir := filepath.Join(st.Root(), corpus.StoreDir, "reports")
-	if err := os.MkdirAll(reportDir, 0o755); err != nil {
-		return err
-	}
-	reportPath := filepath.Join(reportDir, "ingest-"+time.Now().UTC().Format("20060102T150405.000Z")+".jsonl")
-	report, err := os.Create(reportPath)
+	report, err := corpus.CreateIngestReport(st.Root(), time.Now())
 	if err != nil {
 		return err
 	}
 	defer report.Close()
+	reportPath := report.Name()
 	o.Report = report
-	var bar *progressbar.ProgressBar
-	if g.IO.ErrTTY {
-		bar = progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(g.IO.ErrOut),
-			progressbar.OptionSetDescription("ingesting"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("records"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
-		o.Progress = func(s corpus.IngestSummary) { bar.Set(s.Records) }
+	bar := g.progress(progress.Options{Description: "ingesting", Bytes: true})
+	if bar != nil {
+		bar.SetTotal(inputBytes(ctx, o.Paths))
+		o.Progress = func(s corpus.IngestSummary) {
+			bar.Note(plural(s.Records, "record"))
+			bar.Set(s.Bytes)
+		}
 	}
 	sum, ingestErr := st.Ingest(ctx, o.Paths, o.IngestOptions)
-	if bar != nil {
-		bar.Finish()
-	}
+	bar.Finish()
 	if sum == nil {
 		return ingestErr
 	}
+	if o.AsJSON {
+		out := ingestJSON{IngestSummary: sum}
+		if sum.Rejected > 0 {
+			out.Report = reportPath
+		}
+		if err := g.printJSON(out); err != nil {
+			return err
+		}
+	} else {
+		printIngest(g, sum, reportPath)
+	}
+	if ingestErr != nil {
+		return ingestErr
+	}
+	if sum.Rejected > 0 {
+		return withCode(exitPartial, nil)
+	}
+	return nil
+}
+
+// inputBytes sums the sizes of the files ingest will read, the total of its progress
+// bar; files that cannot be listed count nothing (ingest reports them).
+func inputBytes(ctx context.Context, paths []string) int64 {
+	var n int64
+	for p, err := range corpus.InputFiles(ctx, paths) {
+		if err != nil {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+func printIngest(g *globalOptions, sum *corpus.IngestSummary, reportPath string) {
 	w := g.IO.Out
 	fmt.Fprintf(w, "ingested %d, unchanged %d, modified %d, updated %d, duplicates %d, rejected %d (%d records, %.1f MB)\n",
 		sum.Ingested, sum.Unchanged, sum.Modified, sum.Updated, sum.Duplicates, sum.Rejected, sum.Records, float64(sum.Bytes)/1e6)
@@ -115,13 +150,6 @@ func runIngest(cmd *cobra.Command, g *globalOptions, o ingestOptions) error {
 		fmt.Fprintf(g.IO.ErrOut, "... and %d more\n", sum.Rejected-len(sum.Rejections))
 	}
 	if sum.Rejected > 0 {
-		fmt.Fprintf(g.IO.ErrOut, "rejections written to %s\n", reportPath)
+		g.status("rejections written to %s", reportPath)
 	}
-	if ingestErr != nil {
-		return ingestErr
-	}
-	if sum.Rejected > 0 {
-		return withCode(exitPartial, nil)
-	}
-	return nil
 }

@@ -11,7 +11,8 @@ import (
 )
 
 func newInitCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Create a corpus: newsds.yaml and the store in .newsds/",
 		Long: `Create a corpus in DIR (default: the current folder): a commented newsds.yaml with
@@ -32,9 +33,18 @@ sources, time zones and options, and an embedded SQLite store in .newsds/.`,
 				return err
 			}
 			abs, _ := filepath.Abs(dir)
+			cfg := filepath.Join(abs, config.FileName)
+			if asJSON {
+				return g.printJSON(struct {
+					Root   string `json:"root"`
+					Config string `json:"config"`
+				}{abs, cfg})
+			}
 			fmt.Fprintf(g.IO.Out, "Initialised an empty newsds corpus in %s\n", abs)
-			fmt.Fprintf(g.IO.ErrOut, "Edit %s to describe your sources, then run `newsds ingest PATH...`.\n", filepath.Join(abs, config.FileName))
+			g.status("Edit %s to describe your sources, then run `newsds ingest PATH...`.", cfg)
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the corpus root and config file as JSON")
+	return cmd
 }

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/newsds/newsds/datasets"
 )
 
 // TestLabelStudioServer runs the labelling round trip against a real Label Studio: the
@@ -318,7 +320,7 @@ print("checked", n, "bad", bad)
 			t.Errorf("%s: human annotations on %d documents, want %d", kind, len(got), len(want))
 		}
 	}
-	var st statsReport
+	var st datasets.StatsReport
 	if err := json.Unmarshal([]byte(mustRun(t, "-C", root, "stats", "--json")), &st); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/newsds/newsds/datasets"
 )
 
 // A German document gets no sentiment from a model that never saw German: the
@@ -23,7 +25,7 @@ func TestAnnotateSkipsUnsupportedLanguages(t *testing.T) {
 	if !strings.Contains(out, "skipped (language not supported): de 1") {
 		t.Fatalf("annotate summary does not count the German document as skipped:\n%s", out)
 	}
-	var rep statsReport
+	var rep datasets.StatsReport
 	if err := json.Unmarshal([]byte(mustRun(t, "-C", dir, "stats", "--json")), &rep); err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func newLogCmd(g *globalOptions) *cobra.Command {
 				fmt.Fprintf(g.IO.Out, "%s%s\t%s\t%d docs\t%d annotations\t%s\n", v.Name, tag, v.CreatedAt.Format(time.RFC3339), v.Documents, v.Annotations, v.Message)
 			}
 			if len(vs) == 0 {
-				fmt.Fprintln(g.IO.ErrOut, "no versions yet: `newsds commit -m MSG` makes the first")
+				g.status("no versions yet: `newsds commit -m MSG` makes the first")
 			}
 			return nil
 		},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -99,8 +98,10 @@ func runRelease(cmd *cobra.Command, g *globalOptions, o releaseOptions) error {
 	}
 	o.Config = st.Config()
 	o.CorpusDir = st.Root()
-	o.History = filepath.Join(st.Root(), corpus.StoreDir, "releases")
-	m, err := datasets.Release(ctx, st, o.ReleaseOptions)
+	o.History = corpus.ReleasesDir(st.Root())
+	src := g.recordProgress(ctx, st, "releasing", o.CorpusVersion)
+	m, err := datasets.Release(ctx, src, o.ReleaseOptions)
+	src.Finish()
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ documents are exported for labelling in queue order, like export-annotations doe
 				for _, w := range res.Warnings {
 					fmt.Fprintf(g.IO.ErrOut, "warning: %s\n", w)
 				}
-				fmt.Fprintf(g.IO.ErrOut, "%s queued, written to %s\n", plural(len(queue), "document"), strings.Join(res.Files, ", "))
+				g.status("%s queued, written to %s", plural(len(queue), "document"), strings.Join(res.Files, ", "))
 			}
 			if asJSON {
 				if queue == nil {

@@ -7,7 +7,8 @@ import (
 )
 
 func newRmCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "rm ID...",
 		Short: "Unstage documents (committed versions keep them)",
 		Args:  minArgs(1),
@@ -21,8 +22,15 @@ func newRmCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if asJSON {
+				return g.printJSON(struct {
+					Removed int `json:"removed"`
+				}{n})
+			}
 			fmt.Fprintf(g.IO.Out, "removed %s from the staged set\n", plural(n, "document"))
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"removed": N} as JSON`)
+	return cmd
 }

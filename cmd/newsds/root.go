@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/internal/progress"
 )
 
 // globalOptions are the flags every command shares.
@@ -17,6 +19,37 @@ type globalOptions struct {
 	IO *IOStreams
 	// Dir is -C: run as if started in this folder.
 	Dir string
+	// Quiet (-q) leaves out progress bars and informational messages on stderr;
+	// errors, warnings and rejections are still printed. Verbose (-v) adds details
+	// (the corpus opened, timings).
+	Quiet, Verbose bool
+	// started is when the command began, for -v's timing.
+	started time.Time
+}
+
+// status prints an informational message to stderr unless -q.
+func (g *globalOptions) status(format string, args ...any) {
+	if g.Quiet {
+		return
+	}
+	fmt.Fprintf(g.IO.ErrOut, format+"\n", args...)
+}
+
+// debug prints a detail to stderr with -v.
+func (g *globalOptions) debug(format string, args ...any) {
+	if !g.Verbose {
+		return
+	}
+	fmt.Fprintf(g.IO.ErrOut, "newsds: "+format+"\n", args...)
+}
+
+// progress returns a progress bar on stderr, or nil (which does nothing) when stderr
+// is not a terminal or -q is given: a bar in a log file or a pipe is noise.
+func (g *globalOptions) progress(o progress.Options) *progress.Bar {
+	if !g.IO.ErrTTY || g.Quiet {
+		return nil
+	}
+	return progress.New(g.IO.ErrOut, o)
 }
 
 // workDir is the folder commands resolve relative paths and the corpus from.
@@ -37,6 +70,7 @@ func (g *globalOptions) openStore(ctx context.Context) (*corpus.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	g.debug("corpus %s", root)
 	return corpus.Open(ctx, root)
 }
 
@@ -61,7 +95,12 @@ metadata, and validates corpora, annotations and releases in CI.
 ` + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion().short(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if g.Quiet && g.Verbose {
+				return usageError("--quiet and --verbose exclude each other")
+			}
+			g.started = time.Now()
 			if g.Dir != "" {
 				st, err := os.Stat(g.Dir)
 				if err != nil || !st.IsDir() {
@@ -70,15 +109,23 @@ metadata, and validates corpora, annotations and releases in CI.
 			}
 			return nil
 		},
+		PersistentPostRun: func(cmd *cobra.Command, args []string) {
+			g.debug("%s took %s", cmd.CommandPath(), time.Since(g.started).Round(time.Millisecond))
+		},
 	}
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.PersistentFlags().StringVarP(&g.Dir, "dir", "C", "", "run as if newsds was started in `DIR`")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError("%v", err) })
+	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "no progress bars or informational messages (errors and warnings still)")
+	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "more detail on stderr: the corpus opened, timings")
+	root.SetVersionTemplate("{{.Name}} " + buildVersion().String())
+	root.Flags().Bool("version", false, "print the version, commit, Go version and extractor module versions")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError("%s", suggestFlag(cmd, err)) })
 	for _, add := range commands {
 		root.AddCommand(add(g))
 	}
+	registerCompletions(g, root)
 	return root
 }
 
@@ -87,6 +134,7 @@ metadata, and validates corpora, annotations and releases in CI.
 var commands = []func(*globalOptions) *cobra.Command{
 	newInitCmd,
 	newIngestCmd,
+	newExtractCmd,
 	newStatusCmd,
 	newCommitCmd,
 	newLogCmd,

@@ -8,28 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/datasets"
 )
-
-type statsReport struct {
-	Version   string       `json:"version"`
-	Documents int          `json:"documents"`
-	Layers    []statsLayer `json:"layers"`
-	// Coverage counts, per layer, the documents whose annotation has at least one item.
-	Coverage map[string]int `json:"coverage"`
-}
-
-// statsLayer is one layer's figures: those of the release card (datasets.Stats), so
-// the card and this command never disagree.
-type statsLayer struct {
-	annotate.LayerAgreement
-	// SkippedLanguages counts, per annotator (name@version) and language, documents the
-	// annotator skipped because it does not support their language.
-	SkippedLanguages map[string]map[string]int64 `json:"skipped_languages"`
-	// MinConfidence is, per annotator, the confidence below which its items were dropped.
-	MinConfidence map[string]float64 `json:"min_confidence"`
-}
 
 func newStatsCmd(g *globalOptions) *cobra.Command {
 	var version string
@@ -49,29 +29,9 @@ annotators filled a layer — Cohen's kappa (two annotators) and Krippendorff's 
 				return err
 			}
 			defer st.Close()
-			stats := datasets.NewStats()
-			for rec, err := range st.Records(ctx, version) {
-				if err != nil {
-					return err
-				}
-				stats.Add(rec, "")
-			}
-			rep := statsReport{Version: version, Documents: int(stats.Docs()), Coverage: map[string]int{}, Layers: []statsLayer{}}
-			for _, l := range stats.Layers() {
-				sl := statsLayer{LayerAgreement: *l.Agreement, SkippedLanguages: map[string]map[string]int64{}, MinConfidence: map[string]float64{}}
-				for _, a := range l.Annotators {
-					if len(a.SkippedLanguages) > 0 {
-						sl.SkippedLanguages[a.Name] = map[string]int64{}
-						for _, c := range a.SkippedLanguages {
-							sl.SkippedLanguages[a.Name][c.Key] = c.N
-						}
-					}
-					if a.MinScore != nil {
-						sl.MinConfidence[a.Name] = *a.MinScore
-					}
-				}
-				rep.Coverage[l.Name] = int(l.Docs)
-				rep.Layers = append(rep.Layers, sl)
+			rep, err := datasets.BuildStatsReport(version, st.Records(ctx, version))
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return g.printJSON(rep)

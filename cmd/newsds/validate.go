@@ -4,17 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/newsds/newsds/config"
-	"github.com/newsds/newsds/corpus"
-	"github.com/newsds/newsds/datasets"
-	"github.com/newsds/newsds/schema"
+	"github.com/newsds/newsds/internal/progress"
 	"github.com/newsds/newsds/validate"
 )
 
@@ -30,6 +25,8 @@ type validateOptions struct {
 	// Layer is the layer an annotation import file is for.
 	Layer     string
 	ListRules bool
+	// AsJSON is --json, the same as --format json.
+	AsJSON bool
 }
 
 const validateHelp = `Check a corpus, a release folder or an annotation import file (Label Studio JSON,
@@ -55,6 +52,12 @@ func newValidateCmd(g *globalOptions) *cobra.Command {
 		Long:  validateHelp,
 		Args:  maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.AsJSON {
+				if cmd.Flags().Changed("format") && o.Format != validate.FormatJSON {
+					return usageError("--json and --format %s exclude each other", o.Format)
+				}
+				o.Format = validate.FormatJSON
+			}
 			if !slices.Contains(validate.Formats, o.Format) {
 				return usageError("--format %q: want one of %s", o.Format, strings.Join(validate.Formats, ", "))
 			}
@@ -74,11 +77,24 @@ func newValidateCmd(g *globalOptions) *cobra.Command {
 	cmd.Flags().StringVar(&o.Version, "version", "staged", "corpus version to check (v3, 3, a tag, latest, staged)")
 	cmd.Flags().StringVar(&o.Layer, "layer", "", "layer of a Label Studio or doccano file's labels")
 	cmd.Flags().BoolVar(&o.ListRules, "list-rules", false, "list the built-in rules and exit")
+	cmd.Flags().BoolVar(&o.AsJSON, "json", false, "print the report as JSON (--format json)")
 	return cmd
 }
 
 func runValidate(ctx context.Context, g *globalOptions, o validateOptions) error {
 	if o.ListRules {
+		if o.Format == validate.FormatJSON {
+			type ruleJSON struct {
+				ID          string            `json:"id"`
+				Default     validate.Severity `json:"default"`
+				Description string            `json:"description"`
+			}
+			rules := []ruleJSON{}
+			for _, r := range validate.Rules() {
+				rules = append(rules, ruleJSON{r.ID, r.Default, r.Description})
+			}
+			return g.printJSON(rules)
+		}
 		for _, r := range validate.Rules() {
 			fmt.Fprintf(g.IO.Out, "%-26s %-8s %s\n", r.ID, r.Default, r.Description)
 		}
@@ -88,134 +104,30 @@ func runValidate(ctx context.Context, g *globalOptions, o validateOptions) error
 	if err != nil {
 		return usageError("working folder: %v", err)
 	}
-	// The corpus around the working folder supplies the default PATH and, for a release
-	// or an import file, the declared layers, targets and documents.
-	root, rootErr := corpus.FindRoot(wd)
-	path := o.Path
-	switch {
-	case path == "" && rootErr != nil:
-		return usageError("no PATH given and %v", rootErr)
-	case path == "":
-		path = root
-	case !filepath.IsAbs(path):
-		path = filepath.Join(wd, path)
-	}
-	kind, err := validate.Detect(path)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	opts := validate.Options{MaxErrors: o.MaxErrors, Strict: o.Strict, ImportLayer: o.Layer}
-	if o.Rules != "" {
-		rp := o.Rules
-		if !filepath.IsAbs(rp) {
-			rp = filepath.Join(wd, rp)
-		}
-		if opts.Rules, err = validate.LoadRulesFile(rp); err != nil {
-			return usageError("%v", err)
-		}
-	}
-	target := validate.Target{Kind: kind, Path: path}
-	if kind == validate.KindCorpus {
-		root, rootErr = path, nil
-	}
-	var st *corpus.Store
-	if rootErr == nil && (kind == validate.KindCorpus || kind == validate.KindImport) {
-		if st, err = corpus.Open(ctx, root); err != nil {
-			return usageError("open corpus %s: %v", root, err)
-		}
-		defer st.Close()
-		if err := useConfig(&opts, root, st.Config()); err != nil {
-			return usageError("%v", err)
-		}
-	} else if rootErr == nil {
-		cfg, err := config.Load(root)
-		if err != nil {
-			return usageError("%v", err)
-		}
-		if err := useConfig(&opts, root, cfg); err != nil {
-			return usageError("%v", err)
-		}
-	}
-	switch kind {
-	case validate.KindCorpus:
-		if _, err := st.ResolveVersion(ctx, o.Version); err != nil {
-			return usageError("--version %s: %v", o.Version, err)
-		}
-		target.Records = st.Records(ctx, o.Version)
-	case validate.KindImport:
-		if st == nil {
-			return usageError("%s: an annotation file is checked against the corpus it annotates: run inside the corpus or give -C", o.Path)
-		}
-		opts.ParseImport = validate.AnnotateImporter(storeLookup{st})
-		target.Lookup = versionLookup(st, "staged")
-	case validate.KindRelease:
-		// Inside the corpus a release was built from, its rows are checked against that
-		// version too (documents the corpus marks as duplicates).
-		m, err := datasets.ReadManifest(path)
-		if rootErr != nil || err != nil {
-			break
-		}
-		if st, err = corpus.Open(ctx, root); err != nil {
-			return usageError("open corpus %s: %v", root, err)
-		}
-		defer st.Close()
-		if v, err := st.ResolveVersion(ctx, m.Corpus.Version); err == nil && v.CreatedAt.Equal(m.Corpus.CreatedAt) {
-			target.Lookup = versionLookup(st, m.Corpus.Version)
-		}
-	}
-	report, err := validate.Validate(ctx, target, opts)
+	bar := g.progress(progress.Options{Description: "validating", Unit: "docs"})
+	report, err := validate.Run(ctx, validate.RunOptions{
+		Path: o.Path, WorkDir: wd, RulesFile: o.Rules, Version: o.Version, ImportLayer: o.Layer,
+		MaxErrors: o.MaxErrors, Strict: o.Strict, Progress: bar.Func(),
+	})
+	bar.Finish()
 	if err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
+		var oe *validate.OptionError
+		if errors.As(err, &oe) && oe.Option == "Version" {
+			return usageError("--version %v", err)
+		}
 		return usageError("%v", err)
-	}
-	// Findings are relative to the working folder where that is shorter, so that GitHub
-	// attaches them to the files in the repository.
-	if rel, err := filepath.Rel(wd, report.Target); err == nil && !strings.HasPrefix(rel, "..") {
-		report.Target = rel
 	}
 	if err := validate.Write(g.IO.Out, report, o.Format, validate.WriteOptions{Color: g.IO.OutTTY}); err != nil {
 		return err
 	}
 	if o.Format != validate.FormatText && g.IO.ErrTTY {
-		fmt.Fprintln(g.IO.ErrOut, report.Summary())
+		g.status("%s", report.Summary())
 	}
 	if report.ExitCode != validate.ExitClean {
 		return withCode(report.ExitCode, nil)
 	}
 	return nil
-}
-
-// useConfig takes the declared layers and stance targets from newsds.yaml.
-func useConfig(opts *validate.Options, root string, cfg *config.Config) error {
-	opts.Layers = map[string]validate.LayerSpec{}
-	for _, name := range slices.Sorted(maps.Keys(cfg.Layers)) {
-		l := cfg.Layers[name]
-		opts.Layers[name] = validate.LayerSpec{Labels: l.Labels, Overlap: l.Overlap}
-	}
-	if cfg.Targets == "" {
-		return nil
-	}
-	path := cfg.Targets
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(root, path)
-	}
-	names, err := validate.LoadTargets(path)
-	if err != nil {
-		return fmt.Errorf("newsds.yaml targets: %w", err)
-	}
-	opts.Targets, opts.TargetsFile = names, cfg.Targets
-	return nil
-}
-
-// versionLookup finds documents of one corpus version for the validator.
-func versionLookup(st *corpus.Store, version string) func(context.Context, string) (schema.Document, bool, error) {
-	return func(ctx context.Context, id string) (schema.Document, bool, error) {
-		doc, err := st.Document(ctx, version, id)
-		if errors.Is(err, corpus.ErrNotFound) {
-			return schema.Document{}, false, nil
-		}
-		return doc, err == nil, err
-	}
 }
