@@ -103,12 +103,12 @@ func Export(w io.Writer, format string, recs iter.Seq2[schema.Record, error], op
 	switch format {
 	case FormatLabelStudio:
 		ls = newLSExporter(opts, &res)
-		bw.WriteString("[") //nolint:errcheck // bufio keeps the first write error for Flush
+		bw.WriteString("[")
 		write = func(rec *schema.Record, anns []schema.Annotation) error {
 			if res.Documents > 1 {
-				bw.WriteString(",") //nolint:errcheck // bufio keeps the first write error for Flush
+				bw.WriteString(",")
 			}
-			bw.WriteString("\n") //nolint:errcheck // bufio keeps the first write error for Flush
+			bw.WriteString("\n")
 			return ls.write(enc, rec, anns)
 		}
 	case FormatDoccano:
@@ -135,9 +135,9 @@ func Export(w io.Writer, format string, recs iter.Seq2[schema.Record, error], op
 	}
 	if ls != nil {
 		if res.Documents > 0 {
-			bw.WriteString("\n") //nolint:errcheck // bufio keeps the first write error for Flush
+			bw.WriteString("\n")
 		}
-		bw.WriteString("]\n") //nolint:errcheck // bufio keeps the first write error for Flush
+		bw.WriteString("]\n")
 		res.Config = ls.config()
 	}
 	if err := bw.Flush(); err != nil {

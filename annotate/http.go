@@ -141,7 +141,7 @@ func extDecodeResponse(r io.Reader) (map[string]extWireResult, error) {
 	if err := extExpectDelim(dec, '}'); err != nil {
 		return bad(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if err == nil {
 			err = errors.New("data after the JSON object")
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,7 +59,7 @@ func fuzzImport(t *testing.T, docs impDocs, format, layer string, data []byte) {
 	res, err := Import(context.Background(), bytes.NewReader(data), "fuzz."+format, ImportOptions{
 		Format: format, Layer: layer, Docs: docs, Predictions: true, Now: impNow})
 	if err != nil {
-		if !strings.Contains(err.Error(), "fuzz."+format) && err != context.Canceled {
+		if !strings.Contains(err.Error(), "fuzz."+format) && !errors.Is(err, context.Canceled) {
 			t.Errorf("file error does not name the file: %v", err)
 		}
 		return

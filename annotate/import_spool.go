@@ -87,8 +87,8 @@ func (s *spool) spill() error {
 	w := bufio.NewWriterSize(f, 256<<10)
 	var hdr [binary.MaxVarintLen64]byte
 	put := func(b []byte) {
-		w.Write(hdr[:binary.PutUvarint(hdr[:], uint64(len(b)))]) //nolint:errcheck // Flush reports it
-		w.Write(b)                                               //nolint:errcheck // Flush reports it
+		w.Write(hdr[:binary.PutUvarint(hdr[:], uint64(len(b)))]) // Flush reports a failure
+		w.Write(b)
 	}
 	for _, e := range s.mem {
 		put([]byte(e.key.doc))
@@ -107,7 +107,7 @@ func (s *spool) spill() error {
 
 func (s *spool) close() {
 	if s.dir != "" {
-		os.RemoveAll(s.dir) //nolint:errcheck // a temporary folder left behind is harmless
+		os.RemoveAll(s.dir) // a temporary folder left behind is harmless
 	}
 }
 

@@ -3,6 +3,7 @@ package annotate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -128,7 +129,7 @@ func TestImportEachStreamsInBatches(t *testing.T) {
 	}
 	// An error from put stops the import.
 	stop := fmt.Errorf("disk full")
-	if _, err := ImportEach(context.Background(), []string{p}, opts, func([]schema.Annotation) error { return stop }); err != stop {
+	if _, err := ImportEach(context.Background(), []string{p}, opts, func([]schema.Annotation) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("put's error: got %v", err)
 	}
 }

@@ -141,9 +141,8 @@ func leadMarker(s string) (marker, rest string) {
 		b.WriteString(s[m[2]:m[3]])
 		s = s[m[1]:]
 	}
-	raw := []rune(b.String())
 	var out []rune
-	for _, r := range raw {
+	for _, r := range b.String() {
 		switch r {
 		case '–', '—':
 			r = '-'

@@ -101,7 +101,7 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	}
 	if strings.TrimSpace(doc.Text) == "" {
 		if trafErr != nil {
-			return schema.Document{}, nil, fmt.Errorf("%w: %v", ErrNoText, trafErr)
+			return schema.Document{}, nil, fmt.Errorf("%w: %w", ErrNoText, trafErr)
 		}
 		return schema.Document{}, nil, ErrNoText
 	}

@@ -295,7 +295,7 @@ func readJSONDocument(ctx context.Context, r io.Reader, src inputSource, yield f
 	}
 	br := bufio.NewReader(r)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
+		_, _ = br.Discard(3) // the three bytes just peeked
 	}
 	first, err := firstByte(br)
 	switch {

@@ -111,7 +111,7 @@ func FuzzReadWARC(f *testing.F) {
 		f.Add(all)
 		var gz bytes.Buffer
 		zw := gzip.NewWriter(&gz)
-		zw.Write(all) //nolint:errcheck // a bytes.Buffer
+		zw.Write(all) // into a bytes.Buffer
 		zw.Close()
 		f.Add(gz.Bytes())
 	}

@@ -325,7 +325,7 @@ func readSegmentRows(ctx context.Context, file string, fn func(segmentRow) error
 	if err := saferead.Do(func() (err error) { rr, err = pq.Arrow.GetRecordReader(ctx, nil, nil); return err }); err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
 	}
-	defer saferead.Do(func() error { rr.Release(); return nil })
+	defer saferead.Release(rr)
 	cols := map[string]int{}
 	for i, f := range rr.Schema().Fields() {
 		cols[f.Name] = i

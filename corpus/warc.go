@@ -97,7 +97,7 @@ func readWARC(ctx context.Context, r io.Reader, src inputSource, yield func(Inpu
 			// nothing follows it.
 			rec.Close()
 			return yield(Input{}, &RecordError{Path: src.path, Record: fmt.Sprintf("record %d (WARC-Record-ID %s)", n, rec.WarcRecord.RecordId()),
-				Err: fmt.Errorf("truncated record: the file ends inside it (%v)", cut)})
+				Err: fmt.Errorf("truncated record: the file ends inside it (%w)", cut)})
 		}
 		if bad := unreadable(rec.Validation); bad != "" && rec.WarcRecord.Type() != gowarc.Response {
 			// A record of another type is never kept, but one that cannot be read may be

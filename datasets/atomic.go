@@ -129,11 +129,11 @@ func removeStale(parent, name string) error {
 	}
 	pid, err := strconv.Atoi(m[2])
 	if err != nil || processAlive(pid) {
-		return nil
+		return nil //nolint:nilerr // a name that only looks like ours, or a live release: not stale
 	}
 	dir := filepath.Join(parent, name)
 	if st, err := os.Lstat(dir); err != nil || !st.IsDir() {
-		return nil
+		return nil //nolint:nilerr // gone already, or not a folder: nothing of ours to remove
 	}
 	if m[4] == oldSuffix {
 		if !isRelease(dir) {
@@ -288,7 +288,7 @@ func commitDir(tmp, out string, replaceable func(string) error) error {
 		if old != "" {
 			// Put the old release back so that a failure leaves things as they were.
 			if rerr := os.Rename(old, out); rerr != nil {
-				return fmt.Errorf("rename %s: %w (and restoring the old release failed: %v)", tmp, err, rerr)
+				return fmt.Errorf("rename %s: %w (and restoring the old release failed: %w)", tmp, err, rerr)
 			}
 		}
 		return fmt.Errorf("rename %s: %w", tmp, err)
@@ -304,7 +304,7 @@ func commitDir(tmp, out string, replaceable func(string) error) error {
 	return nil
 }
 
-// ErrNotReplaceable: Force was given but the folder is not one a release may replace.
+// ErrNotReplaceable means Force was given but the folder is not one a release may replace.
 // The error is a *ReplaceError, which says why.
 var ErrNotReplaceable = errors.New("force only replaces a newsds release")
 
@@ -408,7 +408,7 @@ const maxForeignListed = 5
 func foreignFiles(dir string) ([]string, error) {
 	b, err := os.ReadFile(filepath.Join(dir, ChecksumsFile))
 	if err != nil {
-		return nil, fmt.Errorf("it has no readable %s listing the release's files, so they cannot be told from others: %v", ChecksumsFile, err)
+		return nil, fmt.Errorf("it has no readable %s listing the release's files, so they cannot be told from others: %w", ChecksumsFile, err)
 	}
 	known := map[string]bool{ChecksumsFile: true}
 	for line := range strings.Lines(string(b)) {
@@ -445,7 +445,7 @@ func foreignFiles(dir string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list the release's files: %v", err)
+		return nil, fmt.Errorf("list the release's files: %w", err)
 	}
 	return foreign, nil
 }

@@ -106,7 +106,7 @@ func SplitGlob(config, split, format string) string {
 	return path.Join(FormatDir(format), config, split+"-*."+format)
 }
 
-// ErrNotData: a path is not under a data folder at all (ParseShardPath).
+// ErrNotData means a path is not under a data folder at all (ParseShardPath).
 var ErrNotData = errors.New("not a data file")
 
 // ParseShardPath parses a release-relative path (forward slashes) as a shard name. A

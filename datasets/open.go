@@ -255,7 +255,7 @@ func (d *Dataset) fileBatches(ctx context.Context, path string, yield func(arrow
 	if err := saferead.Do(func() (err error) { rr, err = pq.Arrow.GetRecordReader(ctx, nil, nil); return err }); err != nil {
 		return yield(nil, fmt.Errorf("read %s: %w", path, err))
 	}
-	defer saferead.Do(func() error { rr.Release(); return nil })
+	defer saferead.Release(rr)
 	for {
 		var rec arrow.RecordBatch
 		err := saferead.Do(func() error {

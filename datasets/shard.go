@@ -261,10 +261,12 @@ func (w *splitWriter) finish() (SplitInfo, error) {
 func (w *splitWriter) release() {
 	w.b.Release()
 	if w.cur != nil {
-		w.cur.fw.Close()
+		// Every exit path but a finished shard's: the temp files are abandoned with the
+		// release's temp folder, so their close errors say nothing worth keeping.
+		_ = w.cur.fw.Close()
 		w.cur.pq.f.Close()
 		if w.cur.iw != nil {
-			w.cur.iw.Close()
+			_ = w.cur.iw.Close()
 			w.cur.ipcf.f.Close()
 		}
 		w.cur = nil

@@ -526,7 +526,7 @@ func (c *releaseChecker) checkArrowFile(f *releaseFile) {
 		corrupt("%s: the record batches are not a readable Arrow IPC stream: %v", f.rel, err)
 		return
 	}
-	defer saferead.Do(func() error { r.Release(); return nil })
+	defer saferead.Release(r)
 	if err := schema.CheckSchema(f.config, sch); err != nil {
 		c.s.emit(Finding{Rule: RuleParquetSchema, Location: loc,
 			Message: fmt.Sprintf("%s: %v", f.rel, err), Fix: rebuildFix})
@@ -566,7 +566,7 @@ func (c *releaseChecker) checkArrowFile(f *releaseFile) {
 		if err != nil {
 			return err
 		}
-		defer fr.Close()
+		defer func() { _ = fr.Close() }() // read-only
 		indexed = fr.NumRecords()
 		return schema.CheckSchema(f.config, fr.Schema())
 	})
@@ -610,7 +610,7 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		unreadable("%s: cannot read rows: %v", f.rel, err)
 		return nil
 	}
-	defer saferead.Do(func() error { rr.Release(); return nil })
+	defer saferead.Release(rr)
 	var row int64
 	for {
 		if err := ctx.Err(); err != nil {

@@ -125,7 +125,7 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 		return err
 	}
 	for _, e := range run.Errors {
-		return fmt.Errorf("demo: annotate: %v", e)
+		return fmt.Errorf("demo: annotate: %w", e)
 	}
 	rec, err := st.Record(ctx, "staged", doc.ID)
 	if err != nil {

@@ -75,3 +75,10 @@ func (c *capped) Reallocate(size int, b []byte) []byte {
 }
 
 func (c *capped) Free(b []byte) { c.mem.Free(b) }
+
+// Release frees an arrow-go reader or batch in a deferred call. Release only drops
+// reference counts, but on damaged input arrow-go may panic inside it; that panic is
+// turned into nothing, since the read's own error has been reported already.
+func Release(r interface{ Release() }) {
+	_ = Do(func() error { r.Release(); return nil })
+}
