@@ -61,6 +61,10 @@ type ImportOptions struct {
 	Kind string
 	// Labels are the layer's declared labels; when set every item needs one of them.
 	Labels []string
+	// NoOverlap, when set, says of a layer whether its spans must not overlap
+	// (schema.SpansMustNotOverlap: Q&A turns, and user layers declared without
+	// overlap: true); an annotation breaking it is rejected, as validate would.
+	NoOverlap func(layer string) bool
 	// Docs gives the stored text every record is checked against. Required.
 	Docs DocumentLookup
 	// IDKey is the key holding our document id: inside "data" for Label Studio, at the
@@ -427,6 +431,17 @@ func (im *importer) finish(emit func(schema.Annotation) error) error {
 			// The same document in two tasks or lines labelled alike by one person is
 			// one judgement, not two.
 			a.Items = slices.CompactFunc(a.Items, sameItem)
+		}
+		if im.opts.NoOverlap != nil && im.opts.NoOverlap(a.Layer) {
+			// Spans were checked against the text record by record; only their overlap
+			// is left, and it shows once a person's records are merged.
+			if o := schema.SpanOverlaps(a.Items, math.MaxInt); len(o) > 0 {
+				it, prev := a.Items[o[0].Item], a.Items[o[0].Prev]
+				im.res.Errors = append(im.res.Errors, RecordError{File: im.path, Record: "doc " + a.DocID + ", annotator " + a.Annotator.Name, DocID: a.DocID,
+					Err: fmt.Errorf("layer %s does not allow overlapping spans (declare overlap: true in newsds.yaml to allow them): [%d,%d) overlaps [%d,%d); %d overlap(s) in all",
+						a.Layer, *it.Start, *it.End, *prev.Start, *prev.End, len(o))})
+				return nil
+			}
 		}
 		im.res.Imported++
 		return emit(a)

@@ -398,3 +398,30 @@ func TestImportLabelStudioStorageFolder(t *testing.T) {
 		t.Error("naturalCompare order")
 	}
 }
+
+// An import into a layer whose spans must not overlap rejects a person's work whose spans
+// overlap, as validate's span-overlap rule would (ingest and import accept only what
+// validate accepts); the same file into a layer that allows overlap imports.
+func TestImportRejectsOverlapWhereTheLayerForbidsIt(t *testing.T) {
+	file := strings.Join([]string{
+		`{"doc_id":"em1","annotator":{"name":"alice"},"items":[{"start":10,"end":20,"label":"LOC"}]}`,
+		`{"doc_id":"em1","annotator":{"name":"alice"},"items":[{"start":15,"end":25,"label":"LOC"}]}`,
+		`{"doc_id":"em1","annotator":{"name":"bob"},"items":[{"start":10,"end":20,"label":"LOC"},{"start":21,"end":30,"label":"LOC"}]}`,
+	}, "\n")
+	forbid := func(layer string) bool { return schema.SpansMustNotOverlap(layer, true, false) }
+	res, err := Import(context.Background(), strings.NewReader(file), "o.jsonl", ImportOptions{Format: FormatJSONL, Layer: "entities", Docs: impCorpus, Now: impNow, NoOverlap: forbid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Annotations) != 1 || res.Annotations[0].Annotator.Name != "bob" {
+		t.Errorf("annotations %v, want bob's alone", impSummary(res.Annotations))
+	}
+	if errs := impErrors(res); len(errs) != 1 || !strings.Contains(errs[0], "o.jsonl: doc em1, annotator alice: layer entities does not allow overlapping spans") {
+		t.Errorf("errors %q", errs)
+	}
+	allow := func(layer string) bool { return schema.SpansMustNotOverlap(layer, true, true) }
+	res, err = Import(context.Background(), strings.NewReader(file), "o.jsonl", ImportOptions{Format: FormatJSONL, Layer: "entities", Docs: impCorpus, Now: impNow, NoOverlap: allow})
+	if err != nil || len(res.Annotations) != 2 || len(res.Errors) != 0 {
+		t.Errorf("overlap allowed: %v, %v, %v", err, impSummary(res.Annotations), impErrors(res))
+	}
+}

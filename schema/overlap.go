@@ -36,3 +36,13 @@ func SpanOverlaps(items []Item, n int) []SpanOverlap {
 	}
 	return out
 }
+
+// SpansMustNotOverlap is the one overlap policy, used by validate and the importers: Q&A
+// turns never overlap; a declared user layer's spans may overlap only when it says
+// overlap: true; an undeclared layer is not checked.
+func SpansMustNotOverlap(layer string, declared, overlapAllowed bool) bool {
+	if layer == LayerQA {
+		return true
+	}
+	return declared && !overlapAllowed
+}

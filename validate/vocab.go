@@ -55,11 +55,8 @@ func (v *vocabulary) labels(layer string) []string {
 // noOverlap reports whether spans of layer must not overlap: Q&A turns never do, and a
 // declared user layer only when it says overlap: true.
 func (v *vocabulary) noOverlap(layer string) bool {
-	if layer == schema.LayerQA {
-		return true
-	}
 	spec, ok := v.layers[layer]
-	return ok && !spec.Overlap
+	return schema.SpansMustNotOverlap(layer, ok, spec.Overlap)
 }
 
 // LoadTargets reads a stance targets file with annotate's reader (the one definition

@@ -85,12 +85,16 @@ func runImport(ctx context.Context, g *globalOptions, o importOptions) error {
 		paths[i] = p
 	}
 	labels := annotate.Labels(st.Config(), o.Layer)
+	noOverlap := func(layer string) bool {
+		spec, declared := st.Config().Layers[layer]
+		return schema.SpansMustNotOverlap(layer, declared, spec.Overlap)
+	}
 	// Annotations are staged in batches as the import completes them, one transaction
 	// per batch: memory and time stay linear in the files (issue 14).
 	stored, unchanged := 0, 0
 	res, err := annotate.ImportEach(ctx, paths, annotate.ImportOptions{
 		Format: o.Format, Layer: o.Layer, Annotator: o.Annotator, Version: o.Version,
-		Labels: labels, Docs: storeLookup{st}, Predictions: o.Predictions,
+		Labels: labels, Docs: storeLookup{st}, Predictions: o.Predictions, NoOverlap: noOverlap,
 	}, func(batch []schema.Annotation) error {
 		if o.Annotator != "" {
 			// An exported file names the annotator that made the pre-annotations; the
