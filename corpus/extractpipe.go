@@ -381,11 +381,9 @@ func (xw *ExtractWriter) Close() error {
 	return err
 }
 
-// ReadFiles reads Arrow record batches of files from r: a column "path" (string) and
-// a column "content" (binary), and optionally "modificationTime" (timestamp), as
-// Spark's binaryFile source has them; other columns are ignored. fn is called for each
-// file in order; a damaged stream is an error naming the batch.
-func ReadFiles(r io.Reader, fn func(File) error) error {
+// openGuardedStream opens an Arrow IPC stream from outside (Spark, a pipe) through
+// saferead: allocations capped at 1 GiB, decoder panics turned into errors.
+func openGuardedStream(r io.Reader) (*ipc.Reader, error) {
 	mem := saferead.Allocator(nil, saferead.AllocLimit(1<<30))
 	var rd *ipc.Reader
 	err := saferead.Do(func() error {
@@ -393,6 +391,15 @@ func ReadFiles(r io.Reader, fn func(File) error) error {
 		rd, err = ipc.NewReaderFromMessageReader(saferead.NewIPCMessageReader(r, math.MaxInt64, mem), ipc.WithAllocator(mem))
 		return err
 	})
+	return rd, err
+}
+
+// ReadFiles reads Arrow record batches of files from r: a column "path" (string) and
+// a column "content" (binary), and optionally "modificationTime" (timestamp), as
+// Spark's binaryFile source has them; other columns are ignored. fn is called for each
+// file in order; a damaged stream is an error naming the batch.
+func ReadFiles(r io.Reader, fn func(File) error) error {
+	rd, err := openGuardedStream(r)
 	if err != nil {
 		return fmt.Errorf("read arrow stream on stdin: %w", err)
 	}
@@ -457,13 +464,7 @@ func ReadFiles(r io.Reader, fn func(File) error) error {
 
 // ReadExtracted reads `newsds extract`'s output back (tests, and landing checks).
 func ReadExtracted(r io.Reader, fn func(Extracted) error) error {
-	mem := saferead.Allocator(nil, saferead.AllocLimit(1<<30))
-	var rd *ipc.Reader
-	err := saferead.Do(func() error {
-		var err error
-		rd, err = ipc.NewReaderFromMessageReader(saferead.NewIPCMessageReader(r, math.MaxInt64, mem), ipc.WithAllocator(mem))
-		return err
-	})
+	rd, err := openGuardedStream(r)
 	if err != nil {
 		return fmt.Errorf("read extracted stream: %w", err)
 	}
