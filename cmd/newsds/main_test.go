@@ -38,7 +38,43 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	io, out, errOut := testIO()
 	code = run(context.Background(), args, io)
+	if code == 0 {
+		validateWrittenRelease(t, args)
+	}
 	return code, out.String(), errOut.String()
+}
+
+// validateWrittenRelease runs `newsds validate` on the folder a successful `release`
+// wrote, so that no release the test suite makes holds a value our validator rejects
+// (issue 12): a finding at error level fails the test that made it.
+func validateWrittenRelease(t *testing.T, args []string) {
+	t.Helper()
+	var dir, out string
+	isRelease := false
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-C" && i+1 < len(args):
+			dir = args[i+1]
+			i++
+		case a == "--out" && i+1 < len(args):
+			out = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--out="):
+			out = strings.TrimPrefix(a, "--out=")
+		case a == "release":
+			isRelease = true
+		}
+	}
+	if !isRelease || out == "" {
+		return
+	}
+	if !filepath.IsAbs(out) && dir != "" {
+		out = filepath.Join(dir, out)
+	}
+	io, vout, verr := testIO()
+	if code := run(context.Background(), []string{"validate", out}, io); code != 0 {
+		t.Errorf("the release newsds %s wrote does not validate (exit %d):\n%s%s", strings.Join(args, " "), code, vout.String(), verr.String())
+	}
 }
 
 func mustRun(t *testing.T, args ...string) string {
