@@ -204,6 +204,11 @@ func TestJSONGolden(t *testing.T) {
 		}
 		ids = append(ids, d.ID)
 	}
+	jsonOut("show", "-C", root, "show", "--json", ids[0])
+	jsonOut("check", "-C", root, "check", "--json")
+	jsonOut("review-queue", "-C", root, "review-queue", "--json", "--layer", "qa_turns", "--min-confidence", "1")
+	jsonOut("release", "-C", root, "release", "--json", "--allow-staged", "--corpus-version", "v1", "--version", "1.0.0", "--out", root+"-release")
+	jsonOut("eval-qa", "eval", "qa", "--json", "--gold", filepath.Dir(testshared.Path(t, "seed", "gold", "000_f78eaf531e9c49cc.json")))
 	jsonOut("rm", append([]string{"-C", root, "rm", "--json"}, ids...)...)
 }
 
