@@ -118,7 +118,7 @@ func ParseDate(s string, loc *time.Location, upper time.Time) (time.Time, bool) 
 func normDigits(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
-		case textfold.Digit(r) != r:
+		case textfold.Digit(r) != r: // Arabic-Indic and Persian digits
 			return textfold.Digit(r)
 		case r == '،' || r == '٫' || r == '٬':
 			return ','

@@ -394,6 +394,20 @@ func openGuardedStream(r io.Reader) (*ipc.Reader, error) {
 	return rd, err
 }
 
+// nextBatch reads the next record batch of a guarded stream, decoder panics turned into
+// errors; nil at the end of the stream.
+func nextBatch(rd *ipc.Reader) (arrow.RecordBatch, error) {
+	var rec arrow.RecordBatch
+	err := saferead.Do(func() error {
+		if !rd.Next() {
+			return rd.Err()
+		}
+		rec = rd.RecordBatch()
+		return nil
+	})
+	return rec, err
+}
+
 // ReadFiles reads Arrow record batches of files from r: a column "path" (string) and
 // a column "content" (binary), and optionally "modificationTime" (timestamp), as
 // Spark's binaryFile source has them; other columns are ignored. fn is called for each
@@ -416,14 +430,7 @@ func ReadFiles(r io.Reader, fn func(File) error) error {
 		return fmt.Errorf("read arrow stream on stdin: want columns path and content, have %v", sch)
 	}
 	for batch := 0; ; batch++ {
-		var rec arrow.RecordBatch
-		err := saferead.Do(func() error {
-			if !rd.Next() {
-				return rd.Err()
-			}
-			rec = rd.RecordBatch()
-			return nil
-		})
+		rec, err := nextBatch(rd)
 		if err != nil {
 			return fmt.Errorf("read arrow stream on stdin: batch %d: %w", batch, err)
 		}
@@ -473,14 +480,7 @@ func ReadExtracted(r io.Reader, fn func(Extracted) error) error {
 		return fmt.Errorf("read extracted stream: schema %v, want %v", rd.Schema(), ExtractSchema)
 	}
 	for batch := 0; ; batch++ {
-		var rec arrow.RecordBatch
-		err := saferead.Do(func() error {
-			if !rd.Next() {
-				return rd.Err()
-			}
-			rec = rd.RecordBatch()
-			return nil
-		})
+		rec, err := nextBatch(rd)
 		if err != nil {
 			return fmt.Errorf("read extracted stream: batch %d: %w", batch, err)
 		}
@@ -518,13 +518,7 @@ func ReadExtracted(r io.Reader, fn func(Extracted) error) error {
 // extract writes, or any selection of it) and calls fn with each batch's documents.
 // Rows with an empty doc (rejections) are left out.
 func ReadDocuments(r io.Reader, fn func([]schema.Document) error) error {
-	mem := saferead.Allocator(nil, saferead.AllocLimit(1<<30))
-	var rd *ipc.Reader
-	err := saferead.Do(func() error {
-		var err error
-		rd, err = ipc.NewReaderFromMessageReader(saferead.NewIPCMessageReader(r, math.MaxInt64, mem), ipc.WithAllocator(mem))
-		return err
-	})
+	rd, err := openGuardedStream(r)
 	if err != nil {
 		return fmt.Errorf("read documents stream: %w", err)
 	}
@@ -534,14 +528,7 @@ func ReadDocuments(r io.Reader, fn func([]schema.Document) error) error {
 		return fmt.Errorf(`read documents stream: want a "doc" column of document JSON, have %v`, rd.Schema())
 	}
 	for batch := 0; ; batch++ {
-		var rec arrow.RecordBatch
-		err := saferead.Do(func() error {
-			if !rd.Next() {
-				return rd.Err()
-			}
-			rec = rd.RecordBatch()
-			return nil
-		})
+		rec, err := nextBatch(rd)
 		if err != nil {
 			return fmt.Errorf("read documents stream: batch %d: %w", batch, err)
 		}
