@@ -124,8 +124,8 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range run.Errors {
-		return fmt.Errorf("demo: annotate: %w", e)
+	if len(run.Errors) > 0 {
+		return fmt.Errorf("demo: annotate: %w", run.Errors[0])
 	}
 	rec, err := st.Record(ctx, "staged", doc.ID)
 	if err != nil {
@@ -157,7 +157,7 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 	fmt.Fprintf(w, `
 load the release:
   python:  datasets.load_dataset(%[1]q, "articles")   # or "turns"
-           pandas.concat(map(pandas.read_parquet, glob.glob(%[1]q + "/data/articles/*.parquet")))
+           pandas.read_parquet(%[1]q + "/data/articles")   # polars, pyarrow.dataset and Spark read the folder too
   duckdb:  SELECT id, title FROM '%[1]s/data/articles/*.parquet'
   go:      go run ./examples/go-load %[1]s
 `, releaseDir)
