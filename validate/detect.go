@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 )
@@ -52,7 +51,8 @@ func exists(path string) bool {
 }
 
 // SniffImportFormat tells the import format from a file's first value: a JSON array is
-// a Label Studio export; JSON lines whose first object has "text" with "label" or
+// a Label Studio export, and so is one object with "data" (a task) or with "result" and
+// "task" (an annotation), the per-task files of its target storage; JSON lines whose first object has "text" with "label" or
 // "entities" are doccano; JSON lines with "doc_id" and "items" (or "layer") are newsds's
 // own annotation JSONL.
 func SniffImportFormat(path string) (string, error) {
@@ -70,13 +70,11 @@ func SniffImportFormat(path string) (string, error) {
 	case '[':
 		return FormatLabelStudio, nil
 	case '{':
-		line, err := r.ReadBytes('\n')
-		if err != nil && err != io.EOF {
-			return "", fmt.Errorf("sniff %s: %w", path, err)
-		}
+		// The first value, not the first line: a Label Studio per-task file of a target
+		// storage is one pretty-printed object whose first line is a lone "{".
 		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(bytes.TrimSpace(line), &obj); err != nil {
-			return "", fmt.Errorf("sniff %s: line 1 is not a JSON object (%w): %w", path, err, ErrUnknownTarget)
+		if err := json.NewDecoder(r).Decode(&obj); err != nil {
+			return "", fmt.Errorf("sniff %s: the first value is not a JSON object (%w): %w", path, err, ErrUnknownTarget)
 		}
 		_, hasText := obj["text"]
 		_, hasLabel := obj["label"]
@@ -84,13 +82,20 @@ func SniffImportFormat(path string) (string, error) {
 		_, hasDocID := obj["doc_id"]
 		_, hasItems := obj["items"]
 		_, hasLayer := obj["layer"]
+		_, hasData := obj["data"]
+		_, hasResult := obj["result"]
+		_, hasTask := obj["task"]
 		switch {
 		case hasDocID && (hasItems || hasLayer):
 			return FormatJSONL, nil
 		case hasText && (hasLabel || hasEntities):
 			return FormatDoccano, nil
+		case hasData || (hasResult && hasTask):
+			// One task (data, annotations) or one annotation with its task, as Label
+			// Studio's target storage writes them: one file per task.
+			return FormatLabelStudio, nil
 		}
-		return "", fmt.Errorf("sniff %s: line 1 has neither doccano (text, label) nor newsds (doc_id, items) fields: %w", path, ErrUnknownTarget)
+		return "", fmt.Errorf("sniff %s: the first object has neither doccano (text, label), newsds (doc_id, items) nor Label Studio (data or result+task) fields: %w", path, ErrUnknownTarget)
 	}
 	return "", fmt.Errorf("sniff %s: starts with %q, not JSON: %w", path, first, ErrUnknownTarget)
 }
