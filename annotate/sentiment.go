@@ -32,7 +32,8 @@ const (
 	stanceFeatures    = "text,pair:novel+missing+overlap+negation,cross/tfidf-sublinear/v2"
 )
 
-const sentimentVersion = "1.0.0"
+// 1.1.0: spans are read by sentence votes over clauses that keep their discourse markers.
+const sentimentVersion = "1.1.0"
 
 func sentimentLabels() []string { return slices.Clone(schema.SentimentLabels) }
 func stanceLabels() []string    { return slices.Clone(schema.StanceLabels) }
@@ -125,8 +126,8 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 	if strings.TrimSpace(doc.Text) == "" {
 		return nil, nil
 	}
-	// Every clause is scored once; documents, paragraphs and answers take the mean of
-	// the clauses inside them (see clauseScores).
+	// Every clause is scored once; documents, paragraphs and answers are read from the
+	// clauses inside them (see aggregate).
 	var cl []clauseScore
 	for _, p := range doc.Paragraphs() {
 		c, err := a.sc.clauseScores(doc.Text, p.Start, p.End)
@@ -137,7 +138,7 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 	}
 	whole := a.sc.aggregate(cl, 0, runeCount(doc.Text))
 	if whole == nil {
-		whole = a.sc.probs3(doc.Text)
+		whole = readingOf(a.sc.probs3(doc.Text))
 	}
 	label, score := a.sc.pick(whole)
 	items := []schema.Item{{Label: label, Score: schema.Float(score), Attrs: map[string]string{schema.AttrScope: schema.ScopeDocument}}}
@@ -148,7 +149,7 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 		}
 		p := a.sc.aggregate(cl, start, end)
 		if p == nil {
-			p = a.sc.probs3(it.Text)
+			p = readingOf(a.sc.probs3(it.Text))
 		}
 		l, s := a.sc.pick(p)
 		it.Label, it.Score, it.Attrs = l, schema.Float(s), attrs
@@ -170,74 +171,6 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 	}
 	sortItems(items, schema.AttrScope)
 	return items, nil
-}
-
-// clauseScore is the probabilities of one clause and its weight (its word count).
-type clauseScore struct {
-	r cpRange
-	p []float64
-	w float64
-}
-
-// clauseScores splits [start, end) of text into clauses — sentences, cut again at
-// commas — and scores each. The model learnt from tweets, a sentence or two each; a
-// news paragraph runs many clauses together, and scored whole it drifts to the polarity
-// of its strongest words, while the mean over clauses keeps what most of it says.
-func (s *sentimentScorer) clauseScores(text string, start, end int) ([]clauseScore, error) {
-	para, err := schema.SliceCP(text, start, end)
-	if err != nil {
-		return nil, err
-	}
-	// Work on the paragraph's runes: slicing the document by code points for every
-	// clause would rescan it from the start each time.
-	runes := []rune(para)
-	var out []clauseScore
-	for _, r := range sentenceRanges(para, 0) {
-		cs := r.Start
-		flush := func(e int) {
-			c := string(runes[cs:e])
-			if n := len(strings.Fields(c)); n > 0 {
-				out = append(out, clauseScore{cpRange{start + cs, start + e}, s.newsProbs(c), float64(n)})
-			}
-			cs = e
-		}
-		for i := r.Start; i < r.End; i++ {
-			if runes[i] == '،' || runes[i] == ',' {
-				flush(i + 1)
-			}
-		}
-		flush(r.End)
-	}
-	return out, nil
-}
-
-// aggregate returns the word-weighted mean probabilities of the clauses inside
-// [start, end), or nil when there are none.
-func (s *sentimentScorer) aggregate(cl []clauseScore, start, end int) []float64 {
-	var mean []float64
-	var w float64
-	for _, c := range cl {
-		if c.r.Start < start || c.r.End > end {
-			continue
-		}
-		if mean == nil {
-			mean = make([]float64, len(c.p))
-		}
-		for i, v := range c.p {
-			mean[i] += c.w * v
-		}
-		w += c.w
-	}
-	for i := range mean {
-		mean[i] /= w
-	}
-	return mean
-}
-
-// pick returns the label of the largest probability and that probability.
-func (s *sentimentScorer) pick(p []float64) (string, float64) {
-	i := argmax(p)
-	return schema.SentimentLabels[i], round4(p[i])
 }
 
 // sortItems orders items by (start, end, label), document-level items first, then by

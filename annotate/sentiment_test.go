@@ -219,10 +219,11 @@ func seedReadings(t *testing.T) (answers []string, targets map[string]string) {
 }
 
 // TestSentimentSeedReading compares the answer sentiments with the careful human
-// reading of the seed interview. The issue asks for 7 of 8; minAgree is what the
-// shipped model reaches, so that a change that reads worse fails here.
+// reading of the seed interview: issue 10 asks for 7 of 8. The word-weighted mean of
+// clause probabilities read 6 (the mixed answer 5 came out negative, and discourse
+// markers such as "لسوء الحظ،" scored alone read positive).
 func TestSentimentSeedReading(t *testing.T) {
-	const minAgree = 6
+	const minAgree = 7
 	want, _ := seedReadings(t)
 	items, err := newTestSentiment(t).Annotate(context.Background(), seedDocument(t))
 	if err != nil {

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +13,9 @@ import (
 	"github.com/newsds/newsds/schema"
 )
 
-const stanceVersion = "1.0.0"
+// 1.1.0: entity stance reads the mention clause, a target that only undergoes events is
+// not opposed, neutral when no sentence takes a side.
+const stanceVersion = "1.1.0"
 
 // negationCues are words that reverse a claim (English and Arabic, folded). A sentence
 // that negates where its target does not is the main signal of "against" in the pair sets.
@@ -120,7 +123,7 @@ type StanceOptions struct {
 // does not mention get no item.
 //
 // A target that is an entity (a country, an organisation) takes the stance of the
-// sentiment expressed in the sentences that mention it: no labelled entity-stance set
+// sentiment expressed in the clauses that mention it (entityMention): no labelled entity-stance set
 // exists for Arabic or English news in the shared data, and the pair sets (ANS,
 // Perspectrum) pair a claim with a sentence. A target with a Claim is scored with the
 // claim–sentence model trained on those sets, the setting EvalClassifier measures.
@@ -195,22 +198,45 @@ var arProclitics = []string{"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "�
 // with every mention removed: the sentiment toward a target must come from what the
 // sentence says about it, not from the polarity its name had in the training tweets.
 func (ct compiledTarget) mentions(toks []string) (bool, []string) {
-	drop := make([]bool, len(toks))
-	found := false
+	spans := ct.mentionSpans(toks)
+	if len(spans) == 0 {
+		return false, nil
+	}
+	return true, withoutSpans(toks, spans)
+}
+
+// mentionSpans returns the token ranges [start, end) of every mention of the target.
+func (ct compiledTarget) mentionSpans(toks []string) [][2]int {
+	var out [][2]int
 	for _, form := range ct.forms {
 		ar := isArabic(form[0])
 		for i := 0; i+len(form) <= len(toks); i++ {
-			if !matchFirst(toks[i], form[0], ar) || !slices.Equal(toks[i+1:i+len(form)], form[1:]) {
-				continue
-			}
-			found = true
-			for j := i; j < i+len(form); j++ {
-				drop[j] = true
+			if matchFirst(toks[i], form[0], ar) && slices.Equal(toks[i+1:i+len(form)], form[1:]) {
+				out = append(out, [2]int{i, i + len(form)})
 			}
 		}
 	}
-	if !found {
-		return false, nil
+	// An alias inside a longer form ("معاهدة الأمن الجماعي" in "منظمة معاهدة الأمن
+	// الجماعي") is the same mention: keep the longest, so that its context is the
+	// context of the whole name.
+	slices.SortFunc(out, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(y[1], x[1])) })
+	kept := out[:0]
+	for _, sp := range out {
+		if n := len(kept); n > 0 && sp[0] >= kept[n-1][0] && sp[1] <= kept[n-1][1] {
+			continue
+		}
+		kept = append(kept, sp)
+	}
+	return kept
+}
+
+// withoutSpans returns toks less the tokens inside spans.
+func withoutSpans(toks []string, spans [][2]int) []string {
+	drop := make([]bool, len(toks))
+	for _, sp := range spans {
+		for j := sp[0]; j < sp[1]; j++ {
+			drop[j] = true
+		}
 	}
 	rest := make([]string, 0, len(toks))
 	for i, w := range toks {
@@ -218,7 +244,7 @@ func (ct compiledTarget) mentions(toks []string) (bool, []string) {
 			rest = append(rest, w)
 		}
 	}
-	return true, rest
+	return rest
 }
 
 func matchFirst(tok, form string, arabic bool) bool {
@@ -247,9 +273,12 @@ func (a *stanceAnnotator) Info() schema.Annotator {
 
 func (a *stanceAnnotator) Layer() string { return schema.LayerStance }
 
+// mention is one sentence that names the target: its probabilities and the label it
+// votes for (the most probable one, unless the target's role in it rules a side out).
 type mention struct {
-	r cpRange
-	p []float64
+	r    cpRange
+	p    []float64
+	side int
 }
 
 func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([]schema.Item, error) {
@@ -279,18 +308,19 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 			if q := trimEndPunct(s.text); strings.HasSuffix(q, "?") || strings.HasSuffix(q, "؟") {
 				continue
 			}
-			ok, rest := t.mentions(s.toks)
-			if !ok {
+			spans := t.mentionSpans(s.toks)
+			if len(spans) == 0 {
 				continue
 			}
-			var p []float64
+			var m mention
 			if t.claim != "" {
-				p = a.model.probs(t.claim, s.text)
+				m.p = a.model.probs(t.claim, s.text)
+				m.side = argmax(m.p)
 			} else {
-				// negative, neutral, positive are against, neutral, favor
-				p = a.sent.newsProbs(strings.Join(rest, " "))
+				m = a.entityMention(t, s.text)
 			}
-			ms = append(ms, mention{s.r, p})
+			m.r = s.r
+			ms = append(ms, m)
 		}
 		if len(ms) == 0 {
 			continue
@@ -310,9 +340,10 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 }
 
 // documentStance decides the stance of a document toward a target from its mention
-// sentences: each sentence votes for its most probable label, and the document takes
-// the side (favor or against) with more votes, neutral when no sentence takes one. A
-// tie goes to the side with the larger summed probability.
+// sentences: each sentence votes for its side (its most probable label, unless the
+// target's role rules the side out: entityMention), and the document takes the side
+// (favor or against) with more votes, neutral when no sentence takes one. A tie goes to
+// the side with the larger summed probability.
 //
 // The mean of the probabilities is what it replaced: most sentences that name a target
 // only report (who asked whom, where troops went), and their mass — spread thin over
@@ -327,28 +358,25 @@ func documentStance(ms []mention, labels []string) (int, float64, mention) {
 	votes := make([]int, len(labels))
 	sum := make([]float64, len(labels))
 	for _, m := range ms {
-		votes[argmax(m.p)]++
+		votes[m.side]++
 		for c, v := range m.p {
 			sum[c] += v
 		}
 	}
-	c := -1
+	c := neutral
 	for i := range labels {
 		if i == neutral || votes[i] == 0 {
 			continue
 		}
-		if c < 0 || votes[i] > votes[c] || votes[i] == votes[c] && sum[i] > sum[c] {
+		if c == neutral || votes[i] > votes[c] || votes[i] == votes[c] && sum[i] > sum[c] {
 			c = i
 		}
-	}
-	if c < 0 {
-		c = argmax(sum)
 	}
 	var score float64
 	n := 0
 	best := -1
 	for i, m := range ms {
-		if argmax(m.p) != c {
+		if m.side != c {
 			continue
 		}
 		score += m.p[c]
@@ -356,16 +384,6 @@ func documentStance(ms []mention, labels []string) (int, float64, mention) {
 		if best < 0 || m.p[c] > ms[best].p[c] {
 			best = i
 		}
-	}
-	if n == 0 {
-		// no sentence voted for the label (all equal-probability ties): the mean over all
-		for i, m := range ms {
-			score += m.p[c]
-			if best < 0 || m.p[c] > ms[best].p[c] {
-				best = i
-			}
-		}
-		n = len(ms)
 	}
 	return c, score / float64(n), ms[best]
 }

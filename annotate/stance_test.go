@@ -130,11 +130,11 @@ func TestBuiltin(t *testing.T) {
 }
 
 // TestStanceSeedReading compares the target stances with the human reading of the
-// seed interview (the interviewee's stance toward each example target). The issue asks
-// for 3 of 4; minAgree is what the shipped models reach, so that a change that reads
-// worse fails here.
+// seed interview (the interviewee's stance toward each example target): issue 10 asks
+// for 3 of 4. Whole sentences read 2: the CSTO came out against, from sentences about
+// the crisis it was sent to and a clause about someone else's misreading.
 func TestStanceSeedReading(t *testing.T) {
-	const minAgree = 2
+	const minAgree = 3
 	_, want := seedReadings(t)
 	a, err := NewStance(exampleTargets(t), StanceOptions{})
 	if err != nil {

@@ -3,6 +3,7 @@ package annotate
 import (
 	"hash/fnv"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -170,3 +171,95 @@ func isArabic(s string) bool {
 
 // runeCount is utf8.RuneCountInString, named for readability at call sites.
 func runeCount(s string) int { return utf8.RuneCountInString(s) }
+
+// minClauseWords is the fewest words a comma-cut fragment needs to be read as a clause
+// of its own. Shorter ones are discourse markers and adverbials ("لسوء الحظ،",
+// "In this regard,", "كما نرى،") whose polarity, read alone, is the one the training
+// tweets gave those words; they belong to the clause they introduce.
+const minClauseWords = 4
+
+// leadMarkers open a subordinate fragment (concession, regret, contrast) that says how
+// to read the main clause after it rather than anything by itself: "رغم كل الحقائق
+// المقدمة، تزعم..." is about what is claimed, not about the facts. Kept folded, as
+// tokens gives them; the table is built once and never changed.
+var leadMarkers = func() [][]string {
+	var out [][]string
+	for _, m := range []string{"رغم", "برغم", "بالرغم", "وبالرغم", "ورغم", "على الرغم", "وعلى الرغم", "لسوء الحظ",
+		"ولسوء الحظ", "للأسف", "وللأسف", "مع الأسف", "لحسن الحظ", "ولحسن الحظ", "مع ذلك", "ومع ذلك",
+		"although", "though", "despite", "unfortunately", "fortunately", "sadly", "however", "nevertheless",
+		"even though", "in spite of"} {
+		out = append(out, tokens(m))
+	}
+	return out
+}()
+
+// opensWithMarker reports whether toks start with one of leadMarkers.
+func opensWithMarker(toks []string) bool {
+	for _, m := range leadMarkers {
+		if len(toks) >= len(m) && slices.Equal(toks[:len(m)], m) {
+			return true
+		}
+	}
+	return false
+}
+
+// clause is a clause range and its word count.
+type clause struct {
+	cpRange
+	words int
+}
+
+// clauseRanges cuts the sentence runes[r.Start:r.End] (offsets into runes) at commas
+// into clauses, each keeping its comma, and joins every fragment shorter than
+// minClauseWords words, or opening with a lead marker, to the fragment after it (the
+// last fragment of a sentence to the one before it). Fragments without a word are
+// dropped. The ranges are offsets into runes, white space trimmed.
+func clauseRanges(runes []rune, r cpRange) []clause {
+	type frag struct {
+		r    cpRange
+		toks []string
+	}
+	var fs []frag
+	cs := r.Start
+	cut := func(e int) {
+		if toks := tokens(string(runes[cs:e])); len(toks) > 0 {
+			fs = append(fs, frag{cpRange{cs, e}, toks})
+		}
+		cs = e
+	}
+	for i := r.Start; i < r.End; i++ {
+		if runes[i] == '،' || runes[i] == ',' {
+			cut(i + 1)
+		}
+	}
+	cut(r.End)
+	var out []clause
+	var pending *frag // fragments waiting for the clause they introduce
+	for i := range fs {
+		f := fs[i]
+		if pending != nil {
+			f = frag{cpRange{pending.r.Start, f.r.End}, append(slices.Clone(pending.toks), f.toks...)}
+			pending = nil
+		}
+		if i+1 < len(fs) && (len(f.toks) < minClauseWords || opensWithMarker(f.toks)) {
+			pending = &f
+			continue
+		}
+		if len(f.toks) < minClauseWords && len(out) > 0 {
+			out[len(out)-1].End = f.r.End
+			out[len(out)-1].words += len(f.toks)
+			continue
+		}
+		out = append(out, clause{f.r, len(f.toks)})
+	}
+	for i := range out {
+		c := &out[i]
+		for c.Start < c.End && unicode.IsSpace(runes[c.Start]) {
+			c.Start++
+		}
+		for c.End > c.Start && unicode.IsSpace(runes[c.End-1]) {
+			c.End--
+		}
+	}
+	return out
+}
