@@ -14,9 +14,11 @@ import (
 
 // BenchmarkExtract runs Extract over the shared trafilatura HTML pages, one page per
 // iteration in a fixed rotation, and reports pages/s and MB/s of input. The "trafilatura"
-// sub-benchmark runs bare go-trafilatura (same fallback setting, its own date search) on
+// sub-benchmark runs bare go-trafilatura (fallback on every page, its own date search) on
 // the same pages as the reference: the difference is charset decoding, metadata fallbacks,
-// our date search and text normalisation.
+// our date search and text normalisation, and the fallback Extract runs only where the
+// main text is short (mainText). BenchmarkIngestHTMLCPU sets the whole ingest beside bare
+// go-trafilatura with its default options, in CPU seconds.
 //
 //	go test ./corpus -run '^$' -bench BenchmarkExtract -benchtime 200x
 func BenchmarkExtract(b *testing.B) {

@@ -58,8 +58,18 @@ func attr(n *html.Node, key string) (string, bool) {
 // letterCount counts the letters and digits a reader could see under n, and how many of
 // them are link text.
 func letterCount(n *html.Node) (all, inLinks int) {
+	return letterCountUpTo(n, -1)
+}
+
+// letterCountUpTo is letterCount that stops counting once all exceeds bound (bound < 0:
+// none); then only all > bound is meaningful. Tests of "at most so many letters" on every
+// nested block of a page then cost the block's start, not its whole subtree.
+func letterCountUpTo(n *html.Node, bound int) (all, inLinks int) {
 	var walk func(n *html.Node, link bool)
 	walk = func(n *html.Node, link bool) {
+		if bound >= 0 && all > bound {
+			return
+		}
 		switch n.Type {
 		case html.TextNode:
 			for _, r := range n.Data {
@@ -321,7 +331,7 @@ var seeAlsoMarkerList = []string{
 // seeAlsoMarker returns the text after a see-also marker that opens s, and whether one
 // does. The marker must end at a word boundary.
 func seeAlsoMarker(s string) (string, bool) {
-	t := foldMarker(cleanLine(s))
+	t := foldMarkerMap(cleanLine(s))
 	t = strings.TrimLeftFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	best := -1
 	for _, m := range seeAlsoMarkers {
@@ -342,6 +352,25 @@ func seeAlsoMarker(s string) (string, bool) {
 		return "", false
 	}
 	return rest, true
+}
+
+// foldMarkerMap is foldMarker in one pass over the runes, without building a
+// strings.Replacer per call: seeAlsoMarker folds the text of every block cleanTree
+// looks at.
+func foldMarkerMap(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case 'أ', 'إ', 'آ', 'ٱ':
+			return 'ا'
+		case 'ى':
+			return 'ي'
+		case 'ة':
+			return 'ه'
+		case 'ـ', '\u064b', '\u064c', '\u064d', '\u064e', '\u064f', '\u0650', '\u0651', '\u0652':
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
 }
 
 // nameMarkers are see-also markers that are also first names ("Lea:", "Mira:"): alone,
@@ -365,8 +394,8 @@ func removeTeasers(n *html.Node) {
 			c = next
 			continue
 		}
-		if teaserAtoms[c.DataAtom] {
-			if text := nodeText(c); len(text) < 2000 {
+		if teaserAtoms[c.DataAtom] && mayOpenWithMarker(c) {
+			if text, ok := nodeTextBelow(c, 2000); ok {
 				if rest, ok := seeAlsoMarker(text); ok {
 					all, links := letterCount(c)
 					restLetters := countLetters(rest)
@@ -391,6 +420,33 @@ func removeTeasers(n *html.Node) {
 		removeTeasers(c)
 		c = next
 	}
+}
+
+// teaserPrefix is how much of a block's text (bytes) mayOpenWithMarker renders: over twice
+// the longest see-also marker (35 bytes), with room for punctuation before it.
+const teaserPrefix = 96
+
+// mayOpenWithMarker reports whether n's text may open with a see-also marker, looking at
+// its first teaserPrefix bytes only: false means seeAlsoMarker would find none. It
+// costs a block's start, where rendering and folding the block (up to 2,000 bytes) for
+// every nested block of the page did not. When the text was cut, the last runes of the
+// folded start are dropped (normalisation may join them with what follows) and a start
+// shorter than a marker that begins it counts as a match.
+func mayOpenWithMarker(n *html.Node) bool {
+	r := textRenderer{limit: teaserPrefix}
+	r.walk(n)
+	cut := r.b.Len() >= teaserPrefix
+	t := strings.TrimLeftFunc(foldMarkerMap(cleanLine(r.b.String())), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if cut {
+		rs := []rune(t)
+		t = string(rs[:max(0, len(rs)-4)])
+	}
+	for _, m := range seeAlsoMarkers {
+		if strings.HasPrefix(t, m) || cut && strings.HasPrefix(m, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // linkDense reports an element whose visible text is mostly link text; text nodes of

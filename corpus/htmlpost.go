@@ -32,6 +32,14 @@ func RepeatKey(p string) string {
 // twice, once cut short and once "continued"). A page that repeats one paragraph, as test
 // pages of lorem ipsum do, keeps its copies.
 func dropRepeats(paras []string, source string) []string {
+	return dropRepeatsOf(paras, func() string { return source })
+}
+
+// dropRepeatsOf is dropRepeats with the page's text asked for only when a paragraph
+// repeats: rendering the whole page for the count is wasted on most pages, which repeat
+// nothing.
+func dropRepeatsOf(paras []string, pageText func() string) []string {
+	source, rendered := "", false
 	keys := make([]string, len(paras))
 	for i, p := range paras {
 		keys[i] = RepeatKey(p)
@@ -62,6 +70,9 @@ func dropRepeats(paras []string, source string) []string {
 		if !seen {
 			first[k] = pos
 			continue
+		}
+		if !rendered {
+			source, rendered = pageText(), true
 		}
 		if count[k] > strings.Count(source, k) || sameNeighbour(f, pos, 1) || sameNeighbour(f, pos, -1) {
 			drop[i] = true
@@ -209,7 +220,7 @@ func recoverLede(tree *html.Node, paras []string, description, title string) []s
 		if n.Type == html.TextNode && anchorPos < 0 && anchorKey != "" && strings.Contains(strings.ToLower(cleanLine(n.Data)), anchorKey) {
 			anchorPos = pos
 		}
-		if lede == nil && !banned && n.Type == html.ElementNode && ledeBlocks[n.DataAtom] {
+		if lede == nil && !banned && n.Type == html.ElementNode && ledeBlocks[n.DataAtom] && ledeSized(n) {
 			if t := cleanLine(nodeText(n)); isLede(n, t, desc) {
 				lede, ledeText, ledePos = n, t, pos
 			}
@@ -230,6 +241,16 @@ func recoverLede(tree *html.Node, paras []string, description, title string) []s
 	return append(out, paras[start:]...)
 }
 
+// Bounds of a standfirst's size in letters and digits (isLede).
+const minLedeLetters, maxLedeLetters = 60, 1000
+
+// ledeSized is isLede's size test alone, cheap enough to ask of every block of the page
+// (the count stops past maxLedeLetters) before its text is rendered.
+func ledeSized(n *html.Node) bool {
+	letters, links := letterCountUpTo(n, maxLedeLetters)
+	return letters >= minLedeLetters && letters <= maxLedeLetters && links*4 <= letters
+}
+
 // ledeBlocks are the elements a standfirst is written in.
 var ledeBlocks = map[atom.Atom]bool{
 	atom.P: true, atom.Div: true, atom.H2: true, atom.H3: true, atom.Section: true, atom.Span: true, atom.Header: true,
@@ -241,7 +262,7 @@ var ledeBlocks = map[atom.Atom]bool{
 // little link text.
 func isLede(n *html.Node, t, desc string) bool {
 	letters, links := letterCount(n)
-	if letters < 60 || letters > 1000 || links*4 > letters || strings.Contains(normParagraphs(nodeText(n)), "\n\n") {
+	if letters < minLedeLetters || letters > maxLedeLetters || links*4 > letters || strings.Contains(normParagraphs(nodeText(n)), "\n\n") {
 		return false
 	}
 	lt := strings.ToLower(t)
