@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -85,9 +84,9 @@ func CheckURL(raw string) string {
 // hashes are computed; given is the record's explicit fields (nil for pages).
 func admitDocument(doc *schema.Document, given *GivenFields) error {
 	doc.Text = stripControls(doc.Text, true)
-	if !norm.NFC.IsNormalString(doc.Text) {
-		doc.Text = norm.NFC.String(doc.Text)
-	}
+	// Its paragraphs are in NFC already when they came through cleanParagraph, but a
+	// control stripped between a letter and its mark may have joined them.
+	doc.Text = toNFC(doc.Text)
 	if strings.TrimSpace(doc.Text) == "" {
 		return ErrNoText
 	}

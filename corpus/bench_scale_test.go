@@ -94,21 +94,31 @@ func BenchmarkIngestJSONL(b *testing.B) {
 	b.Run("unchanged", func(b *testing.B) {
 		st := fresh(b)
 		ingest(b, st, input, func(s *IngestSummary) bool { return s.Ingested == n })
+		var cpu time.Duration
 		b.ResetTimer()
 		for b.Loop() {
+			before := cpuTime(b)
 			ingest(b, st, input, func(s *IngestSummary) bool { return s.Unchanged == n })
+			cpu += cpuTime(b) - before
 		}
 		report(b)
+		b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "docs/cpu-s")
 	})
 	b.Run("changed", func(b *testing.B) {
+		var cpu time.Duration
 		for b.Loop() {
 			b.StopTimer()
 			st := fresh(b)
 			ingest(b, st, input, func(s *IngestSummary) bool { return s.Ingested == n })
+			before := cpuTime(b)
 			b.StartTimer()
 			ingest(b, st, changed, func(s *IngestSummary) bool { return s.Modified == n/100 })
+			b.StopTimer()
+			cpu += cpuTime(b) - before
+			b.StartTimer()
 		}
 		report(b)
+		b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "docs/cpu-s")
 	})
 }
 

@@ -1,11 +1,13 @@
 package corpus
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -106,7 +108,9 @@ func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, doc *schema.Docu
 		doc.Meta = map[string]any{}
 	}
 	setDupMark(doc, dupOf, sim)
-	if err := indexDedup(ctx, tx, doc.ID, dd); err != nil {
+	// A new id, or one whose entries were just dropped, has no signature row to
+	// compare with.
+	if err := indexDedupEntries(ctx, tx, doc.ID, dd, !sameText); err != nil {
 		return "", 0, 0, err
 	}
 	return dupOf, sim, demoted, nil
@@ -329,8 +333,8 @@ func restage(ctx context.Context, tx *sql.Tx, doc schema.Document) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc) VALUES (?, ?, ?, ?)`,
-		doc.ID, revHash, doc.ContentHash, body); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc, doc_sum) VALUES (?, ?, ?, ?, ?)`,
+		doc.ID, revHash, doc.ContentHash, body, storedSum(body)); err != nil {
 		return fmt.Errorf("insert revision: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
@@ -395,13 +399,36 @@ func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, prev schema.Docum
 }
 
 func indexDedup(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) error {
+	return indexDedupEntries(ctx, tx, id, in, false)
+}
+
+// indexDedupEntries is indexDedup; fresh tells that id has no dedup_sig row.
+func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInput, fresh bool) error {
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO dedup_exact(key, id) VALUES (?, ?)`, in.exactKey, id); err != nil {
 		return fmt.Errorf("dedup index: %w", err)
 	}
 	if len(in.signature) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO dedup_sig(id, sig) VALUES (?, ?)`, id, encodeSig(in.signature)); err != nil {
+	sig, bands := encodeSig(in.signature), encodeBands(in.bandKeys)
+	var oldSig, oldBands []byte
+	err := sql.ErrNoRows
+	if !fresh {
+		err = tx.QueryRowContext(ctx, `SELECT sig, bands FROM dedup_sig WHERE id = ?`, id).Scan(&oldSig, &oldBands)
+	}
+	switch {
+	case err == nil:
+		if bytes.Equal(oldSig, sig) && oldBands != nil && bytes.Equal(oldBands, bands) {
+			// The same text stored again: its entries are there already.
+			return nil
+		}
+		if err := dropBands(ctx, tx, id, oldBands); err != nil {
+			return err
+		}
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("dedup index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO dedup_sig(id, sig, bands) VALUES (?, ?, ?)`, id, sig, bands); err != nil {
 		return fmt.Errorf("dedup index: %w", err)
 	}
 	if len(in.bandKeys) == 0 {
@@ -428,18 +455,74 @@ func bandInsertSQL(n int) string {
 	return `INSERT OR IGNORE INTO dedup_band(band_key, id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
 }
 
-// dropDedup removes a document's index entries when its text changes or it leaves.
-func dropDedup(ctx context.Context, tx *sql.Tx, id string) error {
-	for _, q := range []string{
-		`DELETE FROM dedup_exact WHERE id = ?`,
-		`DELETE FROM dedup_band WHERE id = ?`,
-		`DELETE FROM dedup_sig WHERE id = ?`,
-	} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+// bandDeleteSQL deletes the rows of one document (the first argument) under n band
+// keys: n primary-key lookups. dedup_band has no index by id (format 5): a second
+// b-tree of every band row doubled what each stored document wrote.
+func bandDeleteSQL(n int) string {
+	return `DELETE FROM dedup_band WHERE id = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
+}
+
+// legacyBandDeleteSQL drops a document's band rows whose keys its dedup_sig row does
+// not record (a store of format 4 or older being migrated, which still has the index
+// dedup_band_id it uses).
+const legacyBandDeleteSQL = `DELETE FROM dedup_band WHERE id = ?`
+
+// dropBands deletes id's band rows, whose keys dedup_sig.bands holds (nil: not
+// recorded, see legacyBandDeleteSQL).
+func dropBands(ctx context.Context, tx *sql.Tx, id string, bands []byte) error {
+	if bands == nil {
+		if _, err := tx.ExecContext(ctx, legacyBandDeleteSQL, id); err != nil {
 			return fmt.Errorf("dedup drop %s: %w", id, err)
 		}
+		return nil
+	}
+	keys := decodeSig(bands)
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 1+len(keys))
+	args = append(args, id)
+	for _, k := range keys {
+		args = append(args, int64(k))
+	}
+	if _, err := tx.ExecContext(ctx, bandDeleteSQL(len(keys)), args...); err != nil {
+		return fmt.Errorf("dedup drop %s: %w", id, err)
 	}
 	return nil
+}
+
+// dropDedup removes a document's index entries when its text changes or it leaves.
+func dropDedup(ctx context.Context, tx *sql.Tx, id string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_exact WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("dedup drop %s: %w", id, err)
+	}
+	var bands []byte
+	err := tx.QueryRowContext(ctx, `SELECT bands FROM dedup_sig WHERE id = ?`, id).Scan(&bands)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("dedup drop %s: %w", id, err)
+	}
+	if err := dropBands(ctx, tx, id, bands); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_sig WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("dedup drop %s: %w", id, err)
+	}
+	return nil
+}
+
+// encodeBands is the dedup_sig.bands value of a document's band keys: a set (sorted),
+// as deleting them needs, so that the migrated rows of older stores compare equal.
+func encodeBands(keys []uint64) []byte {
+	sorted := slices.Clone(keys)
+	slices.Sort(sorted)
+	b := encodeSig(sorted)
+	if b == nil {
+		b = []byte{}
+	}
+	return b
 }
 
 func encodeSig(sig []uint64) []byte {

@@ -237,7 +237,7 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 					w.key = inputKey(fingerprint, w.in)
 					// A failed look-up only means the input is ingested in full, which
 					// the writer would report if the store itself were failing.
-					w.seen, _ = s.lookupInput(ctx, w.key, dec)
+					w.seen, _ = s.lookupSeenInput(ctx, w.key, dec)
 					if w.seen == nil {
 						w.err = prepare(w)
 					}
@@ -644,7 +644,7 @@ func inputKey(fingerprint []byte, in Input) string {
 		writeField(h, string(meta))
 		writeField(h, strconv.FormatBool(g.HasHTML))
 	}
-	writeField(h, string(r.Data))
+	writeFieldBytes(h, r.Data)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -662,4 +662,11 @@ func writeField(h hash.Hash, s string) {
 	var n [binary.MaxVarintLen64]byte
 	h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
 	_, _ = io.WriteString(h, s) // a hash.Hash never fails to write
+}
+
+// writeFieldBytes is writeField for bytes, without copying them into a string first.
+func writeFieldBytes(h hash.Hash, b []byte) {
+	var n [binary.MaxVarintLen64]byte
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(b)))])
+	h.Write(b)
 }

@@ -105,13 +105,17 @@ func parseDeferred(in Input) (Input, error) {
 
 // readJSONLLine returns the next line without its terminator, reading lines of any length
 // up to max bytes. A longer line is consumed and reported as ErrTooLarge. At the end
-// of input it returns the last (possibly empty) line with io.EOF.
+// of input it returns the last (possibly empty) line with io.EOF. The line may be r's
+// own buffer, valid until the next read: a line that fits it is not copied, since
+// every caller copies what it keeps.
 func readJSONLLine(r *bufio.Reader, max int64) ([]byte, error) {
 	var line []byte
 	tooLarge := false
-	for {
+	for first := true; ; first = false {
 		chunk, err := r.ReadSlice('\n')
-		if !tooLarge {
+		if first && !errors.Is(err, bufio.ErrBufferFull) && int64(len(chunk)) <= max+1 {
+			line = chunk
+		} else if !tooLarge {
 			if int64(len(line)+len(chunk)) > max+1 { // +1: the '\n' is not content
 				tooLarge, line = true, nil
 			} else {
@@ -145,9 +149,12 @@ func parseJSONLRecord(line []byte) (Input, error) {
 	if !utf8.Valid(line) {
 		return Input{}, fmt.Errorf("invalid UTF-8 at byte %d of the record: JSON must be UTF-8; re-encode the file (e.g. iconv -f CHARSET -t UTF-8)", invalidUTF8Offset(line))
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(line, &obj); err != nil {
-		return Input{}, fmt.Errorf("invalid JSON: %w", err)
+	obj, ok := splitJSONObject(line)
+	if !ok {
+		obj = nil
+		if err := json.Unmarshal(line, &obj); err != nil {
+			return Input{}, fmt.Errorf("invalid JSON: %w", err)
+		}
 	}
 	if obj == nil {
 		return Input{}, errors.New("invalid JSON: want an object, got null")
@@ -160,6 +167,10 @@ func parseJSONLRecord(line []byte) (Input, error) {
 			return nil
 		}
 		delete(obj, key)
+		if s, ok := fastJSONString(v); ok {
+			*dst = s
+			return nil
+		}
 		s, err := jsonString(v)
 		if err != nil {
 			return fmt.Errorf("field %q: %w", key, err)

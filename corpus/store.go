@@ -37,7 +37,15 @@ const StoreDir = ".newsds"
 //	   re-indexed (their duplicate decisions are kept).
 //	4: near-duplicate signatures by one-permutation hashing (one hash per shingle, not
 //	   128); format 3 stores are re-indexed the same way.
-const storeFormatVersion = "4"
+//	5: dedup_sig.bands holds each document's LSH band keys, and the index
+//	   dedup_band_id is gone: a document's band rows are deleted by their primary key
+//	   (band key, id). The index was a second b-tree of every band row, 14 random
+//	   inserts per stored document, which made ingest slow down as the corpus grew.
+//	   revs.doc_sum and raw.data_sum: a CRC of the stored bytes, by which an unchanged
+//	   re-ingest finds a revision and its raw copy intact without hashing the one and
+//	   decompressing the other (NULL in rows of older stores: those are checked the
+//	   long way).
+const storeFormatVersion = "5"
 
 // migration turns a store of one format into the next, inside the transaction that also
 // records the new format_version, so an interrupted migration leaves the older format
@@ -49,6 +57,7 @@ var migrations = map[string]migration{
 	"1": execMigration(migrateTo2),
 	"2": reindexDedup,
 	"3": reindexDedup,
+	"4": migrateTo5,
 }
 
 func execMigration(stmts string) migration {
@@ -62,6 +71,10 @@ func execMigration(stmts string) migration {
 // from its staged text, so that documents stored under an older fold are found by the
 // current one. Which document is a duplicate of which is not decided again.
 func reindexDedup(ctx context.Context, s *Store, tx *sql.Tx) error {
+	// The current indexDedup writes dedup_sig.bands, which formats before 5 lack.
+	if err := addBandsColumn(ctx, tx); err != nil {
+		return err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM dedup_exact UNION SELECT id FROM dedup_sig ORDER BY 1`)
 	if err != nil {
 		return fmt.Errorf("list indexed documents: %w", err)
@@ -96,6 +109,96 @@ func reindexDedup(ctx context.Context, s *Store, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// addBandsColumn adds dedup_sig.bands to a store of format 4 or older, if missing.
+func addBandsColumn(ctx context.Context, tx *sql.Tx) error {
+	return addColumn(ctx, tx, "dedup_sig", "bands", "BLOB")
+}
+
+// addColumn adds a nullable column to a table of an older store, if missing.
+func addColumn(ctx context.Context, tx *sql.Tx, table, column, typ string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil {
+		return fmt.Errorf("%s columns: %w", table, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` ADD COLUMN `+column+` `+typ); err != nil {
+		return fmt.Errorf("add %s.%s: %w", table, column, err)
+	}
+	return nil
+}
+
+// migrateTo5 records every document's band keys in dedup_sig.bands, read through the
+// index dedup_band_id, then drops that index. Documents are taken a page at a time,
+// so memory does not grow with the corpus.
+func migrateTo5(ctx context.Context, _ *Store, tx *sql.Tx) error {
+	if err := addBandsColumn(ctx, tx); err != nil {
+		return err
+	}
+	if err := addColumn(ctx, tx, "revs", "doc_sum", "INTEGER"); err != nil {
+		return err
+	}
+	if err := addColumn(ctx, tx, "raw", "data_sum", "INTEGER"); err != nil {
+		return err
+	}
+	for last := ""; ; {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM dedup_sig WHERE id > ? AND bands IS NULL ORDER BY id LIMIT ?`, last, pageSize)
+		if err != nil {
+			return fmt.Errorf("list signatures: %w", err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("list signatures: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("list signatures: %w", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		for _, id := range ids {
+			keys, err := bandKeysOf(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE dedup_sig SET bands = ? WHERE id = ?`, encodeBands(keys), id); err != nil {
+				return fmt.Errorf("record the bands of %s: %w", id, err)
+			}
+		}
+		last = ids[len(ids)-1]
+	}
+	if _, err := tx.ExecContext(ctx, `DROP INDEX IF EXISTS dedup_band_id`); err != nil {
+		return fmt.Errorf("drop dedup_band_id: %w", err)
+	}
+	return nil
+}
+
+// bandKeysOf reads a document's band keys from dedup_band by id (through
+// dedup_band_id, which a store being migrated still has).
+func bandKeysOf(ctx context.Context, tx *sql.Tx, id string) ([]uint64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT band_key FROM dedup_band WHERE id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("bands of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var keys []uint64
+	for rows.Next() {
+		var k int64
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("bands of %s: %w", id, err)
+		}
+		keys = append(keys, uint64(k))
+	}
+	return keys, rows.Err()
 }
 
 // migrateTo2 adds what format 2 has beyond 1; schemaSQL creates the same objects for a
@@ -147,15 +250,18 @@ type Store struct {
 
 const schemaSQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- raw input bytes, zstd-compressed, by sha256 of the uncompressed bytes
-CREATE TABLE IF NOT EXISTS raw (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);
--- every distinct revision of a document ever stored; doc is the export JSON
+-- raw input bytes, zstd-compressed, by sha256 of the uncompressed bytes; data_sum is
+-- storedSum(data)
+CREATE TABLE IF NOT EXISTS raw (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL, data_sum INTEGER);
+-- every distinct revision of a document ever stored; doc is the export JSON, doc_sum
+-- storedSum(doc)
 CREATE TABLE IF NOT EXISTS revs (
 	rev INTEGER PRIMARY KEY,
 	id TEXT NOT NULL,
 	rev_hash TEXT NOT NULL UNIQUE,
 	content_hash TEXT NOT NULL,
-	doc BLOB NOT NULL
+	doc BLOB NOT NULL,
+	doc_sum INTEGER
 );
 CREATE INDEX IF NOT EXISTS revs_id ON revs(id);
 -- the working set: one revision per document id
@@ -191,12 +297,13 @@ CREATE TABLE IF NOT EXISTS version_anns (
 -- dedup indexes: exact normalised-text key, and MinHash signatures with their LSH band keys
 CREATE TABLE IF NOT EXISTS dedup_exact (key TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 -- a rowid table: a 1 KiB signature is too large for a WITHOUT ROWID row, which would
--- spill each one to an overflow page of its own (4 KiB per document)
-CREATE TABLE IF NOT EXISTS dedup_sig (id TEXT PRIMARY KEY, sig BLOB NOT NULL);
+-- spill each one to an overflow page of its own (4 KiB per document); bands are the
+-- document's band keys (little-endian uint64s, sorted), by which its dedup_band rows
+-- are deleted
+CREATE TABLE IF NOT EXISTS dedup_sig (id TEXT PRIMARY KEY, sig BLOB NOT NULL, bands BLOB);
 CREATE TABLE IF NOT EXISTS dedup_band (band_key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band_key, id)) WITHOUT ROWID;
--- a changed or removed document's entries are dropped by id
+-- a changed or removed document's exact key is dropped by id
 CREATE INDEX IF NOT EXISTS dedup_exact_id ON dedup_exact(id);
-CREATE INDEX IF NOT EXISTS dedup_band_id ON dedup_band(id);
 -- external annotator results by (content hash, annotator, parameters)
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 ` + inputsSQL
@@ -271,7 +378,7 @@ func openDBObserved(ctx context.Context, root string, create bool, observe func(
 	path := filepath.Join(root, StoreDir, "store.db")
 	// WAL lets readers stream a version while a writer stages new work; busy_timeout
 	// makes concurrent commands wait for each other instead of failing.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	conn, err := newStmtCacheConnector(dsn, observe)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)

@@ -145,8 +145,8 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		}
 		res.Outcome = Updated
 	}
-	ins, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc) VALUES (?, ?, ?, ?)`,
-		doc.ID, revHash, doc.ContentHash, body)
+	ins, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc, doc_sum) VALUES (?, ?, ?, ?, ?)`,
+		doc.ID, revHash, doc.ContentHash, body, storedSum(body))
 	if err != nil {
 		return res, fmt.Errorf("insert revision: %w", err)
 	}
@@ -198,10 +198,10 @@ func putRaw(ctx context.Context, tx *sql.Tx, hash string, raw *rawBlob) error {
 	// The same input compresses to the same bytes, so a stored copy that differs is
 	// damaged (or made by another encoder, and as good as this one): storing the input
 	// again repairs it at the cost of a comparison.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO raw(hash, size, data) VALUES (?, ?, ?)
-		ON CONFLICT(hash) DO UPDATE SET size = excluded.size, data = excluded.data
-		WHERE raw.size != excluded.size OR raw.data != excluded.data`,
-		hash, raw.size, raw.data); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO raw(hash, size, data, data_sum) VALUES (?, ?, ?, ?)
+		ON CONFLICT(hash) DO UPDATE SET size = excluded.size, data = excluded.data, data_sum = excluded.data_sum
+		WHERE raw.size != excluded.size OR raw.data != excluded.data OR raw.data_sum IS NOT excluded.data_sum`,
+		hash, raw.size, raw.data, storedSum(raw.data)); err != nil {
 		return fmt.Errorf("raw %s: %w", hash, err)
 	}
 	return nil

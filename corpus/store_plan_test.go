@@ -105,7 +105,8 @@ func TestHotStatementPlans(t *testing.T) {
 	slices.Sort(hot)
 	// The statements the defects were in must be among those checked, or the test
 	// would pass by not seeing them.
-	for _, q := range []string{replaceAnnotatorSQL, `DELETE FROM dedup_band WHERE id = ?`, `DELETE FROM dedup_exact WHERE id = ?`, lookupInputSQL} {
+	bands := NewDeduper(st.cfg.Dedup).bands
+	for _, q := range []string{replaceAnnotatorSQL, bandDeleteSQL(bands), `DELETE FROM dedup_exact WHERE id = ?`, seenInputSQL} {
 		if !slices.Contains(hot, q) {
 			t.Errorf("the workload did not run %q per document", q)
 		}
