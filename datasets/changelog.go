@@ -201,9 +201,6 @@ func previousStates(ctx context.Context, d *Dataset) (func() (docState, bool, er
 	return next, stopAll
 }
 
-// noPrevious is the previous stream of a first release.
-func noPrevious() (docState, bool, error) { return docState{}, false, nil }
-
 // semver is a parsed X.Y.Z.
 type semver [3]int
 

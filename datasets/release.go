@@ -360,7 +360,9 @@ func Release(ctx context.Context, src RecordSource, opts ReleaseOptions) (_ *Man
 		Excluded: ExcludedInfo{Duplicates: IDList{IDs: []string{}}},
 	}
 	st := NewStats()
-	d := newDiffer(noPrevious)
+	// Without a previous release there is nothing to compare with, and no document
+	// state is computed (nil differ).
+	var d *differ
 	if prev != nil {
 		next, stop := previousStates(ctx, prev)
 		defer stop()
@@ -413,7 +415,7 @@ func Release(ctx context.Context, src RecordSource, opts ReleaseOptions) (_ *Man
 }
 
 // writeData streams the records into the shards of every config and split, and fills
-// the manifest's configs and exclusions, the statistics and the diff.
+// the manifest's configs and exclusions, the statistics and, when d is not nil, the diff.
 func writeData(ctx context.Context, src RecordSource, version string, o resolved, tmp string, m *Manifest, st *Stats, d *differ) (err error) {
 	layout := newShardLayout(o.ShardSize, slices.Contains(o.formats, FormatArrow))
 	names := o.split.Names()
@@ -468,8 +470,10 @@ func writeData(ctx context.Context, src RecordSource, version string, o resolved
 		split := names[si]
 		row.Split = split
 		st.Add(rec, split)
-		if err := d.add(stateOf(row, split)); err != nil {
-			return err
+		if d != nil {
+			if err := d.add(stateOf(row, split)); err != nil {
+				return err
+			}
 		}
 		approx := int64(len(row.Text) + len(row.Title) + 256)
 		if err := articles[si].add(func(b *array.RecordBuilder) { schema.AppendArticleRow(b, row) }, approx); err != nil {

@@ -24,34 +24,33 @@ import (
 const CreatedBy = "newsds release format 2"
 
 // Batch and row group sizing. Rows flow from the record stream into a builder per
-// (config, split) and go to the writers as one record batch every batchRows rows or
-// batchBytes bytes, so memory holds a batch and an open row group per writer,
-// whatever the corpus size.
+// (config, split) and go to the Parquet writer as one record batch every batchRows
+// rows or batchBytes bytes; each batch is written straight through as one row group
+// (pqarrow's serial row group writer, column by column to the file). So memory holds
+// one batch per writer, whatever the corpus size: a buffered row group spanning
+// several batches would keep every compressed page of the row group in memory until it
+// is closed, and grow with the corpus up to its size limit. The same bound serves the
+// readers (validate, Open, datasets), which take a release a row group at a time.
 const (
-	batchRows       = 1000
-	maxBatchBytes   = 8 << 20
-	maxRowGroupSize = 32 << 20
+	batchRows     = 1000
+	maxBatchBytes = 8 << 20
+	// dataPageSize is pqarrow's default, said here so that shards do not change when
+	// the library's default does.
+	dataPageSize = 1 << 20
 )
 
 // shardLayout fixes the sizes a split writer works with.
 type shardLayout struct {
-	shardSize    int64
-	rowGroupSize int64
-	batchBytes   int64
-	pageSize     int64
-	arrow        bool
+	shardSize  int64
+	batchBytes int64
+	arrow      bool
 }
 
 func newShardLayout(shardSize int64, withArrow bool) shardLayout {
-	rg := min(maxRowGroupSize, max(shardSize/4, 1))
 	return shardLayout{
-		shardSize:    shardSize,
-		rowGroupSize: rg,
-		batchBytes:   min(maxBatchBytes, max(shardSize/8, 1)),
-		// Pages are cut often enough that the byte counts of an open row group follow
-		// the data even when row groups are small.
-		pageSize: min(1<<20, max(rg/8, 8<<10)),
-		arrow:    withArrow,
+		shardSize:  shardSize,
+		batchBytes: min(maxBatchBytes, max(shardSize/8, 1)),
+		arrow:      withArrow,
 	}
 }
 
@@ -82,10 +81,6 @@ type shard struct {
 	ipcf  *hashedFile
 	iw    *ipc.FileWriter
 	rows  int64
-	// rgArrowBytes are the Arrow bytes written to the open row group.
-	rgArrowBytes int64
-	// cutRowGroup starts a new row group at the next write.
-	cutRowGroup bool
 }
 
 func newSplitWriter(root, config, split string, layout shardLayout, mem memory.Allocator) (*splitWriter, error) {
@@ -124,21 +119,16 @@ func (w *splitWriter) flush() error {
 	defer batch.Release()
 	w.pending, w.pendingBytes = 0, 0
 	w.rows += batch.NumRows()
-	n := schema.ArrowBytes(batch)
-	w.numBytes += n
+	w.numBytes += schema.ArrowBytes(batch)
 	if w.cur == nil {
-		if err := w.open(); err != nil {
+		if err := w.open(batch); err != nil {
 			return err
 		}
 	}
 	sh := w.cur
-	if sh.cutRowGroup {
-		if err := sh.fw.NewBufferedRowGroupChecked(); err != nil {
-			return fmt.Errorf("%s: %w", sh.pq.path, err)
-		}
-		sh.cutRowGroup, sh.rgArrowBytes = false, 0
-	}
-	if err := sh.fw.WriteBuffered(batch); err != nil {
+	// Write, not WriteBuffered: the batch becomes a row group of its own, written to the
+	// file now (see batchRows).
+	if err := sh.fw.Write(batch); err != nil {
 		return fmt.Errorf("%s: %w", sh.pq.path, err)
 	}
 	if sh.iw != nil {
@@ -147,18 +137,60 @@ func (w *splitWriter) flush() error {
 		}
 	}
 	sh.rows += batch.NumRows()
-	sh.rgArrowBytes += n
-	rg := sh.fw.RowGroupTotalBytesWritten()
-	switch {
-	case sh.pq.n+rg >= w.layout.shardSize:
+	if sh.pq.n >= w.layout.shardSize {
 		return w.closeShard()
-	case rg >= w.layout.rowGroupSize || sh.rgArrowBytes >= 4*w.layout.rowGroupSize:
-		// The Arrow-size bound keeps an open row group's memory in check even when
-		// the writer's page accounting lags. The cut happens before the next write, so
-		// that no file ends with an empty row group.
-		sh.cutRowGroup = true
 	}
 	return nil
+}
+
+// parquetProps are the writer properties of a shard whose first batch is first.
+func parquetProps(mem memory.Allocator, first arrow.RecordBatch) *parquet.WriterProperties {
+	opts := []parquet.WriterProperty{
+		parquet.WithAllocator(mem),
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithStats(true),
+		parquet.WithCreatedBy(CreatedBy),
+		parquet.WithDataPageSize(dataPageSize),
+	}
+	for _, name := range distinctColumns(first) {
+		opts = append(opts, parquet.WithDictionaryFor(name, false))
+	}
+	return parquet.NewWriterProperties(opts...)
+}
+
+// minDictSample is the fewest values of a column in a shard's first batch from which
+// distinctColumns judges it.
+const minDictSample = 64
+
+// distinctColumns names the top-level string columns of a batch whose values are
+// mostly distinct (more than half of the non-null values): texts, titles, ids, hashes.
+// A dictionary cannot shrink them, and building one costs the hashing of every value
+// of every row group and a dictionary page before the writer falls back to plain
+// encoding once the dictionary outgrows its page; so they are written plain. The rule
+// reads the shard's first batch only, so the same rows give the same files, and too few
+// values to judge keep the dictionary.
+func distinctColumns(batch arrow.RecordBatch) []string {
+	var names []string
+	for i, f := range batch.Schema().Fields() {
+		col, ok := batch.Column(i).(*array.String)
+		if !ok {
+			continue
+		}
+		n := col.Len() - col.NullN()
+		if n < minDictSample {
+			continue
+		}
+		seen := make(map[string]struct{}, n)
+		for j := range col.Len() {
+			if col.IsValid(j) {
+				seen[col.Value(j)] = struct{}{}
+			}
+		}
+		if 2*len(seen) > n {
+			names = append(names, f.Name)
+		}
+	}
+	return names
 }
 
 // provisional is the file of shard i while the number of shards is unknown.
@@ -166,7 +198,8 @@ func (w *splitWriter) provisional(i int, format string) string {
 	return filepath.Join(w.root, filepath.FromSlash(provisionalPath(w.config, w.split, i, format)))
 }
 
-func (w *splitWriter) open() error {
+// open starts a shard whose first batch is first.
+func (w *splitWriter) open(first arrow.RecordBatch) error {
 	sh := &shard{index: len(w.shards)}
 	var err error
 	if sh.pq, err = createHashed(w.provisional(sh.index, FormatParquet)); err != nil {
@@ -174,13 +207,7 @@ func (w *splitWriter) open() error {
 	}
 	w.shards = append(w.shards, sh)
 	w.cur = sh
-	props := parquet.NewWriterProperties(
-		parquet.WithAllocator(w.mem),
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithStats(true),
-		parquet.WithCreatedBy(CreatedBy),
-		parquet.WithDataPageSize(w.layout.pageSize),
-	)
+	props := parquetProps(w.mem, first)
 	// pqarrow's Close closes an io.Closer sink; hashedFile has no Close method, so the
 	// file stays ours to sync and close.
 	sh.fw, err = pqarrow.NewFileWriter(w.schema, sh.pq, props,

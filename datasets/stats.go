@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,8 @@ type Stats struct {
 	lenMax  int
 	lenSum  int64
 	layers  map[string]*layerAcc
+	// byLayer is Add's scratch space, reused from document to document.
+	byLayer []schema.Annotation
 }
 
 type layerAcc struct {
@@ -78,7 +81,7 @@ func (s *Stats) Add(rec schema.Record, split string) {
 	s.month[monthOf(rec.Published)]++
 	s.split[orUnknown(split)]++
 
-	n := schema.LenCP(rec.Text)
+	n := cpLen(rec.Text)
 	s.lenHist[bucketOf(n)]++
 	if s.docs == 1 || n < s.lenMin {
 		s.lenMin = n
@@ -86,16 +89,46 @@ func (s *Stats) Add(rec schema.Record, split string) {
 	s.lenMax = max(s.lenMax, n)
 	s.lenSum += int64(n)
 
-	byLayer := map[string][]schema.Annotation{}
+	// The fresh annotations, grouped by layer in layer order (stable within a layer).
+	s.byLayer = s.byLayer[:0]
 	for _, a := range rec.Annotations {
-		if a.Stale {
-			continue
+		if !a.Stale {
+			s.byLayer = append(s.byLayer, a)
 		}
-		byLayer[a.Layer] = append(byLayer[a.Layer], a)
 	}
-	for _, layer := range slices.Sorted(maps.Keys(byLayer)) {
-		s.addLayer(&rec.Document, layer, byLayer[layer])
+	slices.SortStableFunc(s.byLayer, func(a, b schema.Annotation) int { return strings.Compare(a.Layer, b.Layer) })
+	for rest := s.byLayer; len(rest) > 0; {
+		n := 1
+		for n < len(rest) && rest[n].Layer == rest[0].Layer {
+			n++
+		}
+		s.addLayer(&rec.Document, rest[0].Layer, rest[:n:n])
+		rest = rest[n:]
 	}
+	clear(s.byLayer)
+}
+
+// cpLen is the length of a text in code points, counted as the bytes that do not
+// continue a multi-byte sequence, eight at a time: for valid UTF-8 (every text of a
+// corpus: the store keeps them as JSON, whose decoder replaces invalid bytes) it is
+// utf8.RuneCountInString, several times faster on non-ASCII text. Only invalid bytes
+// that are stray continuation bytes would be counted differently (not at all).
+func cpLen(text string) int {
+	const hi = 0x8080808080808080
+	n := len(text)
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		x := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+			uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+		// A continuation byte is 10xxxxxx: its top bit set and the next one clear.
+		n -= bits.OnesCount64(x & hi &^ (x << 1))
+	}
+	for ; i < len(text); i++ {
+		if text[i]&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
 }
 
 func (s *Stats) addLayer(doc *schema.Document, layer string, anns []schema.Annotation) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -257,5 +258,22 @@ func TestByPublicationBinsByYearPastMaxMonths(t *testing.T) {
 	got, bin = monthsStats(MaxMonthRows + 1).ByPublication()
 	if bin != BinYear || len(got) != 4 {
 		t.Errorf("%d months: bin %s, %v", MaxMonthRows+1, bin, got)
+	}
+}
+
+// cpLen must count code points as utf8.RuneCountInString does on every valid text,
+// whatever the alignment of its multi-byte sequences to the eight-byte words it reads.
+func TestCPLenCountsCodePoints(t *testing.T) {
+	texts := []string{"", "a", "abcdefgh", "abcdefghi", "وقال المتحدث إن الحكومة", "€uro ✓ 𝄞 музыка", "日本語のテキスト", strings.Repeat("ab€𝄞ة", 37)}
+	for _, text := range texts {
+		for cut := range min(len(text), 9) {
+			s := text[cut:]
+			if !utf8.ValidString(s) {
+				continue
+			}
+			if got, want := cpLen(s), utf8.RuneCountInString(s); got != want {
+				t.Errorf("cpLen(%q) = %d, want %d", s, got, want)
+			}
+		}
 	}
 }
