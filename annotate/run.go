@@ -102,34 +102,42 @@ func Run(ctx context.Context, st Store, opts RunOptions) (*RunSummary, error) {
 		infos[i] = runInfo(a, opts.MinScore)
 		sum.Annotators = append(sum.Annotators, AnnotatorSummary{Name: a.Info().Name, Layer: a.Layer(), SkippedLanguages: map[string]int{}})
 	}
+	w := writerOf(ctx, st)
 	var batch []*schema.Document
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := runBatch(ctx, st, opts, infos, batch, sum)
+		err := runBatch(ctx, st, w, opts, infos, batch, sum)
 		batch = batch[:0]
 		if opts.Progress != nil {
 			opts.Progress(*sum)
 		}
 		return err
 	}
-	for doc, err := range documents(ctx, st, opts.DocIDs) {
-		if err != nil {
-			return sum, fmt.Errorf("annotate: %w", err)
-		}
-		if doc.DupOf() != "" && !opts.IncludeDuplicates && opts.DocIDs == nil {
-			continue
-		}
-		sum.Documents++
-		batch = append(batch, &doc)
-		if len(batch) >= opts.BatchSize {
-			if err := flush(); err != nil {
-				return sum, err
+	err := func() error {
+		for doc, err := range documents(ctx, st, opts.DocIDs) {
+			if err != nil {
+				return fmt.Errorf("annotate: %w", err)
+			}
+			if doc.DupOf() != "" && !opts.IncludeDuplicates && opts.DocIDs == nil {
+				continue
+			}
+			sum.Documents++
+			batch = append(batch, &doc)
+			if len(batch) >= opts.BatchSize {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
+		return flush()
+	}()
+	// What the run finished is committed whatever stopped it: a rerun skips it.
+	if cerr := w.close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("annotate: %w", cerr))
 	}
-	if err := flush(); err != nil {
+	if err != nil {
 		return sum, err
 	}
 	return sum, ctx.Err()
@@ -159,6 +167,67 @@ type BatchStore interface {
 	PutAnnotations(ctx context.Context, anns []schema.Annotation) (changed []bool, err error)
 }
 
+// AnnotationGroup stages the annotations of a run in group transactions of many
+// documents; corpus.AnnotationGroup is the same interface.
+type AnnotationGroup = interface {
+	PutAnnotations(ctx context.Context, anns []schema.Annotation) (changed []bool, err error)
+	// Close commits what the group holds.
+	Close() error
+}
+
+// GroupStore is a Store that stages a whole run's annotations through one writer that
+// commits a group of many documents' work at a time (group commit). Run uses it when
+// the store has it: a transaction per batch of BatchSize documents cost more than the
+// annotations, and more the larger the corpus. A killed run loses at most the open
+// group, which a rerun redoes; Run closes the group (commits it) however it ends.
+type GroupStore interface {
+	Store
+	AnnotationGroup(ctx context.Context) AnnotationGroup
+}
+
+// annWriter is where a run stages its annotations: the store's group writer, else a
+// transaction per batch (BatchStore), else one per annotation.
+type annWriter struct {
+	st    Store
+	group AnnotationGroup
+}
+
+func writerOf(ctx context.Context, st Store) *annWriter {
+	w := &annWriter{st: st}
+	if gs, ok := st.(GroupStore); ok {
+		w.group = gs.AnnotationGroup(ctx)
+	}
+	return w
+}
+
+func (w *annWriter) put(ctx context.Context, anns []schema.Annotation) ([]bool, error) {
+	if w.group != nil {
+		return w.group.PutAnnotations(ctx, anns)
+	}
+	if bs, ok := w.st.(BatchStore); ok {
+		return bs.PutAnnotations(ctx, anns)
+	}
+	// One at a time, the annotations stored before a failure stay stored, and counted.
+	changed := make([]bool, 0, len(anns))
+	for _, a := range anns {
+		c, err := w.st.PutAnnotation(ctx, a)
+		if err != nil {
+			return changed, err
+		}
+		changed = append(changed, c)
+	}
+	return changed, nil
+}
+
+func (w *annWriter) close() error {
+	if w.group == nil {
+		return nil
+	}
+	err := w.group.Close()
+	w.group = nil
+	return err
+}
+
 // pendingAnnotations collects a batch's annotations, each with what to count once it is
 // known whether it changed the staged set.
 type pendingAnnotations struct {
@@ -171,33 +240,23 @@ func (p *pendingAnnotations) add(a schema.Annotation, after func(changed bool)) 
 	p.after = append(p.after, after)
 }
 
-func (p *pendingAnnotations) store(ctx context.Context, st Store) error {
+func (p *pendingAnnotations) store(ctx context.Context, w *annWriter) error {
 	if len(p.anns) == 0 {
 		return nil
 	}
-	if bs, ok := st.(BatchStore); ok {
-		changed, err := bs.PutAnnotations(ctx, p.anns)
-		if err != nil {
-			return fmt.Errorf("annotate: %w", err)
-		}
-		for i, c := range changed {
-			p.after[i](c)
-		}
-		return nil
+	changed, err := w.put(ctx, p.anns)
+	for i, c := range changed {
+		p.after[i](c)
 	}
-	for i, a := range p.anns {
-		changed, err := st.PutAnnotation(ctx, a)
-		if err != nil {
-			return fmt.Errorf("annotate: %w", err)
-		}
-		p.after[i](changed)
+	if err != nil {
+		return fmt.Errorf("annotate: %w", err)
 	}
 	return nil
 }
 
 // runBatch runs every annotator over one batch of documents, concurrently, and stores
 // the results in document order.
-func runBatch(ctx context.Context, st Store, opts RunOptions, infos []schema.Annotator, batch []*schema.Document, sum *RunSummary) error {
+func runBatch(ctx context.Context, st Store, w *annWriter, opts RunOptions, infos []schema.Annotator, batch []*schema.Document, sum *RunSummary) error {
 	var pending pendingAnnotations
 	type job struct {
 		ai   int
@@ -305,7 +364,7 @@ func runBatch(ctx context.Context, st Store, opts RunOptions, infos []schema.Ann
 			})
 		}
 	}
-	if err := pending.store(ctx, st); err != nil {
+	if err := pending.store(ctx, w); err != nil {
 		return err
 	}
 	return ctx.Err()
