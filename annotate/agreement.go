@@ -1,12 +1,12 @@
 package annotate
 
 import (
+	"bytes"
 	"fmt"
 	"iter"
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -109,122 +109,252 @@ var agrUnitAttrs = []string{schema.AttrScope, schema.AttrTarget, schema.AttrPara
 
 type agrPair struct{ a, b string }
 
+// agrIDs is a pair of interned strings.
+type agrIDs [2]int32
+
+// agrAcc counts over interned strings (annotator names, labels, values) so that a
+// document costs map look-ups on small integer keys and a sort of one reused slice,
+// not maps and sorted keys built per document; result turns the counts back into
+// strings. The strings are interned for the whole run, the unit keys never are: there
+// are few names and labels, but units grow with the corpus.
 type agrAcc struct {
-	layer       string
-	dist        map[string]map[string]int
-	coincidence map[agrPair]float64 // Krippendorff's o_ck over values
-	pairs       map[agrPair]map[agrPair]int
+	layer string
+	ids   map[string]int32
+	strs  []string
+	// dist[annotator][label] counts items; a nil row is an annotator never seen.
+	dist        [][]int
+	coincidence map[agrIDs]float64 // Krippendorff's o_ck over values
+	pairs       map[agrIDs]map[agrIDs]int
 	docs        int
 	units       int
 	single      int
+
+	// Scratch space of addDoc, reused from document to document.
+	entries []agrEntry
+	keys    []byte
+	names   []int32
+	vals    []int32
+	labels  []string
+	joined  []byte
+}
+
+// agrEntry is one item's (unit, annotator, label).
+type agrEntry struct {
+	key         []byte // in agrAcc.keys
+	name, label string
+	nid, lid    int32
 }
 
 func newAgrAcc(layer string) *agrAcc {
-	return &agrAcc{layer: layer, dist: map[string]map[string]int{}, coincidence: map[agrPair]float64{}, pairs: map[agrPair]map[agrPair]int{}}
+	return &agrAcc{layer: layer, ids: map[string]int32{}, coincidence: map[agrIDs]float64{}, pairs: map[agrIDs]map[agrIDs]int{}}
+}
+
+func (acc *agrAcc) intern(s string) int32 {
+	if id, ok := acc.ids[s]; ok {
+		return id
+	}
+	id := int32(len(acc.strs))
+	acc.ids[s] = id
+	acc.strs = append(acc.strs, s)
+	return id
 }
 
 // addDoc adds one document's annotations; doc, when given, identifies stale ones.
 func (acc *agrAcc) addDoc(doc *schema.Document, anns []schema.Annotation) {
-	hash := ""
-	if doc != nil {
-		hash = impHash(doc)
-	}
-	// values[unit][annotator] = sorted labels
-	values := map[string]map[string][]string{}
+	hash, hashed := "", false
+	acc.entries, acc.keys = acc.entries[:0], acc.keys[:0]
 	for _, a := range anns {
 		// An annotation skipped for its language says nothing about the document: it is
 		// neither a label nor a unit of agreement.
-		if a.Layer != acc.layer || a.Stale || a.Skipped != "" || (hash != "" && a.ContentHash != "" && a.ContentHash != hash) {
+		if a.Layer != acc.layer || a.Stale || a.Skipped != "" {
 			continue
+		}
+		if doc != nil && a.ContentHash != "" {
+			// Hashing the text is the dearest step when the document lacks its hash, and
+			// only annotations that carry one need it.
+			if !hashed {
+				hash, hashed = impHash(doc), true
+			}
+			if a.ContentHash != hash {
+				continue
+			}
 		}
 		name := a.Annotator.Name
-		if acc.dist[name] == nil {
-			acc.dist[name] = map[string]int{}
+		nid := acc.intern(name)
+		for int(nid) >= len(acc.dist) {
+			acc.dist = append(acc.dist, nil)
+		}
+		if acc.dist[nid] == nil {
+			acc.dist[nid] = []int{}
 		}
 		for _, it := range a.Items {
-			acc.dist[name][it.Label]++
-			u := agrUnit(it)
-			if values[u] == nil {
-				values[u] = map[string][]string{}
+			lid := acc.intern(it.Label)
+			d := acc.dist[nid]
+			for int(lid) >= len(d) {
+				d = append(d, 0)
 			}
-			if !slices.Contains(values[u][name], it.Label) {
-				values[u][name] = append(values[u][name], it.Label)
-			}
+			d[lid]++
+			acc.dist[nid] = d
+			from := len(acc.keys)
+			acc.keys = agrAppendUnit(acc.keys, it)
+			acc.entries = append(acc.entries, agrEntry{key: acc.keys[from:len(acc.keys):len(acc.keys)], name: name, label: it.Label, nid: nid, lid: lid})
 		}
 	}
+	// Units in key order, annotators in name order and labels in label order, as the
+	// figures are sums of floating-point terms whose order must not change.
+	slices.SortFunc(acc.entries, func(x, y agrEntry) int {
+		if c := bytes.Compare(x.key, y.key); c != 0 {
+			return c
+		}
+		return impCompare(x.name, y.name, x.label, y.label)
+	})
 	multi := false
-	for _, u := range slices.Sorted(maps.Keys(values)) {
-		byAnn := values[u]
-		names := slices.Sorted(maps.Keys(byAnn))
-		if len(names) < 2 {
-			acc.single++
-			continue
+	for es := acc.entries; len(es) > 0; {
+		n := 1
+		for n < len(es) && bytes.Equal(es[n].key, es[0].key) {
+			n++
 		}
-		multi = true
-		acc.units++
-		vals := make([]string, len(names))
-		for i, n := range names {
-			slices.Sort(byAnn[n])
-			vals[i] = strings.Join(byAnn[n], "+")
+		acc.addUnit(es[:n])
+		if len(acc.names) >= 2 {
+			multi = true
 		}
-		m := float64(len(vals))
-		for i := range vals {
-			for j := range vals {
-				if i != j {
-					acc.coincidence[agrPair{vals[i], vals[j]}] += 1 / (m - 1)
-				}
-			}
-			for j := i + 1; j < len(vals); j++ {
-				p := agrPair{names[i], names[j]}
-				if acc.pairs[p] == nil {
-					acc.pairs[p] = map[agrPair]int{}
-				}
-				acc.pairs[p][agrPair{vals[i], vals[j]}]++
-			}
-		}
+		es = es[n:]
 	}
 	if multi {
 		acc.docs++
 	}
+	// The scratch entries point into the record's strings; dropping them lets the
+	// caller's record go before the next document comes.
+	clear(acc.entries)
+}
+
+// addUnit counts one unit's entries, sorted by annotator and label.
+func (acc *agrAcc) addUnit(es []agrEntry) {
+	acc.names, acc.vals = acc.names[:0], acc.vals[:0]
+	for len(es) > 0 {
+		n := 1
+		for n < len(es) && es[n].nid == es[0].nid {
+			n++
+		}
+		acc.names = append(acc.names, es[0].nid)
+		acc.vals = append(acc.vals, acc.value(es[:n]))
+		es = es[n:]
+	}
+	if len(acc.names) < 2 {
+		acc.single++
+		return
+	}
+	acc.units++
+	names, vals := acc.names, acc.vals
+	m := float64(len(vals))
+	for i := range vals {
+		for j := range vals {
+			if i != j {
+				acc.coincidence[agrIDs{vals[i], vals[j]}] += 1 / (m - 1)
+			}
+		}
+		for j := i + 1; j < len(vals); j++ {
+			p := agrIDs{names[i], names[j]}
+			t := acc.pairs[p]
+			if t == nil {
+				t = map[agrIDs]int{}
+				acc.pairs[p] = t
+			}
+			t[agrIDs{vals[i], vals[j]}]++
+		}
+	}
+}
+
+// value is one annotator's value for a unit from its entries, sorted by label: the
+// label, or the distinct labels joined by "+".
+func (acc *agrAcc) value(es []agrEntry) int32 {
+	acc.labels = acc.labels[:0]
+	for _, e := range es {
+		if len(acc.labels) == 0 || acc.labels[len(acc.labels)-1] != e.label {
+			acc.labels = append(acc.labels, e.label)
+		}
+	}
+	if len(acc.labels) == 1 {
+		return es[0].lid
+	}
+	acc.joined = acc.joined[:0]
+	for i, l := range acc.labels {
+		if i > 0 {
+			acc.joined = append(acc.joined, '+')
+		}
+		acc.joined = append(acc.joined, l...)
+	}
+	if id, ok := acc.ids[string(acc.joined)]; ok {
+		return id
+	}
+	return acc.intern(string(acc.joined))
 }
 
 // agrUnit is the unit key of an item within its document.
-func agrUnit(it schema.Item) string {
-	var b strings.Builder
+func agrUnit(it schema.Item) string { return string(agrAppendUnit(nil, it)) }
+
+// agrAppendUnit appends the unit key of an item within its document to b.
+func agrAppendUnit(b []byte, it schema.Item) []byte {
 	if it.IsSpan() {
-		b.WriteString(strconv.Itoa(*it.Start) + ":" + strconv.Itoa(*it.End))
+		b = strconv.AppendInt(b, int64(*it.Start), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(*it.End), 10)
 	} else {
-		b.WriteString("doc")
+		b = append(b, "doc"...)
+	}
+	if len(it.Attrs) == 0 {
+		return b
 	}
 	for _, k := range agrUnitAttrs {
 		if v, ok := it.Attrs[k]; ok {
-			b.WriteString("\x00" + k + "=" + v)
+			b = append(b, 0)
+			b = append(b, k...)
+			b = append(b, '=')
+			b = append(b, v...)
 		}
 	}
-	return b.String()
+	return b
 }
 
 func (acc *agrAcc) result() LayerAgreement {
-	res := LayerAgreement{Layer: acc.layer, Distribution: acc.dist, Documents: acc.docs, Units: acc.units, SingleUnits: acc.single,
-		Annotators: slices.Sorted(maps.Keys(acc.dist)), Pairs: []PairAgreement{}}
+	dist := map[string]map[string]int{}
 	labels := map[string]bool{}
-	for _, d := range acc.dist {
-		for l := range d {
-			labels[l] = true
+	for nid, row := range acc.dist {
+		if row == nil {
+			continue
 		}
+		d := map[string]int{}
+		for lid, c := range row {
+			if c > 0 {
+				d[acc.strs[lid]] = c
+				labels[acc.strs[lid]] = true
+			}
+		}
+		dist[acc.strs[nid]] = d
 	}
-	res.Labels = slices.Sorted(maps.Keys(labels))
-	pairs := slices.SortedFunc(maps.Keys(acc.pairs), func(x, y agrPair) int { return impCompare(x.a, y.a, x.b, y.b) })
+	res := LayerAgreement{Layer: acc.layer, Distribution: dist, Documents: acc.docs, Units: acc.units, SingleUnits: acc.single,
+		Annotators: slices.Sorted(maps.Keys(dist)), Labels: slices.Sorted(maps.Keys(labels)), Pairs: []PairAgreement{}}
+	pairs := slices.SortedFunc(maps.Keys(acc.pairs), func(x, y agrIDs) int {
+		return impCompare(acc.strs[x[0]], acc.strs[y[0]], acc.strs[x[1]], acc.strs[y[1]])
+	})
 	for _, p := range pairs {
-		pa := cohenKappa(acc.pairs[p])
-		pa.A, pa.B = p.a, p.b
+		table := map[agrPair]int{}
+		for k, c := range acc.pairs[p] {
+			table[agrPair{acc.strs[k[0]], acc.strs[k[1]]}] = c
+		}
+		pa := cohenKappa(table)
+		pa.A, pa.B = acc.strs[p[0]], acc.strs[p[1]]
 		res.Pairs = append(res.Pairs, pa)
 	}
 	if len(res.Annotators) == 2 && len(res.Pairs) == 1 {
 		res.Kappa = res.Pairs[0].Kappa
 	}
 	if len(res.Annotators) >= 2 {
-		res.Alpha = krippendorffAlpha(acc.coincidence)
+		o := make(map[agrPair]float64, len(acc.coincidence))
+		for k, v := range acc.coincidence {
+			o[agrPair{acc.strs[k[0]], acc.strs[k[1]]}] = v
+		}
+		res.Alpha = krippendorffAlpha(o)
 	}
 	return res
 }
