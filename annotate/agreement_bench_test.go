@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/newsds/newsds/internal/cputime"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -119,7 +120,7 @@ func BenchmarkAgreementCounter(b *testing.B) {
 	// One benchmark op is one document; the per-document metrics say so in the output.
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu0, cpuOK := agrCPUTime()
+	cpu0, cpuOK := cputime.Self()
 	n := 0
 	for b.Loop() {
 		for _, c := range counters {
@@ -127,7 +128,7 @@ func BenchmarkAgreementCounter(b *testing.B) {
 		}
 		n++
 	}
-	cpu1, _ := agrCPUTime()
+	cpu1, _ := cputime.Self()
 	runtime.ReadMemStats(&after)
 	if cpuOK {
 		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(n), "cpu-ns/doc")

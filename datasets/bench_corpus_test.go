@@ -9,11 +9,11 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/internal/cputime"
 	"github.com/newsds/newsds/internal/heappeak"
 )
 
@@ -45,12 +45,12 @@ func BenchmarkReleaseCorpus(b *testing.B) {
 				out := filepath.Join(b.TempDir(), fmt.Sprint("rel", i))
 				probe := heappeak.Start()
 				stopSnap := peakHeapProfile(b, os.Getenv("NEWSDS_PEAK_HEAP_PROFILE"))
-				c0 := cpuTime(b)
+				c0 := cputime.ForTest(b)
 				m, err := Release(ctx, st, ReleaseOptions{Out: out, Config: st.Config(), PreviousDir: PreviousNone})
 				if err != nil {
 					b.Fatal(err)
 				}
-				cpu += cpuTime(b) - c0
+				cpu += cputime.ForTest(b) - c0
 				stopSnap()
 				peak = peak.Max(probe.Stop())
 				rows = 0
@@ -63,16 +63,6 @@ func BenchmarkReleaseCorpus(b *testing.B) {
 			peak.Report(b)
 		})
 	}
-}
-
-// cpuTime is the user and system CPU time of the process: the machine the benchmarks
-// run on is shared, so rates are taken over CPU time rather than wall time.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // peakHeapProfile, when path is set, writes there the heap profile taken when the live

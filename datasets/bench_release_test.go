@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/internal/cputime"
 	"github.com/newsds/newsds/internal/heappeak"
 	"github.com/newsds/newsds/schema"
 )
@@ -95,12 +96,12 @@ func BenchmarkRelease(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
 				out := filepath.Join(b.TempDir(), fmt.Sprint("rel", i))
 				probe := heappeak.Start()
-				c0 := cpuTime(b)
+				c0 := cputime.ForTest(b)
 				m, err := Release(context.Background(), src, ReleaseOptions{Out: out, Config: testConfig(), ShardSize: shardSize})
 				if err != nil {
 					b.Fatal(err)
 				}
-				cpu += cpuTime(b) - c0
+				cpu += cputime.ForTest(b) - c0
 				peak = peak.Max(probe.Stop())
 				size = m.Config(ConfigArticles).DatasetSize()
 			}
@@ -122,12 +123,12 @@ func BenchmarkRelease(b *testing.B) {
 				for i := 0; b.Loop(); i++ {
 					p := filepath.Join(b.TempDir(), fmt.Sprint("raw", i, ".parquet"))
 					probe := heappeak.Start()
-					c0 := cpuTime(b)
+					c0 := cputime.ForTest(b)
 					n, err := rawWrite(src, p, newShardLayout(shardSize, false), ref.props)
 					if err != nil {
 						b.Fatal(err)
 					}
-					cpu += cpuTime(b) - c0
+					cpu += cputime.ForTest(b) - c0
 					peak = peak.Max(probe.Stop())
 					size = n
 				}

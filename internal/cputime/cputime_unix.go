@@ -1,15 +1,15 @@
 //go:build unix
 
-package annotate
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// agrCPUTime is the process's user+system CPU time: on a shared machine wall time
-// measures the neighbours, not the code.
-func agrCPUTime() (time.Duration, bool) {
+// Self is the user plus system CPU time of this process so far; ok is false where the
+// system cannot say.
+func Self() (d time.Duration, ok bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false
