@@ -148,7 +148,7 @@ func isStrippedControl(r rune, keepNewline bool) bool {
 // stripControls removes the control characters stored text never holds; keepNewline
 // keeps line feeds (paragraph breaks of the body text).
 func stripControls(s string, keepNewline bool) string {
-	if strings.IndexFunc(s, func(r rune) bool { return isStrippedControl(r, keepNewline) }) < 0 {
+	if !hasStrippedControl(s, keepNewline) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -160,6 +160,30 @@ func stripControls(s string, keepNewline bool) string {
 		}
 		return r
 	}, s)
+}
+
+// hasStrippedControl reports whether s holds a rune isStrippedControl strips, byte by
+// byte: such a rune is an ASCII byte or U+0080–U+009F, which is 0xC2 then 0x80–0x9F.
+// Neither byte 0xC2 nor an ASCII byte can continue a UTF-8 sequence, so ranging over s
+// decodes each of them as a rune's first byte, valid UTF-8 or not; the byte scan
+// finds what the rune scan would, without decoding every rune of a long text.
+func hasStrippedControl(s string, keepNewline bool) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\t':
+		case c == '\n':
+			if !keepNewline {
+				return true
+			}
+		case c < 0x20, c == 0x7f:
+			return true
+		case c == 0xc2:
+			if i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // stripControlsAny strips controls from every string in a decoded JSON value.

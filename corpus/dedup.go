@@ -10,7 +10,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/schema"
@@ -43,7 +45,10 @@ func DedupRank(d schema.Document) string {
 // Deduper turns a text into the keys the store indexes. It is built once per ingest
 // from the corpus's dedup settings.
 type Deduper struct {
-	folder    *dedupFolder
+	folder *dedupFolder
+	// bufs holds normalisation buffers (*[]byte): the normalised text is only hashed,
+	// so each worker's buffer serves every document it handles.
+	bufs      sync.Pool
 	hasher    *MinHasher
 	bands     int
 	rows      int
@@ -66,7 +71,20 @@ func NewDeduper(cfg config.Dedup) *Deduper {
 }
 
 func (d *Deduper) input(text string) *dedupInput {
-	norm := d.folder.normalize(text)
+	bp, _ := d.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	defer d.bufs.Put(bp)
+	var norm string
+	if b, ok := d.folder.normalizeInto(*bp, text); ok {
+		*bp = b
+		// norm lives only in this call: nothing below keeps it (keys and signature
+		// are new values), so it may view the buffer the next document overwrites.
+		norm = unsafe.String(unsafe.SliceData(b), len(b))
+	} else {
+		norm = d.folder.slow(text)
+	}
 	in := &dedupInput{exactKey: exactKeyOfNormalized(norm)}
 	if d.hasher != nil {
 		in.signature = d.hasher.signatureOfNormalized(norm)

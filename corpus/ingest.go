@@ -436,7 +436,7 @@ func (s docPreparer) prepare(in Input, opts IngestOptions, zone *time.Location) 
 	// Extract has already run language id on its own title and text: running it again
 	// on them could only give the same answer. Given fields may have replaced them.
 	if doc.Lang == "" && (raw.Format == "" || given != nil) {
-		doc.Lang = DetectLang(doc.Title + "\n" + doc.Text)
+		doc.Lang = detectLangTitled(doc.Title, doc.Text)
 	}
 	if doc.Byline == nil {
 		doc.Byline = []string{}
@@ -450,7 +450,8 @@ func (s docPreparer) prepare(in Input, opts IngestOptions, zone *time.Location) 
 	if doc.ID == "" {
 		doc.ID = DocumentID(doc)
 	}
-	doc.ContentHash = schema.ContentHash(doc.Text)
+	// schema.ContentHash without its copy of the text.
+	doc.ContentHash = schema.SHA256Hex(stringBytes(doc.Text))
 	doc.RawHash = schema.SHA256Hex(raw.Data)
 	doc.IngestedAt = s.now().UTC().Format(time.RFC3339)
 	doc.Provenance = in.provenance()

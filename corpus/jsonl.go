@@ -94,7 +94,9 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 // parseDeferred parses a line that readJSONL yielded unparsed, into the Input it would
 // have yielded (a bad line is the same RecordError).
 func parseDeferred(in Input) (Input, error) {
-	out, err := parseJSONLRecord(in.Raw.Data)
+	// The line is already a copy readJSONL made for this input alone: the record keeps
+	// it rather than copying it again.
+	out, err := parseJSONLRecordOwned(in.Raw.Data, true)
 	if err != nil {
 		return Input{}, &RecordError{Path: in.Raw.Path, Record: in.Raw.Record, Err: err}
 	}
@@ -146,6 +148,12 @@ func readJSONLLine(r *bufio.Reader, max int64) ([]byte, error) {
 // invalid byte into U+FFFD without a word: a line with invalid UTF-8 is rejected,
 // located at its first bad byte, so nothing is silently changed.
 func parseJSONLRecord(line []byte) (Input, error) {
+	return parseJSONLRecordOwned(line, false)
+}
+
+// parseJSONLRecordOwned is parseJSONLRecord; owned says line belongs to the record
+// (nothing else writes or reuses it), so Raw.Data may be line itself.
+func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 	if !utf8.Valid(line) {
 		return Input{}, fmt.Errorf("invalid UTF-8 at byte %d of the record: JSON must be UTF-8; re-encode the file (e.g. iconv -f CHARSET -t UTF-8)", invalidUTF8Offset(line))
 	}
@@ -244,7 +252,11 @@ func parseJSONLRecord(line []byte) (Input, error) {
 	if strings.TrimSpace(g.Text) == "" {
 		return Input{}, errors.New("record has neither text nor html")
 	}
-	return Input{Raw: Raw{Data: bytes.Clone(line), URL: g.URL}, Given: g}, nil
+	data := line
+	if !owned {
+		data = bytes.Clone(line)
+	}
+	return Input{Raw: Raw{Data: data, URL: g.URL}, Given: g}, nil
 }
 
 // jsonString decodes a JSON string; null gives "".

@@ -3,6 +3,7 @@ package corpus
 import (
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/RadhiFadlillah/whatlanggo"
 )
@@ -182,4 +183,16 @@ func sampleLetters(text string, max int) string {
 		}
 	}
 	return text
+}
+
+// detectLangTitled is DetectLang(title + "\n" + text). A text that fits a stack buffer
+// is joined there rather than in a new string (a copy of every document's text on the
+// heap): DetectLang keeps nothing of its argument and returns a code of its own.
+func detectLangTitled(title, text string) string {
+	var buf [16 << 10]byte
+	if len(title)+1+len(text) > len(buf) {
+		return DetectLang(title + "\n" + text)
+	}
+	b := append(append(append(buf[:0], title...), '\n'), text...)
+	return DetectLang(unsafe.String(unsafe.SliceData(b), len(b)))
 }

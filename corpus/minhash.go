@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
 	"golang.org/x/text/unicode/norm"
@@ -115,7 +116,18 @@ func newDedupFolder() *dedupFolder {
 
 // normalize equals NormalizeForDedup(text).
 func (f *dedupFolder) normalize(text string) string {
-	b := make([]byte, 0, len(text))
+	b, ok := f.normalizeInto(make([]byte, 0, len(text)), text)
+	if !ok {
+		return f.slow(text)
+	}
+	return string(b)
+}
+
+// normalizeInto writes NormalizeForDedup(text) over buf's storage, so that a caller
+// that only hashes the result can reuse one buffer; ok is false (and the bytes are not
+// the result) when text holds a rune the table cannot fold, which needs the slow path.
+func (f *dedupFolder) normalizeInto(buf []byte, text string) (_ []byte, ok bool) {
+	b := buf[:0]
 	space := false
 	emit := func(r rune) {
 		switch {
@@ -137,7 +149,7 @@ func (f *dedupFolder) normalize(text string) string {
 		}
 		i += size
 		if r >= 0x10000 || f.t[r] == 0 {
-			return f.slow(text)
+			return b, false
 		}
 		switch v := f.t[r]; {
 		case v&foldExpand != 0:
@@ -163,7 +175,7 @@ func (f *dedupFolder) normalize(text string) string {
 			}
 		}
 	}
-	return string(b)
+	return b, true
 }
 
 // slow is the path for a text with an unsafe rune: NFKC first, then the same fold.
@@ -210,7 +222,7 @@ func ExactKey(text string) string {
 }
 
 func exactKeyOfNormalized(s string) string {
-	sum := sha256.Sum256([]byte(s))
+	sum := sha256.Sum256(stringBytes(s))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -483,3 +495,7 @@ func BandKeys(sig []uint64, bands, rows int) []uint64 {
 	}
 	return keys
 }
+
+// stringBytes views s as bytes without copying it, for reading only (hashing): a
+// copy of each document's text per hash was a tenth of what ingest allocated.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

@@ -130,13 +130,24 @@ func lineClean(s string, newlines bool) bool {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || isInvisible(r) || unicode.IsSpace(r) || r == '\u00a0' {
+		if (r == utf8.RuneError && size == 1) || breaksClean(r) {
 			return false
 		}
 		prevSep = false
 		i += size
 	}
 	return !prevSep
+}
+
+// breaksClean reports the non-ASCII runes a clean line never holds: invisible
+// formatting characters and white space. Between U+0100 and U+167F (Latin extensions,
+// Greek, Cyrillic, Hebrew, Arabic, Indic scripts: most letters of most articles)
+// there is neither, so those runes skip the white-space table's search.
+func breaksClean(r rune) bool {
+	if r >= 0x100 && r < 0x1680 {
+		return false
+	}
+	return isInvisible(r) || unicode.IsSpace(r) || r == '\u00a0'
 }
 
 // appendCleanLine appends the cleaned form of line (already NFC) to b: invisible
