@@ -1,7 +1,8 @@
 package annotate
 
-// The agreement algorithm as it was before issue 15 made it cheap per document, kept
-// here only as the oracle TestAgreementCounterMatchesOracle compares the counter with.
+// The counting of agreement units as it was before issue 15 made it cheap per document,
+// kept here only as the oracle TestAgreementCounterMatchesOracle compares the counter
+// with; kappa and alpha are computed by the functions both share.
 
 import (
 	"maps"
@@ -15,20 +16,18 @@ import (
 // oldAgrUnitAttrs are the attributes that say which thing an item labels.
 var oldAgrUnitAttrs = []string{schema.AttrScope, schema.AttrTarget, schema.AttrParagraph, schema.AttrTurn}
 
-type oldAgrPair struct{ a, b string }
-
 type oldAgrAcc struct {
 	layer       string
 	dist        map[string]map[string]int
-	coincidence map[oldAgrPair]float64 // Krippendorff's o_ck over values
-	pairs       map[oldAgrPair]map[oldAgrPair]int
+	coincidence map[agrPair]float64 // Krippendorff's o_ck over values
+	pairs       map[agrPair]map[agrPair]int
 	docs        int
 	units       int
 	single      int
 }
 
 func oldNewAgrAcc(layer string) *oldAgrAcc {
-	return &oldAgrAcc{layer: layer, dist: map[string]map[string]int{}, coincidence: map[oldAgrPair]float64{}, pairs: map[oldAgrPair]map[oldAgrPair]int{}}
+	return &oldAgrAcc{layer: layer, dist: map[string]map[string]int{}, coincidence: map[agrPair]float64{}, pairs: map[agrPair]map[agrPair]int{}}
 }
 
 // addDoc adds one document's annotations; doc, when given, identifies stale ones.
@@ -79,15 +78,15 @@ func (acc *oldAgrAcc) addDoc(doc *schema.Document, anns []schema.Annotation) {
 		for i := range vals {
 			for j := range vals {
 				if i != j {
-					acc.coincidence[oldAgrPair{vals[i], vals[j]}] += 1 / (m - 1)
+					acc.coincidence[agrPair{vals[i], vals[j]}] += 1 / (m - 1)
 				}
 			}
 			for j := i + 1; j < len(vals); j++ {
-				p := oldAgrPair{names[i], names[j]}
+				p := agrPair{names[i], names[j]}
 				if acc.pairs[p] == nil {
-					acc.pairs[p] = map[oldAgrPair]int{}
+					acc.pairs[p] = map[agrPair]int{}
 				}
-				acc.pairs[p][oldAgrPair{vals[i], vals[j]}]++
+				acc.pairs[p][agrPair{vals[i], vals[j]}]++
 			}
 		}
 	}
@@ -122,9 +121,9 @@ func (acc *oldAgrAcc) result() LayerAgreement {
 		}
 	}
 	res.Labels = slices.Sorted(maps.Keys(labels))
-	pairs := slices.SortedFunc(maps.Keys(acc.pairs), func(x, y oldAgrPair) int { return impCompare(x.a, y.a, x.b, y.b) })
+	pairs := slices.SortedFunc(maps.Keys(acc.pairs), func(x, y agrPair) int { return impCompare(x.a, y.a, x.b, y.b) })
 	for _, p := range pairs {
-		pa := oldCohenKappa(acc.pairs[p])
+		pa := cohenKappa(acc.pairs[p])
 		pa.A, pa.B = p.a, p.b
 		res.Pairs = append(res.Pairs, pa)
 	}
@@ -132,67 +131,7 @@ func (acc *oldAgrAcc) result() LayerAgreement {
 		res.Kappa = res.Pairs[0].Kappa
 	}
 	if len(res.Annotators) >= 2 {
-		res.Alpha = oldKrippendorffAlpha(acc.coincidence)
+		res.Alpha = krippendorffAlpha(acc.coincidence)
 	}
 	return res
-}
-
-// oldCohenKappa computes (p_o - p_e) / (1 - p_e) from a contingency table of (value by A,
-// value by B) counts; kappa is nil when p_e is 1 (both always gave the same one label).
-func oldCohenKappa(table map[oldAgrPair]int) PairAgreement {
-	n, agree := 0, 0
-	ma, mb := map[string]int{}, map[string]int{}
-	for k, c := range table {
-		n += c
-		ma[k.a] += c
-		mb[k.b] += c
-		if k.a == k.b {
-			agree += c
-		}
-	}
-	pa := PairAgreement{Units: n}
-	if n == 0 {
-		return pa
-	}
-	po := float64(agree) / float64(n)
-	pe := 0.0
-	for _, l := range slices.Sorted(maps.Keys(ma)) {
-		pe += float64(ma[l]) / float64(n) * float64(mb[l]) / float64(n)
-	}
-	pa.Observed = po
-	if pe < 1 {
-		k := (po - pe) / (1 - pe)
-		pa.Kappa = &k
-	}
-	return pa
-}
-
-// oldKrippendorffAlpha computes nominal alpha from the coincidence matrix o_ck:
-// alpha = 1 - (n - 1) * sum_{c!=k} o_ck / sum_{c!=k} n_c * n_k, with n_c the marginals
-// and n the number of pairable values. It is nil when no value differs from another.
-func oldKrippendorffAlpha(o map[oldAgrPair]float64) *float64 {
-	nc := map[string]float64{}
-	n, disagree := 0.0, 0.0
-	for _, k := range slices.SortedFunc(maps.Keys(o), func(x, y oldAgrPair) int { return impCompare(x.a, y.a, x.b, y.b) }) {
-		v := o[k]
-		nc[k.a] += v
-		n += v
-		if k.a != k.b {
-			disagree += v
-		}
-	}
-	expected := 0.0
-	values := slices.Sorted(maps.Keys(nc))
-	for _, c := range values {
-		for _, k := range values {
-			if c != k {
-				expected += nc[c] * nc[k]
-			}
-		}
-	}
-	if expected == 0 {
-		return nil
-	}
-	a := 1 - (n-1)*disagree/expected
-	return &a
 }
