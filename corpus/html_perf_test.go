@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,8 +111,11 @@ func TestMayOpenWithMarker(t *testing.T) {
 	blocks, markers := 0, 0
 	for _, set := range []string{"trafilatura", "readability", "newspaper4k", "htmldate"} {
 		dir := testshared.Path(t, "data", set)
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || filepath.Ext(p) != ".html" || filepath.Base(p) == "expected.html" {
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || filepath.Ext(p) != ".html" || filepath.Base(p) == "expected.html" {
 				return nil
 			}
 			data, err := os.ReadFile(p)
@@ -120,7 +124,7 @@ func TestMayOpenWithMarker(t *testing.T) {
 			}
 			root, _, err := parseHTML(data)
 			if err != nil {
-				return nil
+				return fmt.Errorf("%s: %w", p, err)
 			}
 			var walk func(n *html.Node)
 			walk = func(n *html.Node) {
@@ -143,6 +147,9 @@ func TestMayOpenWithMarker(t *testing.T) {
 			walk(root)
 			return nil
 		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	if markers == 0 {
 		t.Fatalf("no block of %d opens with a see-also marker: the test checks nothing", blocks)

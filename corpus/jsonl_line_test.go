@@ -27,7 +27,7 @@ func TestReadJSONLLineAcrossBuffers(t *testing.T) {
 			if !errors.Is(err, w.err) {
 				t.Fatalf("line %d: error %v, want %v", i+1, err, w.err)
 			}
-			if w.err == ErrTooLarge {
+			if errors.Is(w.err, ErrTooLarge) {
 				continue
 			}
 		} else if err != nil {
