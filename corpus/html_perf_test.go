@@ -87,19 +87,6 @@ func TestMainTextFallbackOnlyWhenShort(t *testing.T) {
 	}
 }
 
-// TestFoldMarkerMap holds the one-pass fold of seeAlsoMarker to foldMarker, which built
-// the marker list it is compared with.
-func TestFoldMarkerMap(t *testing.T) {
-	for _, s := range append([]string{
-		"Read MORE: x", "إقرأ أيضاً", "اقـرأ أيضا", "مقالات ذات صلة", "قَدْ يُهِمُّكَ", "ÀLire AUSSI", "",
-		"أخبار ذات صلة: السياسة", "آخر الأخبار ى ة",
-	}, seeAlsoMarkerList...) {
-		if got, want := foldMarkerMap(s), foldMarker(s); got != want {
-			t.Errorf("foldMarkerMap(%q) = %q, foldMarker gives %q", s, got, want)
-		}
-	}
-}
-
 // TestMayOpenWithMarker holds the prefix test of removeTeasers to the full one on every
 // block of the shared gold pages: wherever seeAlsoMarker finds a marker in a block's
 // text, mayOpenWithMarker must not have ruled it out. Blocks it rules in are checked in

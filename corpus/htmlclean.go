@@ -331,7 +331,7 @@ var seeAlsoMarkerList = []string{
 // seeAlsoMarker returns the text after a see-also marker that opens s, and whether one
 // does. The marker must end at a word boundary.
 func seeAlsoMarker(s string) (string, bool) {
-	t := foldMarkerMap(cleanLine(s))
+	t := foldMarker(cleanLine(s))
 	t = strings.TrimLeftFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	best := -1
 	for _, m := range seeAlsoMarkers {
@@ -352,25 +352,6 @@ func seeAlsoMarker(s string) (string, bool) {
 		return "", false
 	}
 	return rest, true
-}
-
-// foldMarkerMap is foldMarker in one pass over the runes, without building a
-// strings.Replacer per call: seeAlsoMarker folds the text of every block cleanTree
-// looks at.
-func foldMarkerMap(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case 'أ', 'إ', 'آ', 'ٱ':
-			return 'ا'
-		case 'ى':
-			return 'ي'
-		case 'ة':
-			return 'ه'
-		case 'ـ', '\u064b', '\u064c', '\u064d', '\u064e', '\u064f', '\u0650', '\u0651', '\u0652':
-			return -1
-		}
-		return r
-	}, strings.ToLower(s))
 }
 
 // nameMarkers are see-also markers that are also first names ("Lea:", "Mira:"): alone,
@@ -436,7 +417,7 @@ func mayOpenWithMarker(n *html.Node) bool {
 	r := textRenderer{limit: teaserPrefix}
 	r.walk(n)
 	cut := r.b.Len() >= teaserPrefix
-	t := strings.TrimLeftFunc(foldMarkerMap(cleanLine(r.b.String())), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	t := strings.TrimLeftFunc(foldMarker(cleanLine(r.b.String())), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if cut {
 		rs := []rune(t)
 		t = string(rs[:max(0, len(rs)-4)])

@@ -97,7 +97,17 @@ func siteKey(s string) string {
 
 // foldMarker folds case and Arabic spelling variants (see normDateWord, plus ta marbuta).
 func foldMarker(s string) string {
-	return strings.NewReplacer("ة", "ه", "ـ", "").Replace(normDateWord(s))
+	// A map, not a strings.Replacer built per call: seeAlsoMarker folds the text of
+	// every block cleanTree looks at.
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case 'ة':
+			return 'ه'
+		case 'ـ':
+			return -1
+		}
+		return r
+	}, normDateWord(s))
 }
 
 // normMarker folds a line for marker comparison.
