@@ -140,3 +140,42 @@ func TestIngestUndeclaredLegacyPageAmongOthers(t *testing.T) {
 		t.Error("the legacy page's Arabic title and text were not decoded")
 	}
 }
+
+// givenText keeps text that cleaning leaves alone without copying it; whatever the
+// text, it must give what joinParagraphs gives.
+func TestGivenTextIsJoinParagraphs(t *testing.T) {
+	for _, text := range []string{
+		"one\n\ntwo",
+		"one\r\n\r\ntwo\r\nline",
+		"  padded  \n\n\n\nafter blank",
+		"\n\nleading and trailing\n\n",
+		"soft\u00adhyphen\n\nzero\u200bwidth",
+		"tabs\tand   spaces\n\n\u00a0\n\nend",
+		"",
+		"\n\n",
+		"single paragraph, clean",
+		"مرحبا بالعالم\n\nHello world",
+	} {
+		want := joinParagraphs(strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n"))
+		if got := givenText(text); got != want {
+			t.Errorf("givenText(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// A line may hold html when it has an "html" key, written plainly or with \u escapes;
+// the word in a text or a URL does not make it one.
+func TestMayHoldHTML(t *testing.T) {
+	for line, want := range map[string]bool{
+		`{"text":"plain words"}`:                              false,
+		`{"url":"https://example.com/a.html","text":"html5"}`: false,
+		`{"html":"<p>x</p>"}`:                                 true,
+		`{"meta":{"html":"nested"}}`:                          true,
+		`{"\u0068tml":"<p>x</p>"}`:                            true,
+		`{"text":"caf\u00e9"}`:                                true,
+	} {
+		if got := mayHoldHTML([]byte(line)); got != want {
+			t.Errorf("mayHoldHTML(%s) = %v, want %v", line, got, want)
+		}
+	}
+}

@@ -552,11 +552,17 @@ func (s *Store) Versions(ctx context.Context) ([]Version, error) {
 }
 
 func marshalDoc(d *schema.Document) ([]byte, error) {
+	fillDocDefaults(d)
+	return json.Marshal(d)
+}
+
+// fillDocDefaults gives a document's list and map fields their empty values, so that
+// a stored body has [] and {} where a missing value would have written null.
+func fillDocDefaults(d *schema.Document) {
 	if d.Byline == nil {
 		d.Byline = []string{}
 	}
 	if d.Meta == nil {
 		d.Meta = map[string]any{}
 	}
-	return json.Marshal(d)
 }

@@ -36,6 +36,8 @@ type docBatch struct {
 	opened time.Time
 	// cacheKiB is the page cache of conn while the batch holds it.
 	cacheKiB int
+	// enc encodes the bodies of the documents the batch stores.
+	enc docEncoder
 }
 
 // writerCacheKiB is the page cache of an ingest's writing connection: enough for the
@@ -141,7 +143,7 @@ func (b *docBatch) put(doc schema.Document, raw *rawBlob, dd *dedupInput, key st
 	var res PutResult
 	err := b.inDoc(doc.ID, func(tx *sql.Tx) error {
 		var err error
-		if res, err = b.s.putDocument(b.ctx, tx, doc, raw, dd); err != nil {
+		if res, err = b.s.putDocument(b.ctx, tx, doc, raw, dd, &b.enc); err != nil {
 			return err
 		}
 		if key == "" {

@@ -69,17 +69,56 @@ type rawBlob struct {
 
 // blob compresses raw input bytes; nil stays nil (nothing to keep).
 func (s *Store) blob(raw []byte) *rawBlob {
+	var scratch []byte
+	return s.blobInto(raw, &scratch)
+}
+
+// blobInto is blob compressing into *scratch, which it keeps grown for the caller's
+// next input: the encoder (in its low-memory mode) starts from an empty buffer and
+// grows it several times per input, and that garbage cost more than the one copy out
+// to a blob of the exact size.
+func (s *Store) blobInto(raw []byte, scratch *[]byte) *rawBlob {
 	if raw == nil {
 		return nil
 	}
-	return &rawBlob{size: len(raw), data: s.zstd.EncodeAll(raw, nil)}
+	if need := s.zstd.MaxEncodedSize(len(raw)); cap(*scratch) < need {
+		*scratch = make([]byte, 0, need)
+	}
+	*scratch = s.zstd.EncodeAll(raw, (*scratch)[:0])
+	return &rawBlob{size: len(raw), data: bytes.Clone(*scratch)}
+}
+
+// docEncoder writes the bytes marshalDoc would into one buffer that it reuses: the
+// writer encodes every document it stores, and a fresh buffer per document was a
+// tenth of what an ingest allocates. A body it returns is valid until the next call.
+type docEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// marshal encodes d as marshalDoc does; a nil encoder is marshalDoc.
+func (e *docEncoder) marshal(d *schema.Document) ([]byte, error) {
+	if e == nil {
+		return marshalDoc(d)
+	}
+	if e.enc == nil {
+		// json.Marshal escapes HTML too, which is json.Encoder's default.
+		e.enc = json.NewEncoder(&e.buf)
+	}
+	fillDocDefaults(d)
+	e.buf.Reset()
+	if err := e.enc.Encode(d); err != nil {
+		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
+	}
+	// Encode ends the value with a newline that Marshal does not write.
+	return bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'}), nil
 }
 
 func (s *Store) putPrepared(ctx context.Context, doc schema.Document, raw *rawBlob, dd *dedupInput) (PutResult, error) {
 	var res PutResult
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.putDocument(ctx, tx, doc, raw, dd)
+		res, err = s.putDocument(ctx, tx, doc, raw, dd, nil)
 		return err
 	})
 	if err != nil {
@@ -88,7 +127,9 @@ func (s *Store) putPrepared(ctx context.Context, doc schema.Document, raw *rawBl
 	return res, nil
 }
 
-func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document, raw *rawBlob, dd *dedupInput) (PutResult, error) {
+// putDocument stages one prepared document in tx; enc (nil for a fresh buffer) encodes
+// its body.
+func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document, raw *rawBlob, dd *dedupInput, enc *docEncoder) (PutResult, error) {
 	var res PutResult
 	if raw != nil {
 		if err := putRaw(ctx, tx, doc.RawHash, raw); err != nil {
@@ -113,7 +154,7 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 			return res, err
 		}
 	}
-	body, err := marshalDoc(&doc)
+	body, err := enc.marshal(&doc)
 	if err != nil {
 		return res, err
 	}
