@@ -66,6 +66,10 @@ type splitWriter struct {
 	b            *array.RecordBuilder
 	pending      int
 	pendingBytes int64
+	// dataHint is the bytes each top-level string column held in the last batch (0 for
+	// other columns), reserved again for the next one: a builder that starts empty grows
+	// its buffers by doubling, copying and zeroing a batch's texts several times over.
+	dataHint []int
 
 	cur    *shard
 	shards []*shard
@@ -115,9 +119,19 @@ func (w *splitWriter) flush() error {
 	if w.pending == 0 {
 		return nil
 	}
+	if w.dataHint == nil {
+		w.dataHint = make([]int, len(w.b.Fields()))
+	}
+	for i, f := range w.b.Fields() {
+		if sb, ok := f.(*array.StringBuilder); ok {
+			w.dataHint[i] = sb.DataLen()
+		}
+	}
+	rows := w.pending
 	batch := w.b.NewRecordBatch()
 	defer batch.Release()
 	w.pending, w.pendingBytes = 0, 0
+	w.reserve(rows)
 	w.rows += batch.NumRows()
 	w.numBytes += schema.ArrowBytes(batch)
 	if w.cur == nil {
@@ -141,6 +155,16 @@ func (w *splitWriter) flush() error {
 		return w.closeShard()
 	}
 	return nil
+}
+
+// reserve sizes the emptied builder for a batch like the last one, of rows rows.
+func (w *splitWriter) reserve(rows int) {
+	w.b.Reserve(rows)
+	for i, f := range w.b.Fields() {
+		if sb, ok := f.(*array.StringBuilder); ok && w.dataHint[i] > 0 {
+			sb.ReserveData(w.dataHint[i])
+		}
+	}
 }
 
 // parquetProps are the writer properties of a shard whose first batch is first.
