@@ -8,6 +8,7 @@
 //
 //	go run ./bench/scale                       # 10k and 100k documents
 //	go run ./bench/scale -sizes 2000 -json out.json
+//	go run ./bench/scale -steps 'ingest,ingest 1% changed'   # stops after the last one named
 //	NEWSDS_SCALE_SIZES=10000 go run ./bench/scale
 //
 // Run it from the repository root (it builds ./cmd/newsds and reads
@@ -27,6 +28,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +71,9 @@ type Report struct {
 	Load    []string `json:"loadavg_before_after"`
 	Go      string   `json:"go"`
 	Workers int      `json:"workers"`
-	Sizes   []Size   `json:"sizes"`
+	// Changed is the -changed flag: 0 when the changed ingest edits 1% of each size.
+	Changed int    `json:"changed_docs"`
+	Sizes   []Size `json:"sizes"`
 }
 
 type options struct {
@@ -81,6 +85,11 @@ type options struct {
 	jsonOut string
 	workers int
 	targets string
+	// steps, when not empty, are the names of the only steps to measure: a step the
+	// others depend on (the first ingest before a re-ingest, say) still runs, unmeasured.
+	steps map[string]bool
+	// changed is how many documents the "changed" ingest edits; 0 is 1% of the corpus.
+	changed int
 }
 
 func run(args []string, out io.Writer) error {
@@ -94,8 +103,23 @@ func run(args []string, out io.Writer) error {
 	fl.StringVar(&o.jsonOut, "json", "", "also write the report as JSON to this file")
 	fl.IntVar(&o.workers, "workers", 0, "--workers for ingest and annotate (0: newsds's default, one per core)")
 	fl.StringVar(&o.targets, "targets", filepath.Join("examples", "targets.yaml"), "stance targets file")
+	fl.IntVar(&o.changed, "changed", 0, "documents the \"ingest 1% changed\" step edits (default 0: 1% of each size); a fixed number tells growth with the corpus from growth with the command's own size")
+	steps := fl.String("steps", "", "comma-separated names of the steps to report (default: all); the steps before the last one named still run, the ones after it do not")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if o.changed < 0 {
+		return fmt.Errorf("-changed %d: want a number of documents, or 0 for 1%%", o.changed)
+	}
+	if *steps != "" {
+		o.steps = map[string]bool{}
+		for _, name := range strings.Split(*steps, ",") {
+			name = strings.TrimSpace(name)
+			if !knownStep(name) {
+				return fmt.Errorf("-steps: unknown step %q (want some of: %s)", name, strings.Join(stepNames, ", "))
+			}
+			o.steps[name] = true
+		}
 	}
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -139,7 +163,7 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	host, _ := os.Hostname()
-	rep := Report{Date: time.Now().UTC().Format(time.RFC3339), Host: host, CPUs: runtime.NumCPU(), Go: runtime.Version(), Workers: o.workers}
+	rep := Report{Date: time.Now().UTC().Format(time.RFC3339), Host: host, CPUs: runtime.NumCPU(), Go: runtime.Version(), Workers: o.workers, Changed: o.changed}
 	rep.Load = append(rep.Load, loadavg())
 	for _, n := range o.sizes {
 		fmt.Fprintf(os.Stderr, "scale: %d documents\n", n)
@@ -163,7 +187,7 @@ func run(args []string, out io.Writer) error {
 	return nil
 }
 
-// changedEvery picks the 1% of documents the "changed" ingest edits.
+// changedEvery picks the 1% of documents the "changed" ingest edits by default.
 const changedEvery = 100
 
 func measure(o options, pool *synth.Pool, n int) (Size, error) {
@@ -173,7 +197,11 @@ func measure(o options, pool *synth.Pool, n int) (Size, error) {
 	}
 	input := filepath.Join(dir, "input.jsonl")
 	changed := filepath.Join(dir, "changed.jsonl")
-	isChanged := func(i int) bool { return i%changedEvery == changedEvery/2 }
+	every := changedEvery
+	if o.changed > 0 {
+		every = max(n/o.changed, 1)
+	}
+	isChanged := func(i int) bool { return i%every == every/2 }
 	if err := writeFile(input, func(w io.Writer) error { return pool.WriteJSONL(w, 0, n, nil) }); err != nil {
 		return Size{}, err
 	}
@@ -209,7 +237,7 @@ func measure(o options, pool *synth.Pool, n int) (Size, error) {
 		docs int
 		out  string
 		args []string
-	}{
+	}{ // in the order of stepNames
 		{"ingest", n, "", append([]string{"ingest", input}, workers...)},
 		{"re-ingest unchanged", n, "", append([]string{"ingest", input}, workers...)},
 		{"commit v1", n, "", []string{"commit", "-m", "bench v1"}},
@@ -225,18 +253,37 @@ func measure(o options, pool *synth.Pool, n int) (Size, error) {
 		{"validate release", n, "", []string{"validate", release}},
 	}
 	sz := Size{Docs: n}
-	for _, s := range steps {
+	remaining := len(o.steps)
+	for i, s := range steps {
+		if s.name != stepNames[i] {
+			return sz, fmt.Errorf("step %d is %q, stepNames has %q", i, s.name, stepNames[i])
+		}
+		if o.steps != nil && remaining == 0 {
+			break
+		}
 		fmt.Fprintf(os.Stderr, "scale: %d: %s\n", n, s.name)
 		st, err := newsds(o, root, outFile(s.out), s.args...)
 		if err != nil {
 			return sz, fmt.Errorf("%s: %w", s.name, err)
 		}
+		if o.steps != nil && !o.steps[s.name] {
+			continue
+		}
+		remaining--
 		st.Name, st.Docs = s.name, s.docs
 		fmt.Fprintf(os.Stderr, "scale: %d: %s: %.1fs wall, %.1fs CPU, %.0f MiB: %s\n", n, s.name, st.Wall, st.CPU, st.RSSMiB, st.Output)
 		sz.Steps = append(sz.Steps, st)
 	}
 	return sz, nil
 }
+
+// stepNames are the steps measure runs, in order.
+var stepNames = []string{
+	"ingest", "re-ingest unchanged", "commit v1", "ingest 1% changed", "annotate qa", "annotate sentiment",
+	"annotate stance", "commit v2", "diff v1 v2", "export", "release", "validate corpus", "validate release",
+}
+
+func knownStep(name string) bool { return slices.Contains(stepNames, name) }
 
 // outFile is where a step's stdout goes: a file for export, else captured.
 func outFile(path string) func() (io.WriteCloser, error) {
@@ -356,8 +403,12 @@ func envOr(key, def string) string {
 // writeTable prints one Markdown table per size and, with two sizes or more, the
 // largest size's per-document cost and peak RSS as multiples of the smallest's.
 func writeTable(w io.Writer, rep Report) {
-	fmt.Fprintf(w, "Scale benchmark, %s, %s, %d CPUs, load %s, %s, ingest/annotate workers %s\n\n",
-		rep.Date, rep.Host, rep.CPUs, strings.Join(rep.Load, " → "), rep.Go, workersText(rep.Workers))
+	changed := "1%"
+	if rep.Changed > 0 {
+		changed = strconv.Itoa(rep.Changed)
+	}
+	fmt.Fprintf(w, "Scale benchmark, %s, %s, %d CPUs, load %s, %s, ingest/annotate workers %s, changed documents %s\n\n",
+		rep.Date, rep.Host, rep.CPUs, strings.Join(rep.Load, " → "), rep.Go, workersText(rep.Workers), changed)
 	for _, sz := range rep.Sizes {
 		fmt.Fprintf(w, "%d documents\n\n", sz.Docs)
 		fmt.Fprintln(w, "| step | docs | wall s | CPU s | docs/s | docs/CPU-s | ms CPU/doc | peak RSS MiB |")
