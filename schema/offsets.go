@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -105,32 +106,112 @@ func CPToUTF16(s string, cp int) (int, error) {
 	return 0, fmt.Errorf("offset %d is past the text (%d code points)", cp, n)
 }
 
-// TextIndex slices one text by code points in constant time after a single pass, for
-// code that checks or cuts many spans of the same document (a release row, a
-// validation): SliceCP would walk the text again for every span.
+// TextIndex slices one text by code points after a single pass, for code that checks
+// or cuts many spans of the same document (a release row, a validation): SliceCP would
+// walk the text again for every span.
+//
+// For valid UTF-8 the index is sparse, one count per indexBlock bytes, so that indexing
+// costs one validation and one counting pass over the text and an allocation of 1/16
+// of its size (a dense offset per code point cost four bytes per byte of text and a
+// rune decode per code point, the largest cost of a release row); a slice walks at
+// most one block from its checkpoint. Invalid UTF-8, where a code point is what
+// ranging over the string yields, keeps a dense offset per code point.
 type TextIndex struct {
 	text string
-	// offs[i] is the byte offset of code point i (offs[n] = len(text)); nil when the
-	// text is ASCII and the two coincide.
-	offs []int32
-	n    int
+	// blocks[k] is the number of code points that start before byte k*indexBlock;
+	// nil when the text is ASCII or dense is used.
+	blocks []int32
+	// dense[i] is the byte offset of code point i (dense[n] = len(text)), for invalid
+	// UTF-8 only.
+	dense []int32
+	n     int
 }
+
+// indexBlock is the stride in bytes of a sparse TextIndex.
+const indexBlock = 64
 
 // NewTextIndex indexes text.
 func NewTextIndex(text string) *TextIndex {
 	x := &TextIndex{text: text, n: len(text)}
+	ascii := true
 	for i := 0; i < len(text); i++ {
 		if text[i] >= utf8.RuneSelf {
-			x.offs = make([]int32, 0, len(text)+1)
-			for b := range text {
-				x.offs = append(x.offs, int32(b))
-			}
-			x.n = len(x.offs)
-			x.offs = append(x.offs, int32(len(text)))
+			ascii = false
 			break
 		}
 	}
+	switch {
+	case ascii:
+	case utf8.ValidString(text):
+		x.blocks = make([]int32, len(text)/indexBlock+1)
+		n := 0
+		for k := range x.blocks {
+			x.blocks[k] = int32(n)
+			end := min((k+1)*indexBlock, len(text))
+			n += runeStarts(text[k*indexBlock : end])
+		}
+		x.n = n
+	default:
+		x.dense = make([]int32, 0, len(text)+1)
+		for b := range text {
+			x.dense = append(x.dense, int32(b))
+		}
+		x.n = len(x.dense)
+		x.dense = append(x.dense, int32(len(text)))
+	}
 	return x
+}
+
+// runeStarts counts the bytes of s that start a code point (all but the continuation
+// bytes 10xxxxxx), eight at a time: the code points of valid UTF-8.
+func runeStarts(s string) int {
+	const hi = 0x8080808080808080
+	n := len(s)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		n -= bits.OnesCount64(v & hi &^ (v << 1))
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
+}
+
+// offset is the byte offset of code point cp, 0 <= cp <= x.n.
+func (x *TextIndex) offset(cp int) int {
+	switch {
+	case x.dense != nil:
+		return int(x.dense[cp])
+	case x.blocks == nil || cp == x.n:
+		if x.blocks == nil {
+			return cp
+		}
+		return len(x.text)
+	}
+	// The last block whose first counted code point is at or before cp.
+	lo, hi := 0, len(x.blocks)-1
+	for lo < hi {
+		mid := int(uint(lo+hi+1) >> 1)
+		if int(x.blocks[mid]) <= cp {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	left := cp - int(x.blocks[lo])
+	for b := lo * indexBlock; b < len(x.text); b++ {
+		if x.text[b]&0xC0 != 0x80 {
+			if left == 0 {
+				return b
+			}
+			left--
+		}
+	}
+	return len(x.text)
 }
 
 // Len is the text's length in code points.
@@ -145,8 +226,5 @@ func (x *TextIndex) Slice(start, end int) (string, error) {
 	} else if start < 0 || start > x.n {
 		return "", fmt.Errorf("offset %d is outside the text (%d code points)", start, x.n)
 	}
-	if x.offs == nil {
-		return x.text[start:end], nil
-	}
-	return x.text[x.offs[start]:x.offs[end]], nil
+	return x.text[x.offset(start):x.offset(end)], nil
 }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf16"
 )
@@ -129,7 +130,12 @@ func TestSplitParagraphs(t *testing.T) {
 
 // TextIndex agrees with SliceCP on every span of ASCII and non-ASCII text.
 func TestTextIndexMatchesSliceCP(t *testing.T) {
-	for _, text := range []string{"", "plain ascii text", "قطر 👍🏽 e\u0301 ok"} {
+	// Texts over several index blocks, runes straddling block edges, and invalid UTF-8
+	// (stray continuation bytes, a cut sequence), where a code point is what ranging
+	// over the string yields.
+	long := strings.Repeat("ab قطر 👍🏽 e\u0301\n", 13)
+	for _, text := range []string{"", "plain ascii text", "قطر 👍🏽 e\u0301 ok", long, "x" + long, "xy" + long + "z",
+		strings.Repeat("é", 100), long + "\x80\xbf" + long, "\xe0\x80" + long, long + "\xf0\x9f"} {
 		x := NewTextIndex(text)
 		if x.Len() != LenCP(text) {
 			t.Fatalf("%q: Len = %d, want %d", text, x.Len(), LenCP(text))
