@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -535,28 +536,38 @@ func (c *checker) inputs() error {
 	})
 }
 
-// dedupSignatures recomputes each staged document's MinHash signature from its text
-// and compares it with the stored one. The other dedup tables need no such pass: each
-// is also held by an index on id, which integrity_check compares row for row, while a
-// signature is a value no index holds.
+// dedupSignatures recomputes each staged document's MinHash signature and band keys
+// from its text and compares them with the stored ones, and looks up each recorded
+// band row. dedup_exact needs no such pass: it is also held by an index on id, which
+// integrity_check compares row for row. dedup_band has no second index (a band row
+// names its document by number only), so a flipped key or number would pass SQLite's
+// check: every row a signature records is looked up (n primary-key lookups in one
+// statement per document), and the table holds no other rows (its count).
 func (c *checker) dedupSignatures() error {
 	d := NewDeduper(c.s.cfg.Dedup)
-	return c.query((`SELECT g.id, g.sig, r.rev, r.id, r.rev_hash, r.content_hash, r.doc
+	var recorded int64
+	err := c.query((`SELECT g.doc, g.id, g.sig, g.bands, r.rev, r.id, r.rev_hash, r.content_hash, r.doc
 		FROM dedup_sig g LEFT JOIN staged s ON s.id = g.id LEFT JOIN revs r ON r.rev = s.rev`), func(rows *sql.Rows) error {
+		var num int64
 		var id string
-		var sig []byte
+		var sig, bands []byte
 		var rev sql.NullInt64
 		var sr storedRevision
 		var rid, revHash, contentHash sql.NullString
-		if err := rows.Scan(&id, &sig, &rev, &rid, &revHash, &contentHash, &sr.doc); err != nil {
+		if err := rows.Scan(&num, &id, &sig, &bands, &rev, &rid, &revHash, &contentHash, &sr.doc); err != nil {
 			return err
 		}
 		c.rep.Checked.Signatures++
-		bad := func(reason string) {
-			c.problem(&CorruptError{Table: "dedup_sig", Version: "staged", DocID: id, Reason: reason, Fix: FixCorruptDedup})
+		bad := func(table, reason string) {
+			c.problem(&CorruptError{Table: table, Version: "staged", DocID: id, Reason: reason, Fix: FixCorruptDedup})
+		}
+		keys := decodeSig(bands)
+		recorded += int64(len(keys))
+		if err := c.bandRows(num, keys, func(reason string) { bad("dedup_band", reason) }); err != nil {
+			return err
 		}
 		if !rev.Valid {
-			bad("a near-duplicate signature of a document that is not staged")
+			bad("dedup_sig", "a near-duplicate signature of a document that is not staged")
 			return nil
 		}
 		sr.rev, sr.id, sr.revHash, sr.contentHash = rev.Int64, rid.String, revHash.String, contentHash.String
@@ -566,11 +577,50 @@ func (c *checker) dedupSignatures() error {
 			// detection turned off since, no signature can be recomputed.
 			return nil //nolint:nilerr // see above
 		}
-		if !bytes.Equal(encodeSig(d.hasher.signatureOfNormalized(NormalizeForDedup(doc.Text))), sig) {
-			bad("the near-duplicate signature does not match the document's text (damaged, or newsds.yaml's dedup shingle size changed since it was stored)")
+		want := d.hasher.signatureOfNormalized(NormalizeForDedup(doc.Text))
+		if !bytes.Equal(encodeSig(want), sig) {
+			bad("dedup_sig", "the near-duplicate signature does not match the document's text (damaged, or newsds.yaml's dedup shingle size changed since it was stored)")
+			return nil
+		}
+		if !bytes.Equal(encodeBands(BandKeys(want, d.bands, d.rows)), bands) {
+			bad("dedup_sig", "the recorded band keys do not match the near-duplicate signature (damaged, or newsds.yaml's dedup threshold changed since it was stored)")
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	var held int64
+	if err := c.s.db.QueryRowContext(c.ctx, `SELECT count(*) FROM dedup_band`).Scan(&held); err != nil {
+		return err
+	}
+	if held != recorded {
+		c.problem(&CorruptError{Table: "dedup_band",
+			Reason: fmt.Sprintf("the band index holds %d rows, the signatures record %d", held, recorded), Fix: FixCorruptDedup})
+	}
+	return nil
+}
+
+// bandRows reports (through bad) when a band row that document number num records is
+// missing from dedup_band.
+func (c *checker) bandRows(num int64, keys []uint64, bad func(reason string)) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 1+len(keys))
+	args = append(args, num)
+	for _, k := range keys {
+		args = append(args, int64(k))
+	}
+	var found int
+	q := `SELECT count(*) FROM dedup_band WHERE doc = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ") + `)`
+	if err := c.s.db.QueryRowContext(c.ctx, q, args...).Scan(&found); err != nil {
+		return err
+	}
+	if found != len(keys) {
+		bad(fmt.Sprintf("%d of the document's %d band rows are missing from the band index", len(keys)-found, len(keys)))
+	}
+	return nil
 }
 
 // versionCounts compares each version's membership with the counts it was committed

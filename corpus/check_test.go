@@ -240,6 +240,20 @@ func TestCheckFindsEachDamage(t *testing.T) {
 		{"near-duplicate signature", func(t *testing.T, st *Store, edited string) {
 			damage(t, st, "dedup_sig", "sig", "id = ?", func(b []byte) []byte { b[100] ^= 0x04; return b }, edited)
 		}, "dedup_sig", ""},
+		{"recorded band keys", func(t *testing.T, st *Store, edited string) {
+			damage(t, st, "dedup_sig", "bands", "id = ?", func(b []byte) []byte { b[3] ^= 0x10; return b }, edited)
+		}, "dedup_sig", ""},
+		{"band row key", func(t *testing.T, st *Store, edited string) {
+			if _, err := st.db.Exec(`UPDATE dedup_band SET band_key = band_key + 1
+				WHERE (band_key, doc) IN (SELECT b.band_key, b.doc FROM dedup_band b JOIN dedup_sig g ON g.doc = b.doc WHERE g.id = ? LIMIT 1)`, edited); err != nil {
+				t.Fatal(err)
+			}
+		}, "dedup_band", ""},
+		{"band row of no signature", func(t *testing.T, st *Store, edited string) {
+			if _, err := st.db.Exec(`INSERT INTO dedup_band(band_key, doc) SELECT band_key, doc + 1000 FROM dedup_band LIMIT 1`); err != nil {
+				t.Fatal(err)
+			}
+		}, "dedup_band", ""},
 		{"input record", func(t *testing.T, st *Store, edited string) {
 			if _, err := st.db.Exec(`UPDATE inputs SET raw_hash = '0' || substr(raw_hash, 2) WHERE id = ?`, edited); err != nil {
 				t.Fatal(err)

@@ -235,7 +235,9 @@ func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *d
 	}
 	if len(in.bandKeys) > 0 {
 		threshold := s.cfg.Dedup.Threshold
-		cands := map[string]bool{}
+		// A candidate's signature comes with it: it shares a row with the number its
+		// band rows carry.
+		cands := map[string][]uint64{}
 		// One query for all bands: a statement per band cost more in SQL parsing than
 		// the lookups themselves.
 		args := make([]any, 0, len(in.bandKeys)+1)
@@ -249,11 +251,14 @@ func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *d
 		}
 		for rows.Next() {
 			var c string
-			if err := rows.Scan(&c); err != nil {
+			var sig []byte
+			if err := rows.Scan(&c, &sig); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("dedup: %w", err)
 			}
-			cands[c] = true
+			if _, ok := cands[c]; !ok {
+				cands[c] = decodeSig(sig)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -265,11 +270,7 @@ func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *d
 		}
 		sort.Strings(ids)
 		for _, c := range ids {
-			sig, err := signatureOf(ctx, tx, c)
-			if err != nil {
-				return nil, err
-			}
-			if EstimateJaccard(in.signature, sig) < threshold {
+			if EstimateJaccard(in.signature, cands[c]) < threshold {
 				continue
 			}
 			if err := add(c); err != nil {
@@ -416,11 +417,7 @@ func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, prev schema.Docum
 	return ok, err
 }
 
-func indexDedup(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) error {
-	return indexDedupEntries(ctx, tx, id, in, false)
-}
-
-// indexDedupEntries is indexDedup; fresh tells that id has no dedup_sig row.
+// indexDedupEntries indexes id's keys; fresh tells that id has no dedup_sig row.
 func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInput, fresh bool) error {
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO dedup_exact(key, id) VALUES (?, ?)`, in.exactKey, id); err != nil {
 		return fmt.Errorf("dedup index: %w", err)
@@ -429,10 +426,11 @@ func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInpu
 		return nil
 	}
 	sig, bands := encodeSig(in.signature), encodeBands(in.bandKeys)
+	var doc int64
 	var oldSig, oldBands []byte
 	err := sql.ErrNoRows
 	if !fresh {
-		err = tx.QueryRowContext(ctx, `SELECT sig, bands FROM dedup_sig WHERE id = ?`, id).Scan(&oldSig, &oldBands)
+		err = tx.QueryRowContext(ctx, `SELECT doc, sig, bands FROM dedup_sig WHERE id = ?`, id).Scan(&doc, &oldSig, &oldBands)
 	}
 	switch {
 	case err == nil:
@@ -440,13 +438,15 @@ func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInpu
 			// The same text stored again: its entries are there already.
 			return nil
 		}
-		if err := dropBands(ctx, tx, id, oldBands); err != nil {
+		if err := dropBands(ctx, tx, doc, oldBands); err != nil {
 			return err
 		}
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("dedup index: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO dedup_sig(id, sig, bands) VALUES (?, ?, ?)`, id, sig, bands); err != nil {
+	// An existing row keeps its number, which its new band rows carry.
+	if err := tx.QueryRowContext(ctx, `INSERT INTO dedup_sig(id, sig, bands) VALUES (?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET sig = excluded.sig, bands = excluded.bands RETURNING doc`, id, sig, bands).Scan(&doc); err != nil {
 		return fmt.Errorf("dedup index: %w", err)
 	}
 	if len(in.bandKeys) == 0 {
@@ -454,7 +454,7 @@ func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInpu
 	}
 	args := make([]any, 0, 2*len(in.bandKeys))
 	for _, k := range in.bandKeys {
-		args = append(args, int64(k), id)
+		args = append(args, int64(k), doc)
 	}
 	if _, err := tx.ExecContext(ctx, bandInsertSQL(len(in.bandKeys)), args...); err != nil {
 		return fmt.Errorf("dedup index: %w", err)
@@ -463,48 +463,39 @@ func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInpu
 }
 
 // bandCandidatesSQL selects the documents other than the last argument that share one
-// of n band keys: n primary-key lookups in one statement.
+// of n band keys, with their signatures: n primary-key lookups in one statement, and
+// one by number in dedup_sig for each candidate.
 func bandCandidatesSQL(n int) string {
-	return `SELECT id FROM dedup_band WHERE band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `) AND id != ?`
+	return `SELECT g.id, g.sig FROM dedup_band b JOIN dedup_sig g ON g.doc = b.doc WHERE b.band_key IN (` +
+		strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `) AND g.id != ?`
 }
 
-// bandInsertSQL inserts n (band_key, id) rows.
+// bandInsertSQL inserts n (band_key, doc) rows.
 func bandInsertSQL(n int) string {
-	return `INSERT OR IGNORE INTO dedup_band(band_key, id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
+	return `INSERT OR IGNORE INTO dedup_band(band_key, doc) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
 }
 
-// bandDeleteSQL deletes the rows of one document (the first argument) under n band
-// keys: n primary-key lookups. dedup_band has no index by id (format 5): a second
-// b-tree of every band row doubled what each stored document wrote.
+// bandDeleteSQL deletes the rows of one document (the first argument, its number) under
+// n band keys: n primary-key lookups. dedup_band has no index by document (format 5):
+// a second b-tree of every band row doubled what each stored document wrote.
 func bandDeleteSQL(n int) string {
-	return `DELETE FROM dedup_band WHERE id = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
+	return `DELETE FROM dedup_band WHERE doc = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
 }
 
-// legacyBandDeleteSQL drops a document's band rows whose keys its dedup_sig row does
-// not record (a store of format 4 or older being migrated, which still has the index
-// dedup_band_id it uses).
-const legacyBandDeleteSQL = `DELETE FROM dedup_band WHERE id = ?`
-
-// dropBands deletes id's band rows, whose keys dedup_sig.bands holds (nil: not
-// recorded, see legacyBandDeleteSQL).
-func dropBands(ctx context.Context, tx *sql.Tx, id string, bands []byte) error {
-	if bands == nil {
-		if _, err := tx.ExecContext(ctx, legacyBandDeleteSQL, id); err != nil {
-			return fmt.Errorf("dedup drop %s: %w", id, err)
-		}
-		return nil
-	}
+// dropBands deletes the band rows of document number doc, whose keys its dedup_sig row
+// holds (bands; every row records them since format 5).
+func dropBands(ctx context.Context, tx *sql.Tx, doc int64, bands []byte) error {
 	keys := decodeSig(bands)
 	if len(keys) == 0 {
 		return nil
 	}
 	args := make([]any, 0, 1+len(keys))
-	args = append(args, id)
+	args = append(args, doc)
 	for _, k := range keys {
 		args = append(args, int64(k))
 	}
 	if _, err := tx.ExecContext(ctx, bandDeleteSQL(len(keys)), args...); err != nil {
-		return fmt.Errorf("dedup drop %s: %w", id, err)
+		return fmt.Errorf("dedup drop document %d: %w", doc, err)
 	}
 	return nil
 }
@@ -514,18 +505,19 @@ func dropDedup(ctx context.Context, tx *sql.Tx, id string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_exact WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("dedup drop %s: %w", id, err)
 	}
+	var doc int64
 	var bands []byte
-	err := tx.QueryRowContext(ctx, `SELECT bands FROM dedup_sig WHERE id = ?`, id).Scan(&bands)
+	err := tx.QueryRowContext(ctx, `SELECT doc, bands FROM dedup_sig WHERE id = ?`, id).Scan(&doc, &bands)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("dedup drop %s: %w", id, err)
 	}
-	if err := dropBands(ctx, tx, id, bands); err != nil {
-		return err
+	if err := dropBands(ctx, tx, doc, bands); err != nil {
+		return fmt.Errorf("dedup drop %s: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_sig WHERE id = ?`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_sig WHERE doc = ?`, doc); err != nil {
 		return fmt.Errorf("dedup drop %s: %w", id, err)
 	}
 	return nil

@@ -4,9 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // bandState is, per document, its dedup_band keys and the keys its dedup_sig row
@@ -17,7 +21,7 @@ func bandState(t *testing.T, db interface {
 	t.Helper()
 	ctx := context.Background()
 	rows, recorded = map[string][]uint64{}, map[string][]uint64{}
-	r, err := db.QueryContext(ctx, `SELECT id, band_key FROM dedup_band`)
+	r, err := db.QueryContext(ctx, `SELECT g.id, b.band_key FROM dedup_band b JOIN dedup_sig g USING(doc)`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,11 +151,11 @@ func TestMigrateFormat4RecordsBands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
+	for _, q := range append(format5DedupSQL(),
 		`ALTER TABLE dedup_sig DROP COLUMN bands`,
 		`CREATE INDEX dedup_band_id ON dedup_band(id)`,
 		`UPDATE meta SET value = '4' WHERE key = 'format_version'`,
-	} {
+	) {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -187,6 +191,127 @@ func TestMigrateFormat4RecordsBands(t *testing.T) {
 	}
 	sum := ingest(t, st, IngestOptions{}, jsonlDocs(t, 10, func(i int) string { return articleText(i+50) + " Revised." }))
 	if sum.Modified != 10 {
+		t.Fatalf("re-ingest after migration: %+v", sum)
+	}
+	rows, recorded = bandState(t, st.db)
+	if err := sameBands(rows, recorded); err != nil {
+		t.Fatalf("after changing the migrated documents: %v", err)
+	}
+	for id, keys := range rows {
+		if slices.Equal(keys, want[id]) {
+			t.Fatalf("document %s kept its old band rows", id)
+		}
+	}
+}
+
+// format5DedupSQL turns the dedup tables of a new store back into the layout of
+// format 5 and older: band rows by document id, signatures keyed by id alone.
+func format5DedupSQL() []string {
+	return []string{
+		`CREATE TABLE dedup_band_5 (band_key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band_key, id)) WITHOUT ROWID`,
+		`INSERT INTO dedup_band_5 SELECT b.band_key, g.id FROM dedup_band b JOIN dedup_sig g USING(doc)`,
+		`DROP TABLE dedup_band`,
+		`ALTER TABLE dedup_band_5 RENAME TO dedup_band`,
+		`CREATE TABLE dedup_sig_5 (id TEXT PRIMARY KEY, sig BLOB NOT NULL, bands BLOB)`,
+		`INSERT INTO dedup_sig_5 SELECT id, sig, bands FROM dedup_sig`,
+		`DROP TABLE dedup_sig`,
+		`ALTER TABLE dedup_sig_5 RENAME TO dedup_sig`,
+	}
+}
+
+// longArticle is a text long enough that changing one of its sentences leaves a
+// near-duplicate.
+func longArticle(i int) string {
+	var b strings.Builder
+	for k := range 30 {
+		b.WriteString(articleText(1000*i + k))
+		b.WriteString(" ")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// Issue 15: a band row named its document by its 32-character id, a third of the row,
+// in the table that took most of a growing store's page reads and writes. Format 6
+// numbers the documents; the migration keeps every document's bands, and near-duplicates
+// are still found, and changed documents leave no rows behind, after it.
+func TestMigrateFormat5NumbersBands(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	if err := Init(ctx, root); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, st, IngestOptions{}, jsonlDocs(t, 6, longArticle))
+	want, _ := bandState(t, st.db)
+	st.Close()
+
+	db, err := sql.Open("sqlite", filepath.Join(root, StoreDir, "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append(format5DedupSQL(), `UPDATE meta SET value = '5' WHERE key = 'format_version'`) {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	st, err = Open(ctx, root)
+	if err != nil {
+		t.Fatalf("open a format 5 store: %v", err)
+	}
+	defer st.Close()
+	var fv string
+	var idCols int
+	if err := st.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'format_version'`).Scan(&fv); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('dedup_band') WHERE name = 'id'`).Scan(&idCols); err != nil {
+		t.Fatal(err)
+	}
+	if fv != storeFormatVersion || idCols != 0 {
+		t.Fatalf("after migration: format %s, dedup_band has %d id columns", fv, idCols)
+	}
+	rows, recorded := bandState(t, st.db)
+	if err := sameBands(rows, recorded); err != nil {
+		t.Fatalf("after migration: %v", err)
+	}
+	if err := sameBands(rows, want); err != nil {
+		t.Fatalf("migration changed the band rows: %v", err)
+	}
+	rep, err := st.Check(ctx, CheckOptions{})
+	if err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("check after migration: %v, problems %v", err, rep.Problems)
+	}
+
+	// A near-duplicate of a migrated document is found through its numbered band rows.
+	near := strings.Replace(longArticle(2), articleText(2000), "A different opening sentence.", 1)
+	path := filepath.Join(t.TempDir(), "near.jsonl")
+	line := fmt.Sprintf(`{"url":"https://example.org/near","title":"Near","published":"2024-06-01T10:00:00Z","text":%q}`+"\n", near)
+	if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if sum := ingest(t, st, IngestOptions{}, path); sum.Duplicates != 1 {
+		t.Fatalf("near-duplicate after migration: %+v", sum)
+	}
+	var orig string
+	for d, err := range st.Documents(ctx, "staged") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.URL == "https://example.org/near" {
+			orig = d.DupOf()
+		}
+	}
+	if orig != DocumentID(schema.Document{URL: "https://example.com/a/2"}) {
+		t.Fatalf("near-duplicate marked a duplicate of %q, want article 2", orig)
+	}
+
+	sum := ingest(t, st, IngestOptions{}, jsonlDocs(t, 6, func(i int) string { return longArticle(i+50) + " Revised." }))
+	if sum.Modified != 6 {
 		t.Fatalf("re-ingest after migration: %+v", sum)
 	}
 	rows, recorded = bandState(t, st.db)

@@ -45,7 +45,13 @@ const StoreDir = ".newsds"
 //	   re-ingest finds a revision and its raw copy intact without hashing the one and
 //	   decompressing the other (NULL in rows of older stores: those are checked the
 //	   long way).
-const storeFormatVersion = "5"
+//	6: dedup_band rows name their document by dedup_sig.doc, an integer key, not by
+//	   its 32-character id: a band row took 52 bytes, a third of them the id, and the
+//	   band table, 14 random inserts and look-ups per stored document, was half of
+//	   the store's index pages, so a larger corpus read and wrote most of them from
+//	   the file instead of the page cache. dedup_sig.doc is its INTEGER PRIMARY KEY,
+//	   which VACUUM keeps (a table's implicit rowid it may change).
+const storeFormatVersion = "6"
 
 // migration turns a store of one format into the next, inside the transaction that also
 // records the new format_version, so an interrupted migration leaves the older format
@@ -58,6 +64,7 @@ var migrations = map[string]migration{
 	"2": reindexDedup,
 	"3": reindexDedup,
 	"4": migrateTo5,
+	"5": migrateTo6,
 }
 
 func execMigration(stmts string) migration {
@@ -69,12 +76,10 @@ func execMigration(stmts string) migration {
 
 // reindexDedup recomputes the exact key, signature and bands of every indexed document
 // from its staged text, so that documents stored under an older fold are found by the
-// current one. Which document is a duplicate of which is not decided again.
+// current one. Which document is a duplicate of which is not decided again. The dedup
+// tables are rebuilt empty in the current layout first (the documents not staged any
+// more are dropped from them, as before).
 func reindexDedup(ctx context.Context, s *Store, tx *sql.Tx) error {
-	// The current indexDedup writes dedup_sig.bands, which formats before 5 lack.
-	if err := addBandsColumn(ctx, tx); err != nil {
-		return err
-	}
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM dedup_exact UNION SELECT id FROM dedup_sig ORDER BY 1`)
 	if err != nil {
 		return fmt.Errorf("list indexed documents: %w", err)
@@ -92,11 +97,11 @@ func reindexDedup(ctx context.Context, s *Store, tx *sql.Tx) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("list indexed documents: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_exact; DROP TABLE IF EXISTS dedup_band; DROP TABLE IF EXISTS dedup_sig;`+dedupSigSQL+dedupBandSQL); err != nil {
+		return fmt.Errorf("empty the dedup tables: %w", err)
+	}
 	d := NewDeduper(s.cfg.Dedup)
 	for _, id := range ids {
-		if err := dropDedup(ctx, tx, id); err != nil {
-			return err
-		}
 		doc, ok, err := stagedDoc(ctx, tx, id)
 		if err != nil {
 			return fmt.Errorf("re-index %s: %w", id, err)
@@ -104,7 +109,7 @@ func reindexDedup(ctx context.Context, s *Store, tx *sql.Tx) error {
 		if !ok {
 			continue
 		}
-		if err := indexDedup(ctx, tx, id, d.input(doc.Text)); err != nil {
+		if err := indexDedupEntries(ctx, tx, id, d.input(doc.Text), true); err != nil {
 			return fmt.Errorf("re-index %s: %w", id, err)
 		}
 	}
@@ -135,6 +140,18 @@ func addColumn(ctx context.Context, tx *sql.Tx, table, column, typ string) error
 // index dedup_band_id, then drops that index. Documents are taken a page at a time,
 // so memory does not grow with the corpus.
 func migrateTo5(ctx context.Context, _ *Store, tx *sql.Tx) error {
+	compact, err := compactBands(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if compact {
+		// reindexDedup (from format 3 or older) rebuilt the dedup tables in the
+		// current layout, bands recorded; the raw and revs sums are still missing.
+		if err := addColumn(ctx, tx, "revs", "doc_sum", "INTEGER"); err != nil {
+			return err
+		}
+		return addColumn(ctx, tx, "raw", "data_sum", "INTEGER")
+	}
 	if err := addBandsColumn(ctx, tx); err != nil {
 		return err
 	}
@@ -178,6 +195,40 @@ func migrateTo5(ctx context.Context, _ *Store, tx *sql.Tx) error {
 	}
 	if _, err := tx.ExecContext(ctx, `DROP INDEX IF EXISTS dedup_band_id`); err != nil {
 		return fmt.Errorf("drop dedup_band_id: %w", err)
+	}
+	return nil
+}
+
+// compactBands reports whether dedup_band is in the layout of format 6 (rows by
+// dedup_sig.doc).
+func compactBands(ctx context.Context, tx *sql.Tx) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('dedup_band') WHERE name = 'doc'`).Scan(&n); err != nil {
+		return false, fmt.Errorf("dedup_band columns: %w", err)
+	}
+	return n > 0, nil
+}
+
+// migrateTo6 numbers the signatures (dedup_sig.doc) and rewrites every band row with
+// its document's number in place of its id, in key order (each table is written once,
+// sequentially). Band rows of an id without a signature row were never a candidate
+// (a candidate without a signature is no match), and are left out.
+func migrateTo6(ctx context.Context, _ *Store, tx *sql.Tx) error {
+	compact, err := compactBands(ctx, tx)
+	if err != nil || compact {
+		return err
+	}
+	const stmts = `
+ALTER TABLE dedup_sig RENAME TO dedup_sig_5;
+ALTER TABLE dedup_band RENAME TO dedup_band_5;
+` + dedupSigSQL + dedupBandSQL + `
+INSERT INTO dedup_sig(id, sig, bands) SELECT id, sig, bands FROM dedup_sig_5 ORDER BY id;
+INSERT INTO dedup_band(band_key, doc) SELECT b.band_key, g.doc FROM dedup_band_5 b JOIN dedup_sig g ON g.id = b.id ORDER BY 1, 2;
+DROP TABLE dedup_band_5;
+DROP TABLE dedup_sig_5;
+`
+	if _, err := tx.ExecContext(ctx, stmts); err != nil {
+		return fmt.Errorf("number the band rows: %w", err)
 	}
 	return nil
 }
@@ -296,17 +347,27 @@ CREATE TABLE IF NOT EXISTS version_anns (
 ) WITHOUT ROWID;
 -- dedup indexes: exact normalised-text key, and MinHash signatures with their LSH band keys
 CREATE TABLE IF NOT EXISTS dedup_exact (key TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
--- a rowid table: a 1 KiB signature is too large for a WITHOUT ROWID row, which would
--- spill each one to an overflow page of its own (4 KiB per document); bands are the
--- document's band keys (little-endian uint64s, sorted), by which its dedup_band rows
--- are deleted
-CREATE TABLE IF NOT EXISTS dedup_sig (id TEXT PRIMARY KEY, sig BLOB NOT NULL, bands BLOB);
-CREATE TABLE IF NOT EXISTS dedup_band (band_key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band_key, id)) WITHOUT ROWID;
+` + dedupSigSQL + dedupBandSQL + `
 -- a changed or removed document's exact key is dropped by id
 CREATE INDEX IF NOT EXISTS dedup_exact_id ON dedup_exact(id);
 -- external annotator results by (content hash, annotator, parameters)
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 ` + inputsSQL
+
+// dedupSigSQL is the table of near-duplicate signatures. A rowid table: a 1 KiB
+// signature is too large for a WITHOUT ROWID row, which would spill each one to an
+// overflow page of its own (4 KiB per document). doc numbers the document for its
+// dedup_band rows; bands are its band keys (little-endian uint64s, sorted), by which
+// those rows are deleted.
+const dedupSigSQL = `
+CREATE TABLE IF NOT EXISTS dedup_sig (doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sig BLOB NOT NULL, bands BLOB);
+`
+
+// dedupBandSQL is the LSH band index: one row per band key of each signature, by
+// dedup_sig.doc (see format 6).
+const dedupBandSQL = `
+CREATE TABLE IF NOT EXISTS dedup_band (band_key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (band_key, doc)) WITHOUT ROWID;
+`
 
 // FindRoot walks up from start to the nearest folder holding a corpus store.
 func FindRoot(start string) (string, error) {

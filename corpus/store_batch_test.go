@@ -259,13 +259,13 @@ func TestMigrateFormat1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
+	for _, q := range append(format5DedupSQL(),
 		`DROP TABLE inputs`, `DROP INDEX dedup_exact_id`, `DROP INDEX IF EXISTS dedup_band_id`,
 		`CREATE TABLE dedup_sig_1 (id TEXT PRIMARY KEY, sig BLOB NOT NULL) WITHOUT ROWID`,
 		`INSERT INTO dedup_sig_1 SELECT id, sig FROM dedup_sig`, `DROP TABLE dedup_sig`,
 		`ALTER TABLE dedup_sig_1 RENAME TO dedup_sig`,
 		`UPDATE meta SET value = '1' WHERE key = 'format_version'`,
-	} {
+	) {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -429,12 +429,12 @@ func testMigrateReindexes(t *testing.T, from string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
+	for _, q := range append(format5DedupSQL(),
 		`UPDATE dedup_exact SET key = 'format-2-key'`,
 		`UPDATE dedup_sig SET sig = zeroblob(length(sig))`,
 		`UPDATE dedup_band SET band_key = band_key + 1`,
-		`UPDATE meta SET value = '` + from + `' WHERE key = 'format_version'`,
-	} {
+		`UPDATE meta SET value = '`+from+`' WHERE key = 'format_version'`,
+	) {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -106,7 +106,8 @@ func TestHotStatementPlans(t *testing.T) {
 	// The statements the defects were in must be among those checked, or the test
 	// would pass by not seeing them.
 	bands := NewDeduper(st.cfg.Dedup).bands
-	for _, q := range []string{replaceAnnotatorSQL, bandDeleteSQL(bands), `DELETE FROM dedup_exact WHERE id = ?`, seenInputSQL} {
+	// bandCandidatesSQL joins the band rows to dedup_sig by number (format 6).
+	for _, q := range []string{replaceAnnotatorSQL, bandDeleteSQL(bands), bandCandidatesSQL(bands), `DELETE FROM dedup_exact WHERE id = ?`, seenInputSQL} {
 		if !slices.Contains(hot, q) {
 			t.Errorf("the workload did not run %q per document", q)
 		}
