@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -607,14 +606,8 @@ func (c *checker) bandRows(num int64, keys []uint64, bad func(reason string)) er
 	if len(keys) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 1+len(keys))
-	args = append(args, num)
-	for _, k := range keys {
-		args = append(args, int64(k))
-	}
 	var found int
-	q := `SELECT count(*) FROM dedup_band WHERE doc = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ") + `)`
-	if err := c.s.db.QueryRowContext(c.ctx, q, args...).Scan(&found); err != nil {
+	if err := c.s.db.QueryRowContext(c.ctx, bandCountSQL(len(keys)), bandRowArgs(num, keys)...).Scan(&found); err != nil {
 		return err
 	}
 	if found != len(keys) {

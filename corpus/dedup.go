@@ -482,6 +482,22 @@ func bandDeleteSQL(n int) string {
 	return `DELETE FROM dedup_band WHERE doc = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
 }
 
+// bandCountSQL counts the rows of one document (the first argument, its number) under
+// n band keys, as bandDeleteSQL finds them.
+func bandCountSQL(n int) string {
+	return `SELECT count(*) FROM dedup_band WHERE doc = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
+}
+
+// bandRowArgs are the arguments of bandDeleteSQL and bandCountSQL.
+func bandRowArgs(doc int64, keys []uint64) []any {
+	args := make([]any, 0, 1+len(keys))
+	args = append(args, doc)
+	for _, k := range keys {
+		args = append(args, int64(k))
+	}
+	return args
+}
+
 // dropBands deletes the band rows of document number doc, whose keys its dedup_sig row
 // holds (bands; every row records them since format 5).
 func dropBands(ctx context.Context, tx *sql.Tx, doc int64, bands []byte) error {
@@ -489,12 +505,7 @@ func dropBands(ctx context.Context, tx *sql.Tx, doc int64, bands []byte) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 1+len(keys))
-	args = append(args, doc)
-	for _, k := range keys {
-		args = append(args, int64(k))
-	}
-	if _, err := tx.ExecContext(ctx, bandDeleteSQL(len(keys)), args...); err != nil {
+	if _, err := tx.ExecContext(ctx, bandDeleteSQL(len(keys)), bandRowArgs(doc, keys)...); err != nil {
 		return fmt.Errorf("dedup drop document %d: %w", doc, err)
 	}
 	return nil
