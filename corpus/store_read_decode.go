@@ -333,35 +333,43 @@ func (d *compactDecoder) boolean() (bool, bool) {
 	return false, d.lit("false")
 }
 
+// members decodes an object's members, d at its '{', letting value read the value of
+// each key.
+func (d *compactDecoder) members(value func(key string) bool) bool {
+	if !d.lit("{") {
+		return false
+	}
+	if d.lit("}") {
+		return true
+	}
+	for {
+		k, ok := d.str()
+		if !ok || !d.lit(":") || !value(k) {
+			return false
+		}
+		if d.lit("}") {
+			return true
+		}
+		if !d.lit(",") {
+			return false
+		}
+	}
+}
+
 // stringMap decodes null or an object of string values.
 func (d *compactDecoder) stringMap() (map[string]string, bool) {
 	if d.lit("null") {
 		return nil, true
 	}
-	if !d.lit("{") {
+	m := map[string]string{}
+	if !d.members(func(k string) bool {
+		v, ok := d.str()
+		m[k] = v
+		return ok
+	}) {
 		return nil, false
 	}
-	m := map[string]string{}
-	if d.lit("}") {
-		return m, true
-	}
-	for {
-		k, ok := d.str()
-		if !ok || !d.lit(":") {
-			return nil, false
-		}
-		v, ok := d.str()
-		if !ok {
-			return nil, false
-		}
-		m[k] = v
-		if d.lit("}") {
-			return m, true
-		}
-		if !d.lit(",") {
-			return nil, false
-		}
-	}
+	return m, true
 }
 
 // anyMap decodes null or an object whose values are strings, numbers, booleans or
@@ -370,52 +378,30 @@ func (d *compactDecoder) anyMap() (map[string]any, bool) {
 	if d.lit("null") {
 		return nil, true
 	}
-	if !d.lit("{") {
+	m := map[string]any{}
+	if !d.members(func(k string) bool {
+		v, ok := d.scalar()
+		m[k] = v
+		return ok
+	}) {
 		return nil, false
 	}
-	m := map[string]any{}
-	if d.lit("}") {
-		return m, true
-	}
-	for {
-		k, ok := d.str()
-		if !ok || !d.lit(":") {
-			return nil, false
-		}
-		var v any
-		switch c := d.peek(); {
-		case c == '"':
-			s, ok := d.str()
-			if !ok {
-				return nil, false
-			}
-			v = s
-		case c == 't' || c == 'f':
-			b, ok := d.boolean()
-			if !ok {
-				return nil, false
-			}
-			v = b
-		case c == 'n':
-			if !d.lit("null") {
-				return nil, false
-			}
-		case c == '-' || (c >= '0' && c <= '9'):
-			f, ok := d.float()
-			if !ok {
-				return nil, false
-			}
-			v = f
-		default:
-			return nil, false
-		}
-		m[k] = v
-		if d.lit("}") {
-			return m, true
-		}
-		if !d.lit(",") {
-			return nil, false
-		}
+	return m, true
+}
+
+// scalar decodes a string, a number (as a float64), a boolean or null.
+func (d *compactDecoder) scalar() (any, bool) {
+	switch c := d.peek(); {
+	case c == '"':
+		return d.str()
+	case c == 't' || c == 'f':
+		return d.boolean()
+	case c == 'n':
+		return nil, d.lit("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return d.float()
+	default:
+		return nil, false
 	}
 }
 
