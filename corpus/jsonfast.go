@@ -115,43 +115,68 @@ func fastJSONString(raw json.RawMessage) (string, bool) {
 			i = j
 			continue
 		}
-		switch e := body[i+1]; e {
-		case '"', '\\', '/':
-			b.WriteByte(e)
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'u':
-			r := rune(hexVal(body[i+2])<<12 | hexVal(body[i+3])<<8 | hexVal(body[i+4])<<4 | hexVal(body[i+5]))
-			if utf8.RuneLen(r) < 0 || (0xd800 <= r && r < 0xe000) {
-				return "", false
-			}
-			b.WriteRune(r)
-			i += 6
-			continue
-		default:
+		var tmp [utf8.UTFMax]byte
+		r, n, ok := appendEscape(tmp[:0], body[i:])
+		if !ok {
 			return "", false
 		}
-		i += 2
+		b.Write(r)
+		i += n
 	}
 	return b.String(), true
 }
 
+// appendEscape appends what the JSON escape at the start of b (a '\\') stands for and
+// returns its length in b; ok is false for what is not an escape and for a \u
+// surrogate half, whose pairing (or replacement by U+FFFD) is left to encoding/json.
+func appendEscape(dst, b []byte) (out []byte, n int, ok bool) {
+	if len(b) < 2 {
+		return dst, 0, false
+	}
+	switch e := b[1]; e {
+	case '"', '\\', '/':
+		return append(dst, e), 2, true
+	case 'b':
+		return append(dst, '\b'), 2, true
+	case 'f':
+		return append(dst, '\f'), 2, true
+	case 'n':
+		return append(dst, '\n'), 2, true
+	case 'r':
+		return append(dst, '\r'), 2, true
+	case 't':
+		return append(dst, '\t'), 2, true
+	case 'u':
+		if len(b) < 6 {
+			return dst, 0, false
+		}
+		var r rune
+		for _, c := range b[2:6] {
+			v := hexVal(c)
+			if v < 0 {
+				return dst, 0, false
+			}
+			r = r<<4 | rune(v)
+		}
+		if 0xd800 <= r && r < 0xe000 {
+			return dst, 0, false
+		}
+		return utf8.AppendRune(dst, r), 6, true
+	}
+	return dst, 0, false
+}
+
+// hexVal is the value of a hex digit, -1 for another byte.
 func hexVal(c byte) int {
 	switch {
 	case '0' <= c && c <= '9':
 		return int(c - '0')
 	case 'a' <= c && c <= 'f':
 		return int(c-'a') + 10
-	default:
+	case 'A' <= c && c <= 'F':
 		return int(c-'A') + 10
+	default:
+		return -1
 	}
 }
 

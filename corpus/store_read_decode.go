@@ -148,40 +148,13 @@ func (d *compactDecoder) rawString() ([]byte, bool) {
 
 // escape decodes the escape at d.in[p] into the arena and returns its length.
 func (d *compactDecoder) escape(p int) (int, bool) {
-	if p+1 >= len(d.in) || len(d.arena)+utf8.UTFMax > cap(d.arena) {
+	if len(d.arena)+utf8.UTFMax > cap(d.arena) {
 		return 0, false
 	}
-	var c byte
-	switch d.in[p+1] {
-	case '"', '\\', '/':
-		c = d.in[p+1]
-	case 'b':
-		c = '\b'
-	case 'f':
-		c = '\f'
-	case 'n':
-		c = '\n'
-	case 'r':
-		c = '\r'
-	case 't':
-		c = '\t'
-	case 'u':
-		if p+6 > len(d.in) {
-			return 0, false
-		}
-		v, err := strconv.ParseUint(string(d.in[p+2:p+6]), 16, 16)
-		// encoding/json writes no surrogate halves (it writes such runes as UTF-8);
-		// pairing them is left to the general decoders.
-		if err != nil || (v >= 0xd800 && v < 0xe000) {
-			return 0, false
-		}
-		d.arena = utf8.AppendRune(d.arena, rune(v))
-		return 6, true
-	default:
-		return 0, false
-	}
-	d.arena = append(d.arena, c)
-	return 2, true
+	var n int
+	var ok bool
+	d.arena, n, ok = appendEscape(d.arena, d.in[p:])
+	return n, ok
 }
 
 // str decodes a string value, null excluded.
