@@ -22,7 +22,7 @@ func storedSum(b []byte) int64 { return int64(xxhash.Sum64(b)) }
 
 // seenInputSQL finds an input's document when it is still the staged revision, with
 // what proves that revision and its raw copy intact (see lookupSeenInput).
-const seenInputSQL = `SELECT i.id, i.rev, i.dup_of, i.raw_hash, r.rev_hash, r.doc, r.doc_sum, w.data, w.data_sum
+const seenInputSQL = `SELECT i.id, i.rev, i.dup_of, i.raw_hash, r.id, r.rev_hash, r.content_hash, r.doc, r.doc_sum, w.data, w.data_sum
 	FROM inputs i JOIN staged s ON s.id = i.id AND s.rev = i.rev JOIN revs r ON r.rev = i.rev
 	LEFT JOIN raw w ON w.hash = i.raw_hash
 	WHERE i.input_key = ?`
@@ -47,14 +47,19 @@ func (s *Store) lookupSeenInput(ctx context.Context, key string, dec *zstd.Decod
 		return nil, nil
 	}
 	var in seenInput
-	var rawHash, revHash string
+	var rawHash string
+	var sr storedRevision
 	var doc, raw sql.RawBytes
 	var docSum, rawSum sql.NullInt64
-	if err := rows.Scan(&in.id, &in.rev, &in.dupOf, &rawHash, &revHash, &doc, &docSum, &raw, &rawSum); err != nil {
+	if err := rows.Scan(&in.id, &in.rev, &in.dupOf, &rawHash, &sr.id, &sr.revHash, &sr.contentHash, &doc, &docSum, &raw, &rawSum); err != nil {
 		return nil, fmt.Errorf("look up input: %w", err)
 	}
 	if !docSum.Valid || docSum.Int64 != storedSum(doc) {
-		if sum, ok := hashWithout(doc, `"ingested_at":`); !ok || sum != revHash {
+		// The long proof is the one every read makes: rev_hash alone does not cover
+		// ingested_at, and a revision whose ingested_at was damaged must be repaired,
+		// not skipped.
+		sr.rev, sr.doc = in.rev, doc
+		if _, err := sr.verify(); err != nil {
 			return nil, nil
 		}
 	}

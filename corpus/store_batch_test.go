@@ -205,14 +205,22 @@ func TestReingestRepairsDamagedRevision(t *testing.T) {
 	if _, err := st.Raw(ctx, rawHash); err == nil {
 		t.Fatal("the damaged raw copy reads back")
 	}
-	damaged := 0
-	for _, err := range st.Documents(ctx, "staged") {
-		if errors.Is(err, ErrCorrupt) {
-			damaged++
-		}
+	// The third document's ingest time, which rev_hash does not cover.
+	if _, err := st.db.ExecContext(ctx, `UPDATE revs SET doc = replace(doc, json_extract(doc, '$.ingested_at'), 'yesterday') WHERE rev = 3`); err != nil {
+		t.Fatal(err)
 	}
-	if damaged != 1 {
-		t.Fatalf("%d damaged documents after the damage, want 1", damaged)
+	var ids []string
+	for rev := 1; rev <= 3; rev++ {
+		var id string
+		if err := st.db.QueryRowContext(ctx, `SELECT id FROM revs WHERE rev = ?`, rev).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	for i, want := range []bool{true, false, true} {
+		if _, err := st.Document(ctx, "staged", ids[i]); errors.Is(err, ErrCorrupt) != want {
+			t.Fatalf("revision %d after the damage: %v, want damaged %v", i+1, err, want)
+		}
 	}
 	ingest(t, st, IngestOptions{}, path)
 	for d, err := range st.Documents(ctx, "staged") {
@@ -225,6 +233,26 @@ func TestReingestRepairsDamagedRevision(t *testing.T) {
 	}
 	if _, err := st.Raw(ctx, rawHash); err != nil {
 		t.Fatalf("raw copy after re-ingest: %v", err)
+	}
+	// A repaired row carries the sum of its new bytes, so that the next re-ingest
+	// proves it by the fast path again.
+	rows, err := st.db.QueryContext(ctx, `SELECT rev, doc, doc_sum FROM revs`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rev, sum int64
+		var doc []byte
+		if err := rows.Scan(&rev, &doc, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if sum != storedSum(doc) {
+			t.Errorf("revision %d: doc_sum does not match its bytes after the repair", rev)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -425,8 +425,8 @@ func repairRevision(ctx context.Context, tx *sql.Tx, revHash string, doc schema.
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE revs SET id = ?, content_hash = ?, doc = ? WHERE rev = ?`,
-		doc.ID, doc.ContentHash, body, sr.rev); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE revs SET id = ?, content_hash = ?, doc = ?, doc_sum = ? WHERE rev = ?`,
+		doc.ID, doc.ContentHash, body, storedSum(body), sr.rev); err != nil {
 		return fmt.Errorf("repair revision %s: %w", doc.ID, err)
 	}
 	return nil
