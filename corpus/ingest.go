@@ -126,7 +126,7 @@ type work struct {
 // Ingest reads inputs (files, folders, globs), extracts and stages their articles.
 // Reading, extraction and storing run concurrently; memory is bounded by the number of
 // records in flight, not by the number of inputs. Documents are stored in one
-// group transaction of many documents (see batchDocs), so an interrupted ingest keeps
+// group transaction of many documents (see ingestBatchDocs), so an interrupted ingest keeps
 // what it stored but the open batch, and never touches committed versions. An input
 // already ingested with the same options by the same newsds build, whose document is
 // still staged as it produced it, is counted unchanged without being extracted again.
@@ -272,8 +272,8 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 		}
 	}
 	// The ticker commits a batch that a slow stretch of input keeps open, so what a
-	// kill can lose stays about batchAge of work.
-	tick := time.NewTicker(batchAge / 4)
+	// kill can lose stays about ingestBatchAge of work.
+	tick := time.NewTicker(ingestBatchAge / 4)
 	defer tick.Stop()
 	for open := true; open; {
 		var w *work

@@ -498,3 +498,58 @@ func testMigrateReindexes(t *testing.T, from string) {
 		t.Fatal("the copy differing only in hamza seats is not marked a duplicate after migration")
 	}
 }
+
+// An ingest's writer keeps the smaller page cache until it has committed a full
+// batch of stored documents (batches that only confirm unchanged inputs store none),
+// and takes the bulk cache from then on; the annotation group keeps SQLite's default.
+func TestWriterCacheGrowsAfterFullBatch(t *testing.T) {
+	st := newTestStore(t, "")
+	ctx := context.Background()
+	cacheOf := func(b *docBatch) int {
+		t.Helper()
+		var kib int
+		if err := b.tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&kib); err != nil {
+			t.Fatal(err)
+		}
+		return -kib
+	}
+	b := st.newDocBatch(ctx)
+	b.maxDocs = 3
+	defer b.close()
+	// Documents stored by each batch, and the cache it must run with.
+	for i, step := range []struct{ docs, want int }{
+		{0, writerCacheKiB}, {2, writerCacheKiB}, {0, writerCacheKiB}, {1, writerCacheKiB}, {0, bulkCacheKiB}, {1, bulkCacheKiB},
+	} {
+		if err := b.begin(); err != nil {
+			t.Fatal(err)
+		}
+		if got := cacheOf(b); got != step.want {
+			t.Errorf("batch %d: page cache %d KiB, want %d", i+1, got, step.want)
+		}
+		for range step.docs {
+			if err := b.inDoc("doc", func(*sql.Tx) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := b.flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := st.AnnotationGroup(ctx).(*annGroup)
+	defer g.Close()
+	g.b.maxDocs = 1
+	for i := range 3 {
+		if err := g.b.begin(); err != nil {
+			t.Fatal(err)
+		}
+		if got := cacheOf(g.b); got != defaultCacheKiB {
+			t.Errorf("annotation group %d: page cache %d KiB, want %d", i+1, got, defaultCacheKiB)
+		}
+		if err := g.b.inDoc("doc", func(*sql.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := g.b.flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
