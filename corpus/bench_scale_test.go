@@ -36,14 +36,7 @@ func BenchmarkIngestJSONL(b *testing.B) {
 	input := filepath.Join(dir, "input.jsonl")
 	changed := filepath.Join(dir, "changed.jsonl")
 	write := func(path string, edit func(int) bool) {
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := pool.WriteJSONL(f, 0, n, edit); err != nil {
-			b.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
+		if err := pool.WriteJSONLFile(path, 0, n, edit); err != nil {
 			b.Fatal(err)
 		}
 	}

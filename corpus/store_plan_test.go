@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -176,14 +175,7 @@ func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 // their changed form.
 func writeJSONL(t *testing.T, pool *synth.Pool, path string, edit func(int) bool) {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pool.WriteJSONL(f, 0, planDocs, edit); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := pool.WriteJSONLFile(path, 0, planDocs, edit); err != nil {
 		t.Fatal(err)
 	}
 }

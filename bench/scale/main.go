@@ -202,7 +202,7 @@ func measure(o options, pool *synth.Pool, n int) (Size, error) {
 		every = max(n/o.changed, 1)
 	}
 	isChanged := func(i int) bool { return i%every == every/2 }
-	if err := writeFile(input, func(w io.Writer) error { return pool.WriteJSONL(w, 0, n, nil) }); err != nil {
+	if err := pool.WriteJSONLFile(input, 0, n, nil); err != nil {
 		return Size{}, err
 	}
 	nChanged := 0

@@ -196,14 +196,7 @@ func TestInterruptedIngest(t *testing.T) {
 	// worth, so that the kill lands between commits.
 	const total = 10000
 	input := filepath.Join(t.TempDir(), "articles.jsonl")
-	f, err := os.Create(input)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pool.WriteJSONL(f, 0, total, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := pool.WriteJSONLFile(input, 0, total, nil); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

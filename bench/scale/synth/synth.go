@@ -289,6 +289,22 @@ func (p *Pool) WriteJSONL(w io.Writer, from, to int, changed func(int) bool) err
 	return nil
 }
 
+// WriteJSONLFile is WriteJSONL into a new file at path.
+func (p *Pool) WriteJSONLFile(path string, from, to int, changed func(int) bool) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("synth: %w", err)
+	}
+	if err := p.WriteJSONL(f, from, to, changed); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("synth: %w", err)
+	}
+	return nil
+}
+
 // quote is a JSON string: strconv.Quote's escapes are JSON's except \x and \U (which
 // valid UTF-8 without control characters never produces) and it escapes less.
 func quote(s string) string {
