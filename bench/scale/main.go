@@ -10,6 +10,7 @@
 //	go run ./bench/scale -sizes 2000 -json out.json
 //	go run ./bench/scale -steps 'ingest,ingest 1% changed'   # stops after the last one named
 //	NEWSDS_SCALE_SIZES=10000 go run ./bench/scale
+//	go run ./bench/scale -rounds 3 -steps ingest   # medians of 3 rounds, sizes alternating
 //
 // Run it from the repository root (it builds ./cmd/newsds and reads
 // examples/targets.yaml). The steps, in order: ingest; unchanged re-ingest; commit v1;
@@ -72,8 +73,12 @@ type Report struct {
 	Go      string   `json:"go"`
 	Workers int      `json:"workers"`
 	// Changed is the -changed flag: 0 when the changed ingest edits 1% of each size.
-	Changed int    `json:"changed_docs"`
-	Sizes   []Size `json:"sizes"`
+	Changed int `json:"changed_docs"`
+	// Rounds is how many times each size was measured; Sizes holds each step's medians
+	// and, with more than one round, PerRound every round's own figures.
+	Rounds   int      `json:"rounds"`
+	Sizes    []Size   `json:"sizes"`
+	PerRound [][]Size `json:"per_round,omitempty"`
 }
 
 type options struct {
@@ -90,6 +95,8 @@ type options struct {
 	steps map[string]bool
 	// changed is how many documents the "changed" ingest edits; 0 is 1% of the corpus.
 	changed int
+	// rounds is how many times every size is measured, the sizes alternating.
+	rounds int
 }
 
 func run(args []string, out io.Writer) error {
@@ -104,9 +111,13 @@ func run(args []string, out io.Writer) error {
 	fl.IntVar(&o.workers, "workers", 0, "--workers for ingest and annotate (0: newsds's default, one per core)")
 	fl.StringVar(&o.targets, "targets", filepath.Join("examples", "targets.yaml"), "stance targets file")
 	fl.IntVar(&o.changed, "changed", 0, "documents the \"ingest 1% changed\" step edits (default 0: 1% of each size); a fixed number tells growth with the corpus from growth with the command's own size")
+	fl.IntVar(&o.rounds, "rounds", 1, "measure every size this many times, the sizes alternating within a round, and report each step's medians (a small corpus's steps last seconds, and one run of them swings with the machine's load)")
 	steps := fl.String("steps", "", "comma-separated names of the steps to report (default: all); the steps before the last one named still run, the ones after it do not")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if o.rounds < 1 {
+		return fmt.Errorf("-rounds %d: want at least 1", o.rounds)
 	}
 	if o.changed < 0 {
 		return fmt.Errorf("-changed %d: want a number of documents, or 0 for 1%%", o.changed)
@@ -163,17 +174,26 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	host, _ := os.Hostname()
-	rep := Report{Date: time.Now().UTC().Format(time.RFC3339), Host: host, CPUs: runtime.NumCPU(), Go: runtime.Version(), Workers: o.workers, Changed: o.changed}
+	rep := Report{Date: time.Now().UTC().Format(time.RFC3339), Host: host, CPUs: runtime.NumCPU(), Go: runtime.Version(),
+		Workers: o.workers, Changed: o.changed, Rounds: o.rounds}
 	rep.Load = append(rep.Load, loadavg())
-	for _, n := range o.sizes {
-		fmt.Fprintf(os.Stderr, "scale: %d documents\n", n)
-		sz, err := measure(o, pool, n)
-		if err != nil {
-			return fmt.Errorf("%d documents: %w", n, err)
+	for r := range o.rounds {
+		var round []Size
+		for _, n := range o.sizes {
+			fmt.Fprintf(os.Stderr, "scale: round %d of %d: %d documents\n", r+1, o.rounds, n)
+			sz, err := measure(o, pool, n)
+			if err != nil {
+				return fmt.Errorf("%d documents: %w", n, err)
+			}
+			round = append(round, sz)
 		}
-		rep.Sizes = append(rep.Sizes, sz)
+		rep.PerRound = append(rep.PerRound, round)
 	}
 	rep.Load = append(rep.Load, loadavg())
+	rep.Sizes = medians(rep.PerRound)
+	if o.rounds == 1 {
+		rep.PerRound = nil
+	}
 	writeTable(out, rep)
 	if o.jsonOut != "" {
 		b, err := json.MarshalIndent(rep, "", "  ")
@@ -393,6 +413,46 @@ func loadavg() string {
 	return strings.Join(f[:3], " ")
 }
 
+// medians gives, per size and step, the median of each figure over the rounds (each
+// figure on its own: the median wall time and the median CPU time may come from
+// different rounds). A step's output is the first round's.
+func medians(rounds [][]Size) []Size {
+	out := make([]Size, len(rounds[0]))
+	for i, first := range rounds[0] {
+		out[i] = Size{Docs: first.Docs}
+		for j, st := range first.Steps {
+			of := func(f func(Step) float64) float64 {
+				var v []float64
+				for _, round := range rounds {
+					v = append(v, f(round[i].Steps[j]))
+				}
+				return median(v)
+			}
+			st.Wall = of(func(s Step) float64 { return s.Wall })
+			st.CPU = of(func(s Step) float64 { return s.CPU })
+			st.User = of(func(s Step) float64 { return s.User })
+			st.Sys = of(func(s Step) float64 { return s.Sys })
+			st.RSSMiB = of(func(s Step) float64 { return s.RSSMiB })
+			out[i].Steps = append(out[i].Steps, st)
+		}
+	}
+	return out
+}
+
+func median(v []float64) float64 {
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// cpuRatio is the per-document CPU of step i at the largest size over the smallest's.
+func cpuRatio(sizes []Size, i int) float64 {
+	small, large := sizes[0].Steps[i], sizes[len(sizes)-1].Steps[i]
+	return (large.CPU / float64(large.Docs)) / (small.CPU / float64(small.Docs))
+}
+
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -407,8 +467,12 @@ func writeTable(w io.Writer, rep Report) {
 	if rep.Changed > 0 {
 		changed = strconv.Itoa(rep.Changed)
 	}
-	fmt.Fprintf(w, "Scale benchmark, %s, %s, %d CPUs, load %s, %s, ingest/annotate workers %s, changed documents %s\n\n",
-		rep.Date, rep.Host, rep.CPUs, strings.Join(rep.Load, " → "), rep.Go, workersText(rep.Workers), changed)
+	rounds := ""
+	if rep.Rounds > 1 {
+		rounds = fmt.Sprintf(", medians of %d rounds", rep.Rounds)
+	}
+	fmt.Fprintf(w, "Scale benchmark, %s, %s, %d CPUs, load %s, %s, ingest/annotate workers %s, changed documents %s%s\n\n",
+		rep.Date, rep.Host, rep.CPUs, strings.Join(rep.Load, " → "), rep.Go, workersText(rep.Workers), changed, rounds)
 	for _, sz := range rep.Sizes {
 		fmt.Fprintf(w, "%d documents\n\n", sz.Docs)
 		fmt.Fprintln(w, "| step | docs | wall s | CPU s | docs/s | docs/CPU-s | ms CPU/doc | peak RSS MiB |")
@@ -424,15 +488,29 @@ func writeTable(w io.Writer, rep Report) {
 	}
 	small, large := rep.Sizes[0], rep.Sizes[len(rep.Sizes)-1]
 	fmt.Fprintf(w, "%d vs %d documents: per-document cost and peak RSS ratios (1.0 = flat)\n\n", large.Docs, small.Docs)
-	fmt.Fprintln(w, "| step | wall/doc | CPU/doc | peak RSS |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	perRound := len(rep.PerRound) > 1
+	if perRound {
+		fmt.Fprintln(w, "| step | wall/doc | CPU/doc | CPU/doc, each round | peak RSS |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	} else {
+		fmt.Fprintln(w, "| step | wall/doc | CPU/doc | peak RSS |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|")
+	}
 	for i, s := range large.Steps {
 		if i >= len(small.Steps) {
 			break
 		}
 		b := small.Steps[i]
-		fmt.Fprintf(w, "| %s | %.2f | %.2f | %.2f |\n", s.Name,
-			(s.Wall/float64(s.Docs))/(b.Wall/float64(b.Docs)), (s.CPU/float64(s.Docs))/(b.CPU/float64(b.Docs)), s.RSSMiB/b.RSSMiB)
+		wall := (s.Wall / float64(s.Docs)) / (b.Wall / float64(b.Docs))
+		if !perRound {
+			fmt.Fprintf(w, "| %s | %.2f | %.2f | %.2f |\n", s.Name, wall, cpuRatio(rep.Sizes, i), s.RSSMiB/b.RSSMiB)
+			continue
+		}
+		var each []string
+		for _, round := range rep.PerRound {
+			each = append(each, strconv.FormatFloat(cpuRatio(round, i), 'f', 2, 64))
+		}
+		fmt.Fprintf(w, "| %s | %.2f | %.2f | %s | %.2f |\n", s.Name, wall, cpuRatio(rep.Sizes, i), strings.Join(each, " "), s.RSSMiB/b.RSSMiB)
 	}
 	fmt.Fprintln(w)
 }
