@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,4 +65,39 @@ func BenchmarkExactKey(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "keys/s")
+}
+
+// BenchmarkIngestCluster ingests copies of one story, every two of them
+// near-duplicates (a wire story on many sites), oldest first and newest first. Newest
+// first gives the cluster a new original with every copy, and every member is
+// re-marked each time. It reports copies/s and the revisions stored per copy.
+//
+//	go test ./corpus -run '^$' -bench IngestCluster -benchtime 1x -count 3
+func BenchmarkIngestCluster(b *testing.B) {
+	texts, _ := benchDedupTexts(b)
+	text := slices.MaxFunc(texts, func(x, y string) int { return len(x) - len(y) })
+	ctx := context.Background()
+	for _, copies := range []int{250, 500} {
+		for _, order := range []string{"oldest-first", "newest-first"} {
+			b.Run(fmt.Sprintf("copies=%d/%s", copies, order), func(b *testing.B) {
+				input := clusterCopies(b, text, 0, copies, order == "newest-first")
+				var revs int
+				for b.Loop() {
+					b.StopTimer()
+					st := newTestStore(b, "")
+					b.StartTimer()
+					if _, err := st.Ingest(ctx, []string{input}, IngestOptions{Workers: 1}); err != nil {
+						b.Fatal(err)
+					}
+					b.StopTimer()
+					if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM revs`).Scan(&revs); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(copies*b.N)/b.Elapsed().Seconds(), "copies/s")
+				b.ReportMetric(float64(revs)/float64(copies), "revisions/copy")
+			})
+		}
+	}
 }

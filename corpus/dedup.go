@@ -212,71 +212,24 @@ func signatureOf(ctx context.Context, tx *sql.Tx, id string) ([]uint64, error) {
 // above the threshold. A candidate that leads back to id is one of id's own
 // duplicates, already in its cluster, and is passed over.
 func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) ([]string, error) {
-	roots := map[string]bool{}
-	add := func(c string) error {
-		root, ok, err := s.rootOf(ctx, tx, c, id)
-		if err != nil {
-			return err
+	var near []string
+	if len(in.bandKeys) > 0 {
+		var err error
+		if near, err = s.nearCandidates(ctx, tx, id, in); err != nil {
+			return nil, err
 		}
-		if ok {
-			roots[root] = true
-		}
-		return nil
 	}
 	var exact string
 	err := tx.QueryRowContext(ctx, `SELECT id FROM dedup_exact WHERE key = ? AND id != ?`, in.exactKey, id).Scan(&exact)
 	switch {
 	case err == nil:
-		if err := add(exact); err != nil {
-			return nil, err
-		}
+		near = append([]string{exact}, near...)
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("dedup: %w", err)
 	}
-	if len(in.bandKeys) > 0 {
-		threshold := s.cfg.Dedup.Threshold
-		// A candidate's signature comes with it: it shares a row with the number its
-		// band rows carry.
-		cands := map[string][]uint64{}
-		// One query for all bands: a statement per band cost more in SQL parsing than
-		// the lookups themselves.
-		args := make([]any, 0, len(in.bandKeys)+1)
-		for _, k := range in.bandKeys {
-			args = append(args, int64(k))
-		}
-		args = append(args, id)
-		rows, err := tx.QueryContext(ctx, bandCandidatesSQL(len(in.bandKeys)), args...)
-		if err != nil {
-			return nil, fmt.Errorf("dedup: %w", err)
-		}
-		for rows.Next() {
-			var c string
-			var sig []byte
-			if err := rows.Scan(&c, &sig); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("dedup: %w", err)
-			}
-			if _, ok := cands[c]; !ok {
-				cands[c] = decodeSig(sig)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("dedup: %w", err)
-		}
-		ids := make([]string, 0, len(cands))
-		for c := range cands {
-			ids = append(ids, c)
-		}
-		sort.Strings(ids)
-		for _, c := range ids {
-			if EstimateJaccard(in.signature, cands[c]) < threshold {
-				continue
-			}
-			if err := add(c); err != nil {
-				return nil, err
-			}
-		}
+	roots, err := s.clusterRoots(ctx, tx, id, near)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]string, 0, len(roots))
 	for r := range roots {
@@ -286,6 +239,128 @@ func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *d
 	return out, nil
 }
 
+// nearCandidates returns, sorted, the documents other than id that share an LSH band
+// with in and whose signatures are at or above the threshold. Each candidate is read
+// once however many bands it shares, and only its id is kept: a text repeated across
+// thousands of pages (a wire story, a template) puts thousands of candidates in every
+// band.
+func (s *Store) nearCandidates(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) ([]string, error) {
+	// One query for all bands: a statement per band cost more in SQL parsing than the
+	// lookups themselves.
+	args := make([]any, 0, len(in.bandKeys)+1)
+	for _, k := range in.bandKeys {
+		args = append(args, int64(k))
+	}
+	args = append(args, id)
+	rows, err := tx.QueryContext(ctx, bandCandidatesSQL(len(in.bandKeys)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("dedup: %w", err)
+	}
+	defer rows.Close()
+	threshold := s.cfg.Dedup.Threshold
+	var near []string
+	var sig []uint64
+	for rows.Next() {
+		var c string
+		var blob []byte
+		if err := rows.Scan(&c, &blob); err != nil {
+			return nil, fmt.Errorf("dedup: %w", err)
+		}
+		sig = decodeSigInto(sig, blob)
+		if EstimateJaccard(in.signature, sig) >= threshold {
+			near = append(near, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup: %w", err)
+	}
+	sort.Strings(near)
+	return near, nil
+}
+
+// clusterRoots returns the set of originals that the candidates lead to (see rootOf).
+// Once a candidate's original is known, its other duplicates are looked up in one
+// index range and resolved with it: following each candidate's link reads and
+// verifies a whole document, so a cluster of k near-duplicates cost k documents read
+// for every new member, and its ingest grew with the square of k.
+func (s *Store) clusterRoots(ctx context.Context, tx *sql.Tx, self string, cands []string) (map[string]bool, error) {
+	roots := map[string]bool{}
+	resolved := map[string]bool{} // candidates known to lead to a root already in roots
+	for i, c := range cands {
+		if resolved[c] {
+			continue
+		}
+		root, ok, err := s.rootOf(ctx, tx, c, self)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || roots[root] {
+			if ok {
+				resolved[c] = true
+			}
+			continue
+		}
+		roots[root] = true
+		if i == len(cands)-1 {
+			continue
+		}
+		// The duplicates of a staged original lead to it: their one link points at it,
+		// and rootOf stopped there. An original that is not staged ends no chain but
+		// its own.
+		var staged int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staged WHERE id = ?`, root).Scan(&staged); err != nil {
+			return nil, fmt.Errorf("dedup: %w", err)
+		}
+		if staged == 0 {
+			continue
+		}
+		members, err := stagedDuplicates(ctx, tx, root)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
+			resolved[m] = true
+		}
+	}
+	return roots, nil
+}
+
+// stagedDuplicatesSQL lists the staged documents whose staged revision marks them as
+// duplicates of a document, by id: the revs_dup_of index finds the revisions, and the
+// staged table, searched by each revision's id, tells which of them are staged.
+const stagedDuplicatesSQL = `SELECT r.id FROM revs r
+	WHERE json_extract(CAST(r.doc AS TEXT), '$.meta.dup_of') = ?1 AND r.id != ?1
+	AND EXISTS (SELECT 1 FROM staged s WHERE s.id = r.id AND s.rev = r.rev) ORDER BY r.id`
+
+// stagedDuplicates returns, sorted, the staged documents marked as duplicates of orig.
+func stagedDuplicates(ctx context.Context, tx *sql.Tx, orig string) ([]string, error) {
+	if _, err := tx.ExecContext(ctx, dupOfIndexSQL); err != nil {
+		return nil, fmt.Errorf("dedup: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, stagedDuplicatesSQL, orig)
+	if err != nil {
+		return nil, fmt.Errorf("dedup: duplicates of %s: %w", orig, err)
+	}
+	defer rows.Close()
+	var members []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("dedup: duplicates of %s: %w", orig, err)
+		}
+		members = append(members, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dedup: duplicates of %s: %w", orig, err)
+	}
+	return members, nil
+}
+
+// dropUncommittedRevisionSQL deletes revision ?1 of document ?2 unless a version holds
+// it: one look-up per version, by the primary key of version_docs.
+const dropUncommittedRevisionSQL = `DELETE FROM revs WHERE rev = ?1 AND id = ?2 AND NOT EXISTS
+	(SELECT 1 FROM versions x JOIN version_docs v ON v.seq = x.seq AND v.id = ?2 WHERE v.rev = ?1)`
+
 // dupOfIndexSQL indexes staged revisions by their dup_of, for repoint: without it,
 // finding a demoted original's duplicates scans every revision.
 const dupOfIndexSQL = `CREATE INDEX IF NOT EXISTS revs_dup_of ON revs(json_extract(CAST(doc AS TEXT), '$.meta.dup_of'))`
@@ -294,28 +369,11 @@ const dupOfIndexSQL = `CREATE INDEX IF NOT EXISTS revs_dup_of ON revs(json_extra
 // of it as duplicates of orig, whose signature is origSig. skip is the document being
 // stored, whose own revision its caller writes.
 func (s *Store) repoint(ctx context.Context, tx *sql.Tx, root, orig string, origSig []uint64, skip string) error {
-	if _, err := tx.ExecContext(ctx, dupOfIndexSQL); err != nil {
-		return fmt.Errorf("dedup: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT s.id FROM revs r JOIN staged s ON s.rev = r.rev
-		WHERE json_extract(CAST(r.doc AS TEXT), '$.meta.dup_of') = ? AND s.id != ? ORDER BY s.id`, root, skip)
+	dups, err := stagedDuplicates(ctx, tx, root)
 	if err != nil {
-		return fmt.Errorf("dedup: duplicates of %s: %w", root, err)
+		return err
 	}
-	members := []string{root}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("dedup: duplicates of %s: %w", root, err)
-		}
-		members = append(members, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dedup: duplicates of %s: %w", root, err)
-	}
-	for _, m := range members {
+	for _, m := range append([]string{root}, dups...) {
 		if m == skip || m == orig {
 			continue
 		}
@@ -342,7 +400,11 @@ func (s *Store) repoint(ctx context.Context, tx *sql.Tx, root, orig string, orig
 }
 
 // restage stages a new revision of a staged document whose text is unchanged (only
-// its duplicate mark moved); its ingest time and provenance stay.
+// its duplicate mark moved); its ingest time and provenance stay. The revision it
+// replaces is deleted when no version holds it. Kept, such revisions were the store's
+// largest waste: a cluster's members are re-marked whenever its original changes, which
+// a cluster ingested newest first does with every new member, so k near-duplicates
+// left k²/2 revisions behind (500 copies of one story: 123,000 revisions, 780 MB).
 func restage(ctx context.Context, tx *sql.Tx, doc schema.Document) error {
 	body, err := marshalDoc(&doc)
 	if err != nil {
@@ -356,9 +418,17 @@ func restage(ctx context.Context, tx *sql.Tx, doc schema.Document) error {
 		doc.ID, revHash, doc.ContentHash, body, storedSum(body)); err != nil {
 		return fmt.Errorf("insert revision: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
-		ON CONFLICT(id) DO UPDATE SET rev = excluded.rev`, doc.ID, revHash); err != nil {
-		return fmt.Errorf("stage: %w", err)
+	old, rev, err := stageRevision(ctx, tx, doc.ID, revHash)
+	if err != nil || old == rev || old == 0 {
+		return err
+	}
+	// The inputs that made the replaced revision made this one: only the mark moved,
+	// and storing one of them again keeps the mark it finds (see keptDuplicate).
+	if _, err := tx.ExecContext(ctx, `UPDATE inputs SET rev = ?, dup_of = ? WHERE rev = ?`, rev, doc.DupOf(), old); err != nil {
+		return fmt.Errorf("re-mark inputs: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, dropUncommittedRevisionSQL, old, doc.ID); err != nil {
+		return fmt.Errorf("drop replaced revision: %w", err)
 	}
 	return nil
 }
@@ -463,11 +533,11 @@ func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInpu
 }
 
 // bandCandidatesSQL selects the documents other than the last argument that share one
-// of n band keys, with their signatures: n primary-key lookups in one statement, and
-// one by number in dedup_sig for each candidate.
+// of n band keys, with their signatures, each once: n primary-key ranges in one
+// statement, and one look-up by number in dedup_sig for each distinct candidate.
 func bandCandidatesSQL(n int) string {
-	return `SELECT g.id, g.sig FROM dedup_band b JOIN dedup_sig g ON g.doc = b.doc WHERE b.band_key IN (` +
-		strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `) AND g.id != ?`
+	return `SELECT g.id, g.sig FROM dedup_sig g WHERE g.doc IN (SELECT doc FROM dedup_band WHERE band_key IN (` +
+		strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)) AND g.id != ?`
 }
 
 // bandInsertSQL inserts n (band_key, doc) rows.
@@ -555,7 +625,12 @@ func encodeSig(sig []uint64) []byte {
 }
 
 func decodeSig(b []byte) []uint64 {
-	sig := make([]uint64, len(b)/8)
+	return decodeSigInto(nil, b)
+}
+
+// decodeSigInto decodes b into sig's storage when it is large enough.
+func decodeSigInto(sig []uint64, b []byte) []uint64 {
+	sig = slices.Grow(sig[:0], len(b)/8)[:len(b)/8]
 	for i := range sig {
 		sig[i] = binary.LittleEndian.Uint64(b[8*i:])
 	}

@@ -162,16 +162,8 @@ func TestMigrateFormat4RecordsBands(t *testing.T) {
 	}
 	db.Close()
 
-	st, err = Open(ctx, root)
-	if err != nil {
-		t.Fatalf("open a format 4 store: %v", err)
-	}
-	defer st.Close()
-	var fv string
+	st, fv := openMigrated(t, root, "4")
 	var indexes int
-	if err := st.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'format_version'`).Scan(&fv); err != nil {
-		t.Fatal(err)
-	}
 	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'dedup_band_id'`).Scan(&indexes); err != nil {
 		t.Fatal(err)
 	}
@@ -219,6 +211,22 @@ func format5DedupSQL() []string {
 	}
 }
 
+// openMigrated opens the store at root, which was made a format from store, and
+// returns it with the format it has after the migration on open.
+func openMigrated(t *testing.T, root, from string) (*Store, string) {
+	t.Helper()
+	st, err := Open(context.Background(), root)
+	if err != nil {
+		t.Fatalf("open a format %s store: %v", from, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var fv string
+	if err := st.db.QueryRowContext(context.Background(), `SELECT value FROM meta WHERE key = 'format_version'`).Scan(&fv); err != nil {
+		t.Fatal(err)
+	}
+	return st, fv
+}
+
 // longArticle is a text long enough that changing one of its sentences leaves a
 // near-duplicate.
 func longArticle(i int) string {
@@ -259,16 +267,8 @@ func TestMigrateFormat5NumbersBands(t *testing.T) {
 	}
 	db.Close()
 
-	st, err = Open(ctx, root)
-	if err != nil {
-		t.Fatalf("open a format 5 store: %v", err)
-	}
-	defer st.Close()
-	var fv string
+	st, fv := openMigrated(t, root, "5")
 	var idCols int
-	if err := st.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'format_version'`).Scan(&fv); err != nil {
-		t.Fatal(err)
-	}
 	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('dedup_band') WHERE name = 'id'`).Scan(&idCols); err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,10 @@ const StoreDir = ".newsds"
 //	   the store's index pages, so a larger corpus read and wrote most of them from
 //	   the file instead of the page cache. dedup_sig.doc is its INTEGER PRIMARY KEY,
 //	   which VACUUM keeps (a table's implicit rowid it may change).
-const storeFormatVersion = "6"
+//	7: the index inputs_rev: re-marking a duplicate moves the inputs that made its
+//	   revision to the new one, and drops the old revision unless a version holds
+//	   it (see restage).
+const storeFormatVersion = "7"
 
 // migration turns a store of one format into the next, inside the transaction that also
 // records the new format_version, so an interrupted migration leaves the older format
@@ -65,6 +68,7 @@ var migrations = map[string]migration{
 	"3": reindexDedup,
 	"4": migrateTo5,
 	"5": migrateTo6,
+	"6": execMigration(inputsRevIndexSQL),
 }
 
 func execMigration(stmts string) migration {
@@ -276,6 +280,13 @@ CREATE TABLE IF NOT EXISTS inputs (
 	raw_hash TEXT NOT NULL,
 	dup_of TEXT NOT NULL
 ) WITHOUT ROWID;
+` + inputsRevIndexSQL
+
+// inputsRevIndexSQL indexes the inputs by the revision they made (format 7): a
+// re-marked duplicate's inputs are found by it. New revisions take the largest number,
+// so its inserts append at the index's end.
+const inputsRevIndexSQL = `
+CREATE INDEX IF NOT EXISTS inputs_rev ON inputs(rev);
 `
 
 // Errors a caller may act on.
@@ -304,7 +315,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- raw input bytes, zstd-compressed, by sha256 of the uncompressed bytes; data_sum is
 -- storedSum(data)
 CREATE TABLE IF NOT EXISTS raw (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL, data_sum INTEGER);
--- every distinct revision of a document ever stored; doc is the export JSON, doc_sum
+-- every distinct revision of a document stored, but the replaced duplicate marks that no
+-- version holds (see restage); doc is the export JSON, doc_sum
 -- storedSum(doc)
 CREATE TABLE IF NOT EXISTS revs (
 	rev INTEGER PRIMARY KEY,

@@ -196,9 +196,8 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 			return res, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
-		ON CONFLICT(id) DO UPDATE SET rev = excluded.rev`, doc.ID, revHash); err != nil {
-		return res, fmt.Errorf("stage: %w", err)
+	if _, _, err := stageRevision(ctx, tx, doc.ID, revHash); err != nil {
+		return res, err
 	}
 	if res.Outcome == Modified {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staged_anns sa JOIN anns a USING(aid)
@@ -207,6 +206,19 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		}
 	}
 	return res, nil
+}
+
+// stageRevision makes the stored revision revHash of document id its staged one, and
+// returns the revision it replaced (0 when id was not staged) and its own.
+func stageRevision(ctx context.Context, tx *sql.Tx, id, revHash string) (old, rev int64, err error) {
+	if err := tx.QueryRowContext(ctx, `SELECT rev FROM staged WHERE id = ?`, id).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, fmt.Errorf("stage: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
+		ON CONFLICT(id) DO UPDATE SET rev = excluded.rev RETURNING rev`, id, revHash).Scan(&rev); err != nil {
+		return 0, 0, fmt.Errorf("stage: %w", err)
+	}
+	return old, rev, nil
 }
 
 // revisionHash identifies a revision by everything but its ingest time.

@@ -18,7 +18,7 @@ import (
 )
 
 // newTestStore creates a corpus in a temp folder with cfg as its newsds.yaml.
-func newTestStore(t *testing.T, cfg string) *Store {
+func newTestStore(t testing.TB, cfg string) *Store {
 	t.Helper()
 	root := t.TempDir()
 	if cfg != "" {
