@@ -418,8 +418,12 @@ func restage(ctx context.Context, tx *sql.Tx, doc schema.Document) error {
 		doc.ID, revHash, doc.ContentHash, body, storedSum(body)); err != nil {
 		return fmt.Errorf("insert revision: %w", err)
 	}
-	old, rev, err := stageRevision(ctx, tx, doc.ID, revHash)
-	if err != nil || old == rev || old == 0 {
+	var old int64
+	if err := tx.QueryRowContext(ctx, `SELECT rev FROM staged WHERE id = ?`, doc.ID).Scan(&old); err != nil {
+		return fmt.Errorf("stage: %w", err)
+	}
+	rev, err := stageRevision(ctx, tx, doc.ID, revHash)
+	if err != nil || old == rev {
 		return err
 	}
 	// The inputs that made the replaced revision made this one: only the mark moved,

@@ -196,7 +196,7 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 			return res, err
 		}
 	}
-	if _, _, err := stageRevision(ctx, tx, doc.ID, revHash); err != nil {
+	if _, err := stageRevision(ctx, tx, doc.ID, revHash); err != nil {
 		return res, err
 	}
 	if res.Outcome == Modified {
@@ -209,16 +209,13 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 }
 
 // stageRevision makes the stored revision revHash of document id its staged one, and
-// returns the revision it replaced (0 when id was not staged) and its own.
-func stageRevision(ctx context.Context, tx *sql.Tx, id, revHash string) (old, rev int64, err error) {
-	if err := tx.QueryRowContext(ctx, `SELECT rev FROM staged WHERE id = ?`, id).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, fmt.Errorf("stage: %w", err)
-	}
+// returns its number.
+func stageRevision(ctx context.Context, tx *sql.Tx, id, revHash string) (rev int64, err error) {
 	if err := tx.QueryRowContext(ctx, `INSERT INTO staged(id, rev) SELECT ?, rev FROM revs WHERE rev_hash = ?
 		ON CONFLICT(id) DO UPDATE SET rev = excluded.rev RETURNING rev`, id, revHash).Scan(&rev); err != nil {
-		return 0, 0, fmt.Errorf("stage: %w", err)
+		return 0, fmt.Errorf("stage: %w", err)
 	}
-	return old, rev, nil
+	return rev, nil
 }
 
 // revisionHash identifies a revision by everything but its ingest time.
