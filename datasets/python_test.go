@@ -16,7 +16,8 @@ const (
 )
 
 // venvPython returns the python of the venv the environment variable env names,
-// skipping the test when there is none.
+// skipping the test when the variable is not set. A variable that names no venv fails
+// the test: it was set to run these tests, and skipping them hid a venv that had gone.
 func venvPython(t *testing.T, env string) string {
 	t.Helper()
 	venv := os.Getenv(env)
@@ -29,7 +30,7 @@ func venvPython(t *testing.T, env string) string {
 	}
 	py := filepath.Join(venv, "bin", "python")
 	if _, err := os.Stat(py); err != nil {
-		t.Skipf("%s=%s has no bin/python: %v", env, venv, err)
+		t.Fatalf("%s=%s has no bin/python (run .ci/run, which creates it): %v", env, venv, err)
 	}
 	abs, err := filepath.Abs(py)
 	if err != nil {
