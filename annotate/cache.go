@@ -21,6 +21,20 @@ type Cache interface {
 	CachePut(ctx context.Context, key string, value []byte) error
 }
 
+// RefreshCache answers no look-up and stores every result in Cache: a run with it
+// calls the annotator again for every document and replaces what was cached. It is
+// what `annotate --force` asks for; the cache key cannot see a model that changed
+// behind the same url, command and parameters.
+type RefreshCache struct{ Cache Cache }
+
+// CacheGet reports a miss.
+func (RefreshCache) CacheGet(context.Context, string) ([]byte, bool, error) { return nil, false, nil }
+
+// CachePut stores value in the underlying cache.
+func (c RefreshCache) CachePut(ctx context.Context, key string, value []byte) error {
+	return c.Cache.CachePut(ctx, key, value)
+}
+
 // MemCache is a Cache held in memory, safe for concurrent use.
 type MemCache struct {
 	mu sync.Mutex

@@ -57,7 +57,7 @@ is already staged for the same annotator, parameters and text is skipped.
 	cmd.Flags().StringVar(&o.Targets, "targets", "", "stance targets file (default: targets in newsds.yaml)")
 	cmd.Flags().StringSliceVar(&o.Docs, "docs", nil, "document ids to annotate, comma-separated")
 	cmd.Flags().BoolVar(&o.All, "all", false, "annotate every staged document (the default)")
-	cmd.Flags().BoolVar(&o.Force, "force", false, "re-run even where identical work is staged")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "re-run even where identical work is staged, and call external annotators again instead of answering from their cache")
 	cmd.Flags().BoolVar(&o.IncludeDuplicates, "include-duplicates", false, "annotate documents marked as duplicates too")
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "concurrent annotate calls (default: one per core)")
 	cmd.Flags().BoolVar(&o.AsJSON, "json", false, "print the run summary as JSON (failures included)")
@@ -66,9 +66,15 @@ is already staged for the same annotator, parameters and text is skipped.
 }
 
 // buildAnnotators resolves --with names through the annotator registry.
-func buildAnnotators(st *corpus.Store, names []string, targetsFlag string) ([]annotate.Annotator, error) {
+// refresh makes external annotators call again for every document (see
+// annotate.RefreshCache).
+func buildAnnotators(st *corpus.Store, names []string, targetsFlag string, refresh bool) ([]annotate.Annotator, error) {
 	reg := annotate.NewRegistry()
-	spec := annotate.Spec{Config: st.Config(), Root: st.Root(), Targets: targetsFlag, Cache: st}
+	var cache annotate.Cache = st
+	if refresh {
+		cache = annotate.RefreshCache{Cache: st}
+	}
+	spec := annotate.Spec{Config: st.Config(), Root: st.Root(), Targets: targetsFlag, Cache: cache}
 	var out []annotate.Annotator
 	for _, name := range names {
 		a, err := reg.New(strings.TrimSpace(name), spec)
@@ -114,7 +120,7 @@ func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error
 		wd, _ := g.workDir()
 		targets = filepath.Join(wd, targets)
 	}
-	anns, err := buildAnnotators(st, o.With, targets)
+	anns, err := buildAnnotators(st, o.With, targets, o.Force)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func runDemo(ctx context.Context, g *globalOptions, o demoOptions) error {
 	fmt.Fprintf(w, "committed %s (%s)\n", v.Name, plural(v.Documents, "document"))
 
 	fmt.Fprintf(w, "\n== 2. annotations: qa, sentiment, stance\n")
-	anns, err := buildAnnotators(st, []string{"qa", "sentiment", "stance"}, "")
+	anns, err := buildAnnotators(st, []string{"qa", "sentiment", "stance"}, "", false)
 	if err != nil {
 		return err
 	}

@@ -115,29 +115,8 @@ for line in sys.stdin:
 // re-running with --force asks the new server: the cache is keyed on the endpoint too,
 // so the old server's answers are not served as the new one's.
 func TestExternalCacheFollowsURLChange(t *testing.T) {
-	server := func(label string, requests *atomic.Int32) *httptest.Server {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			requests.Add(1)
-			var req struct {
-				Documents []struct {
-					ID string `json:"id"`
-				} `json:"documents"`
-			}
-			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			var results []string
-			for _, d := range req.Documents {
-				results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"label":%q}]}`, d.ID, label))
-			}
-			fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
-		}))
-		t.Cleanup(srv.Close)
-		return srv
-	}
 	var oldN, newN atomic.Int32
-	oldSrv, newSrv := server("up", &oldN), server("down", &newN)
+	oldSrv, newSrv := labelServer(t, func() string { return "up" }, &oldN), labelServer(t, func() string { return "down" }, &newN)
 	dir := t.TempDir()
 	config := func(url string) {
 		cfg := fmt.Sprintf("annotators:\n  tone-model:\n    type: http\n    url: %s\n    layer: tone\n    version: \"1\"\n    params: {model: m}\nlayers:\n  tone:\n    labels: [up, down]\n", url)
@@ -167,5 +146,72 @@ func TestExternalCacheFollowsURLChange(t *testing.T) {
 	export := mustRun(t, "-C", dir, "export")
 	if strings.Contains(export, `"label":"up"`) || !strings.Contains(export, `"label":"down"`) {
 		t.Errorf("export after changing url keeps the old server's labels:\n%s", export)
+	}
+}
+
+// labelServer is an http annotator that gives every document one item labelled
+// label(), counting the requests it answers.
+func labelServer(t *testing.T, label func() string, requests *atomic.Int32) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		var req struct {
+			Documents []struct {
+				ID string `json:"id"`
+			} `json:"documents"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var results []string
+		for _, d := range req.Documents {
+			results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"label":%q}]}`, d.ID, label()))
+		}
+		fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// A model served behind the same url, version and parameters can change (new weights,
+// a fixed bug). `annotate --force` re-ran the annotator, but its cache answered every
+// document as before, so nothing reached the model; now it calls again and replaces
+// what was cached.
+func TestForceCallsExternalAgain(t *testing.T) {
+	var requests atomic.Int32
+	var label atomic.Value
+	label.Store("up")
+	srv := labelServer(t, func() string { return label.Load().(string) }, &requests)
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("annotators:\n  tone-model:\n    type: http\n    url: %s\n    layer: tone\n    version: \"1\"\nlayers:\n  tone:\n    labels: [up, down]\n", srv.URL)
+	if err := os.WriteFile(filepath.Join(dir, "newsds.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "init", dir)
+	in := filepath.Join(t.TempDir(), "docs.jsonl")
+	if err := os.WriteFile(in, []byte(`{"url":"https://example.com/1","title":"One","text":"Markets rose today."}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "-C", dir, "ingest", in)
+	mustRun(t, "-C", dir, "annotate", "--with", "tone-model")
+	first := requests.Load()
+	if first == 0 {
+		t.Fatal("the server was never asked")
+	}
+	label.Store("down")
+	mustRun(t, "-C", dir, "annotate", "--with", "tone-model", "--force")
+	if requests.Load() == first {
+		t.Fatal("annotate --force asked the server nothing: the cache answered")
+	}
+	if export := mustRun(t, "-C", dir, "export"); !strings.Contains(export, `"label":"down"`) {
+		t.Errorf("export after --force keeps the cached label:\n%s", export)
+	}
+	// Without --force the refreshed cache answers: no new request.
+	label.Store("up")
+	after := requests.Load()
+	mustRun(t, "-C", dir, "annotate", "--with", "tone-model")
+	if requests.Load() != after {
+		t.Errorf("a plain re-run after --force asked the server again")
 	}
 }
