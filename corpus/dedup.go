@@ -290,28 +290,18 @@ func (s *Store) clusterRoots(ctx context.Context, tx *sql.Tx, self string, cands
 		if resolved[c] {
 			continue
 		}
-		root, ok, err := s.rootOf(ctx, tx, c, self)
+		root, staged, ok, err := s.rootOf(ctx, tx, c, self)
 		if err != nil {
 			return nil, err
 		}
 		if !ok || roots[root] {
-			if ok {
-				resolved[c] = true
-			}
 			continue
 		}
 		roots[root] = true
-		if i == len(cands)-1 {
-			continue
-		}
 		// The duplicates of a staged original lead to it: their one link points at it,
 		// and rootOf stopped there. An original that is not staged ends no chain but
 		// its own.
-		var staged int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staged WHERE id = ?`, root).Scan(&staged); err != nil {
-			return nil, fmt.Errorf("dedup: %w", err)
-		}
-		if staged == 0 {
+		if !staged || i == len(cands)-1 {
 			continue
 		}
 		members, err := stagedDuplicates(ctx, tx, root)
@@ -445,28 +435,29 @@ const maxDupChain = 16
 // rootOf follows dup_of links from a staged document c to the original it stands for,
 // so that every duplicate points at the original itself. ok is false when the chain
 // leads to self (c is one of self's duplicates) or loops. A link to a document that is
-// no longer staged ends the chain at the last staged one.
-func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c, self string) (root string, ok bool, err error) {
+// no longer staged ends the chain at the last staged one; staged is false only when c
+// itself is not staged.
+func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c, self string) (root string, staged, ok bool, err error) {
 	for range maxDupChain {
 		if c == self {
-			return "", false, nil
+			return "", false, false, nil
 		}
 		d, staged, err := stagedDoc(ctx, tx, c)
 		if err != nil {
-			return "", false, fmt.Errorf("dedup: %w", err)
+			return "", false, false, fmt.Errorf("dedup: %w", err)
 		}
 		next := d.DupOf()
 		if !staged || next == "" || next == c {
-			return c, true, nil
+			return c, staged, true, nil
 		}
 		if _, nextStaged, err := stagedDoc(ctx, tx, next); err != nil {
-			return "", false, fmt.Errorf("dedup: %w", err)
+			return "", false, false, fmt.Errorf("dedup: %w", err)
 		} else if !nextStaged {
-			return c, true, nil
+			return c, true, true, nil
 		}
 		c = next
 	}
-	return "", false, nil
+	return "", false, false, nil
 }
 
 // keptDuplicate reports whether prev's duplicate decision still holds for the same
@@ -487,7 +478,7 @@ func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, prev schema.Docum
 	if _, staged, err := stagedDoc(ctx, tx, orig); err != nil || !staged {
 		return false, err
 	}
-	_, ok, err := s.rootOf(ctx, tx, orig, prev.ID)
+	_, _, ok, err := s.rootOf(ctx, tx, orig, prev.ID)
 	return ok, err
 }
 

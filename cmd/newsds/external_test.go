@@ -18,29 +18,12 @@ import (
 // response for one document is a located failure that leaves the others annotated.
 func TestExternalHTTPAnnotatorFromConfig(t *testing.T) {
 	var requests atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		var req struct {
-			Documents []struct {
-				ID   string `json:"id"`
-				Text string `json:"text"`
-			} `json:"documents"`
+	srv := annotatorServer(t, &requests, func(text string) string {
+		if strings.Contains(text, "broken") {
+			return `[{"start":5,"end":2,"label":"positive"}]`
 		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		var results []string
-		for _, d := range req.Documents {
-			if strings.Contains(d.Text, "broken") {
-				results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"start":5,"end":2,"label":"positive"}]}`, d.ID))
-				continue
-			}
-			results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"start":null,"end":null,"label":"positive","score":0.9}]}`, d.ID))
-		}
-		fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
-	}))
-	defer srv.Close()
+		return `[{"start":null,"end":null,"label":"positive","score":0.9}]`
+	})
 
 	dir := t.TempDir()
 	cfg := fmt.Sprintf("annotators:\n  mymodel:\n    type: http\n    url: %s\n    layer: sentiment\n    version: \"2\"\n    batch_size: 2\n", srv.URL)
@@ -149,15 +132,16 @@ func TestExternalCacheFollowsURLChange(t *testing.T) {
 	}
 }
 
-// labelServer is an http annotator that gives every document one item labelled
-// label(), counting the requests it answers.
-func labelServer(t *testing.T, label func() string, requests *atomic.Int32) *httptest.Server {
+// annotatorServer is an http annotator that answers each document with the items
+// items(text) returns (a JSON array), counting the requests it answers.
+func annotatorServer(t *testing.T, requests *atomic.Int32, items func(text string) string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
 		var req struct {
 			Documents []struct {
-				ID string `json:"id"`
+				ID   string `json:"id"`
+				Text string `json:"text"`
 			} `json:"documents"`
 		}
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -166,12 +150,18 @@ func labelServer(t *testing.T, label func() string, requests *atomic.Int32) *htt
 		}
 		var results []string
 		for _, d := range req.Documents {
-			results = append(results, fmt.Sprintf(`{"id":%q,"items":[{"label":%q}]}`, d.ID, label()))
+			results = append(results, fmt.Sprintf(`{"id":%q,"items":%s}`, d.ID, items(d.Text)))
 		}
 		fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// labelServer is an annotatorServer that gives every document one item labelled label().
+func labelServer(t *testing.T, label func() string, requests *atomic.Int32) *httptest.Server {
+	t.Helper()
+	return annotatorServer(t, requests, func(string) string { return fmt.Sprintf(`[{"label":%q}]`, label()) })
 }
 
 // A model served behind the same url, version and parameters can change (new weights,
