@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -96,7 +97,7 @@ func (d *Deduper) input(text string) *dedupInput {
 // placeDuplicate decides doc's duplicate mark, sets it in doc.Meta and indexes doc's
 // keys. A text stored before keeps its decision (see keptDuplicate); a new text joins
 // the clusters it touches (see joinCluster).
-func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, doc *schema.Document, prev schema.Document, hasPrev bool, dd *dedupInput) (string, float64, int, error) {
+func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, doc *schema.Document, prev schema.Document, hasPrev bool, dd *dedupInput) (string, float64, int, error) {
 	sameText := hasPrev && prev.ContentHash == doc.ContentHash
 	if hasPrev && !sameText {
 		if err := dropDedup(ctx, tx, doc.ID); err != nil {
@@ -106,7 +107,7 @@ func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, doc *schema.Docu
 	keep := false
 	if sameText && DedupRank(prev) == DedupRank(*doc) {
 		var err error
-		if keep, err = s.keptDuplicate(ctx, tx, prev); err != nil {
+		if keep, err = s.keptDuplicate(ctx, tx, dem, prev); err != nil {
 			return "", 0, 0, err
 		}
 	}
@@ -118,7 +119,7 @@ func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, doc *schema.Docu
 		sim, _ = prev.Meta["dup_similarity"].(float64)
 	} else {
 		var err error
-		if dupOf, sim, demoted, err = s.joinCluster(ctx, tx, *doc, dd); err != nil {
+		if dupOf, sim, demoted, err = s.joinCluster(ctx, tx, dem, *doc, dd); err != nil {
 			return "", 0, 0, err
 		}
 	}
@@ -145,13 +146,13 @@ func setDupMark(doc *schema.Document, dupOf string, sim float64) {
 
 // joinCluster merges doc with every cluster it has an edge to and returns doc's
 // original ("" when doc is it) with doc's similarity to it, and how many originals
-// became duplicates. The merged cluster's
-// original is the first by DedupRank of doc and the clusters' originals; an original
-// that loses its place is re-marked, with its duplicates, as a duplicate of the new
-// one. dup_similarity is always the similarity to the original itself, which the
-// Spark job computes the same way.
-func (s *Store) joinCluster(ctx context.Context, tx *sql.Tx, doc schema.Document, dd *dedupInput) (string, float64, int, error) {
-	roots, err := s.neighbourRoots(ctx, tx, doc.ID, dd)
+// became duplicates. The merged cluster's original is the first by DedupRank of doc and
+// the clusters' originals; an original that loses its place is demoted in dem, and
+// re-marked with its duplicates as a duplicate of the new one when the transaction
+// commits (see demotions). dup_similarity is always the similarity to the original
+// itself, which the Spark job computes the same way.
+func (s *Store) joinCluster(ctx context.Context, tx *sql.Tx, dem *demotions, doc schema.Document, dd *dedupInput) (string, float64, int, error) {
+	roots, err := s.neighbourRoots(ctx, tx, dem, doc.ID, dd)
 	if err != nil {
 		return "", 0, 0, err
 	}
@@ -165,23 +166,19 @@ func (s *Store) joinCluster(ctx context.Context, tx *sql.Tx, doc schema.Document
 			orig, origRank = r, rk
 		}
 	}
-	origSig := dd.signature
-	if orig != doc.ID {
-		if origSig, err = signatureOf(ctx, tx, orig); err != nil {
-			return "", 0, 0, err
-		}
-	}
 	demoted := 0
 	for _, r := range roots {
 		if r != orig {
-			if err := s.repoint(ctx, tx, r, orig, origSig, doc.ID); err != nil {
-				return "", 0, 0, err
-			}
+			dem.demote(r, orig)
 			demoted++
 		}
 	}
 	if orig == doc.ID {
 		return "", 0, demoted, nil
+	}
+	origSig, err := signatureOf(ctx, tx, orig)
+	if err != nil {
+		return "", 0, 0, err
 	}
 	return orig, sigSimilarity(dd.signature, origSig), demoted, nil
 }
@@ -211,7 +208,7 @@ func signatureOf(ctx context.Context, tx *sql.Tx, id string) ([]uint64, error) {
 // document with the same exact key, and the LSH candidates whose signatures are at or
 // above the threshold. A candidate that leads back to id is one of id's own
 // duplicates, already in its cluster, and is passed over.
-func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *dedupInput) ([]string, error) {
+func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, dem *demotions, id string, in *dedupInput) ([]string, error) {
 	var near []string
 	if len(in.bandKeys) > 0 {
 		var err error
@@ -227,7 +224,7 @@ func (s *Store) neighbourRoots(ctx context.Context, tx *sql.Tx, id string, in *d
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("dedup: %w", err)
 	}
-	roots, err := s.clusterRoots(ctx, tx, id, near)
+	roots, err := s.clusterRoots(ctx, tx, dem, id, near)
 	if err != nil {
 		return nil, err
 	}
@@ -282,15 +279,17 @@ func (s *Store) nearCandidates(ctx context.Context, tx *sql.Tx, id string, in *d
 // Once a candidate's original is known, its other duplicates are looked up in one
 // index range and resolved with it: following each candidate's link reads and
 // verifies a whole document, so a cluster of k near-duplicates cost k documents read
-// for every new member, and its ingest grew with the square of k.
-func (s *Store) clusterRoots(ctx context.Context, tx *sql.Tx, self string, cands []string) (map[string]bool, error) {
+// for every new member, and its ingest grew with the square of k. The originals
+// demoted to it in the open transaction, whose duplicates the store still marks as
+// theirs, are looked up with it.
+func (s *Store) clusterRoots(ctx context.Context, tx *sql.Tx, dem *demotions, self string, cands []string) (map[string]bool, error) {
 	roots := map[string]bool{}
 	resolved := map[string]bool{} // candidates known to lead to a root already in roots
 	for i, c := range cands {
 		if resolved[c] {
 			continue
 		}
-		root, staged, ok, err := s.rootOf(ctx, tx, c, self)
+		root, staged, ok, err := s.rootOf(ctx, tx, dem, c, self)
 		if err != nil {
 			return nil, err
 		}
@@ -304,7 +303,11 @@ func (s *Store) clusterRoots(ctx context.Context, tx *sql.Tx, self string, cands
 		if !staged || i == len(cands)-1 {
 			continue
 		}
-		members, err := stagedDuplicates(ctx, tx, root)
+		group := dem.group(root)
+		for _, g := range group {
+			resolved[g] = true
+		}
+		members, err := stagedDuplicates(ctx, tx, group)
 		if err != nil {
 			return nil, err
 		}
@@ -316,33 +319,58 @@ func (s *Store) clusterRoots(ctx context.Context, tx *sql.Tx, self string, cands
 }
 
 // stagedDuplicatesSQL lists the staged documents whose staged revision marks them as
-// duplicates of a document, by id: the revs_dup_of index finds the revisions, and the
-// staged table, searched by each revision's id, tells which of them are staged.
-const stagedDuplicatesSQL = `SELECT r.id FROM revs r
-	WHERE json_extract(CAST(r.doc AS TEXT), '$.meta.dup_of') = ?1 AND r.id != ?1
-	AND EXISTS (SELECT 1 FROM staged s WHERE s.id = r.id AND s.rev = r.rev) ORDER BY r.id`
+// duplicates of one of n documents, by id: the revs_dup_of index finds the revisions,
+// and the staged table, searched by each revision's id, tells which of them are
+// staged. The n documents themselves are left out (one marked as its own duplicate is
+// a damaged store).
+func stagedDuplicatesSQL(n int) string {
+	params := make([]string, n)
+	for i := range params {
+		params[i] = "?" + strconv.Itoa(i+1)
+	}
+	list := strings.Join(params, ", ")
+	// The ids are left out by the id column: a second json_extract would parse the
+	// body of every row the index finds.
+	return `SELECT r.id FROM revs r
+	WHERE json_extract(CAST(r.doc AS TEXT), '$.meta.dup_of') IN (` + list + `) AND r.id NOT IN (` + list + `)
+	AND EXISTS (SELECT 1 FROM staged s WHERE s.id = r.id AND s.rev = r.rev)`
+}
 
-// stagedDuplicates returns, sorted, the staged documents marked as duplicates of orig.
-func stagedDuplicates(ctx context.Context, tx *sql.Tx, orig string) ([]string, error) {
+// maxDupOfArgs bounds the documents one stagedDuplicatesSQL statement asks for, well
+// under SQLite's limit on bound parameters.
+const maxDupOfArgs = 256
+
+// stagedDuplicates returns, sorted, the staged documents marked as duplicates of one of
+// origs.
+func stagedDuplicates(ctx context.Context, tx *sql.Tx, origs []string) ([]string, error) {
 	if _, err := tx.ExecContext(ctx, dupOfIndexSQL); err != nil {
 		return nil, fmt.Errorf("dedup: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, stagedDuplicatesSQL, orig)
-	if err != nil {
-		return nil, fmt.Errorf("dedup: duplicates of %s: %w", orig, err)
-	}
-	defer rows.Close()
 	var members []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("dedup: duplicates of %s: %w", orig, err)
+	for chunk := range slices.Chunk(origs, maxDupOfArgs) {
+		args := make([]any, len(chunk))
+		for i, o := range chunk {
+			args[i] = o
 		}
-		members = append(members, id)
+		if err := func() error {
+			rows, err := tx.QueryContext(ctx, stagedDuplicatesSQL(len(chunk)), args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				members = append(members, id)
+			}
+			return rows.Err()
+		}(); err != nil {
+			return nil, fmt.Errorf("dedup: duplicates of %s: %w", chunk[0], err)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("dedup: duplicates of %s: %w", orig, err)
-	}
+	slices.Sort(members)
 	return members, nil
 }
 
@@ -354,40 +382,6 @@ const dropUncommittedRevisionSQL = `DELETE FROM revs WHERE rev = ?1 AND id = ?2 
 // dupOfIndexSQL indexes staged revisions by their dup_of, for repoint: without it,
 // finding a demoted original's duplicates scans every revision.
 const dupOfIndexSQL = `CREATE INDEX IF NOT EXISTS revs_dup_of ON revs(json_extract(CAST(doc AS TEXT), '$.meta.dup_of'))`
-
-// repoint re-marks root (an original that lost its place) and every staged duplicate
-// of it as duplicates of orig, whose signature is origSig. skip is the document being
-// stored, whose own revision its caller writes.
-func (s *Store) repoint(ctx context.Context, tx *sql.Tx, root, orig string, origSig []uint64, skip string) error {
-	dups, err := stagedDuplicates(ctx, tx, root)
-	if err != nil {
-		return err
-	}
-	for _, m := range append([]string{root}, dups...) {
-		if m == skip || m == orig {
-			continue
-		}
-		d, staged, err := stagedDoc(ctx, tx, m)
-		if err != nil {
-			return fmt.Errorf("dedup: %w", err)
-		}
-		if !staged {
-			continue
-		}
-		sig, err := signatureOf(ctx, tx, m)
-		if err != nil {
-			return err
-		}
-		if d.Meta == nil {
-			d.Meta = map[string]any{}
-		}
-		setDupMark(&d, orig, sigSimilarity(sig, origSig))
-		if err := restage(ctx, tx, d); err != nil {
-			return fmt.Errorf("dedup: re-mark %s as a duplicate of %s: %w", m, orig, err)
-		}
-	}
-	return nil
-}
 
 // restage stages a new revision of a staged document whose text is unchanged (only
 // its duplicate mark moved); its ingest time and provenance stay. The revision it
@@ -433,11 +427,11 @@ func restage(ctx context.Context, tx *sql.Tx, doc schema.Document) error {
 const maxDupChain = 16
 
 // rootOf follows dup_of links from a staged document c to the original it stands for,
-// so that every duplicate points at the original itself. ok is false when the chain
-// leads to self (c is one of self's duplicates) or loops. A link to a document that is
-// no longer staged ends the chain at the last staged one; staged is false only when c
-// itself is not staged.
-func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c, self string) (root string, staged, ok bool, err error) {
+// so that every duplicate points at the original itself, and from there through the
+// demotions of the open transaction. ok is false when the chain leads to self (c is one
+// of self's duplicates) or loops. A link to a document that is no longer staged ends
+// the chain at the last staged one; staged is false only when c itself is not staged.
+func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, dem *demotions, c, self string) (root string, staged, ok bool, err error) {
 	for range maxDupChain {
 		if c == self {
 			return "", false, false, nil
@@ -446,13 +440,27 @@ func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c, self string) (root st
 		if err != nil {
 			return "", false, false, fmt.Errorf("dedup: %w", err)
 		}
-		next := d.DupOf()
-		if !staged || next == "" || next == c {
-			return c, staged, true, nil
+		if !staged {
+			return c, false, true, nil
 		}
-		if _, nextStaged, err := stagedDoc(ctx, tx, next); err != nil {
-			return "", false, false, fmt.Errorf("dedup: %w", err)
-		} else if !nextStaged {
+		next := d.DupOf()
+		end := next == "" || next == c
+		if !end {
+			_, nextStaged, err := stagedDoc(ctx, tx, next)
+			if err != nil {
+				return "", false, false, fmt.Errorf("dedup: %w", err)
+			}
+			end = !nextStaged
+		}
+		if end {
+			// A demoted original leads to a staged one: only staged originals are
+			// demoted, to staged ones.
+			if orig, moved := dem.final(c); moved {
+				c = orig
+			}
+			if c == self {
+				return "", false, false, nil
+			}
 			return c, true, true, nil
 		}
 		c = next
@@ -465,11 +473,12 @@ func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c, self string) (root st
 // stored before it; storing the same text again keeps it (re-ingesting identical input
 // changes nothing), unless it has become impossible: an original that is no longer
 // staged, or one that leads back to the document itself.
-func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, prev schema.Document) (bool, error) {
+func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, prev schema.Document) (bool, error) {
 	orig := prev.DupOf()
 	if orig == "" {
 		// An original stays one: a document ranked before it that joined its cluster
-		// re-marked it then (see joinCluster).
+		// demoted it then (see joinCluster), and demoted is never reread unmarked:
+		// putDocument applies the pending demotions first.
 		return true, nil
 	}
 	if orig == prev.ID {
@@ -478,7 +487,7 @@ func (s *Store) keptDuplicate(ctx context.Context, tx *sql.Tx, prev schema.Docum
 	if _, staged, err := stagedDoc(ctx, tx, orig); err != nil || !staged {
 		return false, err
 	}
-	_, _, ok, err := s.rootOf(ctx, tx, orig, prev.ID)
+	_, _, ok, err := s.rootOf(ctx, tx, dem, orig, prev.ID)
 	return ok, err
 }
 

@@ -17,15 +17,10 @@ import (
 func clusterCopies(t testing.TB, text string, first, last int, reverse bool) string {
 	t.Helper()
 	words := strings.Fields(text)
-	base := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
 	lines := make([]string, 0, last-first)
 	for i := first; i < last; i++ {
-		w := append([]string(nil), words...)
-		for k := i % 97; k < len(w); k += 97 {
-			w[k] = fmt.Sprintf("copy%d", i)
-		}
 		lines = append(lines, fmt.Sprintf(`{"url":"https://example.com/wire/%d","title":"Wire %d","published":%q,"text":%s}`,
-			i, i, base.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), jsonQuote(strings.Join(w, " "))))
+			i, i, clusterCopyPublished(i), jsonQuote(clusterCopyText(words, i))))
 	}
 	if reverse {
 		for a, b := 0, len(lines)-1; a < b; a, b = a+1, b-1 {
@@ -37,6 +32,21 @@ func clusterCopies(t testing.TB, text string, first, last int, reverse bool) str
 		t.Fatal(err)
 	}
 	return path
+}
+
+// clusterCopyText is copy i of a text's words: one word in every 97 changed, at an
+// offset of its own.
+func clusterCopyText(words []string, i int) string {
+	w := append([]string(nil), words...)
+	for k := i % 97; k < len(w); k += 97 {
+		w[k] = fmt.Sprintf("copy%d", i)
+	}
+	return strings.Join(w, " ")
+}
+
+// clusterCopyPublished is copy i's publication time, i minutes after copy 0's.
+func clusterCopyPublished(i int) string {
+	return time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
 }
 
 // Storing the k-th copy of a text repeated across pages (a wire story, a template)

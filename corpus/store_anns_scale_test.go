@@ -17,20 +17,7 @@ import (
 // the primary key on all three columns.
 func TestReplaceAnnotatorSearchesWholeKey(t *testing.T) {
 	st := newTestStore(t, "")
-	rows, err := st.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+replaceAnnotatorSQL, "d", "l", "a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := planDetails(queryPlan(t, st, replaceAnnotatorSQL, "d", "l", "a"))
 	found := false
 	for _, step := range plan {
 		if strings.Contains(step, "staged_anns") && strings.Contains(step, "annotator>") {

@@ -55,6 +55,8 @@ type docBatch struct {
 	bulk   bool
 	// enc encodes the bodies of the documents the batch stores.
 	enc docEncoder
+	// dem holds the duplicate re-marks of the open batch, made when it commits.
+	dem *demotions
 }
 
 // writerCacheKiB is the page cache of an ingest's writing connection for its first
@@ -79,7 +81,7 @@ const defaultCacheKiB = 2000
 // newDocBatch is the group writer of an ingest.
 func (s *Store) newDocBatch(ctx context.Context) *docBatch {
 	return &docBatch{s: s, ctx: context.WithoutCancel(ctx), maxDocs: ingestBatchDocs, maxAge: ingestBatchAge,
-		cacheKiB: writerCacheKiB, bulkCacheKiB: bulkCacheKiB}
+		cacheKiB: writerCacheKiB, bulkCacheKiB: bulkCacheKiB, dem: newDemotions()}
 }
 
 func (b *docBatch) begin() error {
@@ -108,6 +110,7 @@ func (b *docBatch) begin() error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	b.tx, b.n, b.opened = tx, 0, time.Now()
+	b.dem.reset()
 	return nil
 }
 
@@ -123,6 +126,10 @@ func (b *docBatch) flush() error {
 	}
 	tx := b.tx
 	b.tx = nil
+	if err := b.dem.apply(b.ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("commit %d documents: %w", b.n, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit %d documents: %w", b.n, err)
 	}
@@ -155,7 +162,9 @@ func (b *docBatch) inDoc(id string, fn func(tx *sql.Tx) error) error {
 	if _, err := b.tx.ExecContext(b.ctx, `SAVEPOINT doc`); err != nil {
 		return fmt.Errorf("document %s: savepoint: %w", id, err)
 	}
+	mark := b.dem.mark()
 	if err := fn(b.tx); err != nil {
+		b.dem.undo(mark)
 		if _, rerr := b.tx.ExecContext(b.ctx, `ROLLBACK TO doc`); rerr != nil {
 			return errors.Join(err, fmt.Errorf("document %s: roll back: %w", id, rerr))
 		}
@@ -167,6 +176,7 @@ func (b *docBatch) inDoc(id string, fn func(tx *sql.Tx) error) error {
 	if _, err := b.tx.ExecContext(b.ctx, `RELEASE doc`); err != nil {
 		return fmt.Errorf("document %s: release savepoint: %w", id, err)
 	}
+	b.dem.release()
 	b.n++
 	return nil
 }
@@ -177,7 +187,7 @@ func (b *docBatch) put(doc schema.Document, raw *rawBlob, dd *dedupInput, key st
 	var res PutResult
 	err := b.inDoc(doc.ID, func(tx *sql.Tx) error {
 		var err error
-		if res, err = b.s.putDocument(b.ctx, tx, doc, raw, dd, &b.enc); err != nil {
+		if res, err = b.s.putDocument(b.ctx, tx, b.dem, doc, raw, dd, &b.enc); err != nil {
 			return err
 		}
 		if key == "" {
@@ -231,7 +241,7 @@ func (b *docBatch) stillUnchanged(in *seenInput) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	return b.s.keptDuplicate(b.ctx, b.tx, prev)
+	return b.s.keptDuplicate(b.ctx, b.tx, b.dem, prev)
 }
 
 // AnnotationGroup is what Store.AnnotationGroup returns: annotate.Run stages a run's

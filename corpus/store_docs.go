@@ -118,8 +118,11 @@ func (s *Store) putPrepared(ctx context.Context, doc schema.Document, raw *rawBl
 	var res PutResult
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.putDocument(ctx, tx, doc, raw, dd, nil)
-		return err
+		dem := newDemotions()
+		if res, err = s.putDocument(ctx, tx, dem, doc, raw, dd, nil); err != nil {
+			return err
+		}
+		return dem.apply(ctx, tx)
 	})
 	if err != nil {
 		return PutResult{}, fmt.Errorf("store document %s: %w", doc.ID, err)
@@ -127,12 +130,22 @@ func (s *Store) putPrepared(ctx context.Context, doc schema.Document, raw *rawBl
 	return res, nil
 }
 
-// putDocument stages one prepared document in tx; enc (nil for a fresh buffer) encodes
-// its body.
-func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document, raw *rawBlob, dd *dedupInput, enc *docEncoder) (PutResult, error) {
+// putDocument stages one prepared document in tx, recording in dem the originals it
+// demotes (which tx's owner applies before it commits); enc (nil for a fresh buffer)
+// encodes its body.
+func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, dem *demotions, doc schema.Document, raw *rawBlob, dd *dedupInput, enc *docEncoder) (PutResult, error) {
 	var res PutResult
 	if raw != nil {
 		if err := putRaw(ctx, tx, doc.RawHash, raw); err != nil {
+			return res, err
+		}
+	}
+	if dem.pending(doc.ID) {
+		// An original demoted earlier in this transaction is stored again: its staged
+		// revision still reads as an original, and its duplicates as its own. Placing
+		// it against that would undo the demotion; the re-marks are made first.
+		// Rare (the same document twice in one batch), so all of them are.
+		if err := dem.apply(ctx, tx); err != nil {
 			return res, err
 		}
 	}
@@ -150,7 +163,7 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, doc schema.Document
 		doc.IngestedAt = prev.IngestedAt
 	}
 	if dd != nil {
-		if res.DupOf, res.Similarity, res.Demoted, err = s.placeDuplicate(ctx, tx, &doc, prev, hasPrev, dd); err != nil {
+		if res.DupOf, res.Similarity, res.Demoted, err = s.placeDuplicate(ctx, tx, dem, &doc, prev, hasPrev, dd); err != nil {
 			return res, err
 		}
 	}

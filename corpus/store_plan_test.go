@@ -112,21 +112,7 @@ func TestHotStatementPlans(t *testing.T) {
 		}
 	}
 	for _, q := range hot {
-		rows, err := st.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, make([]any, placeholders(q))...)
-		if err != nil {
-			t.Errorf("explain %q: %v", q, err)
-			continue
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := planDetails(queryPlan(t, st, q, make([]any, placeholders(q))...))
 		for _, step := range plan {
 			if table, scans := scannedTable(step); scans && !smallTables[table] {
 				t.Errorf("run %d times, %q\nscans %s: %s", runs[q], oneLine(q), table, strings.Join(plan, "; "))
@@ -138,6 +124,44 @@ func TestHotStatementPlans(t *testing.T) {
 			t.Logf("%5d× %s", runs[q], oneLine(q))
 		}
 	}
+}
+
+// planStep is one row of EXPLAIN QUERY PLAN.
+type planStep struct {
+	id, parent int
+	detail     string
+}
+
+// queryPlan is SQLite's plan for q.
+func queryPlan(t *testing.T, st *Store, q string, args ...any) []planStep {
+	t.Helper()
+	rows, err := st.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatalf("explain %q: %v", oneLine(q), err)
+	}
+	defer rows.Close()
+	var plan []planStep
+	for rows.Next() {
+		var s planStep
+		var unused int
+		if err := rows.Scan(&s.id, &s.parent, &unused, &s.detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// planDetails are the plan's step descriptions.
+func planDetails(plan []planStep) []string {
+	out := make([]string, len(plan))
+	for i, s := range plan {
+		out[i] = s.detail
+	}
+	return out
 }
 
 var scanRE = regexp.MustCompile(`^SCAN (\S+)`)
@@ -220,31 +244,14 @@ func TestDiffPlansHoldNoCopy(t *testing.T) {
 	if d, err := st.Diff(ctx, "v1", "v2"); err != nil || len(d.Added) != 2 || len(d.Modified) != 5 {
 		t.Fatalf("diff v1 v2: %+v, %v", d, err)
 	}
-	type step struct {
-		id, parent int
-		detail     string
-	}
 	checked := 0
 	for _, q := range seen {
 		if !strings.Contains(q, "UNION ALL") && !strings.Contains(q, "INSERT INTO version_") {
 			continue // the comparisons and the copies; the rest are lookups
 		}
 		checked++
-		rows, err := st.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, make([]any, placeholders(q))...)
-		if err != nil {
-			t.Fatalf("explain %q: %v", q, err)
-		}
-		var plan []step
-		for rows.Next() {
-			var s step
-			var unused int
-			if err := rows.Scan(&s.id, &s.parent, &unused, &s.detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, s)
-		}
-		rows.Close()
-		byID := map[int]step{}
+		plan := queryPlan(t, st, q, make([]any, placeholders(q))...)
+		byID := map[int]planStep{}
 		accessed := map[int]bool{} // parents whose first table access has been seen
 		for _, s := range plan {
 			byID[s.id] = s
