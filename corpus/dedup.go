@@ -431,41 +431,43 @@ const maxDupChain = 16
 // demotions of the open transaction. ok is false when the chain leads to self (c is one
 // of self's duplicates) or loops. A link to a document that is no longer staged ends
 // the chain at the last staged one; staged is false only when c itself is not staged.
+// Each document of the chain is read once.
 func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, dem *demotions, c, self string) (root string, staged, ok bool, err error) {
+	last := "" // the chain's last staged document
 	for range maxDupChain {
-		if c == self {
-			return "", false, false, nil
-		}
-		d, staged, err := stagedDoc(ctx, tx, c)
+		d, isStaged, err := stagedDoc(ctx, tx, c)
 		if err != nil {
 			return "", false, false, fmt.Errorf("dedup: %w", err)
 		}
-		if !staged {
-			return c, false, true, nil
-		}
-		next := d.DupOf()
-		end := next == "" || next == c
-		if !end {
-			_, nextStaged, err := stagedDoc(ctx, tx, next)
-			if err != nil {
-				return "", false, false, fmt.Errorf("dedup: %w", err)
+		if !isStaged {
+			if last == "" {
+				return c, false, true, nil
 			}
-			end = !nextStaged
+			return chainEnd(dem, last, self)
 		}
-		if end {
-			// A demoted original leads to a staged one: only staged originals are
-			// demoted, to staged ones.
-			if orig, moved := dem.final(c); moved {
-				c = orig
-			}
-			if c == self {
-				return "", false, false, nil
-			}
-			return c, true, true, nil
+		if c == self {
+			return "", false, false, nil
 		}
-		c = next
+		if next := d.DupOf(); next != "" && next != c {
+			last, c = c, next
+			continue
+		}
+		return chainEnd(dem, c, self)
 	}
 	return "", false, false, nil
+}
+
+// chainEnd is rootOf's answer for a chain that ends in the store at the staged document
+// c: the original that replaced c in the open transaction, if any. Only staged
+// originals are demoted, to staged ones.
+func chainEnd(dem *demotions, c, self string) (root string, staged, ok bool, err error) {
+	if orig, moved := dem.final(c); moved {
+		c = orig
+	}
+	if c == self {
+		return "", false, false, nil
+	}
+	return c, true, true, nil
 }
 
 // keptDuplicate reports whether prev's duplicate decision still holds for the same

@@ -159,14 +159,8 @@ func TestRemarkedClusterKeepsNoStaleRevisions(t *testing.T) {
 func TestMigrateFormat6IndexesInputsByRevision(t *testing.T) {
 	ctx := context.Background()
 	text := readSharedText(t)
-	root := t.TempDir()
-	if err := Init(ctx, root); err != nil {
-		t.Fatal(err)
-	}
-	st, err := Open(ctx, root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := newTestStore(t, "")
+	root := st.root
 	ingest(t, st, IngestOptions{Workers: 1}, clusterCopies(t, text, 10, 20, false))
 	for _, q := range []string{`DROP INDEX inputs_rev`, `UPDATE meta SET value = '6' WHERE key = 'format_version'`} {
 		if _, err := st.db.ExecContext(ctx, q); err != nil {
