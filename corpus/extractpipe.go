@@ -111,6 +111,9 @@ type Extracted struct {
 	Order string
 	// Err is the rejection of a record that gave no document.
 	Err *Rejection
+	// TextID is the id the document takes when its own, a title-and-day id, already
+	// names a different article (see SameArticle); "" for other ids.
+	TextID string
 }
 
 // Extractor runs the per-document step of ingest without a store.
@@ -149,6 +152,9 @@ func (e *Extractor) One(in Input) Extracted {
 	out.ExactKey, out.Signature, out.BandKeys = dd.exactKey, dd.signature, dd.bandKeys
 	out.Rank = DedupRank(doc)
 	out.Order = InputOrder(doc.Provenance)
+	if titled, ok := documentID(doc); ok && titled == doc.ID {
+		out.TextID = textArticleID(doc.ID, dd.exactKey)
+	}
 	return out
 }
 
@@ -295,6 +301,7 @@ var ExtractSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "rank", Type: arrow.BinaryTypes.String},
 	{Name: "order", Type: arrow.BinaryTypes.String},
 	{Name: "error", Type: arrow.BinaryTypes.String},
+	{Name: "text_id", Type: arrow.BinaryTypes.String},
 }, nil)
 
 // ExtractWriter writes Extracted rows as an Arrow IPC stream in batches.
@@ -331,6 +338,7 @@ func (xw *ExtractWriter) Write(x Extracted) error {
 		str(8, "")
 		str(9, "")
 		str(10, x.Err.Reason)
+		str(11, "")
 	} else {
 		body, err := marshalDoc(&x.Doc)
 		if err != nil {
@@ -349,6 +357,7 @@ func (xw *ExtractWriter) Write(x Extracted) error {
 		str(8, x.Rank)
 		str(9, x.Order)
 		str(10, "")
+		str(11, x.TextID)
 	}
 	xw.n++
 	if xw.n >= xw.batch {
@@ -505,7 +514,7 @@ func ReadExtracted(r io.Reader, fn func(Extracted) error) error {
 				for j := lo; j < hi; j++ {
 					x.BandKeys = append(x.BandKeys, uint64(kv.Value(int(j))))
 				}
-				x.Rank, x.Order = s(8, i), s(9, i)
+				x.Rank, x.Order, x.TextID = s(8, i), s(9, i), s(11, i)
 			}
 			if err := fn(x); err != nil {
 				return err

@@ -565,23 +565,57 @@ func (s docPreparer) sourceFor(flag string, given *GivenFields, rawURL string) s
 
 // DocumentID derives a stable id: from the canonical URL when known (meta
 // canonical_url, else url), else from source + title + published date. The same
-// article fetched twice gets the same id, so a changed page is a modification.
+// article fetched twice gets the same id, so a changed page is a modification. Two
+// different articles can share a title and a day (letters, live pages, briefs): the
+// store gives the later one articleID's other id (see Store.articleID).
 func DocumentID(d schema.Document) string {
+	id, _ := documentID(d)
+	return id
+}
+
+// documentID is DocumentID, and whether the id is the title-and-day one that
+// different articles can share.
+func documentID(d schema.Document) (id string, titled bool) {
 	canonical, _ := d.Meta["canonical_url"].(string)
 	if canonical == "" {
 		canonical = d.URL
 	}
 	if c := CanonicalURL(canonical); c != "" {
-		return schema.SHA256Hex([]byte("url\x00" + c))[:32]
+		return schema.SHA256Hex([]byte("url\x00" + c))[:32], false
 	}
 	day := d.Published
 	if len(day) >= 10 {
 		day = day[:10]
 	}
 	if d.Title == "" && day == "" {
-		return schema.SHA256Hex([]byte("text\x00" + d.Source + "\x00" + d.Text))[:32]
+		return schema.SHA256Hex([]byte("text\x00" + d.Source + "\x00" + d.Text))[:32], false
 	}
-	return schema.SHA256Hex([]byte("doc\x00" + d.Source + "\x00" + d.Title + "\x00" + day))[:32]
+	return schema.SHA256Hex([]byte("doc\x00" + d.Source + "\x00" + d.Title + "\x00" + day))[:32], true
+}
+
+// textArticleID is the id of an article whose title-and-day id (titled) already
+// names a different article: the title-and-day id and the article's exact dedup key,
+// so the same text is found again under it whatever order the inputs come in.
+func textArticleID(titled, exactKey string) string {
+	return schema.SHA256Hex([]byte("doc\x00" + titled + "\x00" + exactKey))[:32]
+}
+
+// SameArticleSimilarity is the estimated Jaccard similarity of two MinHash signatures
+// at and above which two texts under one title-and-day id are one article (a revision:
+// edits, a re-extraction, an added paragraph) rather than two. Different articles that
+// share a headline share almost no 5-word shingles; a revision keeps most of them.
+// Below the near-duplicate threshold on purpose: calling a revision a new article
+// keeps both texts, calling a new article a revision would replace one.
+const SameArticleSimilarity = 0.5
+
+// SameArticle tells whether two texts under one title-and-day id are one article:
+// the same exact dedup key, or signatures at least SameArticleSimilarity alike. With
+// near-duplicate detection off (no signatures) only the exact key tells.
+func SameArticle(keyA string, sigA []uint64, keyB string, sigB []uint64) bool {
+	if keyA == keyB {
+		return true
+	}
+	return len(sigA) > 0 && len(sigB) > 0 && EstimateJaccard(sigA, sigB) >= SameArticleSimilarity
 }
 
 // CanonicalURL normalises a URL for identity: lower-case scheme and host, no default

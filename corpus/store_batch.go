@@ -193,7 +193,7 @@ func (b *docBatch) put(doc schema.Document, raw *rawBlob, dd *dedupInput, key st
 		if key == "" {
 			return nil
 		}
-		if _, err := tx.ExecContext(b.ctx, recordInputSQL, key, doc.RawHash, res.DupOf, doc.ID); err != nil {
+		if _, err := tx.ExecContext(b.ctx, recordInputSQL, key, doc.RawHash, res.DupOf, res.ID); err != nil {
 			return fmt.Errorf("record input: %w", err)
 		}
 		return nil

@@ -34,6 +34,9 @@ func (o Outcome) String() string {
 
 // PutResult reports what PutDocument did.
 type PutResult struct {
+	// ID is the id the document is stored under: its own, or for a second article
+	// under one title and day the one textArticleID gives it.
+	ID      string
 	Outcome Outcome
 	// DupOf is the id of the document this one duplicates, "" if none.
 	DupOf string
@@ -140,24 +143,23 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, dem *demotions, doc
 			return res, err
 		}
 	}
-	if dem.pending(doc.ID) {
-		// An original demoted earlier in this transaction is stored again: its staged
-		// revision still reads as an original, and its duplicates as its own. Placing
-		// it against that would undo the demotion; the re-marks are made first.
-		// Rare (the same document twice in one batch), so all of them are.
-		if err := dem.apply(ctx, tx); err != nil {
-			return res, err
-		}
-	}
-	prev, hasPrev, err := stagedDoc(ctx, tx, doc.ID)
-	if errors.Is(err, ErrCorrupt) {
-		// A damaged staged revision is replaced like a modified one: storing the input
-		// again is the repair.
-		prev, err = schema.Document{}, nil
-	}
+	prev, hasPrev, err := stagedPrevious(ctx, tx, dem, doc.ID)
 	if err != nil {
 		return res, err
 	}
+	if hasPrev && dd != nil {
+		other, err := otherArticle(ctx, tx, doc, prev, dd)
+		if err != nil {
+			return res, err
+		}
+		if other {
+			doc.ID = textArticleID(doc.ID, dd.exactKey)
+			if prev, hasPrev, err = stagedPrevious(ctx, tx, dem, doc.ID); err != nil {
+				return res, err
+			}
+		}
+	}
+	res.ID = doc.ID
 	if hasPrev && prev.ContentHash == doc.ContentHash {
 		// Same text: the first ingest time stands, so re-ingesting changes nothing.
 		doc.IngestedAt = prev.IngestedAt
@@ -219,6 +221,44 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, dem *demotions, doc
 		}
 	}
 	return res, nil
+}
+
+// stagedPrevious is the staged revision of id that a document stored under id
+// replaces.
+func stagedPrevious(ctx context.Context, tx *sql.Tx, dem *demotions, id string) (schema.Document, bool, error) {
+	if dem.pending(id) {
+		// An original demoted earlier in this transaction is stored again: its staged
+		// revision still reads as an original, and its duplicates as its own. Placing
+		// it against that would undo the demotion; the re-marks are made first.
+		// Rare (the same document twice in one batch), so all of them are.
+		if err := dem.apply(ctx, tx); err != nil {
+			return schema.Document{}, false, err
+		}
+	}
+	prev, hasPrev, err := stagedDoc(ctx, tx, id)
+	if errors.Is(err, ErrCorrupt) {
+		// A damaged staged revision is replaced like a modified one: storing the input
+		// again is the repair.
+		return schema.Document{}, true, nil
+	}
+	return prev, hasPrev, err
+}
+
+// otherArticle tells whether doc, under a title-and-day id (see DocumentID) that
+// already names prev, is a different article rather than a revision of prev (see
+// SameArticle). The stored signature is prev's as dedup indexed it.
+func otherArticle(ctx context.Context, tx *sql.Tx, doc schema.Document, prev schema.Document, dd *dedupInput) (bool, error) {
+	if prev.ContentHash == doc.ContentHash || prev.Text == "" {
+		return false, nil
+	}
+	if titled, ok := documentID(doc); !ok || titled != doc.ID {
+		return false, nil
+	}
+	sig, err := signatureOf(ctx, tx, prev.ID)
+	if err != nil {
+		return false, err
+	}
+	return !SameArticle(dd.exactKey, dd.signature, ExactKey(prev.Text), sig), nil
 }
 
 // stageRevision makes the stored revision revHash of document id its staged one, and

@@ -15,7 +15,8 @@ Stages:
      a document with its exact key, MinHash signature, LSH band keys and rank, or a
      rejection.
   2. records sharing an id are resolved as a local ingest resolves them (the later
-     input by path and position wins; an identical re-read keeps the first copy).
+     input by path and position wins; an identical re-read keeps the first copy; a
+     different article under the same title and day takes the id of its text).
   3. dedup: exact-key groups and LSH band buckets give candidate pairs, a pair whose
      signatures agree at or above the threshold of newsds.yaml is an edge, and the
      connected components of the edges are the clusters; a cluster's original is its
@@ -56,6 +57,7 @@ EXTRACT_SCHEMA = T.StructType([
     T.StructField("rank", T.StringType()),
     T.StructField("order", T.StringType()),
     T.StructField("error", T.StringType()),
+    T.StructField("text_id", T.StringType()),
 ])
 
 ANNOTATION_SCHEMA = T.StructType([
@@ -174,16 +176,43 @@ def _strip(doc_json):
     return d
 
 
-def resolve_same_id(rows):
+def resolve_same_id(rows, same_article):
     """Records sharing an id, in input order, as the local ingest writer resolves
     them: a later record replaces the document, except that one equal to it but for
-    provenance and ingest time leaves it as it is (the first copy's provenance stays)."""
+    provenance and ingest time leaves it as it is (the first copy's provenance stays).
+    A record whose id is a title-and-day one (text_id set) that names a different
+    article (corpus.SameArticle, at newsds's same_article similarity) takes its
+    text_id instead, and is resolved the same way against what holds that id."""
     rows = sorted(rows, key=lambda r: r["order"])
-    cur = rows[0]
+    held = {rows[0]["id"]: rows[0]}
     for r in rows[1:]:
-        if _strip(r["doc"]) != _strip(cur["doc"]):
-            cur = r
-    return cur
+        cur = held[r["id"]]
+        if r["text_id"] and not same_text_article(r, cur, same_article):
+            r = with_id(r, r["text_id"])
+            cur = held.get(r["id"])
+        if cur is None or _strip(r["doc"]) != _strip(cur["doc"]):
+            held[r["id"]] = r
+    return list(held.values())
+
+
+def same_text_article(a, b, same_article):
+    """corpus.SameArticle: the same exact key, or signatures at least same_article
+    alike (with near-duplicate detection off there are none, and only the key tells)."""
+    if a["exact_key"] == b["exact_key"]:
+        return True
+    return bool(a["signature"]) and bool(b["signature"]) and similarity(a["signature"], b["signature"]) >= same_article
+
+
+def with_id(row, new_id):
+    """row under new_id, in its columns and in its document's JSON (whose first key is
+    id, as newsds writes it)."""
+    row = dict(row)
+    prefix = '{"id":' + json.dumps(row["id"])
+    if not row["doc"].startswith(prefix):
+        raise ValueError("document JSON of %s does not start with its id" % row["id"])
+    row["doc"] = '{"id":' + json.dumps(new_id) + row["doc"][len(prefix):]
+    row["id"] = new_id
+    return row
 
 
 def similarity(a, b):
@@ -295,8 +324,9 @@ def main(argv=None):
     counts = rows.groupBy("id").count()
     multi = counts.where(F.col("count") > 1).select("id")
     single = rows.join(counts.where(F.col("count") == 1).select("id"), "id")
+    same_article = dedup["same_article"]
     resolved = (rows.join(multi, "id").rdd.map(lambda r: (r["id"], r.asDict())).groupByKey()
-                .map(lambda kv: resolve_same_id(list(kv[1]))))
+                .flatMap(lambda kv: resolve_same_id(list(kv[1]), same_article)))
     docs = single.select(*[f.name for f in EXTRACT_SCHEMA.fields if f.name != "error"])
     names = docs.schema.names
     resolved = resolved.map(lambda d: tuple(d[n] for n in names))

@@ -119,6 +119,44 @@ func crawlFixture(t testing.TB, dir string, files int) int {
 	return len(pages)
 }
 
+// lettersFixture writes two JSONL files of letters without URLs printed under one
+// title on one day: different articles the job must keep apart as the local writer does
+// (see corpus.SameArticle), with a revision of one, an exact re-read of another and a
+// copy differing only in case and punctuation in the second file.
+func lettersFixture(t testing.TB, dir string) {
+	t.Helper()
+	parking := "The council's new parking rules are a disaster for the small shops on the high street. " +
+		"Customers who used to stop for ten minutes now drive to the retail park instead, and two cafés " +
+		"have already cut their opening hours. I urge the council to reconsider before the winter trade begins."
+	river := "Thank you to the volunteers who cleaned the river bank below the old mill last weekend. " +
+		"They filled forty bags with bottles, tyres and plastic, and the footpath is open again. " +
+		"My children walked it on Sunday and counted three herons and a kingfisher."
+	bus := "The number 12 bus has been late every morning this month, and twice it did not come at all. " +
+		"Pupils from the estate now miss the first lesson, and nobody at the depot answers the phone."
+	water := "انقطعت المياه عن حيّنا ثلاثة أيام متتالية دون أي إشعار من الشركة، واضطر السكان إلى شراء " +
+		"الصهاريج بأسعار مضاعفة. نطالب المسؤولين بجدول واضح للصيانة وبتعويض الأسر المتضررة."
+	park := "نشكر البلدية على افتتاح الحديقة الجديدة قرب المدرسة، فقد صارت متنفساً للأطفال وكبار السن، " +
+		"ونرجو أن تبقى أبوابها مفتوحة حتى المساء في أيام الصيف."
+	line := func(title, text string) string {
+		b, err := json.Marshal(map[string]string{"title": title, "published": "2024-03-05", "text": text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b) + "\n"
+	}
+	const en, ar = "Letters to the editor", "رسائل القراء"
+	files := map[string]string{
+		"letters-1.jsonl": line(en, parking) + line(en, river) + line(ar, water) + line(ar, park),
+		"letters-2.jsonl": line(en, strings.Replace(parking, "ten minutes", "a quarter of an hour", 1)+" Yours, a shopkeeper.") +
+			line(en, river) + line(en, strings.Replace(river, "Sunday", "sunday", 1)) + line(en, bus) + line(ar, park),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // env is what every process of the test runs with.
 type env struct {
 	t      testing.TB
@@ -287,7 +325,7 @@ func (e *env) submit(dir string, cl *cluster, in, out, config, annotate string, 
 		"--conf", "spark.sql.shuffle.partitions=4",
 		"--files", e.newsds + "," + config,
 		filepath.Join(moduleDir(e.t), "spark", "newsds_spark.py"),
-		"--input", in + "/*.warc.gz", "--root", in, "--out", out, "--newsds", "newsds",
+		"--input", in + "/*", "--root", in, "--out", out, "--newsds", "newsds",
 		"--config", filepath.Base(config)}
 	if annotate != "" {
 		args = append(args, "--annotate", annotate)
@@ -442,6 +480,7 @@ func TestSparkCluster(t *testing.T) {
 	os.MkdirAll(in, 0o755)
 	records := crawlFixture(t, in, 6)
 	t.Logf("%d pages in 6 .warc.gz files", records)
+	lettersFixture(t, in)
 
 	local := e.newCorpus(filepath.Join(dir, "local"))
 	e.runCodes(local, []int{0, 3}, e.newsds, "ingest", in)
@@ -452,6 +491,15 @@ func TestSparkCluster(t *testing.T) {
 		if strings.Contains(d, `"dup_of"`) {
 			dups++
 		}
+	}
+	letters := 0
+	for _, d := range wantDocs {
+		if strings.Contains(d, `"url":""`) {
+			letters++
+		}
+	}
+	if letters != 5 {
+		t.Errorf("local corpus: %d letters, want the fixture's 5 articles (3 under one English title, 2 under one Arabic)", letters)
 	}
 	if len(wantDocs) < 50 || dups < 5 || len(wantAnns) == 0 {
 		t.Fatalf("local corpus: %d documents, %d duplicates, %d annotated; the fixture should give more", len(wantDocs), dups, len(wantAnns))

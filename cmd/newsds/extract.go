@@ -89,7 +89,7 @@ func newExtractCmd(g *globalOptions) *cobra.Command {
 	cmd.Flags().StringVar(&o.Root, "root", "", "with --stdin: the folder or URI provenance paths are relative to")
 	cmd.Flags().BoolVar(&o.Annotate, "annotate", false, "annotate the documents of an Arrow stream on stdin instead")
 	cmd.Flags().StringSliceVar(&o.With, "with", nil, "with --annotate: annotators (built-ins qa, sentiment, stance, or names from newsds.yaml)")
-	cmd.Flags().BoolVar(&o.DedupSettings, "dedup-settings", false, "print the configuration's dedup threshold and shingle as JSON")
+	cmd.Flags().BoolVar(&o.DedupSettings, "dedup-settings", false, "print the configuration's dedup threshold and shingle, and the same-article similarity, as JSON")
 	cmd.Flags().StringVar(&o.Targets, "targets", "", "with --annotate: stance targets file (default: targets in newsds.yaml)")
 	return cmd
 }
@@ -135,7 +135,8 @@ func runExtract(ctx context.Context, g *globalOptions, o extractOptions) error {
 		return err
 	}
 	if o.DedupSettings {
-		return g.printJSON(map[string]any{"threshold": cfg.Dedup.Threshold, "shingle": cfg.Dedup.Shingle})
+		return g.printJSON(map[string]any{"threshold": cfg.Dedup.Threshold, "shingle": cfg.Dedup.Shingle,
+			"same_article": corpus.SameArticleSimilarity})
 	}
 	if o.Annotate {
 		return runExtractAnnotate(ctx, g, o, cfg, root)
