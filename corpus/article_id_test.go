@@ -167,7 +167,12 @@ func TestExtractedTextID(t *testing.T) {
 	if want := textArticleID(titled.Doc.ID, titled.ExactKey); titled.TextID != want {
 		t.Errorf("text id %q, want %q", titled.TextID, want)
 	}
-	if byURL.TextID != "" {
+	other := titled.Doc
+	other.ID = titled.TextID
+	if titled.TextRank != DedupRank(other) || titled.TextRank == titled.Rank {
+		t.Errorf("text rank %q is not the rank under the text id", titled.TextRank)
+	}
+	if byURL.TextID != "" || byURL.TextRank != "" {
 		t.Errorf("a URL id has text id %q", byURL.TextID)
 	}
 	var buf bytes.Buffer
@@ -181,10 +186,10 @@ func TestExtractedTextID(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	if err := ReadExtracted(&buf, func(e Extracted) error { got = append(got, e.TextID); return nil }); err != nil {
+	if err := ReadExtracted(&buf, func(e Extracted) error { got = append(got, e.TextID, e.TextRank); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got, []string{titled.TextID, ""}) {
-		t.Errorf("read back text ids %q", got)
+	if !slices.Equal(got, []string{titled.TextID, titled.TextRank, "", ""}) {
+		t.Errorf("read back text ids and ranks %q", got)
 	}
 }

@@ -114,6 +114,8 @@ type Extracted struct {
 	// TextID is the id the document takes when its own, a title-and-day id, already
 	// names a different article (see SameArticle); "" for other ids.
 	TextID string
+	// TextRank is Rank under TextID ("" with it): the rank carries the id.
+	TextRank string
 }
 
 // Extractor runs the per-document step of ingest without a store.
@@ -154,6 +156,9 @@ func (e *Extractor) One(in Input) Extracted {
 	out.Order = InputOrder(doc.Provenance)
 	if titled, ok := documentID(doc); ok && titled == doc.ID {
 		out.TextID = textArticleID(doc.ID, dd.exactKey)
+		other := doc
+		other.ID = out.TextID
+		out.TextRank = DedupRank(other)
 	}
 	return out
 }
@@ -302,6 +307,7 @@ var ExtractSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "order", Type: arrow.BinaryTypes.String},
 	{Name: "error", Type: arrow.BinaryTypes.String},
 	{Name: "text_id", Type: arrow.BinaryTypes.String},
+	{Name: "text_rank", Type: arrow.BinaryTypes.String},
 }, nil)
 
 // ExtractWriter writes Extracted rows as an Arrow IPC stream in batches.
@@ -339,6 +345,7 @@ func (xw *ExtractWriter) Write(x Extracted) error {
 		str(9, "")
 		str(10, x.Err.Reason)
 		str(11, "")
+		str(12, "")
 	} else {
 		body, err := marshalDoc(&x.Doc)
 		if err != nil {
@@ -358,6 +365,7 @@ func (xw *ExtractWriter) Write(x Extracted) error {
 		str(9, x.Order)
 		str(10, "")
 		str(11, x.TextID)
+		str(12, x.TextRank)
 	}
 	xw.n++
 	if xw.n >= xw.batch {
@@ -514,7 +522,7 @@ func ReadExtracted(r io.Reader, fn func(Extracted) error) error {
 				for j := lo; j < hi; j++ {
 					x.BandKeys = append(x.BandKeys, uint64(kv.Value(int(j))))
 				}
-				x.Rank, x.Order, x.TextID = s(8, i), s(9, i), s(11, i)
+				x.Rank, x.Order, x.TextID, x.TextRank = s(8, i), s(9, i), s(11, i), s(12, i)
 			}
 			if err := fn(x); err != nil {
 				return err

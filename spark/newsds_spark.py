@@ -58,6 +58,7 @@ EXTRACT_SCHEMA = T.StructType([
     T.StructField("order", T.StringType()),
     T.StructField("error", T.StringType()),
     T.StructField("text_id", T.StringType()),
+    T.StructField("text_rank", T.StringType()),
 ])
 
 ANNOTATION_SCHEMA = T.StructType([
@@ -188,7 +189,7 @@ def resolve_same_id(rows, same_article):
     for r in rows[1:]:
         cur = held[r["id"]]
         if r["text_id"] and not same_text_article(r, cur, same_article):
-            r = with_id(r, r["text_id"])
+            r = with_id(r, r["text_id"], r["text_rank"])
             cur = held.get(r["id"])
         if cur is None or _strip(r["doc"]) != _strip(cur["doc"]):
             held[r["id"]] = r
@@ -203,15 +204,16 @@ def same_text_article(a, b, same_article):
     return bool(a["signature"]) and bool(b["signature"]) and similarity(a["signature"], b["signature"]) >= same_article
 
 
-def with_id(row, new_id):
+def with_id(row, new_id, new_rank):
     """row under new_id, in its columns and in its document's JSON (whose first key is
-    id, as newsds writes it)."""
+    id, as newsds writes it), with the dedup rank newsds gives it there."""
     row = dict(row)
     prefix = '{"id":' + json.dumps(row["id"])
     if not row["doc"].startswith(prefix):
         raise ValueError("document JSON of %s does not start with its id" % row["id"])
     row["doc"] = '{"id":' + json.dumps(new_id) + row["doc"][len(prefix):]
     row["id"] = new_id
+    row["rank"] = new_rank
     return row
 
 
