@@ -99,8 +99,30 @@ func (d *Deduper) input(text string) *dedupInput {
 // the clusters it touches (see joinCluster).
 func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, doc *schema.Document, prev schema.Document, hasPrev bool, dd *dedupInput) (string, float64, int, error) {
 	sameText := hasPrev && prev.ContentHash == doc.ContentHash
+	// Its old edges go with its old text or rank: the cluster it leaves is decided
+	// again without it, and it joins what its new text touches below.
+	leaves := false
+	if hasPrev && prev.ID != "" && (!sameText || DedupRank(prev) != DedupRank(*doc)) {
+		var err error
+		if leaves, err = s.inCluster(ctx, tx, prev); err != nil {
+			return "", 0, 0, err
+		}
+	}
 	if hasPrev && !sameText {
 		if err := dropDedup(ctx, tx, doc.ID); err != nil {
+			return "", 0, 0, err
+		}
+	}
+	if leaves {
+		if sameText {
+			// Only its rank moved, so its entries stay; but the exact-key index holds
+			// one document per key, and while it is this one the copies decided again
+			// without it could not find it again by key (nor it them).
+			if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_exact WHERE id = ?`, doc.ID); err != nil {
+				return "", 0, 0, fmt.Errorf("dedup drop %s: %w", doc.ID, err)
+			}
+		}
+		if err := s.reclusterWithout(ctx, tx, dem, prev); err != nil {
 			return "", 0, 0, err
 		}
 	}

@@ -440,6 +440,13 @@ func openDB(ctx context.Context, root string, create bool) (*Store, error) {
 	return openDBObserved(ctx, root, create, nil)
 }
 
+// sqliteURIPath escapes a file path for a "file:" URI: SQLite reads "?" as the start
+// of the parameters, "#" as a fragment and "%XX" as an escape, so a corpus in a folder
+// named "C#", "what?" or "100%" opened another file or none.
+func sqliteURIPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
 // openDBObserved is openDB with every statement's text passed to observe (when not
 // nil) before it runs: how TestHotStatementPlans finds the statements a workload
 // repeats per document.
@@ -451,7 +458,7 @@ func openDBObserved(ctx context.Context, root string, create bool, observe func(
 	path := filepath.Join(root, StoreDir, "store.db")
 	// WAL lets readers stream a version while a writer stages new work; busy_timeout
 	// makes concurrent commands wait for each other instead of failing.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	dsn := "file:" + sqliteURIPath(path) + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	conn, err := newStmtCacheConnector(dsn, observe)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)

@@ -341,6 +341,10 @@ func (s *Store) Remove(ctx context.Context, ids []string) (int, error) {
 	n := 0
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
+			prev, _, err := stagedDoc(ctx, tx, id)
+			if err != nil && !errors.Is(err, ErrCorrupt) {
+				return fmt.Errorf("remove %s: %w", id, err)
+			}
 			r, err := tx.ExecContext(ctx, `DELETE FROM staged WHERE id = ?`, id)
 			if err != nil {
 				return fmt.Errorf("remove %s: %w", id, err)
@@ -353,8 +357,20 @@ func (s *Store) Remove(ctx context.Context, ids []string) (int, error) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM staged_anns WHERE doc_id = ?`, id); err != nil {
 				return fmt.Errorf("remove %s: %w", id, err)
 			}
+			// Its copies are copies of nothing now unless another member links them.
+			leaves := false
+			if prev.ID != "" {
+				if leaves, err = s.inCluster(ctx, tx, prev); err != nil {
+					return fmt.Errorf("remove %s: %w", id, err)
+				}
+			}
 			if err := dropDedup(ctx, tx, id); err != nil {
 				return err
+			}
+			if leaves {
+				if err := s.reclusterWithout(ctx, tx, nil, prev); err != nil {
+					return fmt.Errorf("remove %s: %w", id, err)
+				}
 			}
 		}
 		return nil

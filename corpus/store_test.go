@@ -467,3 +467,36 @@ func TestIngestWARC(t *testing.T) {
 		t.Fatalf("the gzip'd crawl: %+v, want the same 3 documents unchanged", sum)
 	}
 }
+
+// A corpus in a folder whose name holds a URI's special characters opens like any
+// other: the store's path reached SQLite as a URI, cut at "#" or "?".
+func TestStoreInFolderWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"C# notes", "what?", "100% done", "a%23b", "قسم #٢"} {
+		root := filepath.Join(t.TempDir(), name)
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := Init(ctx, root); err != nil {
+			t.Fatalf("%q: init: %v", name, err)
+		}
+		st, err := Open(ctx, root)
+		if err != nil {
+			t.Fatalf("%q: open: %v", name, err)
+		}
+		if _, err := st.PutDocument(ctx, schema.Document{ID: "d", Text: "text", ContentHash: schema.ContentHash("text"), IngestedAt: "2026-01-01T00:00:00Z"}, nil, nil); err != nil {
+			t.Fatalf("%q: put: %v", name, err)
+		}
+		st.Close()
+		if _, err := os.Stat(filepath.Join(root, StoreDir, "store.db")); err != nil {
+			t.Errorf("%q: the store is not where the corpus is: %v", name, err)
+		}
+		if st, err = Open(ctx, root); err != nil {
+			t.Fatalf("%q: reopen: %v", name, err)
+		}
+		if got := staged(t, st); len(got) != 1 {
+			t.Errorf("%q: reopened with %d documents, want 1", name, len(got))
+		}
+		st.Close()
+	}
+}
