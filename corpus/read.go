@@ -256,6 +256,23 @@ func hasGlobMeta(p string) bool { return strings.ContainsAny(p, `*?[`) }
 
 func isHidden(name string) bool { return len(name) > 1 && name[0] == '.' && name != ".." }
 
+// newsdsOwn tells whether the entry p met in a folder walk is newsds's own output or
+// configuration rather than an article: a release folder (it has the manifest), or the
+// newsds.yaml of a corpus (beside its store). `newsds ingest .` in a corpus that keeps
+// its inputs and releases in it ingested the configuration as a text and the release's
+// README and Croissant file as articles.
+func newsdsOwn(p string, isDir bool) bool {
+	if isDir {
+		_, err := os.Stat(filepath.Join(p, schema.ReleaseManifest))
+		return err == nil
+	}
+	if filepath.Base(p) != config.FileName {
+		return false
+	}
+	st, err := os.Stat(filepath.Join(filepath.Dir(p), StoreDir))
+	return err == nil && st.IsDir()
+}
+
 // walkDir yields the regular files below dir in lexical order. WalkDir reads one
 // directory at a time, so memory is bounded by the largest directory, not the tree.
 func walkDir(ctx context.Context, dir string, yield func(inputFile, error) bool) bool {
@@ -279,7 +296,7 @@ func walkDirFrom(ctx context.Context, root, dir string, yield func(inputFile, er
 			}
 			return nil
 		}
-		if p != dir && isHidden(d.Name()) {
+		if p != dir && (isHidden(d.Name()) || newsdsOwn(p, d.IsDir())) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -319,9 +336,13 @@ func expandGlob(ctx context.Context, pattern string, yield func(inputFile, error
 		// The folder before the first wildcard, as for ** patterns; globRoot cannot fail
 		// here, Glob has already checked the syntax.
 		root, _, _ := globRoot(pattern)
+		// A match is skipped as a walk skips it: Go's "*" matches ".newsds" (the shell's
+		// does not), and `newsds ingest '*'` in a corpus read its own store and reports.
+		dotted := strings.HasPrefix(filepath.Base(pattern), ".")
 		for _, m := range matches {
 			st, err := os.Stat(m)
 			switch {
+			case err == nil && ((isHidden(filepath.Base(m)) && !dotted) || newsdsOwn(m, st.IsDir())):
 			case err != nil:
 				if !yield(inputFile{}, &RecordError{Path: m, Err: err}) {
 					return false

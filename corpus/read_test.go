@@ -322,3 +322,43 @@ func TestInputsTruncatedGzip(t *testing.T) {
 		t.Errorf("read %d lines of a truncated JSONL file", len(ins))
 	}
 }
+
+// `newsds ingest .` in a corpus that keeps its inputs and releases beside its store read
+// newsds.yaml as a text article and the release's README and Croissant file as articles.
+// A walk passes over a corpus's configuration and over release folders; a newsds.yaml
+// that is not beside a store, or a file named outright, is read as asked.
+func TestInputsWalkSkipsNewsdsOwnFiles(t *testing.T) {
+	dir := readTestTree(t, map[string][]byte{
+		"newsds.yaml":                      []byte("# newsds corpus configuration\n"),
+		".newsds/store.db":                 {},
+		".newsds/notes.txt":                []byte("Notes kept beside the store.\n"),
+		"inputs/story.txt":                 []byte("A story.\n"),
+		"release/newsds-release.json":      []byte(`{"format":2}`),
+		"release/README.md":                []byte("---\nlicense: cc-by-4.0\n---\n# Dataset card\n"),
+		"release/croissant.json":           []byte(`{"@context":{}}`),
+		"release/data/train/part-0.txt":    []byte("not an input"),
+		"other/newsds.yaml":                []byte("title: an article that happens to have this name\n"),
+		"notes/releases-of-the-company.md": []byte("A press release about releases.\n"),
+	})
+	ins, errs := jsonlTestCollect(t, []string{dir}, ReadOptions{})
+	if len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	want := []string{"inputs/story.txt text", "notes/releases-of-the-company.md text", "other/newsds.yaml text"}
+	if got := readTestRel(t, dir, ins); !slices.Equal(got, want) {
+		t.Errorf("walked %q, want %q", got, want)
+	}
+	// A glob skips what a walk skips; Go's "*" matches hidden names, the shell's does not.
+	ins, errs = jsonlTestCollect(t, []string{filepath.Join(dir, "*")}, ReadOptions{})
+	if got := readTestRel(t, dir, ins); len(errs) != 0 || !slices.Equal(got, want) {
+		t.Errorf("globbed %q (errors %v), want %q", got, errs, want)
+	}
+	ins, errs = jsonlTestCollect(t, []string{filepath.Join(dir, "newsds.yaml")}, ReadOptions{})
+	if len(errs) != 0 || len(ins) != 1 {
+		t.Errorf("named outright: %d inputs, errors %v; want the file read", len(ins), errs)
+	}
+	ins, errs = jsonlTestCollect(t, []string{filepath.Join(dir, ".news*/*.txt")}, ReadOptions{})
+	if len(errs) != 0 || len(ins) != 1 {
+		t.Errorf("a glob for dotted names: %d inputs, errors %v; want the file it names", len(ins), errs)
+	}
+}

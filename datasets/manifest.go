@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // FormatVersion is the version of the release layout and of newsds-release.json. Open
@@ -17,7 +19,7 @@ import (
 const FormatVersion = 2
 
 // ManifestFile is the name of the manifest in a release folder.
-const ManifestFile = "newsds-release.json"
+const ManifestFile = schema.ReleaseManifest
 
 // MaxListedIDs caps every id list in a manifest so that it stays small for any corpus;
 // the counts are always complete.

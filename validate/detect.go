@@ -8,6 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/newsds/newsds/config"
+	"github.com/newsds/newsds/corpus"
+	"github.com/newsds/newsds/datasets"
 )
 
 // Import file formats, as `newsds import-annotations --format` names them.
@@ -35,10 +39,10 @@ func Detect(path string) (Kind, error) {
 		}
 		return KindImport, nil
 	}
-	if exists(filepath.Join(path, ".newsds")) || exists(filepath.Join(path, "newsds.yaml")) {
+	if exists(filepath.Join(path, corpus.StoreDir)) || exists(filepath.Join(path, config.FileName)) {
 		return KindCorpus, nil
 	}
-	if exists(filepath.Join(path, "newsds-release.json")) ||
+	if exists(filepath.Join(path, datasets.ManifestFile)) ||
 		(exists(filepath.Join(path, "README.md")) && exists(filepath.Join(path, "data"))) {
 		return KindRelease, nil
 	}
