@@ -134,8 +134,9 @@ var (
 )
 
 // Inputs streams the articles in paths: files, directories (walked recursively in
-// lexical order, skipping hidden entries such as .git and .newsds) and glob patterns
-// (filepath.Match syntax, plus ** for any number of directories). Gzipped files are
+// lexical order, skipping hidden entries such as .git and .newsds, release folders and
+// a corpus's newsds.yaml: see newsdsOwn) and glob patterns (filepath.Match syntax,
+// plus ** for any number of directories; matches skipped as a walk skips them). Gzipped files are
 // decompressed. Files are opened one at a time and records read one at a time, so
 // memory does not grow with the number or size of inputs.
 //

@@ -33,7 +33,8 @@ func newIngestCmd(g *globalOptions) *cobra.Command {
 		Short: "Extract articles from files, folders and globs into the staged corpus",
 		Long: `Read HTML pages, WARC crawls (.warc, .warc.gz), JSONL, JSON (.json: one article object
 or an array of them) and plain-text scrapes from files, folders (recursively) and globs;
-extract clean text and metadata; find duplicates; and stage the documents. A bad record
+extract clean text and metadata; find duplicates; and stage the documents. Folders and
+globs pass over hidden entries, release folders and a corpus's own newsds.yaml. A bad record
 is rejected with its file, record and reason (also written to a report under
 .newsds/reports/) and the batch goes on. A PATH that does not exist, matches nothing or
 cannot be read is an error before anything is read.
