@@ -76,7 +76,7 @@ func TestRewrittenOriginalReleasesItsCopies(t *testing.T) {
 		storyDoc(dedup, "c", "2025-06-01T10:00:00Z", edited(words, 3, 2)),
 	}
 	putAll(t, st, docs, 1000)
-	if got := dupDecisions(t, st); got["b"] != "a "+fmt.Sprint(got["b"][2:]) || !strings.HasPrefix(got["c"], "a ") {
+	if got := dupDecisions(t, st); !strings.HasPrefix(got["b"], "a ") || !strings.HasPrefix(got["c"], "a ") {
 		t.Fatalf("before: %v, want b and c duplicates of a", got)
 	}
 	docs[0] = storyDoc(dedup, "a", "2025-06-01T08:00:00Z", storyWords(2, 400))
