@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/newsds/newsds/internal/testshared"
 )
@@ -99,5 +100,56 @@ func BenchmarkIngestCluster(b *testing.B) {
 				b.ReportMetric(float64(revs)/float64(copies), "revisions/copy")
 			})
 		}
+	}
+}
+
+// BenchmarkReclusterRewrittenOriginal measures what rewriting a cluster's original
+// into another story costs once its cluster is decided again without it (every member
+// read, compared within shared bands, and re-marked to the next original), against
+// storing one new unrelated document in the same store.
+//
+//	go test ./corpus -run '^$' -bench ReclusterRewrittenOriginal -benchtime 3x
+func BenchmarkReclusterRewrittenOriginal(b *testing.B) {
+	texts, _ := benchDedupTexts(b)
+	slices.SortFunc(texts, func(x, y string) int { return len(y) - len(x) })
+	story, other := texts[0], texts[1]
+	ctx := context.Background()
+	for _, copies := range []int{500, 2000} {
+		b.Run(fmt.Sprintf("copies=%d", copies), func(b *testing.B) {
+			input := clusterCopies(b, story, 0, copies, false)
+			dir := b.TempDir()
+			line := func(name, url, text string) string {
+				p := filepath.Join(dir, name)
+				rec := fmt.Sprintf(`{"url":%q,"title":"Other","published":%q,"text":%s}`+"\n", url, clusterCopyPublished(0), jsonQuote(text))
+				if err := os.WriteFile(p, []byte(rec), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				return p
+			}
+			rewrite := line("rewrite.jsonl", "https://example.com/wire/0", other)
+			unrelated := line("new.jsonl", "https://example.com/other", other)
+			var rewriteTime, newTime time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				st := newTestStore(b, "")
+				if _, err := st.Ingest(ctx, []string{input}, IngestOptions{Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+				t0 := time.Now()
+				if _, err := st.Ingest(ctx, []string{unrelated}, IngestOptions{Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				sum, err := st.Ingest(ctx, []string{rewrite}, IngestOptions{Workers: 1})
+				if err != nil || sum.Modified != 1 {
+					b.Fatalf("rewrite: %+v, %v", sum, err)
+				}
+				newTime += t1.Sub(t0)
+				rewriteTime += time.Since(t1)
+				b.StartTimer()
+			}
+			b.ReportMetric(rewriteTime.Seconds()/float64(b.N), "rewrite-s")
+			b.ReportMetric(newTime.Seconds()/float64(b.N), "new-doc-s")
+		})
 	}
 }

@@ -171,10 +171,12 @@ func clusterComponents(members []clusterMember, threshold float64) []int {
 	byBand := map[uint64][]int{}
 	for i, m := range members {
 		if j, ok := byKey[m.exactKey]; ok {
+			// One text, one signature: its edges are its first copy's, and a cluster of
+			// identical pages (an error page crawled thousands of times) compares none.
 			union(i, j)
-		} else {
-			byKey[m.exactKey] = i
+			continue
 		}
+		byKey[m.exactKey] = i
 		for _, b := range m.bands {
 			byBand[b] = append(byBand[b], i)
 		}
