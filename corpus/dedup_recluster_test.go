@@ -260,3 +260,54 @@ func storeConsistent(t *testing.T, st *Store) {
 		t.Fatalf("check: %v, problems %v", err, rep.Problems)
 	}
 }
+
+// The copies re-marked when their original is rewritten keep their inputs: the inputs
+// table points at their new revisions (a re-ingest finds them unchanged without
+// extracting again), and the revisions they replace are gone unless a version holds
+// them.
+func TestReclusterMovesInputs(t *testing.T) {
+	ctx := context.Background()
+	st := newTestStore(t, "")
+	words := storyWords(8, 400)
+	line := func(i int, w []string) string {
+		return fmt.Sprintf(`{"url":"https://example.com/%d","title":"Story %d","published":%q,"text":%q}`+"\n",
+			i, i, clusterCopyPublished(i), strings.Join(w, " "))
+	}
+	var copies []string
+	for i := 1; i <= 70; i++ { // more than one restageAll chunk
+		copies = append(copies, line(i, edited(words, 3, uint64(i))))
+	}
+	ingestLines(t, st, line(0, words))
+	ingestLines(t, st, copies...)
+	if _, err := st.Commit(ctx, "v1", ""); err != nil {
+		t.Fatal(err)
+	}
+	sum := ingestLines(t, st, line(0, storyWords(9, 400)))
+	if sum.Modified != 1 {
+		t.Fatalf("rewrite: %+v", sum)
+	}
+	// The rewritten story's first input still names its old text, as for any document
+	// modified by another input.
+	rewritten := DocumentID(schema.Document{URL: "https://example.com/0"})
+	var stale int
+	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM inputs i JOIN staged s ON s.id = i.id WHERE s.rev != i.rev AND i.id != ?`,
+		rewritten).Scan(&stale); err != nil {
+		t.Fatal(err)
+	}
+	if stale != 0 {
+		t.Errorf("%d inputs point at a revision that is no longer staged", stale)
+	}
+	originals := 0
+	for _, d := range staged(t, st) {
+		if d.DupOf() == "" {
+			originals++
+		}
+	}
+	if originals != 2 {
+		t.Errorf("%d originals, want the rewritten story and the oldest copy", originals)
+	}
+	if again := ingestLines(t, st, copies...); again.Unchanged != len(copies) {
+		t.Errorf("re-ingest of the copies: %+v, want all unchanged", again)
+	}
+	storeConsistent(t, st)
+}
