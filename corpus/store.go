@@ -461,9 +461,9 @@ func openDBObserved(ctx context.Context, root string, create bool, observe func(
 	// memory keeps each document's savepoint journal off the disk: with files it spills
 	// past 64 KiB, which a document touching its band-index pages passes, and a 10k
 	// ingest spent 1.2 s more in system time (2.0 against 0.75 s, alternating runs).
-	// Its cost: statements inside one savepoint walk the journal, so a document that
-	// re-marks thousands of copies (BenchmarkReclusterRewrittenOriginal) grows with
-	// their square.
+	// Its cost: each write statement inside a savepoint walks that journal, so the
+	// re-marks a document makes inside its own are written many rows per statement
+	// (restageAll).
 	dsn := "file:" + sqliteURIPath(path) + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	conn, err := newStmtCacheConnector(dsn, observe)
 	if err != nil {
