@@ -396,51 +396,113 @@ func stagedDuplicates(ctx context.Context, tx *sql.Tx, origs []string) ([]string
 	return members, nil
 }
 
-// dropUncommittedRevisionSQL deletes revision ?1 of document ?2 unless a version holds
-// it: one look-up per version, by the primary key of version_docs.
-const dropUncommittedRevisionSQL = `DELETE FROM revs WHERE rev = ?1 AND id = ?2 AND NOT EXISTS
-	(SELECT 1 FROM versions x JOIN version_docs v ON v.seq = x.seq AND v.id = ?2 WHERE v.rev = ?1)`
-
 // dupOfIndexSQL indexes staged revisions by their dup_of, for repoint: without it,
 // finding a demoted original's duplicates scans every revision.
 const dupOfIndexSQL = `CREATE INDEX IF NOT EXISTS revs_dup_of ON revs(json_extract(CAST(doc AS TEXT), '$.meta.dup_of'))`
 
-// restage stages a new revision of a staged document whose text is unchanged (only
-// its duplicate mark moved); its ingest time and provenance stay. The revision it
-// replaces is deleted when no version holds it. Kept, such revisions were the store's
-// largest waste: a cluster's members are re-marked whenever its original changes, which
-// a cluster ingested newest first does with every new member, so k near-duplicates
-// left k²/2 revisions behind (500 copies of one story: 123,000 revisions, 780 MB).
-func restage(ctx context.Context, tx *sql.Tx, doc schema.Document) error {
-	body, err := marshalDoc(&doc)
+// restageChunk is how many documents one restageAll call re-marks.
+const restageChunk = 64
+
+// restageAll stages a new revision of staged documents whose texts are unchanged (only
+// their duplicate marks moved); their ingest times and provenance stay. The revisions
+// they replace are deleted when no version holds them. Kept, such revisions were the
+// store's largest waste: a cluster's members are re-marked whenever its original
+// changes, which a cluster ingested newest first did with every new member, so k
+// near-duplicates left k²/2 revisions behind (500 copies of one story: 123,000
+// revisions, 780 MB). The documents go a few statements per chunk, not several each:
+// every write statement inside a document's savepoint truncates SQLite's in-memory
+// sub-journal back to where it started, walking it from its first chunk, and one
+// statement per copy made re-marking a 2,000-copy cluster take 19 s (14 of them in
+// memjrnlTruncate; 2.6 s now).
+func restageAll(ctx context.Context, tx *sql.Tx, docs []schema.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	ids := make([]any, len(docs))
+	revArgs := make([]any, 0, 5*len(docs))
+	stageArgs := make([]any, 0, 2*len(docs))
+	for i := range docs {
+		d := &docs[i]
+		body, err := marshalDoc(d)
+		if err != nil {
+			return err
+		}
+		revHash, err := revisionHash(*d)
+		if err != nil {
+			return err
+		}
+		ids[i] = d.ID
+		revArgs = append(revArgs, d.ID, revHash, d.ContentHash, body, storedSum(body))
+		stageArgs = append(stageArgs, d.ID, revHash)
+	}
+	old, err := stagedRevs(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
-	revHash, err := revisionHash(doc)
-	if err != nil {
-		return err
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc, doc_sum) VALUES `+
+		rowsList(len(docs), 5), revArgs...); err != nil {
+		return fmt.Errorf("insert revisions: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc, doc_sum) VALUES (?, ?, ?, ?, ?)`,
-		doc.ID, revHash, doc.ContentHash, body, storedSum(body)); err != nil {
-		return fmt.Errorf("insert revision: %w", err)
-	}
-	var old int64
-	if err := tx.QueryRowContext(ctx, `SELECT rev FROM staged WHERE id = ?`, doc.ID).Scan(&old); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT v.column1, r.rev FROM (VALUES `+rowsList(len(docs), 2)+
+		`) v JOIN revs r ON r.rev_hash = v.column2 WHERE true ON CONFLICT(id) DO UPDATE SET rev = excluded.rev`, stageArgs...); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
-	rev, err := stageRevision(ctx, tx, doc.ID, revHash)
-	if err != nil || old == rev {
+	cur, err := stagedRevs(ctx, tx, ids)
+	if err != nil {
 		return err
 	}
-	// The inputs that made the replaced revision made this one: only the mark moved,
-	// and storing one of them again keeps the mark it finds (see keptDuplicate).
-	if _, err := tx.ExecContext(ctx, `UPDATE inputs SET rev = ?, dup_of = ? WHERE rev = ?`, rev, doc.DupOf(), old); err != nil {
+	// The inputs that made the replaced revisions made these: only the marks moved, and
+	// storing one of them again keeps the mark it finds (see keptDuplicate).
+	var moveArgs, dropArgs []any
+	for i := range docs {
+		id := docs[i].ID
+		if o, n := old[id], cur[id]; o != n {
+			moveArgs = append(moveArgs, o, n, docs[i].DupOf())
+			dropArgs = append(dropArgs, o)
+		}
+	}
+	if len(dropArgs) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE inputs SET rev = v.column2, dup_of = v.column3 FROM (VALUES `+
+		rowsList(len(dropArgs), 3)+`) v WHERE inputs.rev = v.column1`, moveArgs...); err != nil {
 		return fmt.Errorf("re-mark inputs: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, dropUncommittedRevisionSQL, old, doc.ID); err != nil {
-		return fmt.Errorf("drop replaced revision: %w", err)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM revs WHERE rev IN (`+paramList(len(dropArgs))+`)
+		AND NOT EXISTS (SELECT 1 FROM versions x JOIN version_docs v ON v.seq = x.seq AND v.id = revs.id WHERE v.rev = revs.rev)`,
+		dropArgs...); err != nil {
+		return fmt.Errorf("drop replaced revisions: %w", err)
 	}
 	return nil
+}
+
+// stagedRevs is the staged revision of each of ids.
+func stagedRevs(ctx context.Context, tx *sql.Tx, ids []any) (map[string]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, rev FROM staged WHERE id IN (`+paramList(len(ids))+`)`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("staged revisions: %w", err)
+	}
+	defer rows.Close()
+	revs := make(map[string]int64, len(ids))
+	for rows.Next() {
+		var id string
+		var rev int64
+		if err := rows.Scan(&id, &rev); err != nil {
+			return nil, fmt.Errorf("staged revisions: %w", err)
+		}
+		revs[id] = rev
+	}
+	return revs, rows.Err()
+}
+
+// paramList is "?, ?, …" for n values; rowsList is n rows of width of them.
+func paramList(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func rowsList(n, width int) string {
+	row := "(" + paramList(width) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // maxDupChain bounds how far rootOf follows dup_of links: chains are one link long
@@ -565,25 +627,25 @@ func indexDedupEntries(ctx context.Context, tx *sql.Tx, id string, in *dedupInpu
 // statement, and one look-up by number in dedup_sig for each distinct candidate.
 func bandCandidatesSQL(n int) string {
 	return `SELECT g.id, g.sig FROM dedup_sig g WHERE g.doc IN (SELECT doc FROM dedup_band WHERE band_key IN (` +
-		strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)) AND g.id != ?`
+		paramList(n) + `)) AND g.id != ?`
 }
 
 // bandInsertSQL inserts n (band_key, doc) rows.
 func bandInsertSQL(n int) string {
-	return `INSERT OR IGNORE INTO dedup_band(band_key, doc) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
+	return `INSERT OR IGNORE INTO dedup_band(band_key, doc) VALUES ` + rowsList(n, 2)
 }
 
 // bandDeleteSQL deletes the rows of one document (the first argument, its number) under
 // n band keys: n primary-key lookups. dedup_band has no index by document (format 5):
 // a second b-tree of every band row doubled what each stored document wrote.
 func bandDeleteSQL(n int) string {
-	return `DELETE FROM dedup_band WHERE doc = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
+	return `DELETE FROM dedup_band WHERE doc = ? AND band_key IN (` + paramList(n) + `)`
 }
 
 // bandCountSQL counts the rows of one document (the first argument, its number) under
 // n band keys, as bandDeleteSQL finds them.
 func bandCountSQL(n int) string {
-	return `SELECT count(*) FROM dedup_band WHERE doc = ? AND band_key IN (` + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + `)`
+	return `SELECT count(*) FROM dedup_band WHERE doc = ? AND band_key IN (` + paramList(n) + `)`
 }
 
 // bandRowArgs are the arguments of bandDeleteSQL and bandCountSQL.

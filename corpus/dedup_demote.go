@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // demotions are the originals that lost their place in the open write transaction,
@@ -177,6 +179,7 @@ func repoint(ctx context.Context, tx *sql.Tx, root, orig string, origSig []uint6
 	if err != nil {
 		return err
 	}
+	var remarked []schema.Document
 	for _, m := range append([]string{root}, dups...) {
 		if m == orig {
 			continue
@@ -196,8 +199,11 @@ func repoint(ctx context.Context, tx *sql.Tx, root, orig string, origSig []uint6
 			d.Meta = map[string]any{}
 		}
 		setDupMark(&d, orig, sigSimilarity(sig, origSig))
-		if err := restage(ctx, tx, d); err != nil {
-			return fmt.Errorf("dedup: re-mark %s as a duplicate of %s: %w", m, orig, err)
+		remarked = append(remarked, d)
+	}
+	for chunk := range slices.Chunk(remarked, restageChunk) {
+		if err := restageAll(ctx, tx, chunk); err != nil {
+			return fmt.Errorf("dedup: re-mark the cluster of %s as duplicates of %s: %w", root, orig, err)
 		}
 	}
 	return nil

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -112,105 +111,6 @@ func (s *Store) reclusterWithout(ctx context.Context, tx *sql.Tx, dem *demotions
 		}
 	}
 	return nil
-}
-
-// restageChunk is how many documents one restageAll call re-marks.
-const restageChunk = 64
-
-// restageAll is restage for many documents in a few statements. Each write statement
-// inside a document's savepoint truncates SQLite's in-memory sub-journal back to where
-// it started, walking the journal from its first chunk: a restage per copy made the
-// re-marks of a cluster cost the square of its size (2,000 copies: 19 s, 14 of them in
-// memjrnlTruncate).
-func restageAll(ctx context.Context, tx *sql.Tx, docs []schema.Document) error {
-	if len(docs) == 0 {
-		return nil
-	}
-	ids := make([]any, len(docs))
-	revArgs := make([]any, 0, 5*len(docs))
-	stageArgs := make([]any, 0, 2*len(docs))
-	for i := range docs {
-		d := &docs[i]
-		body, err := marshalDoc(d)
-		if err != nil {
-			return err
-		}
-		revHash, err := revisionHash(*d)
-		if err != nil {
-			return err
-		}
-		ids[i] = d.ID
-		revArgs = append(revArgs, d.ID, revHash, d.ContentHash, body, storedSum(body))
-		stageArgs = append(stageArgs, d.ID, revHash)
-	}
-	old, err := stagedRevs(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO revs(id, rev_hash, content_hash, doc, doc_sum) VALUES `+
-		rowsList(len(docs), 5), revArgs...); err != nil {
-		return fmt.Errorf("insert revisions: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO staged(id, rev) SELECT v.column1, r.rev FROM (VALUES `+rowsList(len(docs), 2)+
-		`) v JOIN revs r ON r.rev_hash = v.column2 WHERE true ON CONFLICT(id) DO UPDATE SET rev = excluded.rev`, stageArgs...); err != nil {
-		return fmt.Errorf("stage: %w", err)
-	}
-	cur, err := stagedRevs(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	// The inputs that made the replaced revisions made these: only the marks moved (see
-	// restage), and the replaced revisions go unless a version holds them.
-	var moveArgs, dropArgs []any
-	for i := range docs {
-		id := docs[i].ID
-		if o, n := old[id], cur[id]; o != n {
-			moveArgs = append(moveArgs, o, n, docs[i].DupOf())
-			dropArgs = append(dropArgs, o)
-		}
-	}
-	if len(dropArgs) == 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE inputs SET rev = v.column2, dup_of = v.column3 FROM (VALUES `+
-		rowsList(len(dropArgs), 3)+`) v WHERE inputs.rev = v.column1`, moveArgs...); err != nil {
-		return fmt.Errorf("re-mark inputs: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM revs WHERE rev IN (`+paramList(len(dropArgs))+`)
-		AND NOT EXISTS (SELECT 1 FROM versions x JOIN version_docs v ON v.seq = x.seq AND v.id = revs.id WHERE v.rev = revs.rev)`,
-		dropArgs...); err != nil {
-		return fmt.Errorf("drop replaced revisions: %w", err)
-	}
-	return nil
-}
-
-// stagedRevs is the staged revision of each of ids.
-func stagedRevs(ctx context.Context, tx *sql.Tx, ids []any) (map[string]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, rev FROM staged WHERE id IN (`+paramList(len(ids))+`)`, ids...)
-	if err != nil {
-		return nil, fmt.Errorf("staged revisions: %w", err)
-	}
-	defer rows.Close()
-	revs := make(map[string]int64, len(ids))
-	for rows.Next() {
-		var id string
-		var rev int64
-		if err := rows.Scan(&id, &rev); err != nil {
-			return nil, fmt.Errorf("staged revisions: %w", err)
-		}
-		revs[id] = rev
-	}
-	return revs, rows.Err()
-}
-
-// paramList is "?, ?, …" for n values; rowsList is n rows of width of them.
-func paramList(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func rowsList(n, width int) string {
-	row := "(" + paramList(width) + ")"
-	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // inCluster reports whether the staged document d has other documents in its cluster,
