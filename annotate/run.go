@@ -47,7 +47,10 @@ type RunOptions struct {
 
 // RunSummary counts what a run did, per annotator.
 type RunSummary struct {
-	Documents  int                `json:"documents"`
+	Documents int `json:"documents"`
+	// Duplicates counts the staged documents marked dup_of that the run passed over
+	// (IncludeDuplicates unset): they are not in Documents.
+	Duplicates int                `json:"duplicates"`
 	Annotators []AnnotatorSummary `json:"annotators"`
 	// Errors lists located failures; other documents were still annotated.
 	Errors []DocError `json:"errors"`
@@ -121,6 +124,7 @@ func Run(ctx context.Context, st Store, opts RunOptions) (*RunSummary, error) {
 				return fmt.Errorf("annotate: %w", err)
 			}
 			if doc.DupOf() != "" && !opts.IncludeDuplicates && opts.DocIDs == nil {
+				sum.Duplicates++
 				continue
 			}
 			sum.Documents++

@@ -198,3 +198,34 @@ func TestRunStoresABatchAtOnce(t *testing.T) {
 		t.Errorf("batched summary %+v, one-by-one %+v", g, w)
 	}
 }
+
+// Duplicates are passed over unless asked for, and the summary says how many, so its
+// document count adds up to the staged total.
+func TestRunCountsPassedOverDuplicates(t *testing.T) {
+	sent, err := NewSentiment(SentimentOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := languageDocs()
+	copyDoc := docs[1]
+	copyDoc.ID = "copy-of-" + copyDoc.ID
+	copyDoc.Meta = map[string]any{schema.MetaDupOf: docs[1].ID}
+	docs = append(docs, copyDoc)
+	for _, include := range []bool{false, true} {
+		st := &memStore{docs: docs, anns: map[string]schema.Annotation{}}
+		sum, err := Run(context.Background(), st, RunOptions{Annotators: []Annotator{sent}, Workers: 1, IncludeDuplicates: include})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDocs, wantDups := len(docs)-1, 1
+		if include {
+			wantDocs, wantDups = len(docs), 0
+		}
+		if sum.Documents != wantDocs || sum.Duplicates != wantDups {
+			t.Errorf("include duplicates %v: %d documents, %d duplicates; want %d, %d", include, sum.Documents, sum.Duplicates, wantDocs, wantDups)
+		}
+		if _, annotated := st.anns[copyDoc.ID+"/sentiment/sentiment"]; annotated != include {
+			t.Errorf("include duplicates %v: duplicate annotated %v", include, annotated)
+		}
+	}
+}

@@ -196,7 +196,11 @@ func (c *countingStore) Document(ctx context.Context, version, id string) (schem
 }
 
 func printAnnotate(g *globalOptions, sum *annotate.RunSummary) {
-	fmt.Fprintf(g.IO.Out, "%s\n", plural(sum.Documents, "document"))
+	fmt.Fprint(g.IO.Out, plural(sum.Documents, "document"))
+	if sum.Duplicates > 0 {
+		fmt.Fprintf(g.IO.Out, " (%s passed over: --include-duplicates annotates them)", plural(sum.Duplicates, "duplicate"))
+	}
+	fmt.Fprintln(g.IO.Out)
 	for _, a := range sum.Annotators {
 		fmt.Fprintf(g.IO.Out, "  %-12s layer %-10s annotated %d, unchanged %d, failed %d, %s", a.Name, a.Layer, a.Annotated, a.Unchanged, a.Failed, plural(a.Items, "item"))
 		if a.Empty > 0 {
