@@ -112,6 +112,34 @@ func TestFlagSuggestion(t *testing.T) {
 	}
 }
 
+// A wrong argument count says what the command takes, shows its usage line, and points a
+// version typed as a positional to --version.
+func TestArgCountMessages(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+		not  string
+	}{
+		{[]string{"export", "v1"}, []string{"newsds export takes no arguments, got 1", "--version: newsds export --version v1", "usage: newsds export [--version V]"}, ""},
+		{[]string{"show"}, []string{"newsds show takes 1 argument, got 0", "usage: newsds show ID"}, "--version"},
+		{[]string{"diff", "v1"}, []string{"newsds diff takes 2 arguments, got 1", "usage: newsds diff A B"}, "--version"},
+		{[]string{"log", "a", "b"}, []string{"newsds log takes no arguments, got 2"}, "--version:"},
+	} {
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, exitUsage)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%v: stderr %q, want %q", tc.args, errOut, w)
+			}
+		}
+		if tc.not != "" && strings.Contains(errOut, tc.not) {
+			t.Errorf("%v: stderr %q has %q", tc.args, errOut, tc.not)
+		}
+	}
+}
+
 var (
 	timeRE     = regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"`)
 	reportRE   = regexp.MustCompile(`ingest-\d{8}T\d{6}\.\d{3}Z\.jsonl`)

@@ -165,7 +165,7 @@ func isCobraUsageError(err error) bool {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageError("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return argCountError(cmd, args, n, countWord(n))
 		}
 		return nil
 	}
@@ -174,7 +174,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 func maxArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return usageError("%s takes at most %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return argCountError(cmd, args, n, "at most "+countWord(n))
 		}
 		return nil
 	}
@@ -183,10 +183,32 @@ func maxArgs(n int) cobra.PositionalArgs {
 func minArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return usageError("%s needs at least %d argument(s)", cmd.CommandPath(), n)
+			return argCountError(cmd, args, n, "at least "+countWord(n))
 		}
 		return nil
 	}
+}
+
+// argCountError says what the command takes and shows its usage line. One argument too
+// many on a command with --version is most often the version typed as a positional
+// (`newsds export v1`), so the message says where it goes.
+func argCountError(cmd *cobra.Command, args []string, allowed int, takes string) error {
+	msg := fmt.Sprintf("%s takes %s, got %d", cmd.CommandPath(), takes, len(args))
+	if len(args) == allowed+1 && cmd.LocalFlags().Lookup("version") != nil {
+		extra := args[len(args)-1]
+		msg += fmt.Sprintf(" (a version goes in --version: %s --version %s)", cmd.CommandPath(), extra)
+	}
+	return usageError("%s\nusage: %s", msg, cmd.UseLine())
+}
+
+func countWord(n int) string {
+	switch n {
+	case 0:
+		return "no arguments"
+	case 1:
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }
 
 func plural(n int, word string) string {
