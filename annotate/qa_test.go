@@ -489,6 +489,23 @@ func TestQASpeakerLabels(t *testing.T) {
 			t.Errorf("unlabelled paragraph not in the answer: %q", items[3].Text)
 		}
 	})
+	// "Interviewer:" names a part, not a person: the byline names who asked.
+	t.Run("role labels", func(t *testing.T) {
+		doc := schema.Document{Lang: "en", Title: "'We will win this': the coach speaks", Byline: []string{"Anna Berg"},
+			Text: "Coach Daniel Price has led the team for ten years. Anna Berg met him before the final.\n\n" +
+				"Interviewer: Are you nervous?\n\nPrice: Not at all. We have prepared for this all season.\n\n" +
+				"Interviewer: What is your plan?\n\nPrice: Defend well and score on the break.\n\n" +
+				"Interviewer: And after the final?\n\nPrice: A long holiday with my family."}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Anna Berg", "Daniel Price",
+			"Interviewer: Are", "Price: Not", "Interviewer: What", "Price: Defend", "Interviewer: And", "Price: A long"))
+		ar := schema.Document{Lang: "ar", Title: "حوار مع الروائي خالد اليوسف", Byline: []string{"حاوره: فهد السالم"},
+			Text: "التقينا الروائي خالد اليوسف في معرض الكتاب.\n\n" +
+				"المحاور: ما جديدك؟\n\nاليوسف: رواية عن البحر أكتبها منذ عامين.\n\n" +
+				"المحاور: ولماذا البحر؟\n\nاليوسف: لأنني ولدت قربه.\n\n" +
+				"المحاور: متى تصدر؟\n\nاليوسف: في الربيع المقبل."}
+		checkTurns(t, &ar, annotateQA(t, &ar), alternate("فهد السالم", "خالد اليوسف",
+			"المحاور: ما", "اليوسف: رواية", "المحاور: ولماذا", "اليوسف: لأنني", "المحاور: متى", "اليوسف: في"))
+	})
 	t.Run("english outlet, full name and short form", func(t *testing.T) {
 		doc := loadQAFixture(t, "labels_en.txt")
 		checkTurns(t, doc, annotateQA(t, doc), alternate("The Economist", "Chidi Okafor",
@@ -522,6 +539,8 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "كشف ماجد الغامدي والد اللاعب الدولي تفاصيل مسيرة ابنه منذ الطفولة."}, "محمد الزهراني", "ماجد الغامدي"},
 		{"opening sentence with حوار is no byline; the site is the interviewer", schema.Document{SiteName: "عكاظ",
 			Text: "حوار تغلب عليه العاصفة أكثر من العاطفة، أجريته مع الفنانة ليلى الأحمد بعد عودتها من السفر."}, "عكاظ", "ليلى الأحمد"},
+		{"family name with a feminine ending, used alone later", schema.Document{Title: "وزير الصحة لـ«الرياض»: لا إصابات جديدة", Byline: []string{"حاوره: محمد العتيبي"},
+			Text: "أكد وزير الصحة الدكتور توفيق الربيعة أن الوضع مطمئن. وأضاف الربيعة أن الوزارة تتابع الحالات."}, "محمد العتيبي", "توفيق الربيعة"},
 		{"description in the title, outlet from the title", schema.Document{Title: "السفير الياباني لـ«الشرق»: نقدر دعم قطر",
 			Text: "ثمن سعادة السيد كينجي تاناكا، سفير اليابان لدى الدوحة، العلاقات بين البلدين."}, "الشرق", "كينجي تاناكا"},
 	} {

@@ -28,6 +28,8 @@ type nameContext struct {
 	// outlet the title names ("لـ«الشرق»").
 	titleName, titleOutlet string
 	titleDesc              bool
+	// surnames are the family names the article uses on their own (arSurnames).
+	surnames map[string]bool
 }
 
 func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
@@ -39,6 +41,7 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 		}
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
+	c.surnames = arSurnames(doc.Text)
 	return c
 }
 
@@ -356,7 +359,8 @@ var (
 		"يرى", "يقول", "يؤكد", "يكشف", "تحدث", "يتحدث", "أبدى", "عبر", "ثمن", "أعرب", "قالت", "أكدت", "كشفت",
 		"أوضحت", "اعتبرت", "شددت", "أشارت", "رأت", "حذرت", "دعت", "أعلنت", "نفت", "طالبت", "وصفت", "ترى", "تقول",
 		"تؤكد", "تكشف", "تحدثت", "تتحدث", "أبدت", "عبرت", "ثمنت", "أعربت", "يروي", "تروي", "روى", "روت",
-		"استعرض", "استعرضت", "تناول", "تناولت", "أجاب", "أجابت", "يجيب", "تجيب",
+		"استعرض", "استعرضت", "تناول", "تناولت", "أجاب", "أجابت", "يجيب", "تجيب", "أضاف", "أضافت", "يضيف",
+		"تضيف", "ذكر", "ذكرت", "أفاد", "أفادت", "صرح", "صرحت", "لفت", "لفتت", "أردف", "أردفت", "استطرد",
 	)
 	// Words that end a name in Arabic: prepositions, particles, relative pronouns, verbs.
 	// Looked up as written: folding turns "على" (on) into the name "علي".
@@ -411,17 +415,44 @@ func isArStop(w string) bool {
 	return arNameStopRaw[w] || arReportVerbs[f] || roleNouns[f] || (strings.HasPrefix(f, "و") && (roleNouns[f[len("و"):]] || arReportVerbs[f[len("و"):]]))
 }
 
+func isArReportVerb(w string) bool {
+	f := fold(w)
+	return arReportVerbs[f] || (strings.HasPrefix(f, "و") && arReportVerbs[strings.TrimPrefix(f, "و")])
+}
+
+// arSurnames returns, folded, the words with the article "ال" that text uses on their own
+// for a person: right after a reporting verb or an honorific ("وأضاف الربيعة", "الدكتور
+// الربيعة"). A family name with a feminine or plural ending ("الربيعة", "الحسين") reads
+// like the adjectives that follow names, and this is how the article tells them apart.
+func arSurnames(text string) map[string]bool {
+	out := map[string]bool{}
+	if !isArabic(text) {
+		return out
+	}
+	ws := nameWords(text)
+	for i := 1; i < len(ws); i++ {
+		w, f := ws[i].w, fold(ws[i].w)
+		if ws[i].brk || !strings.HasPrefix(f, "ال") || runeCount(f) < 5 || isArStop(w) || isArHonorific(w) {
+			continue
+		}
+		if prev := ws[i-1].w; isArReportVerb(prev) || isArHonorific(prev) {
+			out[f] = true
+		}
+	}
+	return out
+}
+
 // arNameWord reports whether w can be the k-th word (k from 0) of an Arabic name
 // following prev: not a stop word or honorific, Arabic letters only; a word with the
-// article "ال" only when it is a family name in "ي" ("الغذامي") or completes a compound
-// ("عبد الله").
-func arNameWord(w, prev string, k int) bool {
+// article "ال" only when it is a family name in "ي" ("الغذامي"), one the article uses on
+// its own (surnames), or completes a compound ("عبد الله").
+func arNameWord(w, prev string, k int, surnames map[string]bool) bool {
 	if w == "" || !isArabic(w) || isArStop(w) || isArHonorific(w) {
 		return false
 	}
 	f := fold(w)
 	if strings.HasPrefix(f, "ال") && k > 0 {
-		if arCompoundHeads[fold(prev)] || (strings.HasSuffix(f, "ي") && f != "الذي") {
+		if arCompoundHeads[fold(prev)] || (strings.HasSuffix(f, "ي") && f != "الذي") || surnames[f] {
 			return true
 		}
 		// A family name right after the first name ("ليلى الأحمد"); feminine and plural
@@ -437,7 +468,7 @@ func arNameWord(w, prev string, k int) bool {
 
 // arNameAt collects an Arabic name starting at word i: up to four words, ending at a
 // break, a stop word or a word that cannot be part of a name.
-func arNameAt(ws []nameWord, i int) string {
+func arNameAt(ws []nameWord, i int, surnames map[string]bool) string {
 	var out []string
 	for j := i; j < len(ws) && len(out) < 4; j++ {
 		if j > i && ws[j].brk {
@@ -447,7 +478,7 @@ func arNameAt(ws []nameWord, i int) string {
 		if len(out) > 0 {
 			prev = out[len(out)-1]
 		}
-		if !arNameWord(ws[j].w, prev, len(out)) {
+		if !arNameWord(ws[j].w, prev, len(out), surnames) {
 			break
 		}
 		out = append(out, ws[j].w)
@@ -488,7 +519,7 @@ var reEnNamed = []*regexp.Regexp{
 // ledeNames returns the people a paragraph introduces, earliest first: an Arabic
 // honorific or rank and a name ("سعادة السيد إرمان إيساغالييف"), a reporting verb and a
 // two-word name ("كشف توفيق عسيري"), "حوار مع X", and the English patterns.
-func ledeNames(text, lang string) []ledeCandidate {
+func ledeNames(text, lang string, surnames map[string]bool) []ledeCandidate {
 	var out []ledeCandidate
 	if isArabic(text) {
 		ws := nameWords(text)
@@ -500,23 +531,23 @@ func ledeNames(text, lang string) []ledeCandidate {
 					j++
 				}
 				if j < len(ws) && !ws[j].brk {
-					if n := arNameAt(ws, j); n != "" {
+					if n := arNameAt(ws, j, surnames); n != "" {
 						out = append(out, ledeCandidate{n, i})
 					}
 				}
 				i = j - 1
-			case arReportVerbs[fold(ws[i].w)] || (strings.HasPrefix(fold(ws[i].w), "و") && arReportVerbs[strings.TrimPrefix(fold(ws[i].w), "و")]):
+			case isArReportVerb(ws[i].w):
 				if i+1 < len(ws) && !ws[i+1].brk && !isArHonorific(ws[i+1].w) {
-					if n := arNameAt(ws, i+1); len(strings.Fields(n)) >= 2 {
+					if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
 						out = append(out, ledeCandidate{n, i})
 					}
 				}
 			case (fold(ws[i].w) == "حوار" || fold(ws[i].w) == "لقاء" || fold(ws[i].w) == "مقابله") && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
-				if n := arNameAt(ws, i+2); len(strings.Fields(n)) >= 2 {
+				if n := arNameAt(ws, i+2, surnames); len(strings.Fields(n)) >= 2 {
 					out = append(out, ledeCandidate{n, i})
 				}
 			case arMeetVerbs[fold(ws[i].w)] && i+1 < len(ws) && !isArHonorific(ws[i+1].w):
-				if n := arNameAt(ws, i+1); len(strings.Fields(n)) >= 2 {
+				if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
 					out = append(out, ledeCandidate{n, i})
 				}
 			}
@@ -611,7 +642,7 @@ func (c *nameContext) interviewee(lede []qaPara, interviewer string) string {
 	texts = append(texts, c.title)
 	for _, t := range texts {
 		best := ledeCandidate{at: -1}
-		for _, cand := range ledeNames(t, c.doc.Lang) {
+		for _, cand := range ledeNames(t, c.doc.Lang, c.surnames) {
 			if ok(cand.name) && (best.at < 0 || cand.at < best.at) {
 				best = cand
 			}
@@ -714,7 +745,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 	arabic := isArabic(short)
 	nameOK := func(w, prev string, k int) bool {
 		if arabic {
-			return arNameWord(w, prev, k)
+			return arNameWord(w, prev, k, c.surnames)
 		}
 		return enNameWord(w)
 	}
@@ -882,33 +913,51 @@ func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelC
 			roleKeys[t.Role] = append(roleKeys[t.Role], t.key)
 		}
 	}
+	// A label that names a role ("Interviewer:", "المحاور:") is no one's name: its turns
+	// take the name of the person in that role.
 	resolve := func(key string) string {
-		return c.fullName(clusters.display[key], lede, interviewer, interviewee)
+		label := clusters.display[key]
+		if roleLabels[fold(cleanName(label))] {
+			return ""
+		}
+		return c.fullName(label, lede, interviewer, interviewee)
 	}
 	ivName := interviewer
 	if ks := roleKeys["interviewer"]; len(ks) == 1 {
-		ivName = resolve(ks[0])
+		if n := resolve(ks[0]); n != "" {
+			ivName = n
+		}
 	}
 	if ivName == "" {
 		ivName = outlet
 	}
 	ieName := interviewee
 	if ks := roleKeys["interviewee"]; len(ks) == 1 {
-		ieName = resolve(ks[0])
+		if n := resolve(ks[0]); n != "" {
+			ieName = n
+		}
 	}
 	for i := range turns {
 		t := &turns[i]
-		switch {
-		case t.key != "":
+		if t.key != "" {
 			t.Speaker = resolve(t.key)
-		case t.Role == "interviewer":
-			t.Speaker = ivName
-		default:
+		}
+		if t.Speaker == "" {
 			t.Speaker = ieName
+			if t.Role == "interviewer" {
+				t.Speaker = ivName
+			}
 		}
 		t.Speaker = joinArCompounds(t.Speaker)
 	}
 }
+
+// roleLabels are speaker labels that name a part in the conversation, not a person.
+var roleLabels = foldSet(
+	"interviewer", "interviewee", "reporter", "journalist", "host", "moderator", "presenter", "guest",
+	"المحاور", "المحاورة", "المحرر", "المحررة", "الصحفي", "الصحفية", "المذيع", "المذيعة", "الضيف", "الضيفة",
+	"المراسل", "المراسلة",
+)
 
 // reArCompound matches the theophoric compound written in two words ("عبد الله",
 // "عبد العزيز").
