@@ -541,6 +541,8 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "حوار تغلب عليه العاصفة أكثر من العاطفة، أجريته مع الفنانة ليلى الأحمد بعد عودتها من السفر."}, "عكاظ", "ليلى الأحمد"},
 		{"family name with a feminine ending, used alone later", schema.Document{Title: "وزير الصحة لـ«الرياض»: لا إصابات جديدة", Byline: []string{"حاوره: محمد العتيبي"},
 			Text: "أكد وزير الصحة الدكتور توفيق الربيعة أن الوضع مطمئن. وأضاف الربيعة أن الوزارة تتابع الحالات."}, "محمد العتيبي", "توفيق الربيعة"},
+		{"kicker before the title's person, adjectives of an occupation in the lede", schema.Document{Title: "في حوار مع «الوطن».. الخبير الاقتصادي فضل البوعينين: النفط سيتعافى",
+			Byline: []string{"أجرى الحوار: علي القرني"}, Text: "توقع الخبير الاقتصادي فضل البوعينين تعافي أسعار النفط خلال عام."}, "علي القرني", "فضل البوعينين"},
 		{"description in the title, outlet from the title", schema.Document{Title: "السفير الياباني لـ«الشرق»: نقدر دعم قطر",
 			Text: "ثمن سعادة السيد كينجي تاناكا، سفير اليابان لدى الدوحة، العلاقات بين البلدين."}, "الشرق", "كينجي تاناكا"},
 	} {
@@ -609,6 +611,9 @@ func TestTitleSpeaker(t *testing.T) {
 		{"سمير جعجع يكشف لـ«عكاظ»: لا رئيس قريبا", "سمير جعجع", false, "عكاظ"},
 		{"محمد عبده في حوار مع «الرياض»: الفن رسالة", "محمد عبده", false, "الرياض"},
 		{"Zadie Smith on writing at night", "Zadie Smith", false, ""},
+		{"في حوار مع «الوطن».. الخبير الاقتصادي فضل البوعينين: النفط سيتعافى", "الخبير الاقتصادي فضل البوعينين", true, "الوطن"},
+		{"خاص | هند صبري: أحب السينما المستقلة", "هند صبري", false, ""},
+		{"في المعرض: كتب كثيرة وقراء قليلون", "", false, ""},
 	} {
 		name, desc, outlet := titleSpeaker(tt.title)
 		if name != tt.name || desc != tt.desc || outlet != tt.outlet {

@@ -28,7 +28,8 @@ type nameContext struct {
 	// outlet the title names ("لـ«الشرق»").
 	titleName, titleOutlet string
 	titleDesc              bool
-	// surnames are the family names the article uses on their own (arSurnames).
+	// surnames are the family names the article uses on their own (arSurnames) or that
+	// end the title's person.
 	surnames map[string]bool
 }
 
@@ -42,6 +43,11 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
 	c.surnames = arSurnames(doc.Text)
+	// The title's person ends at its colon, so its last word ends a name
+	// ("الخبير الاقتصادي فضل البوعينين: …").
+	if ws := strings.Fields(c.titleName); len(ws) > 1 && strings.HasPrefix(fold(ws[len(ws)-1]), "ال") {
+		c.surnames[fold(ws[len(ws)-1])] = true
+	}
 	return c
 }
 
@@ -164,6 +170,7 @@ var (
 	reTitleOn     = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
 	// "X في حوار مع «Y»: …", "X يكشف لـ«Y»: …": the person is X without the rest.
 	reTitleInterviewAr = regexp.MustCompile(`\s+(?:في|فى)\s+(?:حوار|لقاء|حديث)(?:\s.*)?$`)
+	reTitleKicker      = regexp.MustCompile(`\s*(?:\.\.+|…|\s\|)\s*`)
 )
 
 // titleSpeaker reads the interviewee from a title: "X: …" (a name, or a description
@@ -184,6 +191,15 @@ func titleSpeaker(title string) (name string, desc bool, outlet string) {
 	}
 	// Quotes are trimmed only after the outlet has been read out of them.
 	x := strings.TrimSpace(m[1])
+	// A kicker before ".." or "|" ("في حوار مع «الوطن».. X: …") is not the person; it
+	// may name the outlet.
+	if loc := reTitleKicker.FindAllStringIndex(x, -1); loc != nil {
+		last := loc[len(loc)-1]
+		if o := reLedeOutletAr.FindStringSubmatch(x[:last[0]]); o != nil {
+			outlet = cleanName(o[1])
+		}
+		x = strings.TrimSpace(x[last[1]:])
+	}
 	if loc := reTitleInterviewAr.FindStringIndex(x); loc != nil {
 		if o := reLedeOutletAr.FindStringSubmatch(x[loc[0]:]); o != nil {
 			outlet = cleanName(o[1])
@@ -208,7 +224,7 @@ func titleSpeaker(title string) (name string, desc bool, outlet string) {
 		}
 		x = strings.Join(ws, " ")
 	}
-	if len(ws) == 0 || len(ws) > 5 || titleGeneric[fold(x)] || strings.ContainsAny(x, `«»"“”0123456789?؟!`) {
+	if len(ws) == 0 || len(ws) > 5 || titleGeneric[fold(x)] || strings.ContainsAny(x, `«»"“”0123456789?؟!`) || arNameStopRaw[ws[0]] {
 		return "", false, outlet
 	}
 	if roleNouns[fold(ws[0])] {
@@ -467,7 +483,7 @@ func arNameWord(w, prev string, k int, surnames map[string]bool) bool {
 }
 
 // arNameAt collects an Arabic name starting at word i: up to four words, ending at a
-// break, a stop word or a word that cannot be part of a name.
+// break, a stop word, a word that cannot be part of a name, or after a family name.
 func arNameAt(ws []nameWord, i int, surnames map[string]bool) string {
 	var out []string
 	for j := i; j < len(ws) && len(out) < 4; j++ {
@@ -482,11 +498,35 @@ func arNameAt(ws []nameWord, i int, surnames map[string]bool) string {
 			break
 		}
 		out = append(out, ws[j].w)
+		// A family name with the article ends the name; what follows it is the sentence
+		// ("فضل البوعينين تعافي أسعار النفط").
+		if len(out) > 1 && strings.HasPrefix(fold(ws[j].w), "ال") && !arCompoundHeads[fold(prev)] {
+			break
+		}
 	}
 	for len(out) > 0 && arCompoundHeads[fold(out[len(out)-1])] {
 		out = out[:len(out)-1]
 	}
 	return strings.Join(out, " ")
+}
+
+// arNameAfterAdjectives reads a name after the adjectives of an occupation ("الخبير
+// الاقتصادي فضل البوعينين", "الكاتب السعودي عبده خال"): at most two words with the
+// article, then a name of at least two words.
+func arNameAfterAdjectives(ws []nameWord, j int, surnames map[string]bool) string {
+	for k := j; k < len(ws) && k < j+2; k++ {
+		f := fold(ws[k].w)
+		if ws[k].brk || !strings.HasPrefix(f, "ال") || isArStop(ws[k].w) {
+			return ""
+		}
+		if k+1 < len(ws) && !ws[k+1].brk && !strings.HasPrefix(fold(ws[k+1].w), "ال") {
+			if n := arNameAt(ws, k+1, surnames); len(strings.Fields(n)) >= 2 {
+				return n
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // enNameWord reports whether w can be part of an English name: capitalised, not a title
@@ -532,6 +572,8 @@ func ledeNames(text, lang string, surnames map[string]bool) []ledeCandidate {
 				}
 				if j < len(ws) && !ws[j].brk {
 					if n := arNameAt(ws, j, surnames); n != "" {
+						out = append(out, ledeCandidate{n, i})
+					} else if n := arNameAfterAdjectives(ws, j, surnames); n != "" {
 						out = append(out, ledeCandidate{n, i})
 					}
 				}
