@@ -167,6 +167,9 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	if len(doc.Byline) == 0 {
 		doc.Byline = cleanByline(pm.authors, keys)
 	}
+	if len(doc.Byline) == 0 {
+		doc.Byline = cleanByline(markedBylines(gq), keys)
+	}
 	doc.Section = pm.section
 	if doc.Section == "" && len(md.Categories) > 0 {
 		doc.Section = md.Categories[0]
@@ -895,6 +898,60 @@ var notNames = map[string]bool{
 	"noauthor": true, "username": true, "author": true, "authors": true, "autor": true, "autoren": true,
 	"admin": true, "administrator": true, "unknown": true, "none": true, "null": true, "作者": true,
 	"الكاتب": true, "المحرر": true,
+	// Widget and navigation labels next to the byline ("Follow @handle", "Archiv").
+	"follow": true, "share": true, "subscribe": true, "email": true, "contact": true, "archive": true,
+	"archiv": true, "menu": true, "home": true, "login": true, "folgen": true, "teilen": true, "suivre": true,
+	"partager": true, "تابع": true, "تابعنا": true, "شارك": true,
+}
+
+// markedBylines returns the text of the elements a page marks as its byline: a class
+// token "byline" (or one ending in "-byline", "_byline"), an hCard author ("author
+// vcard"), a rel="author" link. Comment sections have bylines of their own and are
+// passed over, as are elements too long to be a name line. Only used when neither
+// go-trafilatura nor the page's metadata names an author.
+func markedBylines(gq *goquery.Document) []string {
+	var out []string
+	gq.Find(`[class*=byline], [class*=vcard], a[rel~=author]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if !bylineMarked(s) || inComments(s) {
+			return true
+		}
+		text := strings.Join(strings.Fields(s.Text()), " ")
+		if text == "" || utf8.RuneCountInString(text) > maxBylineLine {
+			return true
+		}
+		out = append(out, splitAuthors(text)...)
+		return len(out) < 4
+	})
+	return out
+}
+
+// maxBylineLine bounds a marked byline's text: longer is a bio or a teaser, not names.
+const maxBylineLine = 80
+
+func bylineMarked(s *goquery.Selection) bool {
+	if rel, _ := s.Attr("rel"); slices.Contains(strings.Fields(rel), "author") {
+		return true
+	}
+	class, _ := s.Attr("class")
+	tokens := strings.Fields(strings.ToLower(class))
+	for _, t := range tokens {
+		if t == "byline" || strings.HasSuffix(t, "-byline") || strings.HasSuffix(t, "_byline") {
+			return true
+		}
+	}
+	return slices.Contains(tokens, "vcard") && slices.Contains(tokens, "author")
+}
+
+// inComments reports whether s is in a comment section or is a comment's own byline.
+func inComments(s *goquery.Selection) bool {
+	for n := s.Nodes[0]; n != nil; n = n.Parent {
+		for _, a := range n.Attr {
+			if (a.Key == "class" || a.Key == "id") && strings.Contains(strings.ToLower(a.Val), "comment") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dateWords mark a date or update line picked up as an author ("Last Updated January").
@@ -936,6 +993,10 @@ func cleanByline(names []string, site map[string]bool) []string {
 			continue
 		case slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return dateWords[w] }):
 			continue
+		case readsLikeSentence(n):
+			// One piece of a sentence means the source split a bio at its commas: the
+			// other pieces ("the port authority") are no names either.
+			return nil
 		case site[key]:
 			publishers = append(publishers, n)
 		default:
@@ -946,6 +1007,28 @@ func cleanByline(names []string, site map[string]bool) []string {
 		return publishers
 	}
 	return people
+}
+
+// readsLikeSentence reports whether a Latin-script candidate of five or more words has
+// more lower-case words than capitalised ones: a bio sentence split at its commas ("Jane
+// Smith has covered the harbour"), where a name with particles ("Les Membres du Choeur de
+// Radio France") is mostly capitalised.
+func readsLikeSentence(n string) bool {
+	words := strings.Fields(n)
+	if len(words) < 5 {
+		return false
+	}
+	lower := 0
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+		if unicode.IsLower(r) {
+			lower++
+		}
+	}
+	return 2*lower > len(words)
 }
 
 // cutRole removes a job title and what follows it from a name ("Ben Silverman Games

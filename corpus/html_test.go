@@ -275,6 +275,11 @@ func TestCleanByline(t *testing.T) {
 		{[]string{"Last Updated January"}, nil},
 		{[]string{"Jane Doe", "March 3, 2021"}, []string{"Jane Doe"}},
 		{[]string{"Brenda Goodman", "MA"}, []string{"Brenda Goodman"}},
+		// widget labels, and a bio split at its commas
+		{[]string{"Follow"}, nil},
+		{[]string{"Archiv"}, nil},
+		{[]string{"Jane Smith has covered the harbour", "the port authority"}, nil},
+		{[]string{"Les Membres du Choeur de Radio France"}, []string{"Les Membres du Choeur de Radio France"}},
 		// the site itself is the publisher: dropped beside a person, kept alone
 		{[]string{"Ernst Lohoff", "Jungle World"}, []string{"Ernst Lohoff"}},
 		{[]string{"Tom Watkins", "CNN"}, []string{"Tom Watkins"}},
@@ -310,6 +315,33 @@ func TestExtractHTMLBylineSources(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := Extract(Raw{Data: articlePage(tt.head, ""), Format: "html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(doc.Byline, tt.want) && !(len(doc.Byline) == 0 && len(tt.want) == 0) {
+				t.Errorf("byline = %q, want %q", doc.Byline, tt.want)
+			}
+		})
+	}
+}
+
+// Where neither go-trafilatura nor the metadata names an author, the element the page
+// marks as its byline does; comment bylines, bios and widget labels do not.
+func TestExtractHTMLMarkedByline(t *testing.T) {
+	bio := "Jane Smith has covered the harbour, the fishing fleet and the port authority for the paper since 2009."
+	for _, tt := range []struct {
+		name, body string
+		want       []string
+	}{
+		// go-trafilatura reads "Follow" from the widget, which is no name.
+		{"byline class beside a follow widget", `<span class="pb-byline">By <a href="/people/jane">Jane Smith</a></span> <span class="tweet-authors"><a class="twitter-follow-button" href="https://twitter.com/@JaneSmith">Follow @JaneSmith</a></span>`,
+			[]string{"Jane Smith"}},
+		{"hcard author in a meta line", `<p class="headline_meta">by <span class="author vcard fn">oz</span> on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p>`, []string{"oz"}},
+		{"a comment's byline", `<p class="headline_meta">on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p><div id="comments"><span class="author vcard fn">Troll</span></div>`, nil},
+		{"a bio", `<p class="headline_meta">on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p><div class="author vcard">` + bio + `</div>`, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Extract(Raw{Data: articlePage("", tt.body), Format: "html"}, ExtractOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
