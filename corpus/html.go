@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	nurl "net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -161,6 +162,9 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	}
 
 	doc.SiteName = firstNonEmpty(md.Sitename, pm.ogSiteName, pm.publisher)
+	if pm.ogSiteName == "" && pm.publisher == "" {
+		doc.SiteName = guessedSiteName(md.Sitename, pm.title, doc.URL)
+	}
 	doc.Title = chooseTitle(gq, md.Title, pm, doc.SiteName, doc.URL)
 	keys := siteKeys(doc.SiteName, doc.URL)
 	doc.Byline = cleanByline(splitAuthors(md.Author), keys)
@@ -322,14 +326,16 @@ func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, 
 			rejected[h] = true
 		}
 		// On a tie the longer <h1> wins: a logo or section name is shorter than a headline.
-		if share > bestShare || (share == bestShare && len(words) > len(wordList(best))) {
+		// Longer in characters, as Chinese or Thai headlines are one or two "words".
+		if share > bestShare || (share == bestShare && utf8.RuneCountInString(h) > utf8.RuneCountInString(best)) {
 			best, bestShare = h, share
 		}
 	})
 	if best != "" && bestShare >= 0.5 {
 		return best
 	}
-	if pm.title != "" && rejected[cleanLine(trafTitle)] {
+	// go-trafilatura sometimes takes the site's part of "Headline - Site" for the title.
+	if pm.title != "" && (rejected[cleanLine(trafTitle)] || site[siteKey(trafTitle)]) {
 		trafTitle = ""
 	}
 	metaTitle := firstNonEmpty(pm.headline, pm.ogTitle, trafTitle, pm.title)
@@ -371,6 +377,60 @@ func stripSiteAffix(title, siteName, pageURL string) string {
 		}
 	}
 	return title
+}
+
+var (
+	reSiteCopyright = regexp.MustCompile(`(?i)^\s*(?:©|\(c\)|copyright)?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?:©|\(c\))?\s*`)
+	reSiteDate      = regexp.MustCompile(`\d{4}|\d{1,2}\.\s*\d{1,2}\.`)
+)
+
+// maxSiteNameWords bounds a guessed site name: longer is a headline.
+const maxSiteNameWords = 8
+
+// guessedSiteName checks the site name go-trafilatura guesses when the page declares
+// none (no og:site_name, no publisher): it takes it from the footer's copyright line, a
+// Twitter handle or the title's parts, and is then often a year with the name ("© 2016
+// aryanews.com"), a date, a URL, a handle ("Sputnik_ar"), a name repeated ("Lavazza DE;
+// Lavazza DE") or the headline itself. The copyright and repetition are cut; what is
+// still no name gives way to the page's host name, as when nothing is guessed.
+func guessedSiteName(guess, pageTitle, pageURL string) string {
+	s := html.UnescapeString(html.UnescapeString(guess))
+	s = strings.TrimSpace(reSiteCopyright.ReplaceAllString(s, ""))
+	if first, _, ok := strings.Cut(s, "; "); ok {
+		s = first
+	}
+	s = strings.Trim(s, " ,;:|-–—·")
+	var words []string
+	for _, w := range strings.Fields(s) {
+		if strings.ContainsFunc(w, unicode.IsLetter) {
+			words = append(words, w)
+		}
+	}
+	title := cleanLine(pageTitle)
+	headline := title
+	for _, sep := range titleSeps {
+		if first, _, ok := strings.Cut(title, sep); ok {
+			headline = first
+			break
+		}
+	}
+	switch {
+	case s == "", len(words) > maxSiteNameWords, !strings.ContainsFunc(s, unicode.IsLetter),
+		strings.Contains(s, "://"), reSiteDate.MatchString(s),
+		len(words) == 1 && strings.Contains(s, "_"),
+		len(words) > 2 && (strings.EqualFold(s, title) || strings.EqualFold(s, strings.TrimSpace(headline))):
+		return hostName(pageURL)
+	}
+	return s
+}
+
+// hostName is a page's host without "www.", "" when the URL has none.
+func hostName(pageURL string) string {
+	u, err := nurl.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
 }
 
 // siteKeys are the forms of a site's name (see siteKey): its declared name and its host

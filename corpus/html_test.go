@@ -352,10 +352,38 @@ func TestExtractHTMLMarkedByline(t *testing.T) {
 	}
 }
 
+func TestGuessedSiteName(t *testing.T) {
+	for _, tt := range []struct {
+		guess, title, url, want string
+	}{
+		{"&amp;copy; 2016 aryanews.com", "", "https://www.aryanews.com/fa/news/1", "aryanews.com"},
+		{"2020 Propellets Austria", "", "", "Propellets Austria"},
+		{"© 2019–2024 Harbour Times", "", "", "Harbour Times"},
+		{"Lavazza DE; Lavazza DE", "", "", "Lavazza DE"},
+		{"20 Minuten", "", "", "20 Minuten"},
+		{"Bradley M. Kuhn ( Brad ) ( bkuhn )", "", "", "Bradley M. Kuhn ( Brad ) ( bkuhn )"},
+		// no names: a date, a URL, a handle, the headline; the host stands in
+		{"02.11.2021", "", "https://www.amnesty.de/a", "amnesty.de"},
+		{"Wochenbericht 14. - 20. Januar 2022", "", "https://www.slf.ch/w", "slf.ch"},
+		{"https://twitter.com/onmeda_de", "", "https://www.onmeda.de/x", "onmeda.de"},
+		{"Sputnik_ar", "", "https://arabic.sputniknews.com/x", "arabic.sputniknews.com"},
+		{"Harbour reopens after the storm", "Harbour reopens after the storm | Harbour Times", "https://harbourtimes.example/x", "harbourtimes.example"},
+		{"Harbour reopens after the storm - Harbour Times", "Harbour reopens after the storm - Harbour Times", "", ""},
+		{"", "", "https://www.harbourtimes.example/x", "harbourtimes.example"},
+	} {
+		if got := guessedSiteName(tt.guess, tt.title, tt.url); got != tt.want {
+			t.Errorf("guessedSiteName(%q, %q, %q) = %q, want %q", tt.guess, tt.title, tt.url, got, tt.want)
+		}
+	}
+}
+
 func TestExtractHTMLTitleRules(t *testing.T) {
 	for _, tt := range []struct {
 		name, head, h1, want string
 	}{
+		// Words of scripts without spaces are few and long: the longer headline wins the tie.
+		{"logo h1 before the headline h1, no spaces", `<title>港口在风暴后重新开放 港湾时报</title>`,
+			`<h1>港湾时报</h1><h1>港口在风暴后重新开放</h1>`, "港口在风暴后重新开放"},
 		{"h1 logo equal to the site name", `<title>Harbour reopens after the storm | Harbour Times</title><meta property="og:site_name" content="Harbour Times">`,
 			`<h1>Harbour Times</h1>`, "Harbour reopens after the storm"},
 		{"logo h1 beside the headline h1", `<title>Harbour reopens after the storm | Harbour Times</title>`,
