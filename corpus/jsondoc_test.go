@@ -26,7 +26,7 @@ func TestInputsJSONDocument(t *testing.T) {
 		t.Fatalf("array: %+v", ins)
 	}
 	var rerr *RecordError
-	if len(errs) != 1 || !errors.As(errs[0], &rerr) || rerr.Record != "item 2" || !strings.Contains(rerr.Error(), "neither text nor html") {
+	if len(errs) != 1 || !errors.As(errs[0], &rerr) || rerr.Record != "item 2" || !strings.Contains(rerr.Error(), `neither "text" nor "html"`) {
 		t.Fatalf("array errors: %v", errs)
 	}
 }

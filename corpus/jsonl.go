@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -147,6 +148,41 @@ func readJSONLLine(r *bufio.Reader, max int64) ([]byte, error) {
 // JSON text must be UTF-8 (RFC 8259 section 8.1), and encoding/json would turn each
 // invalid byte into U+FFFD without a word: a line with invalid UTF-8 is rejected,
 // located at its first bad byte, so nothing is silently changed.
+// missingBodyError says a record has no body; where another of its fields holds text
+// ("body", "content"), it names it, since such fields go to meta unread.
+func missingBodyError(hadText bool, extra map[string]any) error {
+	if hadText {
+		return errors.New(`field "text" is empty and there is no "html"`)
+	}
+	var texts []string
+	for _, k := range slices.Sorted(maps.Keys(extra)) {
+		if s, ok := extra[k].(string); ok && strings.TrimSpace(s) != "" {
+			texts = append(texts, strconv.Quote(k))
+		}
+	}
+	msg := `record has neither "text" nor "html"`
+	switch len(texts) {
+	case 0:
+		return errors.New(msg)
+	case 1:
+		return fmt.Errorf(`%s; did you mean %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, texts[0])
+	}
+	return fmt.Errorf(`%s; did you mean one of %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, strings.Join(texts, ", "))
+}
+
+// jsonKind names what an encoding/json type error found instead of an object.
+func jsonKind(value string) string {
+	switch value {
+	case "array":
+		return "an array"
+	case "string", "number":
+		return "a " + value
+	case "bool":
+		return "a boolean"
+	}
+	return value
+}
+
 func parseJSONLRecord(line []byte) (Input, error) {
 	return parseJSONLRecordOwned(line, false)
 }
@@ -161,14 +197,19 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 	if !ok {
 		obj = nil
 		if err := json.Unmarshal(line, &obj); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) {
+				return Input{}, fmt.Errorf("invalid record: want a JSON object, got %s", jsonKind(typeErr.Value))
+			}
 			return Input{}, fmt.Errorf("invalid JSON: %w", err)
 		}
 	}
 	if obj == nil {
-		return Input{}, errors.New("invalid JSON: want an object, got null")
+		return Input{}, errors.New("invalid record: want a JSON object, got null")
 	}
 	g := &GivenFields{}
 	var html string
+	_, hadText := obj["text"]
 	strField := func(key string, dst *string) error {
 		v, ok := obj[key]
 		if !ok {
@@ -250,7 +291,7 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 		return Input{Raw: Raw{Data: []byte(html), Format: FormatHTML, URL: g.URL, ContentType: "text/html; charset=utf-8"}, Given: g}, nil
 	}
 	if strings.TrimSpace(g.Text) == "" {
-		return Input{}, errors.New("record has neither text nor html")
+		return Input{}, missingBodyError(hadText, g.Meta)
 	}
 	data := line
 	if !owned {

@@ -78,9 +78,9 @@ func TestInputsJSONLFixture(t *testing.T) {
 
 	wantErrs := []string{
 		path + ": line 4: invalid JSON",
-		path + ": line 5: record has neither text nor html",
+		path + `: line 5: record has neither "text" nor "html"`,
 		path + `: line 7: field "byline": want a list of strings or a string`,
-		path + ": line 8: invalid JSON",
+		path + ": line 8: invalid record: want a JSON object, got an array",
 	}
 	if len(errs) != len(wantErrs) {
 		t.Fatalf("errors %v, want %d", errs, len(wantErrs))
@@ -150,5 +150,27 @@ func TestInputsJSONLTooLongLine(t *testing.T) {
 	// The same file within the default limit reads whole.
 	if ins, errs := jsonlTestCollect(t, []string{path}, ReadOptions{}); len(ins) != 3 || len(errs) != 0 {
 		t.Errorf("default limit: %d inputs, errors %v", len(ins), errs)
+	}
+}
+
+// A record without a body says which of its fields holds the text the user may have
+// meant, and a record that is not an object says what it is instead of a Go type.
+func TestJSONLRecordMessages(t *testing.T) {
+	for _, tt := range []struct{ line, want string }{
+		{`{"url":"https://ex.com/a","title":"A","body":"The article text."}`, `record has neither "text" nor "html"; did you mean "body"?`},
+		{`{"title":"A","content":"One.","summary":"Two."}`, `did you mean one of "content", "summary"?`},
+		{`{"url":"https://ex.com/a","views":3}`, `record has neither "text" nor "html"`},
+		{`{"url":"https://ex.com/a","text":"  "}`, `field "text" is empty and there is no "html"`},
+		{`[1,2]`, "invalid record: want a JSON object, got an array"},
+		{`"text"`, "invalid record: want a JSON object, got a string"},
+		{`null`, "invalid record: want a JSON object, got null"},
+	} {
+		_, err := parseJSONLRecord([]byte(tt.line))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) && !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.line, err, tt.want)
+		}
+	}
+	if _, err := parseJSONLRecord([]byte(`{"url":"https://ex.com/a","views":3}`)); err != nil && strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("suggested a field for a record without text fields: %v", err)
 	}
 }

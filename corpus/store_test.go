@@ -334,7 +334,7 @@ func TestIngestRejectsAndContinues(t *testing.T) {
 	}
 	want := []struct{ file, record, reason string }{
 		{"good.jsonl", "line 2", ""},
-		{"good.jsonl", "line 3", "neither text nor html"},
+		{"good.jsonl", "line 3", `field "text" is empty`},
 		{"good.jsonl", "line 4", "not a date"},
 		{"empty.html", "", ""},
 	}
