@@ -121,6 +121,8 @@ func TestArgCountMessages(t *testing.T) {
 		not  string
 	}{
 		{[]string{"export", "v1"}, []string{"newsds export takes no arguments, got 1", "--version: newsds export --version v1", "usage: newsds export [--version V]"}, ""},
+		{[]string{"release", "v1"}, []string{"--corpus-version: newsds release --corpus-version v1"}, ""},
+		{[]string{"release", "1.2.0"}, []string{"--version: newsds release --version 1.2.0"}, "--corpus-version:"},
 		{[]string{"show"}, []string{"newsds show takes 1 argument, got 0", "usage: newsds show ID"}, "--version"},
 		{[]string{"diff", "v1"}, []string{"newsds diff takes 2 arguments, got 1", "usage: newsds diff A B"}, "--version"},
 		{[]string{"log", "a", "b"}, []string{"newsds log takes no arguments, got 2"}, "--version:"},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -194,12 +195,29 @@ func minArgs(n int) cobra.PositionalArgs {
 // (`newsds export v1`), so the message says where it goes.
 func argCountError(cmd *cobra.Command, args []string, allowed int, takes string) error {
 	msg := fmt.Sprintf("%s takes %s, got %d", cmd.CommandPath(), takes, len(args))
-	if len(args) == allowed+1 && cmd.LocalFlags().Lookup("version") != nil {
-		extra := args[len(args)-1]
-		msg += fmt.Sprintf(" (a version goes in --version: %s --version %s)", cmd.CommandPath(), extra)
+	if flag := versionFlagFor(cmd, args, allowed); flag != "" {
+		msg += fmt.Sprintf(" (a version goes in --%s: %s --%s %s)", flag, cmd.CommandPath(), flag, args[len(args)-1])
 	}
 	return usageError("%s\nusage: %s", msg, cmd.UseLine())
 }
+
+// versionFlagFor names the flag an extra last argument probably belongs in: release
+// takes its own X.Y.Z in --version and the corpus version in --corpus-version.
+func versionFlagFor(cmd *cobra.Command, args []string, allowed int) string {
+	if len(args) != allowed+1 {
+		return ""
+	}
+	flags := cmd.LocalFlags()
+	if flags.Lookup("corpus-version") != nil && !reSemver.MatchString(args[len(args)-1]) {
+		return "corpus-version"
+	}
+	if flags.Lookup("version") != nil {
+		return "version"
+	}
+	return ""
+}
+
+var reSemver = regexp.MustCompile(`^v?\d+\.\d+\.\d+$`)
 
 func countWord(n int) string {
 	switch n {
