@@ -113,7 +113,18 @@ func pickColumn(header []string, given string, candidates []string, what string)
 			return i, nil
 		}
 	}
-	return -1, fmt.Errorf("no %s column found (columns: %s); name it with the %s column option", what, strings.Join(header, ", "), what)
+	return -1, &ColumnError{What: what, Header: header}
+}
+
+// ColumnError is a labelled file with no column of a kind (text, label, target) under
+// any of the names looked for; ClassifierOptions names it.
+type ColumnError struct {
+	What   string
+	Header []string
+}
+
+func (e *ColumnError) Error() string {
+	return fmt.Sprintf("no %s column found (columns: %s)", e.What, strings.Join(e.Header, ", "))
 }
 
 // readLabelled reads a CSV (or TSV, by extension) gold file. Perspectrum's TSV uses CSV

@@ -970,6 +970,9 @@ type TrainOptions struct {
 	// sentiment model its news-domain prior; default the ANS stance training file when
 	// Data is set. Only their training rows are read.
 	NewsFiles []string
+	// Columns names the text, label and target columns of Files where the defaults
+	// (EvalClassifier's) do not find them.
+	Columns ClassifierOptions
 
 	newsPrior func(*linearModel) error
 }
@@ -1150,7 +1153,7 @@ func train(ctx context.Context, o TrainOptions, h modelHeader, kind string, vec 
 	}
 	var files []fileRows
 	for _, path := range o.Files {
-		tab, err := readLabelled(path, kind, ClassifierOptions{})
+		tab, err := readLabelled(path, kind, ClassifierOptions{TextColumn: o.Columns.TextColumn, LabelColumn: o.Columns.LabelColumn, TargetColumn: o.Columns.TargetColumn})
 		if err != nil {
 			return TrainReport{}, err
 		}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -334,4 +336,48 @@ func TestMessagesNameFlagsAsTyped(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "--json and --format junit") {
 		t.Errorf("validate --json --format junit: exit %d, %q", code, errOut)
 	}
+}
+
+// train reads a file whose columns the defaults do not know when they are named, says
+// which flag names them when they are not, and prints its held-out figures as a table.
+func TestTrainColumns(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("words,mood\n")
+	for i := range 40 {
+		for _, row := range []string{"a wonderful kind gift,positive", "an awful cruel loss,negative", "the meeting is on tuesday,neutral"} {
+			fmt.Fprintf(&b, "%s %d,%s\n", strings.Split(row, ",")[0], i, strings.Split(row, ",")[1])
+		}
+	}
+	data := filepath.Join(dir, "mood.csv")
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "m.json")
+	code, _, errOut := runCLI(t, "train", "sentiment", "--file", data, "--out", out)
+	if code == 0 || !strings.Contains(errOut, "no text column found (columns: words, mood); name it with --text-column") {
+		t.Fatalf("unnamed columns: exit %d, stderr %q", code, errOut)
+	}
+	code, stdout, errOut := runCLI(t, "train", "sentiment", "--file", data, "--text-column", "words", "--label-column", "mood", "--out", out)
+	if code != 0 {
+		t.Fatalf("named columns: exit %d, stderr %q", code, errOut)
+	}
+	// Every row is trained on or held out.
+	trained := regexp.MustCompile(`trained sentiment on (\d+) examples`).FindStringSubmatch(stdout)
+	held := regexp.MustCompile(`(?m)^mood\.csv\s+(\d+)\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}`).FindStringSubmatch(stdout)
+	if trained == nil || held == nil || atoi(t, trained[1])+atoi(t, held[1]) != 120 || atoi(t, held[1]) == 0 {
+		t.Errorf("report:\n%s", stdout)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("model not written: %v", err)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

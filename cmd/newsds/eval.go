@@ -2,10 +2,11 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -184,7 +185,7 @@ for scored rows label, score, probs), so another tool can use exactly the same s
 			}
 			rep, err := annotate.EvalClassifier(cmd.Context(), kind, g.absPath(gold), o)
 			if err != nil {
-				return err
+				return withColumnFlag(err)
 			}
 			if asJSON {
 				return g.printJSON(rep)
@@ -237,20 +238,45 @@ deterministic; the report gives held-out figures.`,
 				return usageError("train %q: want sentiment or stance", args[0])
 			}
 			if err != nil {
-				return err
+				return withColumnFlag(err)
 			}
 			if asJSON {
 				return g.printJSON(rep)
 			}
-			b, _ := json.MarshalIndent(rep.Eval, "", "  ")
-			fmt.Fprintf(g.IO.Out, "trained %s on %d examples → %s (%d bytes, sha256 %s)\nheld out: %s\n%s\n",
-				rep.Task, rep.Examples, rep.Out, rep.Bytes, rep.SHA256, rep.HeldOut, b)
+			printTrainReport(g, rep)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&o.Columns.TextColumn, "text-column", "", "column holding the text in --file (default: detected)")
+	cmd.Flags().StringVar(&o.Columns.LabelColumn, "label-column", "", "column holding the label in --file (default: detected)")
+	cmd.Flags().StringVar(&o.Columns.TargetColumn, "target-column", "", "stance: column holding the target or claim in --file (default: detected)")
 	cmd.Flags().StringVar(&o.Out, "out", "", "model file to write")
 	cmd.Flags().StringVar(&data, "data", "", "shared data folder holding the default training sets")
 	cmd.Flags().StringSliceVar(&o.Files, "file", nil, "labelled training file (repeatable; overrides the defaults)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
+}
+
+// withColumnFlag names the flag that picks a column the defaults did not find.
+func withColumnFlag(err error) error {
+	var ce *annotate.ColumnError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w; name it with --%s-column", err, ce.What)
+	}
+	return err
+}
+
+func printTrainReport(g *globalOptions, rep annotate.TrainReport) {
+	fmt.Fprintf(g.IO.Out, "trained %s on %d examples → %s (%d bytes, sha256 %s)\n", rep.Task, rep.Examples, rep.Out, rep.Bytes, rep.SHA256)
+	fmt.Fprintf(g.IO.Out, "held out: %s\n", rep.HeldOut)
+	tw := tabwriter.NewWriter(g.IO.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "file\theld-out rows\taccuracy\tmacro-F1\tECE\tmajority accuracy\tmajority macro-F1")
+	for _, e := range rep.Eval {
+		if e.N == 0 {
+			fmt.Fprintf(tw, "%s\t0\t–\t–\t–\t–\t– (no row falls in the held-out fold)\n", e.File)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", e.File, e.N, e.Accuracy, e.MacroF1, e.ECE, e.BaselineAccuracy, e.BaselineMacroF1)
+	}
+	_ = tw.Flush()
 }
