@@ -12,7 +12,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.0.0"
+const qaVersion = "2.1.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -1122,6 +1122,11 @@ func planBold(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 	}
 	if pairs < 2 {
 		return qaPlan{}, false
+	}
+	// Bold prompts right before the first question are part of it ("You have said …",
+	// then "How did you …?"), as they are in the middle of the interview.
+	for first > 0 && asks(first-1) {
+		first--
 	}
 	var nBold, nAsk, nQuestion int
 	for i := first; i < len(qps); i++ {

@@ -283,6 +283,20 @@ func TestQABoldHTML(t *testing.T) {
 			t.Errorf("without bold: %d turns, want none", len(items))
 		}
 	})
+	// A bold statement put to the interviewee before the first question is part of it,
+	// as "Your critics say …" is in the middle.
+	t.Run("english statement before the first question", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_interview_bold_preamble.html")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("Lucy Gray", "Magnus Berg",
+			"You have said chess is a sport of nerves", "I slept a lot",
+			"Do you still enjoy", "More than ever",
+			"Your critics say", "They said that",
+			"What would you change", "Shorter tournaments"))
+		if !strings.Contains(items[0].Text, "How did you keep calm?") {
+			t.Errorf("first question %q lost its question", items[0].Text)
+		}
+	})
 	t.Run("arabic questions ending in ؟", func(t *testing.T) {
 		doc := extractHTMLFixture(t, "ar_interview_bold.html")
 		const iv, ie = "سامي خليل", "ليلى حداد"
