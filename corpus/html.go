@@ -392,8 +392,12 @@ const maxSiteNameWords = 8
 // Twitter handle or the title's parts, and is then often a year with the name ("© 2016
 // aryanews.com"), a date, a URL, a handle ("Sputnik_ar"), a name repeated ("Lavazza DE;
 // Lavazza DE") or the headline itself. The copyright and repetition are cut; what is
-// still no name gives way to the page's host name, as when nothing is guessed.
+// still no name gives way to the page's host name, which go-trafilatura itself falls back
+// to.
 func guessedSiteName(guess, pageTitle, pageURL string) string {
+	if strings.TrimSpace(guess) == "" {
+		return ""
+	}
 	s := html.UnescapeString(html.UnescapeString(guess))
 	s = strings.TrimSpace(reSiteCopyright.ReplaceAllString(s, ""))
 	if first, _, ok := strings.Cut(s, "; "); ok {
@@ -1004,7 +1008,8 @@ func bylineMarked(s *goquery.Selection) bool {
 
 // inComments reports whether s is in a comment section or is a comment's own byline.
 func inComments(s *goquery.Selection) bool {
-	for n := s.Nodes[0]; n != nil; n = n.Parent {
+	// <body> and <html> classes describe the page ("comments-open"), not the element.
+	for n := s.Nodes[0]; n != nil && n.DataAtom != atom.Body && n.DataAtom != atom.Html; n = n.Parent {
 		for _, a := range n.Attr {
 			if (a.Key == "class" || a.Key == "id") && strings.Contains(strings.ToLower(a.Val), "comment") {
 				return true

@@ -337,6 +337,7 @@ func TestExtractHTMLMarkedByline(t *testing.T) {
 		{"byline class beside a follow widget", `<span class="pb-byline">By <a href="/people/jane">Jane Smith</a></span> <span class="tweet-authors"><a class="twitter-follow-button" href="https://twitter.com/@JaneSmith">Follow @JaneSmith</a></span>`,
 			[]string{"Jane Smith"}},
 		{"hcard author in a meta line", `<p class="headline_meta">by <span class="author vcard fn">oz</span> on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p>`, []string{"oz"}},
+		{"a page that allows comments", `</article></body><body class="single comments-open"><article><p class="headline_meta">by <span class="author vcard fn">oz</span></p>`, []string{"oz"}},
 		{"a comment's byline", `<p class="headline_meta">on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p><div id="comments"><span class="author vcard fn">Troll</span></div>`, nil},
 		{"a bio", `<p class="headline_meta">on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p><div class="author vcard">` + bio + `</div>`, nil},
 	} {
@@ -369,7 +370,7 @@ func TestGuessedSiteName(t *testing.T) {
 		{"Sputnik_ar", "", "https://arabic.sputniknews.com/x", "arabic.sputniknews.com"},
 		{"Harbour reopens after the storm", "Harbour reopens after the storm | Harbour Times", "https://harbourtimes.example/x", "harbourtimes.example"},
 		{"Harbour reopens after the storm - Harbour Times", "Harbour reopens after the storm - Harbour Times", "", ""},
-		{"", "", "https://www.harbourtimes.example/x", "harbourtimes.example"},
+		{"", "", "https://www.harbourtimes.example/x", ""},
 	} {
 		if got := guessedSiteName(tt.guess, tt.title, tt.url); got != tt.want {
 			t.Errorf("guessedSiteName(%q, %q, %q) = %q, want %q", tt.guess, tt.title, tt.url, got, tt.want)
