@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,24 +149,22 @@ func readJSONLLine(r *bufio.Reader, max int64) ([]byte, error) {
 // located at its first bad byte, so nothing is silently changed.
 // missingBodyError says a record has no body; where another of its fields holds text
 // ("body", "content"), it names it, since such fields go to meta unread.
-func missingBodyError(hadText bool, extra map[string]any) error {
+func missingBodyError(hadText bool, textFields []string) error {
 	if hadText {
 		return errors.New(`field "text" is empty and there is no "html"`)
 	}
-	var texts []string
-	for _, k := range slices.Sorted(maps.Keys(extra)) {
-		if s, ok := extra[k].(string); ok && strings.TrimSpace(s) != "" {
-			texts = append(texts, strconv.Quote(k))
-		}
+	quoted := make([]string, len(textFields))
+	for i, k := range slices.Sorted(slices.Values(textFields)) {
+		quoted[i] = strconv.Quote(k)
 	}
 	msg := `record has neither "text" nor "html"`
-	switch len(texts) {
+	switch len(quoted) {
 	case 0:
 		return errors.New(msg)
 	case 1:
-		return fmt.Errorf(`%s; did you mean %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, texts[0])
+		return fmt.Errorf(`%s; did you mean %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, quoted[0])
 	}
-	return fmt.Errorf(`%s; did you mean one of %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, strings.Join(texts, ", "))
+	return fmt.Errorf(`%s; did you mean one of %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, strings.Join(quoted, ", "))
 }
 
 // jsonKind names what an encoding/json type error found instead of an object.
@@ -270,6 +267,7 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 			g.Meta = mm
 		}
 	}
+	var textFields []string // unknown top-level fields holding text, for missingBodyError
 	for k, v := range obj {
 		if jsonlComputedKeys[k] {
 			continue
@@ -277,6 +275,9 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 		val, err := decodeJSONValue(v)
 		if err != nil {
 			return Input{}, fmt.Errorf("field %q: %w", k, err)
+		}
+		if s, ok := val.(string); ok && strings.TrimSpace(s) != "" {
+			textFields = append(textFields, k)
 		}
 		if g.Meta == nil {
 			g.Meta = map[string]any{}
@@ -291,7 +292,7 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 		return Input{Raw: Raw{Data: []byte(html), Format: FormatHTML, URL: g.URL, ContentType: "text/html; charset=utf-8"}, Given: g}, nil
 	}
 	if strings.TrimSpace(g.Text) == "" {
-		return Input{}, missingBodyError(hadText, g.Meta)
+		return Input{}, missingBodyError(hadText, textFields)
 	}
 	data := line
 	if !owned {

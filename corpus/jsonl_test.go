@@ -160,6 +160,7 @@ func TestJSONLRecordMessages(t *testing.T) {
 		{`{"url":"https://ex.com/a","title":"A","body":"The article text."}`, `record has neither "text" nor "html"; did you mean "body"?`},
 		{`{"title":"A","content":"One.","summary":"Two."}`, `did you mean one of "content", "summary"?`},
 		{`{"url":"https://ex.com/a","views":3}`, `record has neither "text" nor "html"`},
+		{`{"url":"https://ex.com/a","meta":{"note":"checked"}}`, `record has neither "text" nor "html"`},
 		{`{"url":"https://ex.com/a","text":"  "}`, `field "text" is empty and there is no "html"`},
 		{`[1,2]`, "invalid record: want a JSON object, got an array"},
 		{`"text"`, "invalid record: want a JSON object, got a string"},
@@ -170,7 +171,9 @@ func TestJSONLRecordMessages(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tt.line, err, tt.want)
 		}
 	}
-	if _, err := parseJSONLRecord([]byte(`{"url":"https://ex.com/a","views":3}`)); err != nil && strings.Contains(err.Error(), "did you mean") {
-		t.Errorf("suggested a field for a record without text fields: %v", err)
+	for _, line := range []string{`{"url":"https://ex.com/a","views":3}`, `{"url":"https://ex.com/a","meta":{"note":"checked"}}`} {
+		if _, err := parseJSONLRecord([]byte(line)); err != nil && strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("%s: suggested a field that is no candidate: %v", line, err)
+		}
 	}
 }
