@@ -950,7 +950,7 @@ func splitAuthors(s string) []string {
 // the text scrapes' ones and the labels of author fields.
 var htmlBylinePrefixes = func() []string {
 	var out []string
-	for _, p := range append([]string{"author", "authors", "autor", "autorin", "autoren", "作者"}, builtinByline...) {
+	for _, p := range append([]string{"author", "authors", "autor", "autorin", "autoren", "作者", "submitted by", "posted by"}, builtinByline...) {
 		out = append(out, normMarker(p))
 	}
 	return out
@@ -966,6 +966,8 @@ var notNames = map[string]bool{
 	"follow": true, "share": true, "subscribe": true, "email": true, "contact": true, "archive": true,
 	"archiv": true, "menu": true, "home": true, "login": true, "folgen": true, "teilen": true, "suivre": true,
 	"partager": true, "تابع": true, "تابعنا": true, "شارك": true,
+	// What is left of "Submitted on Mon, 2019-01-21" (Drupal) once the date is cut.
+	"submitted": true,
 }
 
 // markedBylines returns the text of the elements a page marks as its byline: a class

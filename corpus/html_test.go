@@ -278,6 +278,9 @@ func TestCleanByline(t *testing.T) {
 		// widget labels, and a bio split at its commas
 		{[]string{"Follow"}, nil},
 		{[]string{"Archiv"}, nil},
+		{[]string{"Submitted"}, nil},
+		{[]string{"Submitted by Jane Doe"}, []string{"Jane Doe"}},
+		{[]string{"Posted by Jane Doe"}, []string{"Jane Doe"}},
 		{[]string{"Jane Smith has covered the harbour", "the port authority"}, nil},
 		{[]string{"Les Membres du Choeur de Radio France"}, []string{"Les Membres du Choeur de Radio France"}},
 		// the site itself is the publisher: dropped beside a person, kept alone
