@@ -964,6 +964,9 @@ var (
 	reAddressCased = regexp.MustCompile(`(?:^|[^\p{L}])(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)(?:[^\p{L}]|$)`)
 	// Arabic addresses the interviewee by a suffix: "تجربتك", "رأيكم".
 	reAddressAr = regexp.MustCompile(`\p{Arabic}{2,}(?:ك|كم|كن)(?:[^\p{L}]|$)`)
+	// ... or by the verb after the question word (folded): "كيف ترى", "هل تعتقدون",
+	// "متي ستعود". Alone, "ترى" may be "she sees"; opening a question, it is "you".
+	reAddressArVerb = regexp.MustCompile(`(?:^|[^\p{L}])[وف]?(?:هل|كيف|ماذا|لماذا|متي|ما|اين|بماذا|بم|الا|لم)\s+س?ت\p{Arabic}{2,}`)
 )
 
 // arNotAddress are common words that end in "ك" without addressing anyone.
@@ -971,7 +974,7 @@ var arNotAddress = foldSet("ذلك", "كذلك", "لذلك", "هناك", "هنا
 
 // addresses reports whether a question speaks to someone in the second person.
 func addresses(s string) bool {
-	if reAddress.MatchString(fold(s)) || reAddressCased.MatchString(s) {
+	if f := fold(s); reAddress.MatchString(f) || reAddressCased.MatchString(s) || reAddressArVerb.MatchString(f) {
 		return true
 	}
 	for _, m := range reAddressAr.FindAllString(s, -1) {
@@ -982,8 +985,9 @@ func addresses(s string) bool {
 	return false
 }
 
-// reFirstPerson matches a first-person word (after fold): the interviewee speaking.
-var reFirstPerson = regexp.MustCompile(`(?:^|[^\p{L}])(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|our|ours|us|ich|mir|mich|mein|meine|meinen|meiner|wir|uns|unser|unsere|je|j|moi|nous|yo|nosotros|mi|mis|ana|انا|نحن|لي|لنا|لدي|لدينا|عندي|عندنا|كنت|كنا|انني|اننا|بي|معي|معنا|نفسي|اعتقد|نعتقد|اري|نري|رايي|برايي|بلادي|بلادنا)(?:[^\p{L}]|$)`)
+// reFirstPerson matches a first-person word (after fold): the interviewee speaking. The
+// Arabic words may carry the conjunction ("ونحن", "فأنا").
+var reFirstPerson = regexp.MustCompile(`(?:^|[^\p{L}])(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|our|ours|us|ich|mir|mich|mein|meine|meinen|meiner|wir|uns|unser|unsere|je|j|moi|nous|yo|nosotros|mi|mis|ana|[وف]?(?:انا|نحن|لي|لنا|لدي|لدينا|عندي|عندنا|كنت|كنا|انني|اننا|بي|معي|معنا|نفسي|اعتقد|نعتقد|اري|نري|رايي|برايي|بلادي|بلادنا))(?:[^\p{L}]|$)`)
 
 func firstPerson(s string) bool { return reFirstPerson.MatchString(fold(s)) }
 

@@ -585,6 +585,28 @@ func TestQASpeakerNames(t *testing.T) {
 	})
 }
 
+// Arabic questions speak to the interviewee through the verb after the question word
+// ("كيف ترى", "هل تعتقدون") as often as through a pronoun suffix, and answers say "ونحن"
+// with the conjunction; a label's person is the given and family name, not the words of
+// the sentence before them.
+func TestQAArabicAddressAndLabels(t *testing.T) {
+	body := "\n\nكيف ترى واقع التعليم اليوم؟\n\nالتعليم يتطور بسرعة، ونحن نعمل على تحسين المناهج.\n\n" +
+		"وماذا عن المعلمين؟\n\nالمعلم هو أساس العملية التعليمية ونحن ندعمه.\n\n" +
+		"هل تعتقدون أن الخطة كافية؟\n\nنعم، وسنعلن عنها قريبا."
+	doc := schema.Document{Lang: "ar", Title: "د. عبدالله الربيعة لـ«الرياض»: التعليم أولويتنا", Byline: []string{"الرياض - سعد الدوسري"},
+		Text: "أكد الدكتور عبدالله الربيعة أن التعليم أولوية." + body}
+	checkTurns(t, &doc, annotateQA(t, &doc), alternate("سعد الدوسري", "عبدالله الربيعة",
+		"كيف ترى", "التعليم يتطور", "وماذا عن", "المعلم هو", "هل تعتقدون", "نعم، وسنعلن"))
+
+	labelled := schema.Document{Lang: "ar", Title: "المناهج ستتغير", Byline: []string{"حوار - فهد الحربي"}, SiteName: "المدينة",
+		Text: "التقت «المدينة» مدير تعليم جدة عبدالله الثقفي، وكان هذا الحوار:\n\n" +
+			"المدينة: كيف ترى واقع التعليم اليوم؟\n\nالثقفي: التعليم يتطور بسرعة، ونحن نعمل على تحسين المناهج.\n\n" +
+			"المدينة: وماذا عن المعلمين؟\n\nالثقفي: المعلم هو أساس العملية التعليمية ونحن ندعمه.\n\n" +
+			"المدينة: هل هناك خطط جديدة؟\n\nالثقفي: نعم، سنعلن عنها قريبا."}
+	checkTurns(t, &labelled, annotateQA(t, &labelled), alternate("المدينة", "عبدالله الثقفي",
+		"المدينة: كيف", "الثقفي: التعليم", "المدينة: وماذا", "الثقفي: المعلم", "المدينة: هل", "الثقفي: نعم"))
+}
+
 func TestBylineName(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"جدة: أسماء الغابري":                      {"أسماء الغابري", ""},

@@ -392,6 +392,7 @@ var (
 	// Verbs of an outlet meeting its interviewee: "«عكاظ» تحاور X", "التقت الصحيفة X".
 	arMeetVerbs     = foldSet("تحاور", "يحاور", "حاورت", "حاورنا", "تلتقي", "يلتقي", "التقت", "التقى", "التقينا", "تستضيف", "استضافت")
 	arCompoundHeads = foldSet("عبد", "أبو", "ابو", "أبي", "ذو", "ذي", "بن", "ابن", "بنت", "آل")
+	arKinship       = foldSet("بن", "ابن", "بنت", "آل")
 )
 
 // arCore strips the clitics a name word can carry in a sentence ("للدكتورة" is "ل" +
@@ -851,7 +852,11 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 			if fold(w.w) != last {
 				continue
 			}
-			// Name words before the anchor, one form per length.
+			// Name words before the anchor, one form per length. An Arabic name has one
+			// given name before the family name unless a kinship word joins more ("فهد
+			// بن سعد الزهراني"): a second plain word is what the sentence says before the
+			// name ("مدير تعليم جدة عبدالله الثقفي").
+			plain := 0
 			for k := j; k > 0 && j-k < 3 && !ws[k].brk; {
 				cand := ws[k-1].w
 				switch {
@@ -859,7 +864,11 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 					k--
 				case arabic && strings.HasPrefix(fold(cand), "ال") && k >= 2 && !ws[k-1].brk && arCompoundHeads[fold(ws[k-2].w)]:
 					k -= 2
+				case arabic && plain > 0 && !arKinship[fold(ws[k].w)]:
+					k = 0
+					continue
 				case nameOK(cand, "x", 1):
+					plain++
 					k--
 				default:
 					k = 0
