@@ -607,6 +607,27 @@ func TestQAArabicAddressAndLabels(t *testing.T) {
 		"المدينة: كيف", "الثقفي: التعليم", "المدينة: وماذا", "الثقفي: المعلم", "المدينة: هل", "الثقفي: نعم"))
 }
 
+// A person named after the description of their office, without an honorific.
+func TestArNameAfterRole(t *testing.T) {
+	for text, want := range map[string]string{
+		"أكد مدرب فريق الهلال الأول لكرة القدم البرتغالي جورجي جيسوس أن فريقه سيعود أقوى.":    "جورجي جيسوس",
+		"قال وزير الخارجية السعودي عادل الجبير إن المملكة ترحب. وأضاف الجبير أن الاتفاق مهم.": "عادل الجبير",
+		"قال وزير الخارجية السعودي عادل الجبير إن المملكة ترحب بالاتفاق.":                     "",
+		"أكد مدير الشركة محمد العلي في تصريح أن الأرباح زادت.":                                "محمد العلي",
+		"أكد رئيس نادي الهلال أن اللاعبين جاهزون.":                                            "",
+		"أكد مدير عام الشركة أن العمل مستمر.":                                                 "",
+	} {
+		var got string
+		for _, c := range ledeNames(text, "ar", arSurnames(text)) {
+			got = c.name
+			break
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", text, got, want)
+		}
+	}
+}
+
 func TestBylineName(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"جدة: أسماء الغابري":                      {"أسماء الغابري", ""},

@@ -530,6 +530,45 @@ func arNameAfterAdjectives(ws []nameWord, j int, surnames map[string]bool) strin
 	return ""
 }
 
+// maxRoleWords bounds the description between a role noun and the name it closes.
+const maxRoleWords = 10
+
+// arNameAfterRole reads the name that closes a description opened by a role noun at i,
+// when no honorific marks it: "أكد مدرب فريق الهلال الأول لكرة القدم البرتغالي جورجي
+// جيسوس أن …". The name is the last run, before the clause goes on (a stop word or
+// punctuation), of at least two words without the article, or of words without it and a
+// family name that is one by its form ("ي") or by the article's use (surnames). Runs that
+// end in another word with the article are the description ("نادي الهلال", "لكرة
+// القدم"), as is "عادل الجبير" until the article says "وأضاف الجبير".
+func arNameAfterRole(ws []nameWord, i int, surnames map[string]bool) string {
+	best := ""
+	var run []string
+	closeRun := func() {
+		if len(run) >= 2 {
+			best = strings.Join(run, " ")
+		}
+		run = run[:0]
+	}
+	for k := i + 1; k < len(ws) && k <= i+maxRoleWords; k++ {
+		w, f := ws[k].w, fold(ws[k].w)
+		if ws[k].brk || isArStop(w) || isArHonorific(w) || !isArabic(w) {
+			break
+		}
+		if !strings.HasPrefix(f, "ال") {
+			run = append(run, w)
+			continue
+		}
+		if len(run) > 0 && ((strings.HasSuffix(f, "ي") && f != "الذي") || surnames[f]) {
+			run = append(run, w)
+			closeRun()
+			continue
+		}
+		run = run[:0]
+	}
+	closeRun()
+	return best
+}
+
 // enNameWord reports whether w can be part of an English name: capitalised, not a title
 // or a role.
 func enNameWord(w string) bool {
@@ -583,6 +622,10 @@ func ledeNames(text, lang string, surnames map[string]bool) []ledeCandidate {
 				if i+1 < len(ws) && !ws[i+1].brk && !isArHonorific(ws[i+1].w) {
 					if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
 						out = append(out, ledeCandidate{n, i})
+					} else if roleNouns[fold(ws[i+1].w)] {
+						if n := arNameAfterRole(ws, i+1, surnames); n != "" {
+							out = append(out, ledeCandidate{n, i})
+						}
 					}
 				}
 			case (fold(ws[i].w) == "حوار" || fold(ws[i].w) == "لقاء" || fold(ws[i].w) == "مقابله") && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
