@@ -618,7 +618,7 @@ func TestArNameAfterRole(t *testing.T) {
 		"أكد مدير عام الشركة أن العمل مستمر.":                                                 "",
 	} {
 		var got string
-		for _, c := range ledeNames(text, "ar", arSurnames(text)) {
+		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {
 			got = c.name
 			break
 		}

@@ -28,9 +28,9 @@ type nameContext struct {
 	// outlet the title names ("لـ«الشرق»").
 	titleName, titleOutlet string
 	titleDesc              bool
-	// surnames are the family names the article uses on their own (arSurnames) or that
-	// end the title's person.
-	surnames map[string]bool
+	// surnames are the family names the article uses on their own or that end the
+	// title's person (see surnameIndex).
+	surnames *surnameIndex
 }
 
 func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
@@ -42,13 +42,30 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 		}
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
-	c.surnames = arSurnames(doc.Text)
-	// The title's person ends at its colon, so its last word ends a name
-	// ("الخبير الاقتصادي فضل البوعينين: …").
-	if ws := strings.Fields(c.titleName); len(ws) > 1 && strings.HasPrefix(fold(ws[len(ws)-1]), "ال") {
-		c.surnames[fold(ws[len(ws)-1])] = true
-	}
+	c.surnames = &surnameIndex{text: doc.Text, titleName: c.titleName}
 	return c
+}
+
+// surnameIndex answers whether a word with the article is a family name in one
+// document: one the article uses on its own (arSurnames) or the last word of the title's
+// person, which ends at its colon ("الخبير الاقتصادي فضل البوعينين: …"). The text is
+// read the first time a name needs it: most names end in "ي" and never ask.
+type surnameIndex struct {
+	text, titleName string
+	set             map[string]bool
+}
+
+func (x *surnameIndex) has(folded string) bool {
+	if x == nil {
+		return false
+	}
+	if x.set == nil {
+		x.set = arSurnames(x.text)
+		if ws := strings.Fields(x.titleName); len(ws) > 1 && strings.HasPrefix(fold(ws[len(ws)-1]), "ال") {
+			x.set[fold(ws[len(ws)-1])] = true
+		}
+	}
+	return x.set[folded]
 }
 
 var (
@@ -446,15 +463,38 @@ func arSurnames(text string) map[string]bool {
 	if !isArabic(text) {
 		return out
 	}
-	ws := nameWords(text)
-	for i := 1; i < len(ws); i++ {
-		w, f := ws[i].w, fold(ws[i].w)
-		if ws[i].brk || !strings.HasPrefix(f, "ال") || runeCount(f) < 5 || isArStop(w) || isArHonorific(w) {
-			continue
+	// Words are cut as nameWords cuts them, but as slices of text: this runs over every
+	// word of every Arabic document, most of them no interviews.
+	var prev string
+	start, brk := -1, false
+	word := func(end int) {
+		w := text[start:end]
+		// The article is written with a bare alef: the test on the word as written
+		// comes first.
+		if prev != "" && !brk && strings.HasPrefix(w, "ال") && runeCount(w) >= 5 &&
+			(isArReportVerb(prev) || isArHonorific(prev)) && !isArStop(w) && !isArHonorific(w) {
+			out[fold(w)] = true
 		}
-		if prev := ws[i-1].w; isArReportVerb(prev) || isArHonorific(prev) {
-			out[f] = true
+		prev, start, brk = w, -1, false
+	}
+	for i, r := range text {
+		inWord := unicode.IsLetter(r) || unicode.IsMark(r) || r == 'ـ' || ((r == '-' || r == '\'' || r == '’') && start >= 0)
+		switch {
+		case inWord:
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			word(i)
+			if !unicode.IsSpace(r) {
+				brk = true
+			}
+		case !unicode.IsSpace(r):
+			brk = true
 		}
+	}
+	if start >= 0 {
+		word(len(text))
 	}
 	return out
 }
@@ -462,20 +502,24 @@ func arSurnames(text string) map[string]bool {
 // arNameWord reports whether w can be the k-th word (k from 0) of an Arabic name
 // following prev: not a stop word or honorific, Arabic letters only; a word with the
 // article "ال" only when it is a family name in "ي" ("الغذامي"), one the article uses on
-// its own (surnames), or completes a compound ("عبد الله").
-func arNameWord(w, prev string, k int, surnames map[string]bool) bool {
+// its own (surnames.has), or completes a compound ("عبد الله").
+func arNameWord(w, prev string, k int, surnames *surnameIndex) bool {
 	if w == "" || !isArabic(w) || isArStop(w) || isArHonorific(w) {
 		return false
 	}
 	f := fold(w)
 	if strings.HasPrefix(f, "ال") && k > 0 {
-		if arCompoundHeads[fold(prev)] || (strings.HasSuffix(f, "ي") && f != "الذي") || surnames[f] {
+		if arCompoundHeads[fold(prev)] || (strings.HasSuffix(f, "ي") && f != "الذي") {
 			return true
 		}
 		// A family name right after the first name ("ليلى الأحمد"); feminine and plural
-		// endings are the adjectives that follow names ("الناجية", "المتخصصون").
-		return k == 1 && !strings.HasSuffix(f, "ه") && !strings.HasSuffix(f, "ات") &&
-			!strings.HasSuffix(f, "ون") && !strings.HasSuffix(f, "ين")
+		// endings are the adjectives that follow names ("الناجية", "المتخصصون"), unless
+		// the article uses the word alone for a person.
+		if k == 1 && !strings.HasSuffix(f, "ه") && !strings.HasSuffix(f, "ات") &&
+			!strings.HasSuffix(f, "ون") && !strings.HasSuffix(f, "ين") {
+			return true
+		}
+		return surnames.has(f)
 	}
 	if strings.HasPrefix(f, "ال") && k == 0 {
 		return false
@@ -485,7 +529,7 @@ func arNameWord(w, prev string, k int, surnames map[string]bool) bool {
 
 // arNameAt collects an Arabic name starting at word i: up to four words, ending at a
 // break, a stop word, a word that cannot be part of a name, or after a family name.
-func arNameAt(ws []nameWord, i int, surnames map[string]bool) string {
+func arNameAt(ws []nameWord, i int, surnames *surnameIndex) string {
 	var out []string
 	for j := i; j < len(ws) && len(out) < 4; j++ {
 		if j > i && ws[j].brk {
@@ -514,7 +558,7 @@ func arNameAt(ws []nameWord, i int, surnames map[string]bool) string {
 // arNameAfterAdjectives reads a name after the adjectives of an occupation ("الخبير
 // الاقتصادي فضل البوعينين", "الكاتب السعودي عبده خال"): at most two words with the
 // article, then a name of at least two words.
-func arNameAfterAdjectives(ws []nameWord, j int, surnames map[string]bool) string {
+func arNameAfterAdjectives(ws []nameWord, j int, surnames *surnameIndex) string {
 	for k := j; k < len(ws) && k < j+2; k++ {
 		f := fold(ws[k].w)
 		if ws[k].brk || !strings.HasPrefix(f, "ال") || isArStop(ws[k].w) {
@@ -540,7 +584,7 @@ const maxRoleWords = 10
 // family name that is one by its form ("ي") or by the article's use (surnames). Runs that
 // end in another word with the article are the description ("نادي الهلال", "لكرة
 // القدم"), as is "عادل الجبير" until the article says "وأضاف الجبير".
-func arNameAfterRole(ws []nameWord, i int, surnames map[string]bool) string {
+func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 	best := ""
 	var run []string
 	closeRun := func() {
@@ -558,7 +602,7 @@ func arNameAfterRole(ws []nameWord, i int, surnames map[string]bool) string {
 			run = append(run, w)
 			continue
 		}
-		if len(run) > 0 && ((strings.HasSuffix(f, "ي") && f != "الذي") || surnames[f]) {
+		if len(run) > 0 && ((strings.HasSuffix(f, "ي") && f != "الذي") || surnames.has(f)) {
 			run = append(run, w)
 			closeRun()
 			continue
@@ -599,7 +643,7 @@ var reEnNamed = []*regexp.Regexp{
 // ledeNames returns the people a paragraph introduces, earliest first: an Arabic
 // honorific or rank and a name ("سعادة السيد إرمان إيساغالييف"), a reporting verb and a
 // two-word name ("كشف توفيق عسيري"), "حوار مع X", and the English patterns.
-func ledeNames(text, lang string, surnames map[string]bool) []ledeCandidate {
+func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 	var out []ledeCandidate
 	if isArabic(text) {
 		ws := nameWords(text)
