@@ -97,20 +97,20 @@ func (d *Deduper) input(text string) *dedupInput {
 // placeDuplicate decides doc's duplicate mark, sets it in doc.Meta and indexes doc's
 // keys. A text stored before keeps its decision (see keptDuplicate); a new text joins
 // the clusters it touches (see joinCluster).
-func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, doc *schema.Document, prev schema.Document, hasPrev bool, dd *dedupInput) (string, float64, int, error) {
+func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, doc *schema.Document, prev schema.Document, hasPrev bool, dd *dedupInput) (placement, error) {
 	sameText := hasPrev && prev.ContentHash == doc.ContentHash
 	// Its old edges go with its old text or rank: the cluster it leaves is decided
 	// again without it, and it joins what its new text touches below.
-	leaves := false
+	leaves, released := false, 0
 	if hasPrev && prev.ID != "" && (!sameText || DedupRank(prev) != DedupRank(*doc)) {
 		var err error
 		if leaves, err = s.inCluster(ctx, tx, prev); err != nil {
-			return "", 0, 0, err
+			return placement{}, err
 		}
 	}
 	if hasPrev && !sameText {
 		if err := dropDedup(ctx, tx, doc.ID); err != nil {
-			return "", 0, 0, err
+			return placement{}, err
 		}
 	}
 	if leaves {
@@ -119,18 +119,19 @@ func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, 
 			// one document per key, and while it is this one the copies decided again
 			// without it could not find it again by key (nor it them).
 			if _, err := tx.ExecContext(ctx, `DELETE FROM dedup_exact WHERE id = ?`, doc.ID); err != nil {
-				return "", 0, 0, fmt.Errorf("dedup drop %s: %w", doc.ID, err)
+				return placement{}, fmt.Errorf("dedup drop %s: %w", doc.ID, err)
 			}
 		}
-		if err := s.reclusterWithout(ctx, tx, dem, prev); err != nil {
-			return "", 0, 0, err
+		var err error
+		if released, err = s.reclusterWithout(ctx, tx, dem, prev); err != nil {
+			return placement{}, err
 		}
 	}
 	keep := false
 	if sameText && DedupRank(prev) == DedupRank(*doc) {
 		var err error
 		if keep, err = s.keptDuplicate(ctx, tx, dem, prev); err != nil {
-			return "", 0, 0, err
+			return placement{}, err
 		}
 	}
 	var dupOf string
@@ -142,7 +143,7 @@ func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, 
 	} else {
 		var err error
 		if dupOf, sim, demoted, err = s.joinCluster(ctx, tx, dem, *doc, dd); err != nil {
-			return "", 0, 0, err
+			return placement{}, err
 		}
 	}
 	if doc.Meta == nil {
@@ -152,9 +153,18 @@ func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, 
 	// A new id, or one whose entries were just dropped, has no signature row to
 	// compare with.
 	if err := indexDedupEntries(ctx, tx, doc.ID, dd, !sameText); err != nil {
-		return "", 0, 0, err
+		return placement{}, err
 	}
-	return dupOf, sim, demoted, nil
+	return placement{dupOf: dupOf, similarity: sim, demoted: demoted, released: released}, nil
+}
+
+// placement is where placeDuplicate put a document: its original ("" when it is one)
+// and similarity to it, how many originals it demoted, and how many duplicates of the
+// cluster it left are originals again.
+type placement struct {
+	dupOf              string
+	similarity         float64
+	demoted, released int
 }
 
 func setDupMark(doc *schema.Document, dupOf string, sim float64) {

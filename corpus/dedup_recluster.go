@@ -33,9 +33,9 @@ type clusterMember struct {
 // threshold), each with its first member by DedupRank as the original. Only members
 // whose mark or similarity changes get a new revision. Pending demotions are applied
 // first, so that the members the store marks are the whole cluster.
-func (s *Store) reclusterWithout(ctx context.Context, tx *sql.Tx, dem *demotions, gone schema.Document) error {
+func (s *Store) reclusterWithout(ctx context.Context, tx *sql.Tx, dem *demotions, gone schema.Document) (released int, err error) {
 	if err := dem.apply(ctx, tx); err != nil {
-		return err
+		return 0, err
 	}
 	root := gone.DupOf()
 	if root == gone.ID {
@@ -45,13 +45,13 @@ func (s *Store) reclusterWithout(ctx context.Context, tx *sql.Tx, dem *demotions
 	if root == "" {
 		members, err := stagedDuplicates(ctx, tx, []string{gone.ID})
 		if err != nil {
-			return err
+			return 0, err
 		}
 		ids = members
 	} else {
 		members, err := stagedDuplicates(ctx, tx, []string{root})
 		if err != nil {
-			return err
+			return 0, err
 		}
 		ids = append(members, root)
 	}
@@ -59,13 +59,13 @@ func (s *Store) reclusterWithout(ctx context.Context, tx *sql.Tx, dem *demotions
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	if len(ids) == 0 {
-		return nil
+		return 0, nil
 	}
 	members := make([]clusterMember, 0, len(ids))
 	for _, id := range ids {
 		m, ok, err := readClusterMember(ctx, tx, id)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if ok {
 			members = append(members, m)
@@ -87,7 +87,7 @@ func (s *Store) reclusterWithout(ctx context.Context, tx *sql.Tx, dem *demotions
 		if !keys[m.exactKey] {
 			keys[m.exactKey] = true
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO dedup_exact(key, id) VALUES (?, ?)`, m.exactKey, m.doc.ID); err != nil {
-				return fmt.Errorf("dedup index: %w", err)
+				return 0, fmt.Errorf("dedup index: %w", err)
 			}
 		}
 		o := orig[comp[i]]
@@ -102,15 +102,18 @@ func (s *Store) reclusterWithout(ctx context.Context, tx *sql.Tx, dem *demotions
 		if m.doc.Meta == nil {
 			m.doc.Meta = map[string]any{}
 		}
+		if dupOf == "" {
+			released++
+		}
 		setDupMark(&m.doc, dupOf, sim)
 		remarked = append(remarked, m.doc)
 	}
 	for chunk := range slices.Chunk(remarked, restageChunk) {
 		if err := restageAll(ctx, tx, chunk); err != nil {
-			return fmt.Errorf("dedup: re-mark the copies of %s: %w", gone.ID, err)
+			return 0, fmt.Errorf("dedup: re-mark the copies of %s: %w", gone.ID, err)
 		}
 	}
-	return nil
+	return released, nil
 }
 
 // inCluster reports whether the staged document d has other documents in its cluster,

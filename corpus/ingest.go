@@ -96,7 +96,10 @@ type IngestSummary struct {
 	Modified   int `json:"modified"`
 	Updated    int `json:"updated"`
 	Duplicates int `json:"duplicates"`
-	Rejected   int `json:"rejected"`
+	// Released counts duplicates that are originals again: their original's text
+	// changed into another story, or it left their cluster (see Store.PutDocument).
+	Released int `json:"released"`
+	Rejected int `json:"rejected"`
 	// StaleAnnotations counts annotations whose document text changed under them.
 	StaleAnnotations int `json:"stale_annotations"`
 	// Rejections lists the first maxListedRejections rejections; the report has all.
@@ -378,6 +381,7 @@ func (s *Store) storeOne(batch *docBatch, w *work, sum *IngestSummary, opts Inge
 		sum.Duplicates++
 	}
 	sum.Duplicates += res.Demoted
+	sum.Released += res.Released
 	sum.StaleAnnotations += res.StaleAnnotations
 	return nil
 }

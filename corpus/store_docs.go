@@ -47,6 +47,9 @@ type PutResult struct {
 	// Demoted counts the originals that this document displaced: they, with their
 	// duplicates, now point at this document's original (see joinCluster).
 	Demoted int
+	// Released counts the duplicates of the cluster this document's old text belonged
+	// to that are originals again now that it left (see reclusterWithout).
+	Released int
 }
 
 // dedupInput is what PutDocument needs to place a document in the dedup indexes.
@@ -165,9 +168,11 @@ func (s *Store) putDocument(ctx context.Context, tx *sql.Tx, dem *demotions, doc
 		doc.IngestedAt = prev.IngestedAt
 	}
 	if dd != nil {
-		if res.DupOf, res.Similarity, res.Demoted, err = s.placeDuplicate(ctx, tx, dem, &doc, prev, hasPrev, dd); err != nil {
+		pl, err := s.placeDuplicate(ctx, tx, dem, &doc, prev, hasPrev, dd)
+		if err != nil {
 			return res, err
 		}
+		res.DupOf, res.Similarity, res.Demoted, res.Released = pl.dupOf, pl.similarity, pl.demoted, pl.released
 	}
 	body, err := enc.marshal(&doc)
 	if err != nil {
@@ -336,10 +341,19 @@ func (s *Store) Raw(ctx context.Context, hash string) ([]byte, error) {
 	return out, nil
 }
 
+// RemoveResult is what Remove did.
+type RemoveResult struct {
+	Removed int `json:"removed"`
+	// Released counts the duplicates of the removed documents that are originals
+	// again (their original was removed and nothing else links them).
+	Released int `json:"released"`
+}
+
 // Remove unstages documents (and their annotations); committed versions keep them.
-func (s *Store) Remove(ctx context.Context, ids []string) (int, error) {
-	n := 0
+func (s *Store) Remove(ctx context.Context, ids []string) (RemoveResult, error) {
+	var res RemoveResult
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		res = RemoveResult{}
 		for _, id := range ids {
 			prev, _, err := stagedDoc(ctx, tx, id)
 			if err != nil && !errors.Is(err, ErrCorrupt) {
@@ -353,7 +367,7 @@ func (s *Store) Remove(ctx context.Context, ids []string) (int, error) {
 			if k == 0 {
 				return fmt.Errorf("remove %s: %w", id, ErrNotFound)
 			}
-			n++
+			res.Removed++
 			if _, err := tx.ExecContext(ctx, `DELETE FROM staged_anns WHERE doc_id = ?`, id); err != nil {
 				return fmt.Errorf("remove %s: %w", id, err)
 			}
@@ -368,14 +382,19 @@ func (s *Store) Remove(ctx context.Context, ids []string) (int, error) {
 				return err
 			}
 			if leaves {
-				if err := s.reclusterWithout(ctx, tx, nil, prev); err != nil {
+				released, err := s.reclusterWithout(ctx, tx, nil, prev)
+				if err != nil {
 					return fmt.Errorf("remove %s: %w", id, err)
 				}
+				res.Released += released
 			}
 		}
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return RemoveResult{}, err
+	}
+	return res, nil
 }
 
 // pageSize bounds how many rows one query of a stream holds: iteration never keeps a

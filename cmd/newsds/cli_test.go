@@ -381,3 +381,63 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// A duplicate whose original changed into another story, or was removed, is an original
+// again, and ingest and rm say how many came back.
+func TestReleasedDuplicatesReported(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "c")
+	if code, _, errOut := runCLI(t, "-q", "init", root); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	story := "The harbour reopened on Friday, three weeks after a winter storm tore away part of the northern breakwater and left two piers unsafe for the boats of the fleet."
+	other := "The council voted on Tuesday to close the old library and to move its books to the school, after a long debate about the cost of heating the building in winter."
+	write := func(name string, lines ...string) string {
+		p := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rec := func(url, published, text string) string {
+		b, _ := json.Marshal(map[string]string{"url": url, "title": "Harbour", "published": published, "text": text})
+		return string(b)
+	}
+	first := write("first.jsonl", rec("https://a.example/1", "2025-06-01T08:00:00Z", story), rec("https://b.example/1", "2025-06-02T08:00:00Z", story))
+	if code, out, errOut := runCLI(t, "-C", root, "ingest", first); code != 0 || !strings.Contains(out, "duplicates 1") {
+		t.Fatalf("first ingest: exit %d\n%s%s", code, out, errOut)
+	}
+	rewritten := write("rewritten.jsonl", rec("https://a.example/1", "2025-06-01T08:00:00Z", other))
+	code, out, errOut := runCLI(t, "-C", root, "ingest", rewritten)
+	if code != 0 || !strings.Contains(out, "modified 1") || !strings.Contains(out, "1 duplicate is an original again") {
+		t.Fatalf("rewrite: exit %d\n%s%s", code, out, errOut)
+	}
+	third := write("third.jsonl", rec("https://c.example/1", "2025-06-03T08:00:00Z", story))
+	if code, out, errOut := runCLI(t, "-C", root, "ingest", third); code != 0 || !strings.Contains(out, "duplicates 1") {
+		t.Fatalf("third ingest: exit %d\n%s%s", code, out, errOut)
+	}
+	id := documentIDByURL(t, root, "https://b.example/1")
+	code, out, errOut = runCLI(t, "-C", root, "rm", "--json", id)
+	var res struct{ Removed, Released int }
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Removed != 1 || res.Released != 1 {
+		t.Fatalf("rm: exit %d, %q %s", code, out, errOut)
+	}
+}
+
+func documentIDByURL(t *testing.T, root, url string) string {
+	t.Helper()
+	code, out, errOut := runCLI(t, "-C", root, "export", "--no-annotations")
+	if code != 0 {
+		t.Fatalf("export: %s", errOut)
+	}
+	for line := range strings.Lines(out) {
+		var d struct{ ID, URL string }
+		if err := json.Unmarshal([]byte(line), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.URL == url {
+			return d.ID
+		}
+	}
+	t.Fatalf("no document with URL %s", url)
+	return ""
+}

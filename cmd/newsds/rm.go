@@ -18,19 +18,24 @@ func newRmCmd(g *globalOptions) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			n, err := st.Remove(cmd.Context(), args)
+			res, err := st.Remove(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return g.printJSON(struct {
-					Removed int `json:"removed"`
-				}{n})
+				return g.printJSON(res)
 			}
-			fmt.Fprintf(g.IO.Out, "removed %s from the staged set\n", plural(n, "document"))
+			fmt.Fprintf(g.IO.Out, "removed %s from the staged set", plural(res.Removed, "document"))
+			switch {
+			case res.Released == 1:
+				fmt.Fprint(g.IO.Out, "; 1 duplicate is an original again")
+			case res.Released > 1:
+				fmt.Fprintf(g.IO.Out, "; %d duplicates are originals again", res.Released)
+			}
+			fmt.Fprintln(g.IO.Out)
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"removed": N} as JSON`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"removed": N, "released": M} as JSON (released: duplicates that are originals again)`)
 	return cmd
 }
