@@ -162,8 +162,8 @@ func (s *Store) placeDuplicate(ctx context.Context, tx *sql.Tx, dem *demotions, 
 // and similarity to it, how many originals it demoted, and how many duplicates of the
 // cluster it left are originals again.
 type placement struct {
-	dupOf              string
-	similarity         float64
+	dupOf             string
+	similarity        float64
 	demoted, released int
 }
 
