@@ -1198,6 +1198,12 @@ var personTitles = map[string]bool{
 	"الاستاذ": true, "الاستاذه": true, "المهندس": true, "المهندسه": true,
 }
 
+// initialsFor reports whether label is the initials of name ("SC" of "Sarah Cole"): an
+// interview that names its speakers in full once and by initials after.
+func initialsFor(label, name string) bool {
+	return isInitials(label) && len(strings.Fields(name)) >= 2 && strings.ReplaceAll(label, ".", "") == initialsOf(name)
+}
+
 func clusterLabels(qps []qaPara) labelClusters {
 	c := labelClusters{count: map[string]int{}, display: map[string]string{}, byLabel: map[string]string{}}
 	words := map[string][]string{}
@@ -1210,7 +1216,7 @@ func clusterLabels(qps []qaPara) labelClusters {
 		if !ok {
 			lw := labelWords(qp.name)
 			for _, ck := range c.order {
-				if subsetWords(lw, words[ck]) || subsetWords(words[ck], lw) {
+				if subsetWords(lw, words[ck]) || subsetWords(words[ck], lw) || initialsFor(qp.name, c.display[ck]) || initialsFor(c.display[ck], qp.name) {
 					k, ok = ck, true
 					break
 				}

@@ -803,6 +803,14 @@ func TestQAEnglishShapes(t *testing.T) {
 		{schema.Document{Lang: "en", Title: "Talking to machines", Byline: []string{"Jane Smith"},
 			Text: "Kenji Sato builds robots that talk. We met him in Osaka.\n\nJS: How did you start?\n\nKS: With a broken radio, when I was nine.\n\nJS: What do your robots say?\n\nKS: Mostly they ask questions. I like that.\n\nJS: Are you afraid of them?\n\nKS: No. I am afraid of people who are not curious."},
 			"Jane Smith", "Kenji Sato", []string{"JS: How", "KS: With", "JS: What", "KS: Mostly", "JS: Are", "KS: No"}},
+		// Transcript labels in capitals are the names the article writes in mixed case.
+		{schema.Document{Lang: "en", Title: "Podcast transcript: the future of farming", SiteName: "Farm Radio",
+			Text: "This week Ruth Adebayo, a farmer from Kent, joins host Tom Reed.\n\nTOM REED: Ruth, why did you stop ploughing?\n\nRUTH ADEBAYO: Because the soil was dying. I could see it in the worms.\n\nTOM REED: Was it expensive?\n\nRUTH ADEBAYO: At first, yes. We lost money for two years.\n\nTOM REED: And now?\n\nRUTH ADEBAYO: Now my neighbours ask me for advice."},
+			"Tom Reed", "Ruth Adebayo", []string{"TOM REED: Ruth", "RUTH ADEBAYO: Because", "TOM REED: Was", "RUTH ADEBAYO: At first", "TOM REED: And now", "RUTH ADEBAYO: Now"}},
+		// Full names once, initials after; the lede's possessive is not part of the name.
+		{schema.Document{Lang: "en", Title: "'I was never afraid': Nina Patel on her first film", Byline: []string{"By Sarah Cole"},
+			Text: "Nina Patel's debut film opens this week. She talked to Sarah Cole.\n\nSarah Cole: Congratulations on the film. How long did it take?\n\nNina Patel: Seven years, and most of them were spent raising money.\n\nSC: Were you ever afraid it would not be made?\n\nNP: Never. I was too stubborn to be afraid.\n\nSC: What comes next?\n\nNP: A comedy, I hope. I need to laugh."},
+			"Sarah Cole", "Nina Patel", []string{"Sarah Cole: Congratulations", "Nina Patel: Seven", "SC: Were", "NP: Never", "SC: What", "NP: A comedy"}},
 	} {
 		t.Run(tt.doc.Title, func(t *testing.T) {
 			doc := tt.doc

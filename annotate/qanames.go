@@ -690,7 +690,7 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 	}
 	for _, re := range reEnNamed {
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
-			name := text[m[2]:m[3]]
+			name := trimPossessive(text[m[2]:m[3]])
 			if strings.HasPrefix(name, "The ") {
 				continue
 			}
@@ -791,6 +791,21 @@ func (c *nameContext) interviewee(lede []qaPara, interviewer string) string {
 	return ""
 }
 
+// isPossessive reports whether an English word is a possessive ("Patel's"): a name ends
+// with it ("Nina Patel's debut film").
+func isPossessive(w string) bool {
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")
+}
+
+func trimPossessive(name string) string {
+	for _, suf := range []string{"'s", "’s"} {
+		if i := strings.Index(name, suf); i > 0 && (i+len(suf) == len(name) || name[i+len(suf)] == ' ') {
+			return name[:i]
+		}
+	}
+	return name
+}
+
 // enFunctionWords open English sentences and phrases with a capital without being names.
 var enFunctionWords = map[string]bool{
 	"in": true, "on": true, "at": true, "the": true, "a": true, "an": true, "this": true, "that": true,
@@ -817,7 +832,7 @@ func firstEnName(text string) string {
 			continue
 		}
 		j := i
-		for j+1 < len(ws) && j-i < 2 && !ws[j+1].brk && enNameWord(ws[j+1].w) {
+		for j+1 < len(ws) && j-i < 2 && !ws[j+1].brk && enNameWord(ws[j+1].w) && !isPossessive(ws[j].w) {
 			j++
 		}
 		if j > i {
@@ -825,7 +840,7 @@ func firstEnName(text string) string {
 			for _, w := range ws[i : j+1] {
 				parts = append(parts, w.w)
 			}
-			return strings.Join(parts, " ")
+			return trimPossessive(strings.Join(parts, " "))
 		}
 	}
 	return ""
@@ -1020,7 +1035,45 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 	if e := c.expand(label, lede); e != "" {
 		return e
 	}
+	if f := c.writtenCase(label); f != "" {
+		return f
+	}
 	return label
+}
+
+// writtenCase returns an upper-case label ("TOM REED:", as transcripts set speakers) as
+// the article writes the name elsewhere ("host Tom Reed"), "" when it does not.
+func (c *nameContext) writtenCase(label string) string {
+	if strings.ToUpper(label) != label || strings.ToLower(label) == label {
+		return ""
+	}
+	want := strings.Fields(fold(label))
+	for _, qp := range c.qps {
+		if qp.kind == kindName {
+			continue
+		}
+		ws := nameWords(qp.p.Text)
+		for i := 0; i+len(want) <= len(ws); i++ {
+			match := true
+			for k, w := range want {
+				if fold(ws[i+k].w) != w || (k > 0 && ws[i+k].brk) {
+					match = false
+					break
+				}
+			}
+			if !match {
+				continue
+			}
+			parts := make([]string, len(want))
+			for k := range want {
+				parts[k] = ws[i+k].w
+			}
+			if f := strings.Join(parts, " "); f != label {
+				return f
+			}
+		}
+	}
+	return ""
 }
 
 func (c *nameContext) isOutlet(label string) bool {
