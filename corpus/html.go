@@ -380,8 +380,9 @@ func stripSiteAffix(title, siteName, pageURL string) string {
 }
 
 var (
-	reSiteCopyright = regexp.MustCompile(`(?i)^\s*(?:©|\(c\)|copyright)?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?:©|\(c\))?\s*`)
-	reSiteDate      = regexp.MustCompile(`\d{4}|\d{1,2}\.\s*\d{1,2}\.`)
+	// Years of this web, not any number: "1843 Magazine" keeps its name.
+	reSiteCopyright = regexp.MustCompile(`(?i)^\s*(?:©|\(c\)|copyright)?\s*(?:(?:19[89]\d|20\d\d)(?:\s*[-–]\s*(?:19[89]\d|20\d\d))?)?\s*(?:©|\(c\))?\s*`)
+	reSiteDate      = regexp.MustCompile(`\b(?:19[89]\d|20\d\d)\b|\d{1,2}\.\s*\d{1,2}\.`)
 )
 
 // maxSiteNameWords bounds a guessed site name: longer is a headline.

@@ -365,6 +365,7 @@ func TestGuessedSiteName(t *testing.T) {
 		{"© 2019–2024 Harbour Times", "", "", "Harbour Times"},
 		{"Lavazza DE; Lavazza DE", "", "", "Lavazza DE"},
 		{"20 Minuten", "", "", "20 Minuten"},
+		{"1843 Magazine", "", "", "1843 Magazine"},
 		{"Bradley M. Kuhn ( Brad ) ( bkuhn )", "", "", "Bradley M. Kuhn ( Brad ) ( bkuhn )"},
 		// no names: a date, a URL, a handle, the headline; the host stands in
 		{"02.11.2021", "", "https://www.amnesty.de/a", "amnesty.de"},
