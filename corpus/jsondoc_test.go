@@ -121,3 +121,17 @@ func TestCheckInputs(t *testing.T) {
 		}
 	}
 }
+
+// An object that is no article lists its keys; suggesting one of them as the text (as a
+// JSON lines record does) would only repeat the list.
+func TestNotAnArticleListsKeysOnly(t *testing.T) {
+	raw := []byte(`{"title":"Gold","notes":"checked by hand","turns":[]}`)
+	_, err := parseJSONLRecord(raw)
+	if err == nil || !strings.Contains(err.Error(), "did you mean") {
+		t.Fatalf("record error %v, want a suggestion", err)
+	}
+	msg := notAnArticle(raw, err)
+	if strings.Contains(msg, "did you mean") || !strings.Contains(msg, `neither "text" nor "html"; its keys are notes, title, turns`) {
+		t.Errorf("message %q", msg)
+	}
+}

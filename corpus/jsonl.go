@@ -147,6 +147,9 @@ func readJSONLLine(r *bufio.Reader, max int64) ([]byte, error) {
 // JSON text must be UTF-8 (RFC 8259 section 8.1), and encoding/json would turn each
 // invalid byte into U+FFFD without a word: a line with invalid UTF-8 is rejected,
 // located at its first bad byte, so nothing is silently changed.
+// errNoBody is a record with neither "text" nor "html".
+var errNoBody = errors.New(`record has neither "text" nor "html"`)
+
 // missingBodyError says a record has no body; where another of its fields holds text
 // ("body", "content"), it names it, since such fields go to meta unread.
 func missingBodyError(hadText bool, textFields []string) error {
@@ -157,14 +160,14 @@ func missingBodyError(hadText bool, textFields []string) error {
 	for i, k := range slices.Sorted(slices.Values(textFields)) {
 		quoted[i] = strconv.Quote(k)
 	}
-	msg := `record has neither "text" nor "html"`
+	const rename = `rename it "text" for an article's text or "html" for a page; other fields are kept as meta`
 	switch len(quoted) {
 	case 0:
-		return errors.New(msg)
+		return errNoBody
 	case 1:
-		return fmt.Errorf(`%s; did you mean %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, quoted[0])
+		return fmt.Errorf("%w; did you mean %s? (%s)", errNoBody, quoted[0], rename)
 	}
-	return fmt.Errorf(`%s; did you mean one of %s? (rename it "text" for an article's text or "html" for a page; other fields are kept as meta)`, msg, strings.Join(quoted, ", "))
+	return fmt.Errorf("%w; did you mean one of %s? (%s)", errNoBody, strings.Join(quoted, ", "), rename)
 }
 
 // jsonKind names what an encoding/json type error found instead of an object.
@@ -468,6 +471,9 @@ func notAnArticle(raw []byte, err error) string {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil || len(obj) == 0 {
 		return err.Error()
+	}
+	if errors.Is(err, errNoBody) {
+		err = errNoBody // the keys are listed below: no field to suggest
 	}
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
