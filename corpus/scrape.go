@@ -234,6 +234,10 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 			switch {
 			case mk.isByline(part):
 				doc.Byline = append(doc.Byline, mk.bylineNames(part)...)
+			case sectionLabelRe.MatchString(part):
+				if doc.Section == "" {
+					doc.Section = strings.TrimSpace(sectionLabelRe.FindStringSubmatch(part)[1])
+				}
 			case published.IsZero():
 				if t, ok := dateLine(part, opts.Location, upper); ok {
 					published = t
@@ -268,6 +272,10 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	doc.Text = strings.Join(paras, "\n\n")
 	return doc, nil
 }
+
+// sectionLabelRe is a header line that names the section outright ("Section: Local
+// news", "القسم: اقتصاد").
+var sectionLabelRe = regexp.MustCompile(`^(?i:section|category|rubrik|rubrique|secci[oó]n|القسم|قسم|التصنيف)\s*[:：]\s*(\S.*)$`)
 
 func (mk scrapeMarkers) classify(l string) lineKind {
 	if l == "" {

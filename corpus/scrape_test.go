@@ -102,3 +102,22 @@ func TestExtractScrapeNoBody(t *testing.T) {
 		t.Errorf("error %q does not name the input", err)
 	}
 }
+
+// A header line that names the section outright ("Section: Local news") is the section,
+// in English and Arabic, and is not part of the text.
+func TestExtractScrapeSectionLabel(t *testing.T) {
+	for _, tt := range []struct{ text, section, starts string }{
+		{"Harbour reopens after winter storm\nBy Jane Smith\nPublished: March 3, 2024 09:30 GMT\nSection: Local news\nThe town harbour reopened on Friday, three weeks after a winter storm tore away part of the northern breakwater.\n",
+			"Local news", "The town harbour"},
+		{"افتتاح الميناء بعد العاصفة\nبقلم: سامي خليل\nالأحد 3 مارس 2024\nالقسم: محليات\nأعيد افتتاح ميناء المدينة يوم الجمعة بعد ثلاثة أسابيع من العاصفة التي دمرت جزءا من كاسر الأمواج الشمالي.\n",
+			"محليات", "أعيد افتتاح"},
+	} {
+		doc, err := Extract(Raw{Data: []byte(tt.text), Format: "text"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Section != tt.section || !strings.HasPrefix(doc.Text, tt.starts) {
+			t.Errorf("section %q, text %.40q; want %q, %q", doc.Section, doc.Text, tt.section, tt.starts)
+		}
+	}
+}
