@@ -37,8 +37,9 @@ func (qaAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([]schema
 	}
 	turns := findTurns(doc)
 	items := make([]schema.Item, 0, len(turns))
+	idx := schema.NewTextIndex(doc.Text)
 	for i, t := range turns {
-		it, err := schema.Span(doc.Text, t.Start, t.End)
+		it, err := idx.Span(t.Start, t.End)
 		if err != nil {
 			return nil, err
 		}

@@ -1106,12 +1106,20 @@ func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelC
 	}
 	// A label that names a role ("Interviewer:", "المحاور:") is no one's name: its turns
 	// take the name of the person in that role.
+	// Resolved once per label: resolving reads the whole text, and a long transcript has
+	// thousands of turns but a handful of labels.
+	resolved := map[string]string{}
 	resolve := func(key string) string {
-		label := clusters.display[key]
-		if roleLabels[fold(cleanName(label))] {
-			return ""
+		if name, ok := resolved[key]; ok {
+			return name
 		}
-		return c.fullName(label, lede, interviewer, interviewee)
+		label := clusters.display[key]
+		name := ""
+		if !roleLabels[fold(cleanName(label))] {
+			name = c.fullName(label, lede, interviewer, interviewee)
+		}
+		resolved[key] = name
+		return name
 	}
 	ivName := interviewer
 	if ks := roleKeys["interviewer"]; len(ks) == 1 {

@@ -129,8 +129,9 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 	// Every clause is scored once; documents, paragraphs and answers are read from the
 	// clauses inside them (see aggregate).
 	var cl []clauseScore
+	idx := schema.NewTextIndex(doc.Text)
 	for _, p := range doc.Paragraphs() {
-		c, err := a.sc.clauseScores(doc.Text, p.Start, p.End)
+		c, err := a.sc.clauseScores(idx, p.Start, p.End)
 		if err != nil {
 			return nil, fmt.Errorf("sentiment: paragraph at %d: %w", p.Start, err)
 		}
@@ -143,7 +144,7 @@ func (a *sentimentAnnotator) Annotate(ctx context.Context, doc *schema.Document)
 	label, score := a.sc.pick(whole)
 	items := []schema.Item{{Label: label, Score: schema.Float(score), Attrs: map[string]string{schema.AttrScope: schema.ScopeDocument}}}
 	span := func(start, end int, attrs map[string]string) error {
-		it, err := schema.Span(doc.Text, start, end)
+		it, err := idx.Span(start, end)
 		if err != nil {
 			return err
 		}

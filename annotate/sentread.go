@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/newsds/newsds/schema"
@@ -23,8 +24,8 @@ type clauseScore struct {
 // scores each. The model learnt from tweets, a sentence or two each; a news paragraph
 // runs many clauses together, and scored whole it drifts to the polarity of its
 // strongest words.
-func (s *sentimentScorer) clauseScores(text string, start, end int) ([]clauseScore, error) {
-	para, err := schema.SliceCP(text, start, end)
+func (s *sentimentScorer) clauseScores(idx *schema.TextIndex, start, end int) ([]clauseScore, error) {
+	para, err := idx.Slice(start, end)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,10 @@ func (s *sentimentScorer) aggregate(cl []clauseScore, start, end int) *spanReadi
 	var mean []float64
 	var w float64
 	var votes []float64
-	for i := 0; i < len(cl); {
+	// Clauses come in text order: the span's are a run from the first that starts in it,
+	// found by search (a long transcript has thousands of spans and clauses).
+	first, _ := slices.BinarySearchFunc(cl, start, func(c clauseScore, start int) int { return cmp.Compare(c.r.Start, start) })
+	for i := first; i < len(cl) && cl[i].r.Start < end; {
 		if cl[i].r.Start < start || cl[i].r.End > end {
 			i++
 			continue

@@ -54,7 +54,7 @@ func TestClauseRangesJoinShortFragments(t *testing.T) {
 func TestSentimentMarkerIsNotScoredAlone(t *testing.T) {
 	a := newTestSentiment(t).(*sentimentAnnotator)
 	for _, text := range []string{"لسوء الحظ، هناك خسائر كبيرة بين السكان في المدينة.", "Unfortunately, there were heavy losses among the residents."} {
-		cl, err := a.sc.clauseScores(text, 0, runeCount(text))
+		cl, err := a.sc.clauseScores(schema.NewTextIndex(text), 0, runeCount(text))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -291,9 +291,10 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 		toks []string
 	}
 	var sents []sentence
+	idx := schema.NewTextIndex(doc.Text)
 	for _, p := range doc.Paragraphs() {
 		for _, r := range sentenceRanges(p.Text, p.Start) {
-			s, err := schema.SliceCP(doc.Text, r.Start, r.End)
+			s, err := idx.Slice(r.Start, r.End)
 			if err != nil {
 				return nil, fmt.Errorf("stance: sentence [%d,%d): %w", r.Start, r.End, err)
 			}
@@ -326,7 +327,7 @@ func (a *stanceAnnotator) Annotate(ctx context.Context, doc *schema.Document) ([
 			continue
 		}
 		c, score, best := documentStance(ms, a.model.m.Labels)
-		it, err := schema.Span(doc.Text, best.r.Start, best.r.End)
+		it, err := idx.Span(best.r.Start, best.r.End)
 		if err != nil {
 			return nil, err
 		}

@@ -145,6 +145,16 @@ func Span(text string, start, end int) (Item, error) {
 	return Item{Start: &start, End: &end, Text: s}, nil
 }
 
+// Span is Span over the indexed text: the way to cut many spans of one document (an
+// annotator's turns or sentences), which Span would walk the text again for each.
+func (x *TextIndex) Span(start, end int) (Item, error) {
+	s, err := x.Slice(start, end)
+	if err != nil {
+		return Item{}, err
+	}
+	return Item{Start: &start, End: &end, Text: s}, nil
+}
+
 // Float returns a pointer to f, for Item.Score.
 func Float(f float64) *float64 { return &f }
 
