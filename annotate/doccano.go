@@ -118,6 +118,7 @@ func (x *doccanoExporter) write(rec *schema.Record, anns []schema.Annotation, em
 		}
 		return nil
 	}
+	var u16 *schema.UTF16Index // built on the first span, shared by the record's annotations
 	for _, a := range anns {
 		x.res.Annotations++
 		x.res.Items += len(a.Items)
@@ -147,8 +148,11 @@ func (x *doccanoExporter) write(rec *schema.Record, anns []schema.Annotation, em
 				l.labels = append(l.labels, it.Label)
 				continue
 			}
-			s, err1 := schema.CPToUTF16(rec.Text, *it.Start)
-			e, err2 := schema.CPToUTF16(rec.Text, *it.End)
+			if u16 == nil {
+				u16 = schema.NewUTF16Index(rec.Text)
+			}
+			s, err1 := u16.FromCP(*it.Start)
+			e, err2 := u16.FromCP(*it.End)
 			if err := errors.Join(err1, err2); err != nil {
 				return fmt.Errorf("annotator %s: item %d: %w", a.Annotator.Name, k, err)
 			}

@@ -87,6 +87,46 @@ func UTF16ToCP(s string, u int) (int, error) {
 	return 0, fmt.Errorf("UTF-16 offset %d is past the text (%d units)", u, units)
 }
 
+// UTF16Index converts code-point offsets of one text to UTF-16 offsets after one pass,
+// for an export that converts every span of a document (CPToUTF16 walks the text from
+// its start each time). Text without code points outside the BMP, where both counts
+// agree, needs no table.
+type UTF16Index struct {
+	n     int
+	units []int32 // units[cp] is the UTF-16 offset of code point cp (n+1 entries); nil when it is cp
+}
+
+// NewUTF16Index indexes s.
+func NewUTF16Index(s string) *UTF16Index {
+	x := &UTF16Index{n: utf8.RuneCountInString(s)}
+	for _, r := range s {
+		if r > 0xFFFF {
+			x.units = make([]int32, 0, x.n+1)
+			u := 0
+			for _, r := range s {
+				x.units = append(x.units, int32(u))
+				u += utf16.RuneLen(r)
+			}
+			x.units = append(x.units, int32(u))
+			break
+		}
+	}
+	return x
+}
+
+// FromCP is CPToUTF16(s, cp).
+func (x *UTF16Index) FromCP(cp int) (int, error) {
+	switch {
+	case cp < 0:
+		return 0, fmt.Errorf("offset %d is negative", cp)
+	case cp > x.n:
+		return 0, fmt.Errorf("offset %d is past the text (%d code points)", cp, x.n)
+	case x.units == nil:
+		return cp, nil
+	}
+	return int(x.units[cp]), nil
+}
+
 // CPToUTF16 converts a code-point offset into s to a UTF-16 code-unit offset.
 func CPToUTF16(s string, cp int) (int, error) {
 	if cp < 0 {

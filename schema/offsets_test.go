@@ -151,3 +151,18 @@ func TestTextIndexMatchesSliceCP(t *testing.T) {
 		}
 	}
 }
+
+// UTF16Index gives what CPToUTF16 gives at every offset, with and without code points
+// outside the BMP.
+func TestUTF16IndexAgreesWithCPToUTF16(t *testing.T) {
+	for _, s := range []string{"", "abc", "سلام 😀 عليكم 🇶🇦 é", strings.Repeat("ش😀", 40)} {
+		x := NewUTF16Index(s)
+		for cp := -1; cp <= LenCP(s)+1; cp++ {
+			want, werr := CPToUTF16(s, cp)
+			got, gerr := x.FromCP(cp)
+			if got != want || (werr == nil) != (gerr == nil) {
+				t.Fatalf("%q: FromCP(%d) = %d, %v; want %d, %v", s, cp, got, gerr, want, werr)
+			}
+		}
+	}
+}
