@@ -294,6 +294,7 @@ var (
 	ErrNotCorpus       = errors.New("not a newsds corpus (or any parent): run `newsds init`")
 	ErrNothingToCommit = errors.New("nothing to commit: the staged documents and annotations equal the last version")
 	ErrNotFound        = errors.New("not found")
+	ErrAmbiguousID     = errors.New("more than one document starts with it")
 )
 
 // Store is an open corpus: its configuration and its SQLite store. It is safe for

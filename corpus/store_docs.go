@@ -587,6 +587,59 @@ func (s *Store) Document(ctx context.Context, version, id string) (schema.Docume
 	return s.docPageExact(ctx, v, id)
 }
 
+// minIDPrefix is the shortest id prefix ResolveDocID looks up: shorter ones name too
+// many documents to be meant.
+const minIDPrefix = 4
+
+// ResolveDocID returns the id of the one document of version whose id starts with ref,
+// as git resolves a short hash: ref itself when a document has it, else the single id it
+// begins. An ambiguous prefix is an error naming two of the ids.
+func (s *Store) ResolveDocID(ctx context.Context, version, ref string) (string, error) {
+	v := Version{Name: "staged"}
+	if l := strings.ToLower(version); l != "" && l != "staged" {
+		var err error
+		if v, err = s.ResolveVersion(ctx, version); err != nil {
+			return "", err
+		}
+	}
+	var rows *sql.Rows
+	var err error
+	if v.Seq == 0 {
+		rows, err = s.db.QueryContext(ctx, `SELECT id FROM staged WHERE id >= ? ORDER BY id LIMIT 2`, ref)
+	} else {
+		rows, err = s.db.QueryContext(ctx, `SELECT id FROM version_docs WHERE seq = ? AND id >= ? ORDER BY id LIMIT 2`, v.Seq, ref)
+	}
+	if err != nil {
+		return "", fmt.Errorf("document %s: %w", ref, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("document %s: %w", ref, err)
+		}
+		if id == ref {
+			return id, nil
+		}
+		if strings.HasPrefix(id, ref) {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("document %s: %w", ref, err)
+	}
+	switch {
+	case len(ids) == 0:
+		return "", fmt.Errorf("document %s: %w in %s", ref, ErrNotFound, v.Name)
+	case len(ref) < minIDPrefix:
+		return "", fmt.Errorf("document %s: %w in %s (an id prefix needs %d characters at least)", ref, ErrNotFound, v.Name, minIDPrefix)
+	case len(ids) == 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("document %s: %w: %s, %s, … (give more of the id)", ref, ErrAmbiguousID, ids[0], ids[1])
+}
+
 // Record returns one document of a version with its annotations.
 func (s *Store) Record(ctx context.Context, version, id string) (schema.Record, error) {
 	v, err := s.ResolveVersion(ctx, version)

@@ -500,3 +500,44 @@ func TestStoreInFolderWithURICharacters(t *testing.T) {
 		st.Close()
 	}
 }
+
+// A document is found by the start of its id, as git finds a commit, when no other id
+// starts the same way; a full id is found as it is.
+func TestResolveDocID(t *testing.T) {
+	st := newTestStore(t, "")
+	ctx := context.Background()
+	ids := []string{"aaaa1111", "aaaa2222", "abcd0000"}
+	for _, id := range ids {
+		text := "Text of " + id + " about the harbour and the storm."
+		doc := schema.Document{ID: id, Text: text, ContentHash: schema.ContentHash(text), IngestedAt: "2026-01-01T00:00:00Z"}
+		if _, err := st.PutDocument(ctx, doc, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for ref, want := range map[string]string{"aaaa1111": "aaaa1111", "aaaa2": "aaaa2222", "abcd": "abcd0000"} {
+		if got, err := st.ResolveDocID(ctx, "staged", ref); err != nil || got != want {
+			t.Errorf("ResolveDocID(%q) = %q, %v; want %q", ref, got, err, want)
+		}
+	}
+	if _, err := st.ResolveDocID(ctx, "staged", "aaaa"); !errors.Is(err, ErrAmbiguousID) || !strings.Contains(err.Error(), "aaaa1111, aaaa2222") {
+		t.Errorf("ambiguous prefix: %v", err)
+	}
+	for _, ref := range []string{"abc", "zzzz", ""} {
+		if _, err := st.ResolveDocID(ctx, "staged", ref); !errors.Is(err, ErrNotFound) {
+			t.Errorf("ResolveDocID(%q): %v, want not found", ref, err)
+		}
+	}
+	// In a committed version, after the document left the staged set.
+	if _, err := st.Commit(ctx, "v1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Remove(ctx, []string{"abcd0000"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.ResolveDocID(ctx, "v1", "abcd"); err != nil || got != "abcd0000" {
+		t.Errorf("in v1: %q, %v", got, err)
+	}
+	if _, err := st.ResolveDocID(ctx, "staged", "abcd"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("removed from staged: %v", err)
+	}
+}

@@ -11,6 +11,10 @@ func newRmCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rm ID...",
 		Short: "Unstage documents (committed versions keep them)",
+		Long: `Unstage documents and their annotations; committed versions keep them. An ID may
+be the start of an id, as long as no other staged document's id starts the same way (at
+least 4 characters). Duplicates of a removed document are decided again without it, and
+the count of those that are originals again is printed.`,
 		Args:  minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.openStore(cmd.Context())
@@ -18,7 +22,13 @@ func newRmCmd(g *globalOptions) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			res, err := st.Remove(cmd.Context(), args)
+			ids := make([]string, len(args))
+			for i, a := range args {
+				if ids[i], err = st.ResolveDocID(cmd.Context(), "staged", a); err != nil {
+					return err
+				}
+			}
+			res, err := st.Remove(cmd.Context(), ids)
 			if err != nil {
 				return err
 			}

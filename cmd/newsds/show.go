@@ -13,6 +13,9 @@ func newShowCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID [--json]",
 		Short: "Show one document with its metadata and annotations",
+		Long: `Show one document of a version (default: staged) with its metadata and annotations.
+ID may be the start of an id, as long as no other document's id starts the same way
+(at least 4 characters).`,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.openStore(cmd.Context())
@@ -20,7 +23,11 @@ func newShowCmd(g *globalOptions) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			rec, err := st.Record(cmd.Context(), version, args[0])
+			id, err := st.ResolveDocID(cmd.Context(), version, args[0])
+			if err != nil {
+				return err
+			}
+			rec, err := st.Record(cmd.Context(), version, id)
 			if err != nil {
 				return err
 			}
