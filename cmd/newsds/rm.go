@@ -15,7 +15,7 @@ func newRmCmd(g *globalOptions) *cobra.Command {
 be the start of an id, as long as no other staged document's id starts the same way (at
 least 4 characters). Duplicates of a removed document are decided again without it, and
 the count of those that are originals again is printed.`,
-		Args:  minArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.openStore(cmd.Context())
 			if err != nil {

@@ -16,7 +16,7 @@ func newShowCmd(g *globalOptions) *cobra.Command {
 		Long: `Show one document of a version (default: staged) with its metadata and annotations.
 ID may be the start of an id, as long as no other document's id starts the same way
 (at least 4 characters).`,
-		Args:  exactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.openStore(cmd.Context())
 			if err != nil {
