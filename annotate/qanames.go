@@ -78,6 +78,13 @@ var (
 	reBylineSep = regexp.MustCompile(`\s+[-–—ـ|/]+\s*|\s*[-–—ـ|/]+\s+|\s*[|/،,;؛:：]\s*|\s+(?:and|und|et|&)\s+`)
 )
 
+// reBylinePlace is a byline part that only says where ("في الرياض", "من جدة");
+// reBylinePlaceAfter the same after a name.
+var (
+	reBylinePlace      = regexp.MustCompile(`^(?:في|فى|من)\s+\p{Arabic}+$`)
+	reBylinePlaceAfter = regexp.MustCompile(`\s+(?:في|فى|من)\s+\p{Arabic}+$`)
+)
+
 // reBylineCredit matches a byline entry that credits pictures, not the text.
 var reBylineCredit = regexp.MustCompile(`(?i)^(?:تصوير|عدسة|صور|photos?(?:\s+by)?|pictures?\s+by|illustrations?(?:\s+by)?|fotos?)\s*[:：\-–]?\s`)
 
@@ -100,7 +107,16 @@ func bylineName(b string) (name, outlet string) {
 	}
 	var parts []string
 	for _, p := range reBylineSep.Split(s, -1) {
-		if p = cleanName(p); p != "" {
+		p = cleanName(p)
+		// A place is no part of the name: "في الرياض" on its own, "من عدن" after it
+		// ("محمد الجرادي من عدن").
+		if reBylinePlace.MatchString(p) {
+			continue
+		}
+		if loc := reBylinePlaceAfter.FindStringIndex(p); loc != nil && len(strings.Fields(p[:loc[0]])) >= 2 {
+			p = p[:loc[0]]
+		}
+		if p != "" {
 			parts = append(parts, p)
 		}
 	}
