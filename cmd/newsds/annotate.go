@@ -55,7 +55,7 @@ is already staged for the same annotator, parameters and text is skipped.
 	}
 	cmd.Flags().StringSliceVar(&o.With, "with", nil, "annotators to run, comma-separated")
 	cmd.Flags().StringVar(&o.Targets, "targets", "", "stance targets file (default: targets in newsds.yaml)")
-	cmd.Flags().StringSliceVar(&o.Docs, "docs", nil, "document ids to annotate, comma-separated")
+	cmd.Flags().StringSliceVar(&o.Docs, "docs", nil, "document ids (or unambiguous id prefixes) to annotate, comma-separated")
 	cmd.Flags().BoolVar(&o.All, "all", false, "annotate every staged document (the default)")
 	cmd.Flags().BoolVar(&o.Force, "force", false, "re-run even where identical work is staged, and call external annotators again instead of answering from their cache")
 	cmd.Flags().BoolVar(&o.IncludeDuplicates, "include-duplicates", false, "annotate documents marked as duplicates too")
@@ -130,7 +130,12 @@ func runAnnotate(ctx context.Context, g *globalOptions, o annotateOptions) error
 	}
 	opts := annotate.RunOptions{Annotators: anns, Force: o.Force, IncludeDuplicates: o.IncludeDuplicates, Workers: o.Workers, MinScore: minScore}
 	if len(o.Docs) > 0 {
-		opts.DocIDs = o.Docs
+		opts.DocIDs = make([]string, len(o.Docs))
+		for i, ref := range o.Docs {
+			if opts.DocIDs[i], err = st.ResolveDocID(ctx, "staged", ref); err != nil {
+				return fmt.Errorf("--docs: %w", err)
+			}
+		}
 	}
 	var src annotate.Store = st
 	bar := g.progress(progress.Options{Description: "annotating", Unit: "docs"})

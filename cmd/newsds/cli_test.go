@@ -421,6 +421,14 @@ func TestReleasedDuplicatesReported(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Removed != 1 || res.Released != 1 {
 		t.Fatalf("rm: exit %d, %q %s", code, out, errOut)
 	}
+	// An id prefix names a document for annotate, show and rm alike.
+	c := documentIDByURL(t, root, "https://c.example/1")
+	if code, out, errOut := runCLI(t, "-C", root, "annotate", "--with", "qa", "--docs", c[:8]); code != 0 || !strings.HasPrefix(out, "1 document") {
+		t.Errorf("annotate --docs %s: exit %d\n%s%s", c[:8], code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "-C", root, "show", c[:6]); code != 0 || !strings.Contains(out, c) {
+		t.Errorf("show %s: exit %d\n%s", c[:6], code, out)
+	}
 }
 
 func documentIDByURL(t *testing.T, root, url string) string {
