@@ -524,6 +524,9 @@ func arNameWord(w, prev string, k int, surnames *surnameIndex) bool {
 		return false
 	}
 	f := fold(w)
+	if strings.HasPrefix(f, "لل") {
+		return false // "للمباراة": a preposition with the article, no name
+	}
 	if strings.HasPrefix(f, "ال") && k > 0 {
 		if arCompoundHeads[fold(prev)] || (strings.HasSuffix(f, "ي") && f != "الذي") {
 			return true
@@ -570,6 +573,11 @@ func arNameAt(ws []nameWord, i int, surnames *surnameIndex) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// arCommonNounRanks are ranks that are also everyday nouns ("الفريق" is a lieutenant
+// general and "the team"): after them one word is what the sentence says ("الفريق
+// جاهز"), a name takes two.
+var arCommonNounRanks = foldSet("الفريق", "العميد", "النقيب")
 
 // arNameAfterAdjectives reads a name after the adjectives of an occupation ("الخبير
 // الاقتصادي فضل البوعينين", "الكاتب السعودي عبده خال"): at most two words with the
@@ -671,7 +679,7 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 					j++
 				}
 				if j < len(ws) && !ws[j].brk {
-					if n := arNameAt(ws, j, surnames); n != "" {
+					if n := arNameAt(ws, j, surnames); n != "" && (len(strings.Fields(n)) >= 2 || !arCommonNounRanks[fold(ws[j-1].w)]) {
 						out = append(out, ledeCandidate{n, i})
 					} else if n := arNameAfterAdjectives(ws, j, surnames); n != "" {
 						out = append(out, ledeCandidate{n, i})
