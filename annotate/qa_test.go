@@ -822,3 +822,21 @@ func TestQAEnglishShapes(t *testing.T) {
 		})
 	}
 }
+
+// A lede may open with the person's name and, after a comma, who they are.
+func TestLedeOpensWithName(t *testing.T) {
+	for text, want := range map[string]string{
+		"عبدالرحمن الراشد، الإعلامي المعروف، تحدث لـ«الشرق الأوسط» عن تجربته.": "عبدالرحمن الراشد",
+		"سامية العمودي، الطبيبة والكاتبة، تروي قصتها مع المرض.":                "سامية العمودي",
+		"محمد علي، الذي يعمل في الميناء منذ عشرين عاما، لم يتوقع العاصفة.":     "",
+		"وزارة الصحة، الوزارة المعنية بالملف، لم تعلق.":                        "",
+	} {
+		got := ""
+		if c := ledeNames(text, "ar", &surnameIndex{text: text}); len(c) > 0 {
+			got = c[0].name
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", text, got, want)
+		}
+	}
+}

@@ -671,6 +671,13 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 	var out []ledeCandidate
 	if isArabic(text) {
 		ws := nameWords(text)
+		// A lede that opens with the name and then, after a comma, who the person is
+		// ("عبدالرحمن الراشد، الإعلامي المعروف، تحدث …").
+		if n := arNameAt(ws, 0, surnames); len(ws) > 0 && !isArHonorific(ws[0].w) {
+			if k := len(strings.Fields(n)); k >= 2 && k < len(ws) && ws[k].brk && (isArHonorific(ws[k].w) || roleNouns[fold(ws[k].w)]) {
+				out = append(out, ledeCandidate{n, 0})
+			}
+		}
 		for i := 0; i < len(ws); i++ {
 			switch {
 			case isArHonorific(ws[i].w):
