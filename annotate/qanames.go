@@ -199,7 +199,7 @@ var (
 	reTitleOutlet = regexp.MustCompile(`^(.*?)\s+(?:لـ\s*|ل(?:[«"“”]))[«"“”]?\s*([^«»"“”]+?)\s*[»"“”]?$`)
 	enName        = `((?:[\p{Lu}][\p{L}'’\-]+)(?:\s+(?:[\p{Lu}][\p{L}'’\-]+|al|bin|van|von|de|da|der)){0,3}(?:\s+[\p{Lu}][\p{L}'’\-]+))`
 	reTitleWith   = regexp.MustCompile(`(?i:interview with|conversation with|q\s*&\s*a with|talks? with|speaks? with|sits? down with|meet)\s+` + enName)
-	reTitleLead   = regexp.MustCompile(`^(?i:interview|q\s*&\s*a|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
+	reTitleLead   = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
 	reTitleOn     = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
 	// "X في حوار مع «Y»: …", "X يكشف لـ«Y»: …": the person is X without the rest.
 	reTitleInterviewAr = regexp.MustCompile(`\s+(?:في|فى)\s+(?:حوار|لقاء|حديث)(?:\s.*)?$`)
