@@ -3,10 +3,6 @@ package annotate
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/newsds/newsds/schema"
 )
@@ -25,10 +21,8 @@ type impDoc struct {
 	doc schema.Document
 	err error
 	ti  *schema.TextIndex
-	// u16[i] is the UTF-16 offset of code point i (u16[n] the length); built on the
-	// first UTF-16 conversion, nil for ASCII text where the two coincide.
-	u16  []int32
-	u16s bool
+	// u16 converts UTF-16 offsets; built on the first conversion.
+	u16 *schema.UTF16Index
 }
 
 type docCache struct {
@@ -79,41 +73,8 @@ func (im *importer) utf16ToCP(doc *schema.Document, u int) (int, error) {
 	if !ok || &d.doc != doc {
 		return schema.UTF16ToCP(doc.Text, u)
 	}
-	if !d.u16s {
-		d.u16s = true
-		for i := 0; i < len(doc.Text); i++ {
-			if doc.Text[i] >= utf8.RuneSelf {
-				d.u16 = make([]int32, 0, len(doc.Text)+1)
-				units := 0
-				for _, r := range doc.Text {
-					d.u16 = append(d.u16, int32(units))
-					units += utf16.RuneLen(r)
-				}
-				d.u16 = append(d.u16, int32(units))
-				break
-			}
-		}
-	}
 	if d.u16 == nil {
-		n := len(doc.Text)
-		switch {
-		case u < 0:
-			return 0, fmt.Errorf("UTF-16 offset %d is negative", u)
-		case u > n:
-			return 0, fmt.Errorf("UTF-16 offset %d is past the text (%d units)", u, n)
-		}
-		return u, nil
+		d.u16 = schema.NewUTF16Index(doc.Text)
 	}
-	total := int(d.u16[len(d.u16)-1])
-	switch {
-	case u < 0:
-		return 0, fmt.Errorf("UTF-16 offset %d is negative", u)
-	case u > total:
-		return 0, fmt.Errorf("UTF-16 offset %d is past the text (%d units)", u, total)
-	}
-	i, found := slices.BinarySearch(d.u16, int32(u))
-	if !found {
-		return 0, fmt.Errorf("UTF-16 offset %d splits a surrogate pair", u)
-	}
-	return i, nil
+	return d.u16.ToCP(u)
 }

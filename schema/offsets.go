@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -87,10 +88,10 @@ func UTF16ToCP(s string, u int) (int, error) {
 	return 0, fmt.Errorf("UTF-16 offset %d is past the text (%d units)", u, units)
 }
 
-// UTF16Index converts code-point offsets of one text to UTF-16 offsets after one pass,
-// for an export that converts every span of a document (CPToUTF16 walks the text from
-// its start each time). Text without code points outside the BMP, where both counts
-// agree, needs no table.
+// UTF16Index converts between code-point and UTF-16 offsets of one text after one pass,
+// for an export or import that converts every span of a document (CPToUTF16 and
+// UTF16ToCP walk the text from its start each time). Text without code points outside
+// the BMP, where both counts agree, needs no table.
 type UTF16Index struct {
 	n     int
 	units []int32 // units[cp] is the UTF-16 offset of code point cp (n+1 entries); nil when it is cp
@@ -125,6 +126,27 @@ func (x *UTF16Index) FromCP(cp int) (int, error) {
 		return cp, nil
 	}
 	return int(x.units[cp]), nil
+}
+
+// ToCP is UTF16ToCP(s, u), in O(log n).
+func (x *UTF16Index) ToCP(u int) (int, error) {
+	total := x.n
+	if x.units != nil {
+		total = int(x.units[len(x.units)-1])
+	}
+	switch {
+	case u < 0:
+		return 0, fmt.Errorf("UTF-16 offset %d is negative", u)
+	case u > total:
+		return 0, fmt.Errorf("UTF-16 offset %d is past the text (%d units)", u, total)
+	case x.units == nil:
+		return u, nil
+	}
+	i, found := slices.BinarySearch(x.units, int32(u))
+	if !found {
+		return 0, fmt.Errorf("UTF-16 offset %d splits a surrogate pair", u)
+	}
+	return i, nil
 }
 
 // CPToUTF16 converts a code-point offset into s to a UTF-16 code-unit offset.

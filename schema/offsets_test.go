@@ -152,9 +152,9 @@ func TestTextIndexMatchesSliceCP(t *testing.T) {
 	}
 }
 
-// UTF16Index gives what CPToUTF16 gives at every offset, with and without code points
+// UTF16Index gives what CPToUTF16 and UTF16ToCP give at every offset, with and without code points
 // outside the BMP.
-func TestUTF16IndexAgreesWithCPToUTF16(t *testing.T) {
+func TestUTF16IndexAgreesWithTheWalks(t *testing.T) {
 	for _, s := range []string{"", "abc", "سلام 😀 عليكم 🇶🇦 é", strings.Repeat("ش😀", 40)} {
 		x := NewUTF16Index(s)
 		for cp := -1; cp <= LenCP(s)+1; cp++ {
@@ -162,6 +162,13 @@ func TestUTF16IndexAgreesWithCPToUTF16(t *testing.T) {
 			got, gerr := x.FromCP(cp)
 			if got != want || (werr == nil) != (gerr == nil) {
 				t.Fatalf("%q: FromCP(%d) = %d, %v; want %d, %v", s, cp, got, gerr, want, werr)
+			}
+		}
+		for u := -1; u <= len(utf16.Encode([]rune(s)))+1; u++ {
+			want, werr := UTF16ToCP(s, u)
+			got, gerr := x.ToCP(u)
+			if got != want || (werr == nil) != (gerr == nil) {
+				t.Fatalf("%q: ToCP(%d) = %d, %v; want %d, %v", s, u, got, gerr, want, werr)
 			}
 		}
 	}
