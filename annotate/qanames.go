@@ -462,7 +462,7 @@ func isArStop(w string) bool {
 		return true // "لـ", "بـ": a preposition cut off a quoted outlet
 	}
 	f := fold(w)
-	return arNameStopRaw[w] || arReportVerbs[f] || roleNouns[f] || (strings.HasPrefix(f, "و") && (roleNouns[f[len("و"):]] || arReportVerbs[f[len("و"):]]))
+	return arNameStopRaw[w] || isArReportVerb(w) || roleNouns[f] || (strings.HasPrefix(f, "و") && roleNouns[f[len("و"):]])
 }
 
 func isArReportVerb(w string) bool {
@@ -479,38 +479,17 @@ func arSurnames(text string) map[string]bool {
 	if !isArabic(text) {
 		return out
 	}
-	// Words are cut as nameWords cuts them, but as slices of text: this runs over every
-	// word of every Arabic document, most of them no interviews.
-	var prev string
-	start, brk := -1, false
-	word := func(end int) {
-		w := text[start:end]
+	ws := nameWords(text)
+	for i := 1; i < len(ws); i++ {
 		// The article is written with a bare alef: the test on the word as written
 		// comes first.
-		if prev != "" && !brk && strings.HasPrefix(w, "ال") && runeCount(w) >= 5 &&
-			(isArReportVerb(prev) || isArHonorific(prev)) && !isArStop(w) && !isArHonorific(w) {
+		w := ws[i].w
+		if ws[i].brk || !strings.HasPrefix(w, "ال") || runeCount(w) < 5 {
+			continue
+		}
+		if prev := ws[i-1].w; (isArReportVerb(prev) || isArHonorific(prev)) && !isArStop(w) && !isArHonorific(w) {
 			out[fold(w)] = true
 		}
-		prev, start, brk = w, -1, false
-	}
-	for i, r := range text {
-		inWord := unicode.IsLetter(r) || unicode.IsMark(r) || r == 'ـ' || ((r == '-' || r == '\'' || r == '’') && start >= 0)
-		switch {
-		case inWord:
-			if start < 0 {
-				start = i
-			}
-		case start >= 0:
-			word(i)
-			if !unicode.IsSpace(r) {
-				brk = true
-			}
-		case !unicode.IsSpace(r):
-			brk = true
-		}
-	}
-	if start >= 0 {
-		word(len(text))
 	}
 	return out
 }

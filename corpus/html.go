@@ -445,8 +445,7 @@ func siteKeys(siteName, pageURL string) map[string]bool {
 	if k := siteKey(siteName); k != "" {
 		keys[k] = true
 	}
-	if u, err := nurl.Parse(pageURL); err == nil && u.Hostname() != "" {
-		host := strings.TrimPrefix(u.Hostname(), "www.")
+	if host := hostName(pageURL); host != "" {
 		keys[siteKey(host)] = true
 		keys[siteKey(strings.Split(host, ".")[0])] = true
 	}

@@ -170,17 +170,12 @@ func missingBodyError(hadText bool, textFields []string) error {
 	return fmt.Errorf("%w; did you mean one of %s? (%s)", errNoBody, strings.Join(quoted, ", "), rename)
 }
 
-// jsonKind names what an encoding/json type error found instead of an object.
-func jsonKind(value string) string {
-	switch value {
-	case "array":
+// withArticle puts "a" or "an" before a JSON kind ("an array", "a string").
+func withArticle(kind string) string {
+	if kind == "array" {
 		return "an array"
-	case "string", "number":
-		return "a " + value
-	case "bool":
-		return "a boolean"
 	}
-	return value
+	return "a " + kind
 }
 
 func parseJSONLRecord(line []byte) (Input, error) {
@@ -199,7 +194,7 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 		if err := json.Unmarshal(line, &obj); err != nil {
 			var typeErr *json.UnmarshalTypeError
 			if errors.As(err, &typeErr) {
-				return Input{}, fmt.Errorf("invalid record: want a JSON object, got %s", jsonKind(typeErr.Value))
+				return Input{}, fmt.Errorf("invalid record: want a JSON object, got %s", withArticle(jsonValueKind(bytes.TrimSpace(line))))
 			}
 			return Input{}, fmt.Errorf("invalid JSON: %w", err)
 		}
