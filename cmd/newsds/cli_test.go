@@ -449,3 +449,39 @@ func documentIDByURL(t *testing.T, root, url string) string {
 	t.Fatalf("no document with URL %s", url)
 	return ""
 }
+
+// TestShowListsItems: `show` lists what each layer says, one line per item — where it
+// is, its label and score, its attributes and the start of its text — not only how
+// many items it holds.
+func TestShowListsItems(t *testing.T) {
+	root := t.TempDir()
+	mustRun(t, "init", root)
+	in := filepath.Join(t.TempDir(), "interview.jsonl")
+	body := "Marta Ruiz has run the port authority since 2019.\n\n" +
+		"Q: How bad was the damage when you first saw it?\n\n" +
+		"A: It was worse than anything we had planned for, and two of the cranes were down along the whole of the main quay.\n\n" +
+		"Q: What did you do first?\n\n" +
+		"A: We got the fishing fleet back in."
+	rec, err := json.Marshal(map[string]string{"url": "https://harbour.example/ruiz", "title": "Marta Ruiz: the port will be back next year",
+		"byline": "Daniel Okafor", "published": "2024-03-05T09:30:00+01:00", "text": body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, append(rec, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "-C", root, "ingest", in)
+	mustRun(t, "-C", root, "annotate", "--with", "qa,sentiment")
+	out := mustRun(t, "-C", root, "show", documentIDByURL(t, root, "https://harbour.example/ruiz"))
+	for _, want := range []string{
+		"layer qa_turns by qa",
+		`question  speaker="Daniel Okafor"  speaker_role=interviewer  turn=1  «Q: How bad was the damage when you first saw it?»`,
+		`answer  speaker="Marta Ruiz"  speaker_role=interviewee  turn=2  «A: It was worse than anything we had planned for, and two of…»`,
+		"document  ",
+		"scope=document",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -2,7 +2,12 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/newsds/newsds/schema"
 
 	"github.com/spf13/cobra"
 )
@@ -52,6 +57,9 @@ ID may be the start of an id, as long as no other document's id starts the same 
 					stale = " STALE (text changed since)"
 				}
 				fmt.Fprintf(w, "layer %s by %s %s (%s): %s%s\n", a.Layer, a.Annotator.Name, a.Annotator.Version, a.Annotator.Kind, plural(len(a.Items), "item"), stale)
+				for _, it := range a.Items {
+					fmt.Fprintf(w, "  %s\n", itemLine(it))
+				}
 			}
 			fmt.Fprintf(w, "\n%s\n", rec.Text)
 			return nil
@@ -60,4 +68,46 @@ ID may be the start of an id, as long as no other document's id starts the same 
 	cmd.Flags().StringVar(&version, "version", "staged", "version to read (v3, 3, a tag, latest, staged)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the document as JSON (the export shape)")
 	return cmd
+}
+
+// excerptRunes is how much of an item's span text a line of `show` quotes: enough to
+// recognise the span, short enough that a line stays one line.
+const excerptRunes = 60
+
+// itemLine is one item as `show` lists it: where it is (code points, or "document"),
+// its label and score, its attributes, and the start of its text. Without the items a
+// reader saw "8 items" and had to reach for --json to learn what the annotators said.
+func itemLine(it schema.Item) string {
+	var b strings.Builder
+	if it.IsSpan() {
+		fmt.Fprintf(&b, "%d-%d", *it.Start, *it.End)
+	} else {
+		b.WriteString("document")
+	}
+	if it.Label != "" {
+		b.WriteString("  " + it.Label)
+	}
+	if it.Score != nil {
+		fmt.Fprintf(&b, " %.2f", *it.Score)
+	}
+	for _, k := range slices.Sorted(maps.Keys(it.Attrs)) {
+		v := it.Attrs[k]
+		if v == "" || strings.ContainsAny(v, " \t\n\"") {
+			v = strconv.Quote(v)
+		}
+		b.WriteString("  " + k + "=" + v)
+	}
+	if it.Text != "" {
+		b.WriteString("  «" + excerpt(it.Text, excerptRunes) + "»")
+	}
+	return b.String()
+}
+
+// excerpt is the first n runes of s on one line, with an ellipsis when cut.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return strings.TrimSpace(string(r[:n])) + "…"
+	}
+	return s
 }
