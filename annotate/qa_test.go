@@ -557,6 +557,12 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "أكد وزير الصحة الدكتور توفيق الربيعة أن الوضع مطمئن. وأضاف الربيعة أن الوزارة تتابع الحالات."}, "محمد العتيبي", "توفيق الربيعة"},
 		{"kicker before the title's person, adjectives of an occupation in the lede", schema.Document{Title: "في حوار مع «الوطن».. الخبير الاقتصادي فضل البوعينين: النفط سيتعافى",
 			Byline: []string{"أجرى الحوار: علي القرني"}, Text: "توقع الخبير الاقتصادي فضل البوعينين تعافي أسعار النفط خلال عام."}, "علي القرني", "فضل البوعينين"},
+		{"lineage: the family name after the father's name", schema.Document{Title: "وزير الصحة لـ«الوطن»: 20 مستشفى جديدا", Byline: []string{"حوار: سارة القحطاني"},
+			Text: "أكد وزير الصحة الدكتور أحمد بن سالم الخطيب أن الوزارة ستفتتح عشرين مستشفى."}, "سارة القحطاني", "أحمد بن سالم الخطيب"},
+		{"lineage: an adjective after the father's name is no family name", schema.Document{Title: "الفنانة لـ«الوطن»: أعود قريبا", Byline: []string{"حوار: سارة القحطاني"},
+			Text: "أكدت الفنانة الدكتورة هند بنت محمد الناجية من الحادث أنها بخير."}, "سارة القحطاني", "هند بنت محمد"},
+		{"a word with the article before a name describes the person", schema.Document{Title: "الطالبة لـ«الوطن»: حلمي أن أصبح طبيبة", Byline: []string{"حوار: سارة القحطاني"},
+			Text: "قالت الطالبة سارة الحربي إنها ستدرس الطب."}, "سارة القحطاني", "سارة الحربي"},
 		{"description in the title, outlet from the title", schema.Document{Title: "السفير الياباني لـ«الشرق»: نقدر دعم قطر",
 			Text: "ثمن سعادة السيد كينجي تاناكا، سفير اليابان لدى الدوحة، العلاقات بين البلدين."}, "الشرق", "كينجي تاناكا"},
 	} {
@@ -618,6 +624,8 @@ func TestArNameAfterRole(t *testing.T) {
 		"أكد رئيس نادي الهلال أن الفريق جاهز للمباراة.":                                       "",
 		"أكد قائد القوات الفريق سعيد العتيبي أن الحدود آمنة.":                                 "سعيد العتيبي",
 		"أكد مدير عام الشركة أن العمل مستمر.":                                                 "",
+		"قالت الطالبة سارة الحربي إنها ستدرس الطب.":                                           "سارة الحربي",
+		"أكدت الدراسة نتائج مهمة للقطاع.":                                                     "",
 	} {
 		var got string
 		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {

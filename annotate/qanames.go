@@ -43,6 +43,12 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
 	c.surnames = &surnameIndex{text: doc.Text, titleName: c.titleName}
+	// One word with the article is the title's person only as a family name, by its
+	// form or by the article's use of it alone ("القحطاني: …", "الربيعة: …"); otherwise
+	// it describes the person ("الفنانة لـ«الوطن»: …"), whom the lede names.
+	if f := fold(c.titleName); !c.titleDesc && isArabic(f) && !strings.Contains(f, " ") && strings.HasPrefix(f, "ال") && !isNisba(f) && !c.surnames.has(f) {
+		c.titleDesc = true
+	}
 	return c
 }
 
@@ -487,18 +493,41 @@ func arSurnames(text string) map[string]bool {
 		if ws[i].brk || !strings.HasPrefix(w, "ال") || runeCount(w) < 5 {
 			continue
 		}
-		if prev := ws[i-1].w; (isArReportVerb(prev) || isArHonorific(prev)) && !isArStop(w) && !isArHonorific(w) {
+		if prev := ws[i-1].w; (isArReportVerb(prev) || isArHonorific(prev)) && !isArStop(w) && !isArHonorific(w) && !namedNext(ws, i) {
 			out[fold(w)] = true
 		}
 	}
 	return out
 }
 
-// arNameWord reports whether w can be the k-th word (k from 0) of an Arabic name
-// following prev: not a stop word or honorific, Arabic letters only; a word with the
+// endsInFamilyName reports whether an Arabic name of two or more words ends in a family
+// name with the article ("سارة الحربي").
+func endsInFamilyName(name string) bool {
+	ws := strings.Fields(name)
+	return len(ws) >= 2 && strings.HasPrefix(fold(ws[len(ws)-1]), "ال")
+}
+
+// isNisba reports whether a folded word with the article is a family name by its form:
+// a relation adjective in "ي" ("الغذامي", "القحطاني").
+func isNisba(f string) bool {
+	return strings.HasSuffix(f, "ي") && f != "الذي"
+}
+
+// namedNext reports whether a name follows word i (an honorific, or two name words), so
+// that ws[i] describes that person ("أكدت الفنانة الدكتورة هند", "قالت الفنانة هند
+// الأحمد") instead of being a name used alone.
+func namedNext(ws []nameWord, i int) bool {
+	if i+1 >= len(ws) || ws[i+1].brk {
+		return false
+	}
+	return isArHonorific(ws[i+1].w) || len(strings.Fields(arNameAt(ws, i+1, nil))) >= 2
+}
+
+// arNameWord reports whether w can be the next word of an Arabic name after the words
+// before it: not a stop word or honorific, Arabic letters only; a word with the
 // article "ال" only when it is a family name in "ي" ("الغذامي"), one the article uses on
 // its own (surnames.has), or completes a compound ("عبد الله").
-func arNameWord(w, prev string, k int, surnames *surnameIndex) bool {
+func arNameWord(w string, before []string, surnames *surnameIndex) bool {
 	if w == "" || !isArabic(w) || isArStop(w) || isArHonorific(w) {
 		return false
 	}
@@ -506,14 +535,17 @@ func arNameWord(w, prev string, k int, surnames *surnameIndex) bool {
 	if strings.HasPrefix(f, "لل") {
 		return false // "للمباراة": a preposition with the article, no name
 	}
+	k := len(before)
 	if strings.HasPrefix(f, "ال") && k > 0 {
-		if arCompoundHeads[fold(prev)] || (strings.HasSuffix(f, "ي") && f != "الذي") {
+		if arCompoundHeads[fold(before[k-1])] || isNisba(f) {
 			return true
 		}
-		// A family name right after the first name ("ليلى الأحمد"); feminine and plural
+		// A family name right after the given name ("ليلى الأحمد") or after the
+		// father's name of a lineage ("أحمد بن سالم الخطيب"); feminine and plural
 		// endings are the adjectives that follow names ("الناجية", "المتخصصون"), unless
 		// the article uses the word alone for a person.
-		if k == 1 && !strings.HasSuffix(f, "ه") && !strings.HasSuffix(f, "ات") &&
+		afterGiven := k == 1 || (k >= 3 && arKinship[fold(before[k-2])] && fold(before[k-2]) != fold("آل"))
+		if afterGiven && !strings.HasSuffix(f, "ه") && !strings.HasSuffix(f, "ات") &&
 			!strings.HasSuffix(f, "ون") && !strings.HasSuffix(f, "ين") {
 			return true
 		}
@@ -525,6 +557,15 @@ func arNameWord(w, prev string, k int, surnames *surnameIndex) bool {
 	return true
 }
 
+// wordsOf returns the words of ws.
+func wordsOf(ws []nameWord) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.w
+	}
+	return out
+}
+
 // arNameAt collects an Arabic name starting at word i: up to four words, ending at a
 // break, a stop word, a word that cannot be part of a name, or after a family name.
 func arNameAt(ws []nameWord, i int, surnames *surnameIndex) string {
@@ -533,12 +574,12 @@ func arNameAt(ws []nameWord, i int, surnames *surnameIndex) string {
 		if j > i && ws[j].brk {
 			break
 		}
+		if !arNameWord(ws[j].w, out, surnames) {
+			break
+		}
 		prev := ""
 		if len(out) > 0 {
 			prev = out[len(out)-1]
-		}
-		if !arNameWord(ws[j].w, prev, len(out), surnames) {
-			break
 		}
 		out = append(out, ws[j].w)
 		// A family name with the article ends the name; what follows it is the sentence
@@ -605,7 +646,7 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 			run = append(run, w)
 			continue
 		}
-		if len(run) > 0 && ((strings.HasSuffix(f, "ي") && f != "الذي") || surnames.has(f)) {
+		if len(run) > 0 && (isNisba(f) || surnames.has(f)) {
 			run = append(run, w)
 			closeRun()
 			continue
@@ -680,6 +721,11 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 						if n := arNameAfterRole(ws, i+1, surnames); n != "" {
 							out = append(out, ledeCandidate{n, i})
 						}
+					} else if n := arNameAfterAdjectives(ws, i+1, surnames); endsInFamilyName(n) {
+						// A noun of the person's walk of life that no list holds ("قالت
+						// الطالبة سارة الحربي"); the family name with the article tells the
+						// name from the words of a sentence ("أكدت الدراسة نتائج مهمة").
+						out = append(out, ledeCandidate{n, i})
 					}
 				}
 			case (fold(ws[i].w) == "حوار" || fold(ws[i].w) == "لقاء" || fold(ws[i].w) == "مقابله") && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
@@ -898,9 +944,9 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 		return ""
 	}
 	arabic := isArabic(short)
-	nameOK := func(w, prev string, k int) bool {
+	nameOK := func(w string, before []string) bool {
 		if arabic {
-			return arNameWord(w, prev, k, c.surnames)
+			return arNameWord(w, before, c.surnames)
 		}
 		return enNameWord(w)
 	}
@@ -913,13 +959,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 		texts = append(texts, qp.p.Text)
 	}
 	last, firstW := fold(sw[len(sw)-1]), fold(sw[0])
-	join := func(ws []nameWord) string {
-		parts := make([]string, len(ws))
-		for i, w := range ws {
-			parts[i] = w.w
-		}
-		return strings.Join(parts, " ")
-	}
+	join := func(ws []nameWord) string { return strings.Join(wordsOf(ws), " ") }
 	if len(sw) >= 2 {
 		best := ""
 		for _, t := range texts {
@@ -938,7 +978,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 						}
 						break
 					}
-					if !nameOK(ws[k].w, "", 1) {
+					if !nameOK(ws[k].w, []string{""}) {
 						break
 					}
 				}
@@ -979,7 +1019,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 				case arabic && plain > 0 && !arKinship[fold(ws[k].w)]:
 					k = 0
 					continue
-				case nameOK(cand, "x", 1):
+				case nameOK(cand, []string{"x"}):
 					plain++
 					k--
 				default:
@@ -991,7 +1031,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 				}
 			}
 			// Name words after it.
-			for e := j + 1; e < len(ws) && e-j <= 2 && !ws[e].brk && nameOK(ws[e].w, ws[e-1].w, e-j); e++ {
+			for e := j + 1; e < len(ws) && e-j <= 2 && !ws[e].brk && nameOK(ws[e].w, wordsOf(ws[j:e])); e++ {
 				add(right, join(ws[j:e+1]))
 			}
 		}
