@@ -684,6 +684,12 @@ func TestTitleSpeaker(t *testing.T) {
 		{"في حوار مع «الوطن».. الخبير الاقتصادي فضل البوعينين: النفط سيتعافى", "الخبير الاقتصادي فضل البوعينين", true, "الوطن"},
 		{"خاص | هند صبري: أحب السينما المستقلة", "هند صبري", false, ""},
 		{"في المعرض: كتب كثيرة وقراء قليلون", "", false, ""},
+		{"‘We were not ready’: Marta Ruiz on the storm", "Marta Ruiz", false, ""},
+		{"Port chief Marta Ruiz: ‘We were not ready’", "Marta Ruiz", false, ""},
+		{"Five questions for Marta Ruiz", "Marta Ruiz", false, ""},
+		{"Rebuilding after the storm: what comes next", "", false, ""},
+		{"After the storm Ruiz: a year on", "", false, ""},
+		{`"Not ready": the port a year after the storm`, "", false, ""},
 	} {
 		name, desc, outlet := titleSpeaker(tt.title)
 		if name != tt.name || desc != tt.desc || outlet != tt.outlet {

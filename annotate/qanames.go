@@ -204,7 +204,10 @@ var (
 	reTitleColon  = regexp.MustCompile(`^([^:：]{2,80}?)\s*[:：]\s*\S`)
 	reTitleOutlet = regexp.MustCompile(`^(.*?)\s+(?:لـ\s*|ل(?:[«"“”]))[«"“”]?\s*([^«»"“”]+?)\s*[»"“”]?$`)
 	enName        = `((?:[\p{Lu}][\p{L}'’\-]+)(?:\s+(?:[\p{Lu}][\p{L}'’\-]+|al|bin|van|von|de|da|der)){0,3}(?:\s+[\p{Lu}][\p{L}'’\-]+))`
-	reTitleWith   = regexp.MustCompile(`(?i:interview with|conversation with|q\s*&\s*a with|talks? with|speaks? with|sits? down with|meet)\s+` + enName)
+	reTitleWith   = regexp.MustCompile(`(?i:interview with|conversation with|q\s*&\s*a with|talks? with|speaks? with|sits? down with|chats? with|questions? (?:for|with)|minutes with|meet)\s+` + enName)
+	// A quotation that opens a title before its person ("‘We were not ready’: Marta Ruiz
+	// on the storm") is what the person said.
+	reTitleQuoteKicker = regexp.MustCompile(`^[‘'"“«][^’'"”»]{2,}[’'"”»]\s*[:：\-–—|]\s*`)
 	reTitleLead   = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
 	reTitleOn     = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
 	// "X في حوار مع «Y»: …", "X يكشف لـ«Y»: …": the person is X without the rest.
@@ -215,6 +218,9 @@ var (
 // titleSpeaker reads the interviewee from a title: "X: …" (a name, or a description
 // such as "Ambassador"), "X لـ«Y»: …" (with the outlet Y), "an interview with X".
 func titleSpeaker(title string) (name string, desc bool, outlet string) {
+	if loc := reTitleQuoteKicker.FindStringIndex(title); loc != nil {
+		title = title[loc[1]:]
+	}
 	if m := reTitleWith.FindStringSubmatch(title); m != nil {
 		return m[1], false, ""
 	}
@@ -270,11 +276,19 @@ func titleSpeaker(title string) (name string, desc bool, outlet string) {
 		return x, true, outlet
 	}
 	if !isArabic(x) {
-		for _, w := range ws {
-			if r := []rune(w)[0]; !unicode.IsUpper(r) && !enParticles[w] {
-				return "", false, outlet
+		// The name is the capitalised run that ends the phrase; before it, in lower
+		// case, is who the person is ("Port chief Marta Ruiz").
+		k := len(ws)
+		for k > 0 {
+			if r := []rune(ws[k-1])[0]; !unicode.IsUpper(r) && !enParticles[ws[k-1]] {
+				break
 			}
+			k--
 		}
+		if k == len(ws) || (k > 0 && len(ws)-k < 2) {
+			return "", false, outlet
+		}
+		x = strings.Join(ws[k:], " ")
 	}
 	return x, false, outlet
 }
