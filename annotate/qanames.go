@@ -208,8 +208,8 @@ var (
 	// A quotation that opens a title before its person ("‘We were not ready’: Marta Ruiz
 	// on the storm") is what the person said.
 	reTitleQuoteKicker = regexp.MustCompile(`^[‘'"“«][^’'"”»]{2,}[’'"”»]\s*[:：\-–—|]\s*`)
-	reTitleLead   = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
-	reTitleOn     = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
+	reTitleLead        = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
+	reTitleOn          = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
 	// "X في حوار مع «Y»: …", "X يكشف لـ«Y»: …": the person is X without the rest.
 	reTitleInterviewAr = regexp.MustCompile(`\s+(?:في|فى)\s+(?:حوار|لقاء|حديث)(?:\s.*)?$`)
 	reTitleKicker      = regexp.MustCompile(`\s*(?:\.\.+|…|\s\|)\s*`)
