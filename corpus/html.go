@@ -174,6 +174,9 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	if len(doc.Byline) == 0 {
 		doc.Byline = cleanByline(markedBylines(gq), keys)
 	}
+	if len(doc.Byline) == 0 {
+		doc.Byline = cleanByline(labelledBylines(gq, doc.Text), keys)
+	}
 	doc.Section = pm.section
 	if doc.Section == "" && len(md.Categories) > 0 {
 		doc.Section = md.Categories[0]
@@ -989,6 +992,75 @@ func markedBylines(gq *goquery.Document) []string {
 		return len(out) < 4
 	})
 	return out
+}
+
+// labelledBylines finds a byline the page writes as a label and names in an element of
+// its own ("بقلم: خالد المنصوري", "By Jane Doe | May 3"): from a text that opens with a
+// byline label, the nearest element around it that holds names after the label (for
+// "<span>By</span> <a>Jane Doe</a>", the span's parent), when that element's text is
+// short and no paragraph of the body. Its names end where the
+// line goes on to other fields: a separator, a gap of spaces, a weekday, a month or a
+// digit.
+func labelledBylines(gq *goquery.Document, body string) []string {
+	paras := map[string]bool{}
+	for _, p := range strings.Split(body, "\n\n") {
+		paras[p] = true
+	}
+	for n := range gq.Find("body").Nodes[0].Descendants() {
+		if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] {
+			continue
+		}
+		if _, found := cutBylinePrefix(cleanLine(strings.Join(strings.Fields(n.Data), " ")), htmlBylinePrefixes); !found {
+			continue
+		}
+		for el, up := n.Parent, 0; el != nil && el.DataAtom != atom.Body && up < 3; el, up = el.Parent, up+1 {
+			text, ok := nodeTextBelow(el, labelledLineBytes)
+			if !ok {
+				break
+			}
+			line := cleanLine(strings.Join(strings.Fields(text), " "))
+			rest, found := cutBylinePrefix(line, htmlBylinePrefixes)
+			if !found {
+				break
+			}
+			if rest == "" {
+				continue // the label alone: its names are beside it, in the parent
+			}
+			if paras[line] || inComments(goquery.NewDocumentFromNode(el).Selection) {
+				break
+			}
+			textRest, _ := cutBylinePrefix(strings.TrimSpace(text), htmlBylinePrefixes)
+			names := bylineNamesOnly(textRest)
+			if r, _ := utf8.DecodeRuneInString(names); names == "" || (unicode.Is(unicode.Latin, r) && !unicode.IsUpper(r)) || len(strings.Fields(names)) > maxBylineWords {
+				break
+			}
+			return splitAuthors(names)
+		}
+	}
+	return nil
+}
+
+// labelledLineBytes bounds the text read of an element around a byline label: a byline
+// line with a date and a place is far shorter, and the rest of a large element is not
+// read at all.
+const labelledLineBytes = 1000
+
+// reBylineFieldGap ends the names of a byline line: a field separator or a gap that a
+// page makes of several (non-breaking) spaces.
+var reBylineFieldGap = regexp.MustCompile(`\s*[|•·]\s*|[\s\x{00a0}]{2,}`)
+
+// bylineNamesOnly is the names at the start of a byline line, before its other fields.
+func bylineNamesOnly(s string) string {
+	s = reBylineFieldGap.Split(strings.TrimSpace(s), 2)[0]
+	ws := strings.Fields(s)
+	for i, w := range ws {
+		norm := normDateWord(strings.Trim(w, ",،:;-–—"))
+		if _, month := monthNames[norm]; month || noiseWords[norm] && norm != "the" && norm != "of" || strings.ContainsFunc(w, unicode.IsDigit) {
+			ws = ws[:i]
+			break
+		}
+	}
+	return strings.Trim(strings.Join(ws, " "), " ,،;:.-–—")
 }
 
 // maxBylineLine bounds a marked byline's text: longer is a bio or a teaser, not names.

@@ -2,7 +2,9 @@ package corpus
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -478,5 +480,57 @@ func TestResolvePageURLs(t *testing.T) {
 	doc, err = Extract(Raw{Data: []byte(page), Format: "html", URL: "https://example.com/x"}, ExtractOptions{})
 	if err != nil || doc.URL != "https://example.com/x" || doc.Meta["canonical_url"] != "https://example.com/news/7" {
 		t.Errorf("url %q meta %v err %v", doc.URL, doc.Meta, err)
+	}
+}
+
+// TestExtractHTMLLabelledByline: a page that writes its byline as a label and names in
+// an element of its own ("بقلم: X", "By X | date"), and marks it neither in its metadata
+// nor by class, gets the names, without the fields that follow them on the line; a body
+// sentence that opens with "By" and a comment's "Posted by" name nobody.
+func TestExtractHTMLLabelledByline(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"label, names and a date", `<p>By <strong>Jane&nbsp;Smith</strong> and <a href="/o">Omar Haddad</a> | May 3, 2024</p>`, []string{"Jane Smith", "Omar Haddad"}},
+		{"posted by, a full stop, a tag beside it", `<div class="meta"><span>Posted by Alon Zakai.</span> <a href="/t">Tutorials</a></div>`, []string{"Alon Zakai"}},
+		{"the label in an element of its own", `<p class="meta"><span class="label">By</span> <a href="/j">Jane Smith</a></p>`, []string{"Jane Smith"}},
+		{"a gap of spaces before the desk", `<p>By Jane Smith&nbsp;&nbsp;Harbour Desk</p>`, []string{"Jane Smith"}},
+		{"a relative date", `<p>By Jane Smith 3 hours ago</p>`, []string{"Jane Smith"}},
+		{"a notice in title case", `<p>By Order Of The Harbour Master All Vessels Must Keep Clear Of The Northern Breakwater Until Further Notice Is Given</p>`, nil},
+		{"a body sentence", `<p>By the end of the week the harbour will be open to all boats again.</p>`, nil},
+		{"a comment", `<div class="comment-list"><p>Posted by Sam Jones</p></div>`, nil},
+		{"too long to be a byline line", `<p>By Jane Smith, who has covered the harbour, the fishing fleet and the port authority for the paper since 2009 and lives by the sea.</p>`, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Extract(Raw{Data: articlePage("", tt.body), Format: "html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(doc.Byline, tt.want) && !(len(doc.Byline) == 0 && len(tt.want) == 0) {
+				t.Errorf("byline = %q, want %q", doc.Byline, tt.want)
+			}
+		})
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "extract", "ar_labelled_byline.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Extract(Raw{Data: raw, Format: "html"}, ExtractOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"خالد المنصوري"}; !slices.Equal(doc.Byline, want) {
+		t.Errorf("Arabic page: byline = %q, want %q (the weekday and date after it are no name)", doc.Byline, want)
+	}
+	// Without the byline line, a short paragraph of the body that opens with "كتب"
+	// ("wrote") is what the article says, not its byline.
+	meta := regexp.MustCompile(`<div class="meta">[^<]*</div>`)
+	body := meta.ReplaceAll(raw, []byte(`<p>كتب الشاعر قصيدته الأولى وهو في العاشرة من عمره.</p>`))
+	if doc, err = Extract(Raw{Data: body, Format: "html"}, ExtractOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(doc.Text, "كتب الشاعر") || len(doc.Byline) != 0 {
+		t.Errorf("a body paragraph opening with كتب: byline = %q (body %q)", doc.Byline, doc.Text)
 	}
 }

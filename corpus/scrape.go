@@ -367,12 +367,16 @@ func (mk scrapeMarkers) isByline(s string) bool {
 }
 
 // bylineRest strips the byline prefix and returns the names part.
+// maxBylineWords bounds what follows a byline label: more words are a sentence or a
+// notice that happens to open with "By" ("By order of the harbour master …").
+const maxBylineWords = 8
+
 func (mk scrapeMarkers) bylineRest(s string) (string, bool) {
 	if utf8.RuneCountInString(s) > 80 {
 		return "", false
 	}
 	rest := stripBylinePrefix(s, mk.byline)
-	if rest == s || rest == "" || len(strings.Fields(rest)) > 8 {
+	if rest == s || rest == "" || len(strings.Fields(rest)) > maxBylineWords {
 		return "", false
 	}
 	return rest, true
@@ -383,9 +387,19 @@ func (mk scrapeMarkers) bylineNames(s string) []string {
 	return splitAuthors(rest)
 }
 
-// stripBylinePrefix removes a leading "By", "بقلم:", "حوار -" ...; s unchanged if none.
-// nil prefixes means the built-in ones.
+// stripBylinePrefix removes a leading "By", "بقلم:", "حوار -" ...; s unchanged if none,
+// or if nothing follows it. nil prefixes means the built-in ones.
 func stripBylinePrefix(s string, prefixes []string) string {
+	if rest, found := cutBylinePrefix(s, prefixes); found && rest != "" {
+		return rest
+	}
+	return s
+}
+
+// cutBylinePrefix is s after a leading byline label and found true when s opens with
+// one; rest is empty when s is the label alone ("By", "بقلم:"). nil prefixes means the
+// built-in ones.
+func cutBylinePrefix(s string, prefixes []string) (rest string, found bool) {
 	if prefixes == nil {
 		for _, p := range builtinByline {
 			prefixes = append(prefixes, normMarker(p))
@@ -401,16 +415,16 @@ func stripBylinePrefix(s string, prefixes []string) string {
 			// Folding changed byte lengths (diacritics removed): cut by runes instead.
 			rest = string([]rune(s)[utf8.RuneCountInString(p):])
 		}
-		r, _ := utf8.DecodeRuneInString(rest)
-		if rest == "" || !(unicode.IsSpace(r) || unicode.IsPunct(r) || r == '-') {
+		if r, _ := utf8.DecodeRuneInString(rest); rest != "" && !(unicode.IsSpace(r) || unicode.IsPunct(r) || r == '-') {
 			continue
 		}
-		if t := strings.TrimLeft(rest, " \t"); bylineNeedsColon[p] && !strings.HasPrefix(t, ":") && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "–") {
+		t := strings.TrimLeft(rest, " \t")
+		if bylineNeedsColon[p] && !strings.HasPrefix(t, ":") && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "–") {
 			continue
 		}
-		return strings.TrimLeft(rest, " :：-–—\t")
+		return strings.TrimLeft(rest, " :：-–—\t"), true
 	}
-	return s
+	return s, false
 }
 
 // joinBlock turns the lines of one blank-line-separated block into paragraphs. A block
