@@ -166,6 +166,11 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 		doc.SiteName = guessedSiteName(md.Sitename, pm.title, doc.URL)
 	}
 	doc.Title = chooseTitle(gq, md.Title, pm, doc.SiteName, doc.URL)
+	if pm.ogSiteName == "" && pm.publisher == "" && (doc.SiteName == "" || doc.SiteName == hostName(doc.URL)) {
+		if n := titleSiteName(pm.title, doc.Title, doc.URL); n != "" {
+			doc.SiteName = n
+		}
+	}
 	keys := siteKeys(doc.SiteName, doc.URL)
 	doc.Byline = cleanByline(splitAuthors(md.Author), keys)
 	if len(doc.Byline) == 0 {
@@ -353,18 +358,7 @@ func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, 
 // the site name, since pipes in titles separate site or section names, not the headline.
 func stripSiteAffix(title, siteName, pageURL string) string {
 	keys := siteKeys(siteName, pageURL)
-	matches := func(part string) bool {
-		k := siteKey(part)
-		if k == "" {
-			return false
-		}
-		for s := range keys {
-			if k == s || (len(k) >= 4 && strings.Contains(s, k)) || (len(s) >= 4 && strings.Contains(k, s)) {
-				return true
-			}
-		}
-		return false
-	}
+	matches := func(part string) bool { return namesSite(part, keys) }
 	for _, sep := range titleSeps {
 		parts := strings.Split(title, sep)
 		if len(parts) < 2 {
@@ -430,6 +424,59 @@ func guessedSiteName(guess, pageTitle, pageURL string) string {
 		return hostName(pageURL)
 	}
 	return s
+}
+
+// namesSite reports whether part of a title names the site: its key is one of keys
+// (see siteKeys), or one holds the other.
+func namesSite(part string, keys map[string]bool) bool {
+	k := siteKey(part)
+	if k == "" {
+		return false
+	}
+	for s := range keys {
+		if k == s || (len(k) >= 4 && strings.Contains(s, k)) || (len(s) >= 4 && strings.Contains(k, s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// titleSiteName is the site's name a page's <title> puts beside its headline
+// ("ارتفاع أسعار الذهب - صحيفة الخليج اليوم", "Harbour Times | Harbour reopens"), when
+// the page declares none and the guess was no name or the host: the part that is not
+// the headline, if it is short enough for a name and no date, and either names the host
+// or stands beside a headline of three words or more (of "Feuerwehr Oldenburg -
+// Ausbildung", the page's <h1> may be the logo). "" when the title is not the headline
+// and one other part.
+func titleSiteName(pageTitle, headline, pageURL string) string {
+	title, headline := cleanLine(pageTitle), cleanLine(headline)
+	if headline == "" {
+		return ""
+	}
+	for _, sep := range titleSeps {
+		parts := strings.Split(title, sep)
+		if len(parts) != 2 {
+			continue
+		}
+		var rest string
+		switch {
+		case strings.EqualFold(strings.TrimSpace(parts[0]), headline):
+			rest = parts[1]
+		case strings.EqualFold(strings.TrimSpace(parts[1]), headline):
+			rest = parts[0]
+		default:
+			continue
+		}
+		rest = strings.TrimSpace(rest)
+		if n := len(strings.Fields(rest)); n == 0 || n > maxSiteNameWords/2 || reSiteDate.MatchString(rest) || !strings.ContainsFunc(rest, unicode.IsLetter) {
+			return ""
+		}
+		if len(strings.Fields(headline)) < 3 && !namesSite(rest, siteKeys("", pageURL)) {
+			return ""
+		}
+		return rest
+	}
+	return ""
 }
 
 // hostName is a page's host without "www.", "" when the URL has none.

@@ -523,6 +523,9 @@ func TestExtractHTMLLabelledByline(t *testing.T) {
 	if want := []string{"خالد المنصوري"}; !slices.Equal(doc.Byline, want) {
 		t.Errorf("Arabic page: byline = %q, want %q (the weekday and date after it are no name)", doc.Byline, want)
 	}
+	if want := "صحيفة الخليج اليوم"; doc.SiteName != want {
+		t.Errorf("Arabic page: site name %q, want %q from its <title>", doc.SiteName, want)
+	}
 	// Without the byline line, a short paragraph of the body that opens with "كتب"
 	// ("wrote") is what the article says, not its byline.
 	meta := regexp.MustCompile(`<div class="meta">[^<]*</div>`)
@@ -532,5 +535,25 @@ func TestExtractHTMLLabelledByline(t *testing.T) {
 	}
 	if !strings.Contains(doc.Text, "كتب الشاعر") || len(doc.Byline) != 0 {
 		t.Errorf("a body paragraph opening with كتب: byline = %q (body %q)", doc.Byline, doc.Text)
+	}
+}
+
+func TestTitleSiteName(t *testing.T) {
+	for _, tt := range []struct {
+		title, headline, url, want string
+	}{
+		{"Harbour reopens after the storm | Harbour Times", "Harbour reopens after the storm", "", "Harbour Times"},
+		{"Harbour Times - Harbour reopens after the storm", "Harbour reopens after the storm", "", "Harbour Times"},
+		{"Mozilla - Wikipedia", "Mozilla", "https://en.wikipedia.org/wiki/Mozilla", "Wikipedia"},
+		// a short "headline" may be the logo, and then the other part is the headline
+		{"Feuerwehr Oldenburg - Ausbildung", "Feuerwehr Oldenburg", "https://www.feuerwehrtaucher-oldenburg.de/a", ""},
+		{"Harbour reopens after the storm | 3 March 2024", "Harbour reopens after the storm", "", ""},
+		{"Harbour reopens after the storm | Harbour Times | Local", "Harbour reopens after the storm", "", ""},
+		{"Harbour reopens after the storm", "Harbour reopens after the storm", "", ""},
+		{"Storm damage: the harbour a year on - Harbour Times", "Harbour reopens after the storm", "", ""},
+	} {
+		if got := titleSiteName(tt.title, tt.headline, tt.url); got != tt.want {
+			t.Errorf("titleSiteName(%q, %q) = %q, want %q", tt.title, tt.headline, got, tt.want)
+		}
 	}
 }
