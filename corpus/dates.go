@@ -207,6 +207,25 @@ func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, b
 	return t, true
 }
 
+// reZoneToken is a zone abbreviation as pages write it after a time ("ET", "IST").
+var reZoneToken = regexp.MustCompile(`^\s*\(?[A-Z]{2,5}\b`)
+
+// unknownZone reports whether a clock time in s is followed by a zone abbreviation that
+// zoneRe does not know ("3:45 p.m. ET", "05:08 PM IST"): ParseDate places such a time in
+// its default zone, hours off, and many such names are ambiguous (IST is India, Israel
+// or Ireland).
+func unknownZone(s string) bool {
+	m := clockRe.FindStringIndex(s)
+	if m == nil {
+		return false
+	}
+	rest := s[m[1]:]
+	if z := zoneRe.FindStringSubmatchIndex(rest); z != nil && z[1] > 0 && (z[2] >= 0 || z[4] >= 0) {
+		return false
+	}
+	return reZoneToken.MatchString(rest)
+}
+
 // zoneFrom turns a zoneRe match into a fixed zone; nil when nothing usable matched.
 func zoneFrom(s string, m []int) *time.Location {
 	name := ""

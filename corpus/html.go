@@ -187,9 +187,16 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 		doc.Section = md.Categories[0]
 	}
 	upper := upperBound(raw, opts)
-	if t, ok := pageDate(pm, opts.Location, upper); ok {
-		doc.Published = formatPublished(t)
-	} else if t, ok := htmlDate(root, doc.URL, opts.Location, upper); ok {
+	t, ok := pageDate(pm, opts.Location, upper)
+	if !ok {
+		t, ok = htmlDate(root, doc.URL, opts.Location, upper)
+	}
+	if ok && t.Equal(midnight(t)) {
+		if v, found := visibleTimeOn(root, t, opts.Location, upper); found {
+			t = v
+		}
+	}
+	if ok {
 		doc.Published = formatPublished(t)
 	}
 
@@ -812,6 +819,65 @@ func htmlDate(root *html.Node, pageURL string, loc *time.Location, upper time.Ti
 		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
 	}
 	return t, true
+}
+
+// midnight is the start of t's day in t's location.
+func midnight(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+}
+
+// maxDateLine bounds a piece of visible text read as a date line, in characters.
+const maxDateLine = 80
+
+// visibleTimeOn finds the time of day a page shows beside its date ("الخميس، 2 نوفمبر 2023
+// - 10:15 ص", "May 14, 2024, 6:20 PM") when the date found had none (a date in the URL,
+// date-only metadata): the first short piece of visible text, or of the element around
+// it, that has a clock time and parses to the same day. Other days on the page are
+// related articles and comments; they do not move the date.
+func visibleTimeOn(root *html.Node, day time.Time, loc *time.Location, upper time.Time) (time.Time, bool) {
+	y, m, d := day.Date()
+	try := func(text string) (time.Time, bool) {
+		for _, part := range reBylineFieldGap.Split(strings.TrimSpace(text), -1) {
+			part = cleanLine(strings.Join(strings.Fields(part), " "))
+			if utf8.RuneCountInString(part) > maxDateLine || !clockRe.MatchString(part) || unknownZone(part) || isUpdateLine(part) {
+				continue
+			}
+			if t, ok := ParseDate(part, loc, upper); ok {
+				if ty, tm, td := t.Date(); ty == y && tm == m && td == d {
+					return t, true
+				}
+			}
+		}
+		return time.Time{}, false
+	}
+	for n := range root.Descendants() {
+		if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] || !strings.ContainsRune(n.Data, ':') || !strings.ContainsFunc(n.Data, unicode.IsDigit) {
+			continue
+		}
+		if t, ok := try(n.Data); ok {
+			return t, true
+		}
+		// The date and the time in elements of their own: the line they make together.
+		for el, up := n.Parent, 0; el != nil && el.DataAtom != atom.Body && up < 3; el, up = el.Parent, up+1 {
+			text, ok := nodeTextBelow(el, 4*maxDateLine)
+			if !ok {
+				break
+			}
+			if t, ok := try(text); ok {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// updateStems open the words of an update line ("Last updated", "aktualisiert",
+// "atualizado em", "آخر تحديث"): its time is not the publication's.
+var updateStems = []string{"updat", "aktualisiert", "atualizad", "actualizad", "mis à jour", "mise à jour", "تحديث", "محدث"}
+
+func isUpdateLine(s string) bool {
+	s = strings.ToLower(s)
+	return slices.ContainsFunc(updateStems, func(stem string) bool { return strings.Contains(s, stem) })
 }
 
 // blockAtoms start a new paragraph in nodeText.

@@ -523,6 +523,17 @@ func TestExtractHTMLLabelledByline(t *testing.T) {
 	if want := []string{"خالد المنصوري"}; !slices.Equal(doc.Byline, want) {
 		t.Errorf("Arabic page: byline = %q, want %q (the weekday and date after it are no name)", doc.Byline, want)
 	}
+	dubai, err := time.LoadLocation("Asia/Dubai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withZone, err := Extract(Raw{Data: raw, Format: "html"}, ExtractOptions{Location: dubai})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2023-11-02T10:15:00+04:00"; withZone.Published != want {
+		t.Errorf("Arabic page: published %q, want %q (the URL's day, the time the page shows, the zone of --tz)", withZone.Published, want)
+	}
 	if want := "صحيفة الخليج اليوم"; doc.SiteName != want {
 		t.Errorf("Arabic page: site name %q, want %q from its <title>", doc.SiteName, want)
 	}
@@ -555,5 +566,36 @@ func TestTitleSiteName(t *testing.T) {
 		if got := titleSiteName(tt.title, tt.headline, tt.url); got != tt.want {
 			t.Errorf("titleSiteName(%q, %q) = %q, want %q", tt.title, tt.headline, got, tt.want)
 		}
+	}
+}
+
+func TestVisibleTimeOn(t *testing.T) {
+	day := time.Date(2024, 5, 14, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name, body, want string
+	}{
+		{"posted line", `<p class="meta">Posted on May 14, 2024, at 11:29 a.m.</p>`, "2024-05-14T11:29:00Z"},
+		{"date and time in elements of their own", `<div><span>14 May 2024</span> <span>18:20</span></div>`, "2024-05-14T18:20:00Z"},
+		{"the date in bold inside the line", `<p>Posted on <b>May 14</b>, 2024 at 11:29</p>`, "2024-05-14T11:29:00Z"},
+		{"Arabic clock", `<div>الثلاثاء، 14 مايو 2024 - 06:20 م</div>`, "2024-05-14T18:20:00Z"},
+		{"a zone the page names", `<p>May 14, 2024 8:02 pm UTC</p>`, "2024-05-14T20:02:00Z"},
+		{"another day is another article", `<ul><li>May 12, 2024 09:00 Harbour closes</li></ul>`, ""},
+		{"an update time", `<p>Last updated May 14, 2024 6:20 PM</p>`, ""},
+		{"a zone it cannot place", `<p>Published 3:45 p.m. ET May 14, 2024</p>`, ""},
+		{"a clock in a script", `<script>var t = "May 14, 2024 10:00";</script>`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root, err := html.Parse(strings.NewReader("<html><body>" + tt.body + "</body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if v, ok := visibleTimeOn(root, day, time.UTC, time.Time{}); ok {
+				got = v.Format(time.RFC3339)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
