@@ -73,7 +73,7 @@ var (
 	// clockRe matches a clock time with an optional meridiem (ص = AM, م = PM).
 	clockRe = regexp.MustCompile(`(?i)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*(صباحا|صباحًا|صباح|مساءً|مساء|ص|م|a\.?m\.?|p\.?m\.?)(\pL*))?`)
 	// zoneRe matches an offset or zone name right after the clock time.
-	zoneRe = regexp.MustCompile(`(?i)^\s*\(?\s*(?:(z|utc|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|eet|eest)\b\s*)?(?:([+-])(\d{1,2})(?::?(\d{2}))?)?`)
+	zoneRe = regexp.MustCompile(`(?i)^\s*\(?\s*(?:(z|utc|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|eet|eest|et|ct|mt|pt)\b\s*)?(?:([+-])(\d{1,2})(?::?(\d{2}))?)?`)
 	// relativeRe matches "3 hours ago", "منذ 3 ساعات" and the like.
 	relativeRe = regexp.MustCompile(`(?i)(?:منذ\s*(\d+)?\s*(دقيقة|دقيقتين|دقائق|ساعة|ساعتين|ساعات|يوم|يومين|ايام|أيام|اسبوع|أسبوع|اسابيع|أسابيع))|(?:(\d+)\s*(minute|min|hour|hr|day|week)s?\s+ago)`)
 	digitRe    = regexp.MustCompile(`^\d+$`)
@@ -83,6 +83,12 @@ var (
 var namedZones = map[string]int{
 	"z": 0, "utc": 0, "gmt": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
 	"pst": -8, "pdt": -7, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3,
+}
+
+// regionZones are the zone names that say a region, not an offset: "3:45 p.m. ET" is
+// Eastern time on that day, daylight saving or not.
+var regionZones = map[string]string{
+	"et": "America/New_York", "ct": "America/Chicago", "mt": "America/Denver", "pt": "America/Los_Angeles",
 }
 
 // ParseDate reads a publication date written in English or Arabic: ISO 8601/RFC 3339
@@ -235,6 +241,13 @@ func zoneFrom(s string, m []int) *time.Location {
 	if m[4] < 0 || m[6] < 0 {
 		if name == "" {
 			return nil
+		}
+		if region, ok := regionZones[name]; ok {
+			loc, err := time.LoadLocation(region)
+			if err != nil {
+				return nil // no zone database here: the caller's zone, as for any unknown name
+			}
+			return loc
 		}
 		return time.FixedZone(strings.ToUpper(name), namedZones[name]*3600)
 	}

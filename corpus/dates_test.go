@@ -26,6 +26,9 @@ func TestParseDate(t *testing.T) {
 		{"١٢ يناير ٢٠٢٢، ٠٧:٠٠ م", doha, time.Time{}, "2022-01-12T19:00:00+03:00"},
 		{"۱۲ ژانویه ۲۰۲۲", doha, time.Time{}, ""},
 		{"۵ أبريل ۲۰۲۱", doha, time.Time{}, "2021-04-05T00:00:00+03:00"},
+		// A region's zone is its offset on that day: daylight saving in May, not in January.
+		{"Published 3:45 p.m. ET May 14, 2024", time.UTC, time.Time{}, "2024-05-14T15:45:00-04:00"},
+		{"January 14, 2024 9:15 PM PT", time.UTC, time.Time{}, "2024-01-14T21:15:00-08:00"},
 		// Gregorian spellings with hamza variants and Egyptian forms.
 		{"3 ابريل 2021", time.UTC, time.Time{}, "2021-04-03T00:00:00Z"},
 		{"الخميس 1 يوليه 2021 - 10:15 صباحا", doha, time.Time{}, "2021-07-01T10:15:00+03:00"},

@@ -581,7 +581,8 @@ func TestVisibleTimeOn(t *testing.T) {
 		{"a zone the page names", `<p>May 14, 2024 8:02 pm UTC</p>`, "2024-05-14T20:02:00Z"},
 		{"another day is another article", `<ul><li>May 12, 2024 09:00 Harbour closes</li></ul>`, ""},
 		{"an update time", `<p>Last updated May 14, 2024 6:20 PM</p>`, ""},
-		{"a zone it cannot place", `<p>Published 3:45 p.m. ET May 14, 2024</p>`, ""},
+		{"a region's zone", `<p>Published 3:45 p.m. ET May 14, 2024</p>`, "2024-05-14T15:45:00-04:00"},
+		{"a zone it cannot place", `<p>Last Published: May 14, 2024 05:08 PM IST</p>`, ""},
 		{"a clock in a script", `<script>var t = "May 14, 2024 10:00";</script>`, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
