@@ -3,6 +3,7 @@ package corpus
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,6 +174,16 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 		}
 		if t, ok := dateLine(lines[i].text, opts.Location, upper); ok {
 			anchor, published = i, t
+			break
+		}
+		// A header line that packs its fields ("By Jane Doe | March 3, 2024 10:15 AM")
+		// anchors the header as a date line of its own does; the loop below reads its
+		// parts.
+		if parts := partSepRe.Split(lines[i].text, -1); len(parts) > 1 && slices.ContainsFunc(parts, func(p string) bool {
+			_, ok := dateLine(p, opts.Location, upper)
+			return ok
+		}) {
+			anchor = i
 			break
 		}
 	}

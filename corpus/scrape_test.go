@@ -121,3 +121,25 @@ func TestExtractScrapeSectionLabel(t *testing.T) {
 		}
 	}
 }
+
+// A header line that packs a byline and a date ("By Jane Doe | March 3, 2024 10:15 AM
+// ET") anchors the header like a date line: it was taken for the title (its names and
+// date making more words than a byline has), and the document had no byline or date.
+func TestExtractScrapePackedHeaderLine(t *testing.T) {
+	for _, tt := range []struct{ text, title, byline, published string }{
+		{"Harbour Times\n\nLocal\n\nHarbour reopens after the storm\n\nBy Jane Doe | March 3, 2024 10:15 AM ET\n\n" +
+			"The town harbour reopened on Friday, three weeks after a winter storm tore away part of the northern breakwater.\n",
+			"Harbour reopens after the storm", "Jane Doe", "2024-03-03T10:15:00-05:00"},
+		{"افتتاح الميناء بعد العاصفة\nبقلم: سامي خليل • الأحد 3 مارس 2024 - 09:30 ص\n" +
+			"أعيد افتتاح ميناء المدينة يوم الجمعة بعد ثلاثة أسابيع من العاصفة التي دمرت جزءا من كاسر الأمواج الشمالي.\n",
+			"افتتاح الميناء بعد العاصفة", "سامي خليل", "2024-03-03T09:30:00Z"},
+	} {
+		doc, err := Extract(Raw{Data: []byte(tt.text), Format: "text"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Title != tt.title || len(doc.Byline) != 1 || doc.Byline[0] != tt.byline || doc.Published != tt.published {
+			t.Errorf("title %q, byline %q, published %q; want %q, %q, %q", doc.Title, doc.Byline, doc.Published, tt.title, tt.byline, tt.published)
+		}
+	}
+}
