@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -89,6 +90,28 @@ var namedZones = map[string]int{
 // Eastern time on that day, daylight saving or not.
 var regionZones = map[string]string{
 	"et": "America/New_York", "ct": "America/Chicago", "mt": "America/Denver", "pt": "America/Los_Angeles",
+}
+
+// unixTime reads a Unix timestamp, in seconds or, from 12 digits on, milliseconds
+// ("1709631000", "1709631000123", "1709631000.5"), as a UTC time; only times between 1990
+// and 2100 count, so that a count or an id is no date.
+func unixTime(s string) (time.Time, bool) {
+	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
+	if len(whole) < 9 || len(whole) > 13 || strings.ContainsFunc(whole+frac, func(r rune) bool { return r < '0' || r > '9' }) {
+		return time.Time{}, false
+	}
+	f, err := strconv.ParseFloat(whole+"."+frac+"0", 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if len(whole) >= 12 {
+		f /= 1000
+	}
+	t := time.Unix(0, int64(math.Round(f*1e3))*int64(time.Millisecond)).UTC()
+	if t.Year() < 1990 || t.Year() > 2100 {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // ParseDate reads a publication date written in English or Arabic: ISO 8601/RFC 3339

@@ -495,7 +495,10 @@ func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error 
 	if g.Published != "" {
 		t, ok := ParseDate(g.Published, loc, time.Time{})
 		if !ok {
-			return fmt.Errorf("published %q is not a date", g.Published)
+			t, ok = unixTime(g.Published)
+		}
+		if !ok {
+			return fmt.Errorf("published %q is not a date (want RFC 3339, a written date such as \"March 3, 2024 10:15\", or Unix seconds or milliseconds)", g.Published)
 		}
 		doc.Published = formatPublished(t)
 	}

@@ -217,6 +217,13 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 		}
 		s, err := jsonString(v)
 		if err != nil {
+			// Exports from databases and APIs give the time as a Unix timestamp; its
+			// decimal text goes to the date parser like any written date.
+			var num json.Number
+			if key == "published" && json.Unmarshal(v, &num) == nil {
+				*dst = num.String()
+				return nil
+			}
 			return fmt.Errorf("field %q: %w", key, err)
 		}
 		*dst = s

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -174,6 +176,55 @@ func TestJSONLRecordMessages(t *testing.T) {
 	for _, line := range []string{`{"url":"https://ex.com/a","views":3}`, `{"url":"https://ex.com/a","meta":{"note":"checked"}}`} {
 		if _, err := parseJSONLRecord([]byte(line)); err != nil && strings.Contains(err.Error(), "did you mean") {
 			t.Errorf("%s: suggested a field that is no candidate: %v", line, err)
+		}
+	}
+}
+
+// A JSONL "published" may be a Unix timestamp, a number or its text, in seconds or
+// milliseconds (database and API exports); before, a number was "want a string" and the
+// record was rejected. A number that is no time of this web still is.
+func TestJSONLUnixPublished(t *testing.T) {
+	st := newTestStore(t, "")
+	path := filepath.Join(t.TempDir(), "epoch.jsonl")
+	var lines []string
+	for i, p := range []string{`1709631000`, `"1709631000"`, `1709631000123`, `1709631000.5`, `42`, `"5 March 2024"`} {
+		lines = append(lines, fmt.Sprintf(`{"url":"https://example.com/%d","title":"Doc %d","text":"Article %d about the harbour, long enough to stand as a body of its own.","published":%s}`, i, i, i, p))
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := st.Ingest(context.Background(), []string{path}, IngestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Ingested != 5 || sum.Rejected != 1 || !strings.Contains(sum.Rejections[0].Reason, `published "42" is not a date`) || !strings.Contains(sum.Rejections[0].Reason, "Unix seconds") {
+		t.Fatalf("summary %+v, want 5 ingested and the record of 42 rejected, naming the forms", sum)
+	}
+	got := map[string]string{}
+	for d, err := range st.Documents(context.Background(), "staged") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[d.URL] = d.Published
+	}
+	for i, want := range []string{"2024-03-05T09:30:00Z", "2024-03-05T09:30:00Z", "2024-03-05T09:30:00Z", "2024-03-05T09:30:00Z", "", "2024-03-05T00:00:00Z"} {
+		if url := fmt.Sprintf("https://example.com/%d", i); want != "" && got[url] != want {
+			t.Errorf("%s: published %q, want %q", url, got[url], want)
+		}
+	}
+}
+
+func TestUnixTime(t *testing.T) {
+	for in, want := range map[string]string{
+		"1709631000": "2024-03-05T09:30:00Z", "1709631000123": "2024-03-05T09:30:00.123Z", "1709631000.25": "2024-03-05T09:30:00.25Z",
+		"123": "", "123456789": "", "9999999999999": "", "99999999999999": "", "170963100x": "", "-1709631000": "", "": "",
+	} {
+		got := ""
+		if tm, ok := unixTime(in); ok {
+			got = tm.Format(time.RFC3339Nano)
+		}
+		if got != want {
+			t.Errorf("unixTime(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
