@@ -446,6 +446,8 @@ var (
 	arMeetVerbs     = foldSet("تحاور", "يحاور", "حاورت", "حاورنا", "تلتقي", "يلتقي", "التقت", "التقى", "التقينا", "تستضيف", "استضافت")
 	arCompoundHeads = foldSet("عبد", "أبو", "ابو", "أبي", "ذو", "ذي", "بن", "ابن", "بنت", "آل")
 	arKinship       = foldSet("بن", "ابن", "بنت", "آل")
+	// arLineage join a person to a parent ("فهد بن سعد"); "آل" joins the family instead.
+	arLineage = foldSet("بن", "ابن", "بنت")
 )
 
 // arCore strips the clitics a name word can carry in a sentence ("للدكتورة" is "ل" +
@@ -558,7 +560,7 @@ func arNameWord(w string, before []string, surnames *surnameIndex) bool {
 		// father's name of a lineage ("أحمد بن سالم الخطيب"); feminine and plural
 		// endings are the adjectives that follow names ("الناجية", "المتخصصون"), unless
 		// the article uses the word alone for a person.
-		afterGiven := k == 1 || (k >= 3 && arKinship[fold(before[k-2])] && fold(before[k-2]) != fold("آل"))
+		afterGiven := k == 1 || (k >= 3 && arLineage[fold(before[k-2])])
 		if afterGiven && !strings.HasSuffix(f, "ه") && !strings.HasSuffix(f, "ات") &&
 			!strings.HasSuffix(f, "ون") && !strings.HasSuffix(f, "ين") {
 			return true
@@ -906,11 +908,7 @@ func firstEnName(text string) string {
 			j++
 		}
 		if j > i {
-			parts := make([]string, 0, j-i+1)
-			for _, w := range ws[i : j+1] {
-				parts = append(parts, w.w)
-			}
-			return trimPossessive(strings.Join(parts, " "))
+			return trimPossessive(strings.Join(wordsOf(ws[i:j+1]), " "))
 		}
 	}
 	return ""

@@ -100,7 +100,7 @@ func unixTime(s string) (time.Time, bool) {
 	if len(whole) < 9 || len(whole) > 13 || strings.ContainsFunc(whole+frac, func(r rune) bool { return r < '0' || r > '9' }) {
 		return time.Time{}, false
 	}
-	f, err := strconv.ParseFloat(whole+"."+frac+"0", 64)
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
 		return time.Time{}, false
 	}

@@ -837,7 +837,7 @@ const maxDateLine = 80
 func visibleTimeOn(root *html.Node, day time.Time, loc *time.Location, upper time.Time) (time.Time, bool) {
 	y, m, d := day.Date()
 	try := func(text string) (time.Time, bool) {
-		for _, part := range reBylineFieldGap.Split(strings.TrimSpace(text), -1) {
+		for _, part := range partSepRe.Split(strings.TrimSpace(text), -1) {
 			part = cleanLine(strings.Join(strings.Fields(part), " "))
 			if utf8.RuneCountInString(part) > maxDateLine || !clockRe.MatchString(part) || unknownZone(part) || isUpdateLine(part) {
 				continue
@@ -1094,7 +1094,7 @@ var notNames = map[string]bool{
 func markedBylines(gq *goquery.Document) []string {
 	var out []string
 	gq.Find(`[class*=byline], [class*=vcard], a[rel~=author]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if !bylineMarked(s) || inComments(s) {
+		if !bylineMarked(s) || inComments(s.Nodes[0]) {
 			return true
 		}
 		text := strings.Join(strings.Fields(s.Text()), " ")
@@ -1139,7 +1139,7 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 			if rest == "" {
 				continue // the label alone: its names are beside it, in the parent
 			}
-			if paras[line] || inComments(goquery.NewDocumentFromNode(el).Selection) {
+			if paras[line] || inComments(el) {
 				break
 			}
 			textRest, _ := cutBylinePrefix(strings.TrimSpace(text), htmlBylinePrefixes)
@@ -1158,16 +1158,14 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 // read at all.
 const labelledLineBytes = 1000
 
-// reBylineFieldGap ends the names of a byline line: a field separator or a gap that a
-// page makes of several (non-breaking) spaces.
-var reBylineFieldGap = regexp.MustCompile(`\s*[|•·]\s*|[\s\x{00a0}]{2,}`)
-
 // bylineNamesOnly is the names at the start of a byline line, before its other fields.
 func bylineNamesOnly(s string) string {
-	s = reBylineFieldGap.Split(strings.TrimSpace(s), 2)[0]
+	s = partSepRe.Split(strings.TrimSpace(s), 2)[0]
 	ws := strings.Fields(s)
 	for i, w := range ws {
 		norm := normDateWord(strings.Trim(w, ",،:;-–—"))
+		// The words around a date (a weekday, "at", "في") end the names, but not "the"
+		// and "of", which names carry ("Office of the Mayor").
 		if _, month := monthNames[norm]; month || noiseWords[norm] && norm != "the" && norm != "of" || strings.ContainsFunc(w, unicode.IsDigit) {
 			ws = ws[:i]
 			break
@@ -1194,9 +1192,9 @@ func bylineMarked(s *goquery.Selection) bool {
 }
 
 // inComments reports whether s is in a comment section or is a comment's own byline.
-func inComments(s *goquery.Selection) bool {
+func inComments(el *html.Node) bool {
 	// <body> and <html> classes describe the page ("comments-open"), not the element.
-	for n := s.Nodes[0]; n != nil && n.DataAtom != atom.Body && n.DataAtom != atom.Html; n = n.Parent {
+	for n := el; n != nil && n.DataAtom != atom.Body && n.DataAtom != atom.Html; n = n.Parent {
 		for _, a := range n.Attr {
 			if (a.Key == "class" || a.Key == "id") && strings.Contains(strings.ToLower(a.Val), "comment") {
 				return true

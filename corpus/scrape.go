@@ -47,8 +47,10 @@ var (
 var (
 	// counterRe is a bare number line: a view counter, share count or page number.
 	counterRe = regexp.MustCompile(`^[\d٠-٩۰-۹][\d٠-٩۰-۹.,٬٫\s]*[kKmM]?$`)
-	// partSepRe splits a header line that packs several fields ("By X | March 3, 2021").
-	partSepRe = regexp.MustCompile(`\s*[|•·]\s*`)
+	// partSepRe splits a header line that packs several fields ("By X | March 3, 2021"):
+	// at a separator, or at the gap a page makes of several (non-breaking) spaces
+	// ("بقلم: خالد المنصوري &nbsp; الخميس، 2 نوفمبر 2023"; a cleaned scrape line has none).
+	partSepRe = regexp.MustCompile(`\s*[|•·]\s*|[\s\x{00a0}]{2,}`)
 )
 
 // scrapeMarkers are the effective markers for one source, normalised.

@@ -577,6 +577,8 @@ func (s *Store) Document(ctx context.Context, version, id string) (schema.Docume
 	// Not Record without its annotations: a document may carry any number of them
 	// (issue 14: an import of 200,000 annotators' work), and a lookup needs none; nor
 	// the staged set's counts, which ResolveVersion counts row by row.
+	// The staged set is resolved here, not by ResolveVersion, which counts its documents
+	// and annotations: `annotate --docs` resolves every id it is given.
 	v := Version{Name: "staged"}
 	if l := strings.ToLower(version); l != "" && l != "staged" {
 		var err error
@@ -595,6 +597,8 @@ const minIDPrefix = 4
 // as git resolves a short hash: ref itself when a document has it, else the single id it
 // begins. An ambiguous prefix is an error naming two of the ids.
 func (s *Store) ResolveDocID(ctx context.Context, version, ref string) (string, error) {
+	// The staged set is resolved here, not by ResolveVersion, which counts its documents
+	// and annotations: `annotate --docs` resolves every id it is given.
 	v := Version{Name: "staged"}
 	if l := strings.ToLower(version); l != "" && l != "staged" {
 		var err error

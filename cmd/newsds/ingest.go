@@ -133,15 +133,24 @@ func inputBytes(ctx context.Context, paths []string) int64 {
 	return n
 }
 
+// releasedPhrase says how many duplicates are originals again, for ingest and rm.
+func releasedPhrase(n int) string {
+	if n == 1 {
+		return "1 duplicate is an original again"
+	}
+	return fmt.Sprintf("%d duplicates are originals again", n)
+}
+
 func printIngest(g *globalOptions, sum *corpus.IngestSummary, reportPath string) {
 	w := g.IO.Out
 	fmt.Fprintf(w, "ingested %d, unchanged %d, modified %d, updated %d, duplicates %d, rejected %d (%d records, %.1f MB)\n",
 		sum.Ingested, sum.Unchanged, sum.Modified, sum.Updated, sum.Duplicates, sum.Rejected, sum.Records, float64(sum.Bytes)/1e6)
-	switch {
-	case sum.Released == 1:
-		fmt.Fprintln(w, "1 duplicate is an original again: the text it copied changed or left (it goes into releases again)")
-	case sum.Released > 1:
-		fmt.Fprintf(w, "%d duplicates are originals again: the texts they copied changed or left (they go into releases again)\n", sum.Released)
+	if sum.Released > 0 {
+		copies := "the copy"
+		if sum.Released > 1 {
+			copies = "the copies"
+		}
+		fmt.Fprintf(w, "%s: the text copied changed or left, so releases include %s again\n", releasedPhrase(sum.Released), copies)
 	}
 	if sum.StaleAnnotations > 0 {
 		fmt.Fprintf(w, "%s now stale (text changed): rerun `newsds annotate` on the modified documents\n", plural(sum.StaleAnnotations, "annotation"))

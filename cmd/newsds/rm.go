@@ -36,11 +36,8 @@ the count of those that are originals again is printed.`,
 				return g.printJSON(res)
 			}
 			fmt.Fprintf(g.IO.Out, "removed %s from the staged set", plural(res.Removed, "document"))
-			switch {
-			case res.Released == 1:
-				fmt.Fprint(g.IO.Out, "; 1 duplicate is an original again")
-			case res.Released > 1:
-				fmt.Fprintf(g.IO.Out, "; %d duplicates are originals again", res.Released)
+			if res.Released > 0 {
+				fmt.Fprint(g.IO.Out, "; "+releasedPhrase(res.Released))
 			}
 			fmt.Fprintln(g.IO.Out)
 			return nil
