@@ -320,7 +320,7 @@ func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, 
 	best, bestShare := "", 0.0
 	rejected := map[string]bool{}
 	gq.Find("h1").Each(func(_ int, s *goquery.Selection) {
-		h := cleanLine(s.Text())
+		h := headlineText(s.Get(0), site)
 		words := wordList(h)
 		if len(words) == 0 || len(words) > 40 {
 			return
@@ -358,6 +358,109 @@ func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, 
 		return best
 	}
 	return stripSiteAffix(metaTitle, siteName, pageURL)
+}
+
+// kickerWords name, in class names, the kicker set above a headline inside its <h1>
+// ("<span class=dachzeile>Interne Unterlagen</span> <span>Daten gehackt</span>"): a
+// topic line that readers and the pages' own metadata keep apart from the headline.
+var kickerWords = map[string]bool{
+	"kicker": true, "dachzeile": true, "roofline": true, "overline": true, "topline": true,
+	"eyebrow": true, "supertitle": true, "overtitle": true, "pretitle": true, "spitzmarke": true,
+}
+
+// headlineText is the text of an <h1> without a kicker or a logo: an element whose class
+// names a kicker (kickerWords); everything before a hidden separator, a punctuation-only
+// element that screen readers alone read or alone skip ("<span class=visually-hidden> -
+// </span>", aria-hidden="true"), which exists only between two lines styled apart, the
+// first the kicker; and an element of a few words that names the site (site, see
+// siteKeys), the logo link some pages put in the headline's <h1>. An <h1> that would be
+// left empty keeps all of its text.
+func headlineText(h1 *html.Node, site map[string]bool) string {
+	skip := map[*html.Node]bool{}
+	var mark func(n *html.Node)
+	mark = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch {
+			case classHas(c, kickerWords):
+				skip[c] = true
+			case hiddenSeparator(c):
+				for p := c; p != nil; p = p.PrevSibling {
+					skip[p] = true
+				}
+			case namesSiteShort(nodeText(c), site):
+				skip[c] = true
+			default:
+				mark(c)
+			}
+		}
+	}
+	mark(h1)
+	full := cleanLine(nodeText(h1))
+	if len(skip) == 0 {
+		return full
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if skip[c] {
+				continue
+			}
+			if c.Type == html.TextNode {
+				b.WriteString(c.Data)
+				b.WriteByte(' ')
+			}
+			walk(c)
+		}
+	}
+	walk(h1)
+	if h := cleanLine(b.String()); len(wordList(h)) > 0 {
+		return h
+	}
+	return full
+}
+
+// namesSiteShort reports whether text is a site's name: it names the site (namesSite)
+// in no more words than a site name takes beside a headline.
+func namesSiteShort(text string, site map[string]bool) bool {
+	n := len(wordList(text))
+	return n > 0 && n <= maxSiteNameWords/2 && namesSite(text, site)
+}
+
+// classHas reports whether a segment of one of el's class names ("teaser__kicker",
+// "ContentHead-roofline") is one of words, compared in lower case.
+func classHas(el *html.Node, words map[string]bool) bool {
+	classes, _ := attr(el, "class")
+	for _, class := range strings.Fields(classes) {
+		for _, seg := range strings.FieldsFunc(class, func(r rune) bool { return r == '-' || r == '_' }) {
+			if words[strings.ToLower(seg)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hiddenSeparator reports whether el holds only punctuation and is hidden from sight or
+// from screen readers.
+func hiddenSeparator(el *html.Node) bool {
+	text := strings.TrimSpace(nodeText(el))
+	if text == "" || strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return false
+	}
+	if v, _ := attr(el, "aria-hidden"); v == "true" {
+		return true
+	}
+	classes, _ := attr(el, "class")
+	for _, class := range strings.Fields(strings.ToLower(classes)) {
+		if strings.Contains(class, "hidden") || strings.Contains(class, "sr-only") || strings.Contains(class, "screen-reader") {
+			return true
+		}
+	}
+	return false
 }
 
 // stripSiteAffix removes the site's name from either end of a title ("Headline | Site",

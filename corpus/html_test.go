@@ -407,6 +407,22 @@ func TestExtractHTMLTitleRules(t *testing.T) {
 			`<h1>Local news</h1>`, "Harbour reopens after the storm"},
 		{"agreeing h1 wins over a longer title", `<title>Harbour reopens after the storm, engineers say | Harbour Times</title>`,
 			`<h1>Harbour reopens after the storm</h1>`, "Harbour reopens after the storm"},
+		// A kicker above the headline, inside its <h1>, is a topic line, not the headline.
+		{"kicker by class", `<title>Storm damage: Harbour reopens after the storm</title>`,
+			`<h1><span class="teaser__kicker">Storm damage</span> <span class="headline">Harbour reopens after the storm</span></h1>`, "Harbour reopens after the storm"},
+		{"dachzeile by class, headline as bare text", `<title>Hafen wieder offen - Harbour Times</title>`,
+			`<h1 class="entry-title"><span class="dachzeile">Nach dem Sturm </span>Hafen wieder offen</h1>`, "Hafen wieder offen"},
+		{"kicker before a visually hidden separator", `<title>Harbour reopens after the storm</title>`,
+			`<h1><span class="c1">Storm damage</span><span class="visually-hidden"> - </span><span class="c2">Harbour reopens after the storm</span></h1>`, "Harbour reopens after the storm"},
+		{"kicker before an aria-hidden dash", `<title>Harbour reopens after the storm</title>`,
+			`<h1><span class="a">Storm damage</span><span aria-hidden="true"> – </span><span class="b">Harbour reopens after the storm</span></h1>`, "Harbour reopens after the storm"},
+		{"the logo link inside the headline's h1", `<title>Harbour reopens after the storm » Local » Harbour Times</title><meta property="og:site_name" content="Harbour Times">`,
+			`<h1><span class="define">Harbour reopens after the storm</span><a href="/">Harbour Times</a></h1>`, "Harbour reopens after the storm"},
+		// Not kickers: a hidden element with words, and spans that only style the headline.
+		{"hidden words are no separator", `<title>Harbour reopens after the storm</title>`,
+			`<h1><span>Harbour reopens</span><span class="visually-hidden"> today </span><span> after the storm</span></h1>`, "Harbour reopens today after the storm"},
+		{"styled spans stay", `<title>Harbour reopens after the storm</title>`,
+			`<h1><span class="big">Harbour reopens</span> <em>after the storm</em></h1>`, "Harbour reopens after the storm"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := Extract(Raw{Data: articlePage(tt.head, tt.h1), Format: "html"}, ExtractOptions{})

@@ -165,3 +165,40 @@ func TestEvalJSONKeys(t *testing.T) {
 		t.Errorf("seed qa eval %v", gotQA)
 	}
 }
+
+// eval extract --failures names each page that failed a check, with what was extracted
+// beside the gold, and leaves out the pages that passed.
+func TestEvalExtractFailures(t *testing.T) {
+	dir := t.TempDir()
+	body := strings.Repeat("The harbour reopened on Monday after engineers checked the northern breakwater. ", 6)
+	page := func(title, byline string) string {
+		return `<html><head><title>` + title + `</title></head><body><article><h1>` + title +
+			`</h1><p class="byline">By ` + byline + `</p><p>` + body + `</p></article></body></html>`
+	}
+	os.MkdirAll(filepath.Join(dir, "pages"), 0o755)
+	os.WriteFile(filepath.Join(dir, "pages", "good.html"), []byte(page("Harbour reopens after the storm", "Jane Smith")), 0o644)
+	os.WriteFile(filepath.Join(dir, "pages", "bad.html"), []byte(page("Harbour reopens after the storm", "Omar Haddad")), 0o644)
+	gold := `{"pages/good.html": {"title": "Harbour reopens after the storm", "byline": "Jane Smith", "with": ["engineers checked the northern breakwater"]},
+"pages/bad.html": {"title": "Harbour reopens after the storm", "byline": "Jane Smith", "with": ["a sentence the page does not hold"]}}`
+	os.WriteFile(filepath.Join(dir, "gold.json"), []byte(gold), 0o644)
+
+	out := mustRun(t, "eval", "extract", "--gold", dir, "--failures")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []string{
+		"pages/bad.html\tmissed\tgot \"\"\twant \"a sentence the page does not hold\"",
+		"pages/bad.html\tbyline\tgot \"Omar Haddad\"\twant \"Jane Smith\"",
+	}
+	if len(lines) != 1+len(want) || !slices.Equal(lines[1:], want) {
+		t.Errorf("--failures printed:\n%s\nwant the summary line and\n%s", out, strings.Join(want, "\n"))
+	}
+	var rep struct {
+		TitleAccuracy float64 `json:"title_accuracy"`
+		Failures      []struct{ Page, Check, Got, Want string }
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "eval", "extract", "--gold", dir, "--failures", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.TitleAccuracy != 1 || len(rep.Failures) != 2 || rep.Failures[1].Check != "byline" || rep.Failures[1].Got != "Omar Haddad" {
+		t.Errorf("--failures --json: %+v", rep)
+	}
+}

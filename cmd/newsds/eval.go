@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -46,15 +47,18 @@ func fmtScore(f *float64) string {
 
 func newEvalExtractCmd(g *globalOptions) *cobra.Command {
 	var gold, tz string
-	var asJSON bool
+	var asJSON, failures bool
 	cmd := &cobra.Command{
-		Use:   "extract --gold DIR [--json]",
+		Use:   "extract --gold DIR [--json] [--failures]",
 		Short: "Score text and metadata extraction against a gold folder (gold.json)",
 		Long: `Extract every page of a gold folder (a folder holding gold.json, in the format of the
 shared data README) and score it: precision, recall, F1 and accuracy over with/without
 snippets (the trafilatura method) or expected-text tokens, and title, byline and date
 accuracy. --json prints one object with the keys pages, precision, recall, f1, accuracy,
-title_accuracy, byline_accuracy, date_accuracy (null where the gold has none).`,
+title_accuracy, byline_accuracy, date_accuracy (null where the gold has none).
+
+--failures also lists every page that failed a check, with what was extracted beside
+what the gold says (in --json, the key failures: page, check, got, want).`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if gold == "" {
@@ -72,19 +76,74 @@ title_accuracy, byline_accuracy, date_accuracy (null where the gold has none).`,
 			if err != nil {
 				return err
 			}
+			var failed []extractFailure
+			if failures {
+				failed = extractFailures(rep.PerPage)
+			}
 			if asJSON {
-				return g.printJSON(rep)
+				if !failures {
+					return g.printJSON(rep)
+				}
+				return g.printJSON(struct {
+					corpus.ExtractReport
+					Failures []extractFailure `json:"failures"`
+				}{rep, failed})
 			}
 			fmt.Fprintf(g.IO.Out, "pages %d  precision %s  recall %s  f1 %s  accuracy %s  title %s  byline %s  date %s\n",
 				rep.Pages, fmtScore(rep.Precision), fmtScore(rep.Recall), fmtScore(rep.F1), fmtScore(rep.Accuracy),
 				fmtScore(rep.TitleAccuracy), fmtScore(rep.BylineAccuracy), fmtScore(rep.DateAccuracy))
+			for _, f := range failed {
+				fmt.Fprintf(g.IO.Out, "%s\t%s\tgot %q\twant %q\n", f.Page, f.Check, f.Got, f.Want)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&gold, "gold", "", "gold folder holding gold.json")
 	cmd.Flags().StringVar(&tz, "tz", "", "time zone for dates without an offset (default UTC)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&failures, "failures", false, "list the pages that failed a check, extracted beside gold")
 	return cmd
+}
+
+// extractFailure is one failed check of one page, as --failures prints it.
+type extractFailure struct {
+	Page  string `json:"page"`
+	Check string `json:"check"`
+	Got   string `json:"got"`
+	Want  string `json:"want"`
+}
+
+// extractFailures lists the failed checks of each page, in page order and, within a
+// page, in the order error, text, title, byline, date.
+func extractFailures(pages []corpus.PageScore) []extractFailure {
+	var out []extractFailure
+	for _, p := range pages {
+		add := func(check, got, want string) {
+			out = append(out, extractFailure{Page: p.Page, Check: check, Got: got, Want: want})
+		}
+		if p.Error != "" {
+			add("error", p.Error, "")
+		}
+		for _, w := range p.MissedWith {
+			add("missed", "", w)
+		}
+		for _, w := range p.FoundWithout {
+			add("boilerplate", w, "")
+		}
+		if p.TokenF1 != nil && *p.TokenF1 < corpus.TokenF1Pass {
+			add("text", fmt.Sprintf("token F1 %.3f (%d of our %d tokens in the expected %d)", *p.TokenF1, p.Overlap, p.OurTokens, p.GoldTokens), "")
+		}
+		if p.TitleOK != nil && !*p.TitleOK {
+			add("title", p.Title, p.GoldTitle)
+		}
+		if p.BylineOK != nil && !*p.BylineOK {
+			add("byline", strings.Join(p.Byline, "; "), p.GoldByline)
+		}
+		if p.DateOK != nil && !*p.DateOK {
+			add("date", p.Published, p.GoldDate)
+		}
+	}
+	return out
 }
 
 func newEvalQACmd(g *globalOptions) *cobra.Command {
