@@ -161,15 +161,20 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 		return schema.Document{}, nil, ErrNoText
 	}
 
-	doc.SiteName = firstNonEmpty(md.Sitename, pm.ogSiteName, pm.publisher)
+	trafSite := firstSiteName(md.Sitename)
+	doc.SiteName = firstNonEmpty(trafSite, pm.ogSiteName, pm.publisher)
 	if pm.ogSiteName == "" && pm.publisher == "" {
-		doc.SiteName = guessedSiteName(md.Sitename, pm.title, doc.URL)
+		doc.SiteName = guessedSiteName(trafSite, pm.title, doc.URL)
 	}
 	doc.Title = chooseTitle(gq, md.Title, pm, doc.SiteName, doc.URL)
 	if pm.ogSiteName == "" && pm.publisher == "" && (doc.SiteName == "" || doc.SiteName == hostName(doc.URL)) {
 		if n := titleSiteName(pm.title, doc.Title, doc.URL); n != "" {
 			doc.SiteName = n
 		}
+	} else if n := titleSiteName(doc.SiteName, doc.Title, doc.URL); n != "" {
+		// A site name that is the page's title (application-name, a theme's site name
+		// field) holds the headline beside the name.
+		doc.SiteName = n
 	}
 	keys := siteKeys(doc.SiteName, doc.URL)
 	doc.Byline = cleanByline(splitAuthors(md.Author), keys)
@@ -506,11 +511,7 @@ func guessedSiteName(guess, pageTitle, pageURL string) string {
 	if strings.TrimSpace(guess) == "" {
 		return ""
 	}
-	s := html.UnescapeString(html.UnescapeString(guess))
-	s = strings.TrimSpace(reSiteCopyright.ReplaceAllString(s, ""))
-	if first, _, ok := strings.Cut(s, "; "); ok {
-		s = first
-	}
+	s := strings.TrimSpace(reSiteCopyright.ReplaceAllString(firstSiteName(guess), ""))
 	s = strings.Trim(s, " ,;:|-–—·")
 	var words []string
 	for _, w := range strings.Fields(s) {
@@ -534,6 +535,15 @@ func guessedSiteName(guess, pageTitle, pageURL string) string {
 		return hostName(pageURL)
 	}
 	return s
+}
+
+// firstSiteName is the first of the site names go-trafilatura joins with "; " ("Die
+// Tagespresse; Die Tagespresse"), the one it trusts most, its entities decoded (some pages
+// escape them twice: "&amp;copy; 2016").
+func firstSiteName(s string) string {
+	s = html.UnescapeString(html.UnescapeString(s))
+	first, _, _ := strings.Cut(s, "; ")
+	return first
 }
 
 // namesSite reports whether part of a title names the site: its key is one of keys
@@ -1175,6 +1185,42 @@ var htmlBylinePrefixes = func() []string {
 	return out
 }()
 
+// weakBylinePrefixes are byline labels that also open ordinary phrases ("Von Berlin nach
+// Hamburg", "Par ici"): the word for "by" in German, French, Spanish and Portuguese. A
+// line that opens with one is a byline only when every name after it is name-shaped;
+// they are not cut from author fields, where "Von der Leyen" is a name.
+var weakBylinePrefixes = []string{"von", "par", "por"}
+
+// nameShaped reports whether n reads as a person's name in Latin script: two to five
+// words, each capitalised or a lower-case particle ("Andreas Kürten", "Ursula von der
+// Leyen", "Camila Méndez"), at least two of them full words (see isFullNameWord).
+func nameShaped(n string) bool {
+	words := strings.Fields(n)
+	if len(words) < 2 || len(words) > 5 {
+		return false
+	}
+	full := 0
+	for _, w := range words {
+		switch {
+		case isFullNameWord(w):
+			full++
+		case nameParticles[w]:
+		default:
+			r, _ := utf8.DecodeRuneInString(w)
+			if !unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return full >= 2
+}
+
+// nameParticles are the lower-case words inside Latin-script names.
+var nameParticles = map[string]bool{
+	"von": true, "van": true, "der": true, "den": true, "de": true, "del": true, "della": true, "da": true,
+	"dos": true, "das": true, "du": true, "des": true, "la": true, "le": true, "y": true, "zu": true, "ten": true, "ter": true,
+}
+
 // notNames are author-field values that name nobody: placeholders and labels, compared
 // folded by siteKey.
 var notNames = map[string]bool{
@@ -1226,8 +1272,13 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 		if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] {
 			continue
 		}
-		if _, found := cutBylinePrefix(cleanLine(strings.Join(strings.Fields(n.Data), " ")), htmlBylinePrefixes); !found {
-			continue
+		labels, weak := htmlBylinePrefixes, false
+		start := cleanLine(strings.Join(strings.Fields(n.Data), " "))
+		if _, found := cutBylinePrefix(start, labels); !found {
+			if _, found := cutBylinePrefix(start, weakBylinePrefixes); !found {
+				continue
+			}
+			labels, weak = weakBylinePrefixes, true
 		}
 		for el, up := n.Parent, 0; el != nil && el.DataAtom != atom.Body && up < 3; el, up = el.Parent, up+1 {
 			text, ok := nodeTextBelow(el, labelledLineBytes)
@@ -1235,7 +1286,7 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 				break
 			}
 			line := cleanLine(strings.Join(strings.Fields(text), " "))
-			rest, found := cutBylinePrefix(line, htmlBylinePrefixes)
+			rest, found := cutBylinePrefix(line, labels)
 			if !found {
 				break
 			}
@@ -1245,12 +1296,16 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 			if paras[line] || inComments(el) {
 				break
 			}
-			textRest, _ := cutBylinePrefix(strings.TrimSpace(text), htmlBylinePrefixes)
+			textRest, _ := cutBylinePrefix(strings.TrimSpace(text), labels)
 			names := bylineNamesOnly(textRest)
 			if r, _ := utf8.DecodeRuneInString(names); names == "" || (unicode.Is(unicode.Latin, r) && !unicode.IsUpper(r)) || len(strings.Fields(names)) > maxBylineWords {
 				break
 			}
-			return splitAuthors(names)
+			authors := splitAuthors(names)
+			if weak && !slices.ContainsFunc(authors, nameShaped) {
+				break
+			}
+			return authors
 		}
 	}
 	return nil

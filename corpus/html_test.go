@@ -366,6 +366,36 @@ func checkPageBylines(t *testing.T, cases []bylineCase) {
 	}
 }
 
+// The site name a page declares or go-trafilatura assembles: an og:site_name that holds
+// the whole <title> gives the part beside the headline, and of the organisations' names
+// go-trafilatura joins with "; " the first is kept.
+func TestExtractHTMLSiteName(t *testing.T) {
+	org := func(names ...string) string {
+		var graph []string
+		for i, n := range names {
+			graph = append(graph, fmt.Sprintf(`{"@type":"Organization","@id":"https://h.example/#o%d","name":%q}`, i, n))
+		}
+		return `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[` + strings.Join(graph, ",") +
+			`,{"@type":"NewsArticle","headline":"Harbour reopens after the storm"}]}</script>`
+	}
+	for _, tt := range []struct{ name, head, want string }{
+		{"declared name", `<title>Harbour reopens after the storm | Harbour Times</title><meta property="og:site_name" content="Harbour Times">`, "Harbour Times"},
+		{"og:site_name holding the title", `<title>Harbour reopens after the storm | Harbour Times</title><meta property="og:site_name" content="Harbour reopens after the storm | Harbour Times">`, "Harbour Times"},
+		{"two organisations", `<title>Harbour reopens after the storm</title><meta property="og:site_name" content="Harbour Times">` + org("Harbour Times", "Harbour Times Media Group"), "Harbour Times"},
+		{"a name with a tagline stays", `<title>Harbour reopens after the storm</title><meta property="og:site_name" content="Harbour Times | News of the bay">`, "Harbour Times | News of the bay"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Extract(Raw{Data: articlePage(tt.head, "<h1>Harbour reopens after the storm</h1>"), Format: "html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.SiteName != tt.want {
+				t.Errorf("site name %q, want %q", doc.SiteName, tt.want)
+			}
+		})
+	}
+}
+
 func TestGuessedSiteName(t *testing.T) {
 	for _, tt := range []struct {
 		guess, title, url, want string
@@ -522,6 +552,11 @@ func TestExtractHTMLLabelledByline(t *testing.T) {
 		{"a body sentence", `<p>By the end of the week the harbour will be open to all boats again.</p>`, nil},
 		{"a comment", `<div class="comment-list"><p>Posted by Sam Jones</p></div>`, nil},
 		{"a bio after the name", `<p>By Jane Smith, who has covered the harbour, the fishing fleet and the port authority for the paper since 2009 and lives by the sea.</p>`, nil},
+		// The words for "by" that open ordinary phrases too take names only.
+		{"German von", `<div class="details"><span class="teaser-cat"> von Andreas Kürten </span></div>`, []string{"Andreas Kürten"}},
+		{"Spanish por with a particle", `<p class="autor">Por Camila Méndez de la Torre | 3 de mayo de 2024</p>`, []string{"Camila Méndez de la Torre"}},
+		{"von before places", `<div class="teaser"><h3>Von Berlin nach Hamburg in zwei Stunden</h3></div>`, nil},
+		{"von before nouns", `<div class="teaser"><h3>Von Krisen und Chancen</h3></div>`, nil},
 	})
 	raw, err := os.ReadFile(filepath.Join("testdata", "extract", "ar_labelled_byline.html"))
 	if err != nil {
