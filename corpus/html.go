@@ -1489,14 +1489,18 @@ func isFullNameWord(w string) bool {
 
 // trimLowerTail drops a trailing lower-case word from a name whose other words are all
 // capitalised: names do not end in "am", "před" or "on"; those are what remains of a
-// date. "Catch more fish" or "Contributors to Wikimedia projects" are left alone.
+// date. "Catch more fish" or "Contributors to Wikimedia projects" are left alone. A
+// month's name after a full name of two words or more ("GILLIAN MOHNEY March", what is
+// left of "March 11, 2015 3:46 PM" once digits are stripped) goes too.
 func trimLowerTail(n string) string {
 	words := strings.Fields(n)
 	if len(words) < 2 {
 		return n
 	}
 	last := words[len(words)-1]
-	if strings.ToLower(last) != last || !strings.ContainsFunc(last, unicode.IsLetter) {
+	_, month := monthNames[normDateWord(last)]
+	month = month && len(words) >= 3
+	if (strings.ToLower(last) != last && !month) || !strings.ContainsFunc(last, unicode.IsLetter) {
 		return n
 	}
 	for _, w := range words[:len(words)-1] {

@@ -317,6 +317,9 @@ func TestExtractHTMLBylineSources(t *testing.T) {
 		{"meta author with role and site", `<meta property="og:site_name" content="Harbour Times"><meta name="author" content="By Jane Smith, Staff Writer | Harbour Times">`,
 			[]string{"Jane Smith"}},
 		{"meta author url is not a name", `<meta property="article:author" content="https://www.facebook.com/harbourtimes">`, nil},
+		// What is left of "By X March 11, 2015 3:46 PM" once digits are stripped.
+		{"a month after the name", `<meta name="author" content="GILLIAN MOHNEY March">`, []string{"GILLIAN MOHNEY"}},
+		{"a month-named surname after one given name", `<meta name="author" content="Jane May">`, []string{"Jane May"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := Extract(Raw{Data: articlePage(tt.head, ""), Format: "html"}, ExtractOptions{})
