@@ -1394,7 +1394,7 @@ func cleanByline(names []string, site map[string]bool) []string {
 	for _, n := range names {
 		n = stripBylinePrefix(cleanLine(n), htmlBylinePrefixes)
 		n = strings.Trim(cutRole(n), " ,;:|-–—·")
-		n = trimLowerTail(n)
+		n = trimLowerTail(arDatelineFree(n))
 		key := siteKey(n)
 		switch {
 		case key == "" || notNames[key] || credentials[key] || strings.ContainsFunc(n, unicode.IsDigit):
@@ -1415,6 +1415,34 @@ func cleanByline(names []string, site map[string]bool) []string {
 		return publishers
 	}
 	return people
+}
+
+// reArDash splits an Arabic byline at a dash between spaces ("حسام أبو العلا - القاهرة").
+var reArDash = regexp.MustCompile(`\s+[-–—ـ]+\s+`)
+
+// arDatelineFree is an Arabic byline without the dateline Arabic papers write beside
+// the name: of "Name - City" or "City - Name" the name (the part of two words or more
+// beside a one-word part), of "(City - Outlet)" the outlet, which credits the text to
+// the paper or an agency. Other bylines are returned unchanged.
+func arDatelineFree(n string) string {
+	if !strings.ContainsFunc(n, func(r rune) bool { return unicode.Is(unicode.Arabic, r) }) {
+		return n
+	}
+	inner := n
+	if strings.HasPrefix(inner, "(") && strings.HasSuffix(inner, ")") && strings.Count(inner, "(") == 1 {
+		inner = strings.TrimSpace(inner[1 : len(inner)-1])
+	}
+	parts := reArDash.Split(inner, -1)
+	if len(parts) != 2 {
+		return inner
+	}
+	switch {
+	case len(strings.Fields(parts[0])) == 1:
+		return parts[1] // the name after the city, or the outlet after it
+	case len(strings.Fields(parts[1])) == 1:
+		return parts[0]
+	}
+	return inner
 }
 
 // readsLikeSentence reports whether a Latin-script candidate of five or more words has

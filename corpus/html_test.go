@@ -320,6 +320,11 @@ func TestExtractHTMLBylineSources(t *testing.T) {
 		// What is left of "By X March 11, 2015 3:46 PM" once digits are stripped.
 		{"a month after the name", `<meta name="author" content="GILLIAN MOHNEY March">`, []string{"GILLIAN MOHNEY"}},
 		{"a month-named surname after one given name", `<meta name="author" content="Jane May">`, []string{"Jane May"}},
+		// Arabic datelines beside the name, and "(City - Outlet)", which credits the paper.
+		{"Arabic name - city", `<meta name="author" content="حسام أبو العلا - القاهرة">`, []string{"حسام أبو العلا"}},
+		{"Arabic city - name", `<meta name="author" content="الرياض - فهد العتيبي">`, []string{"فهد العتيبي"}},
+		{"Arabic (city - outlet)", `<meta name="author" content="(أبوظبي - وام)">`, []string{"وام"}},
+		{"names on both sides of the dash lose neither", `<meta name="author" content="خالد المنصوري - سارة الكعبي">`, []string{"خالد المنصوري - سارة الكعبي"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := Extract(Raw{Data: articlePage(tt.head, ""), Format: "html"}, ExtractOptions{})
