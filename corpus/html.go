@@ -450,22 +450,18 @@ func classHas(el *html.Node, words map[string]bool) bool {
 }
 
 // hiddenSeparator reports whether el holds only punctuation and is hidden from sight or
-// from screen readers.
+// from screen readers: isHiddenElement, or a class name with "hidden" in it, which is how
+// CSS modules name theirs ("ContentHead_hiddendash__2INVx").
 func hiddenSeparator(el *html.Node) bool {
 	text := strings.TrimSpace(nodeText(el))
 	if text == "" || strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return false
 	}
-	if v, _ := attr(el, "aria-hidden"); v == "true" {
+	if isHiddenElement(el) {
 		return true
 	}
 	classes, _ := attr(el, "class")
-	for _, class := range strings.Fields(strings.ToLower(classes)) {
-		if strings.Contains(class, "hidden") || strings.Contains(class, "sr-only") || strings.Contains(class, "screen-reader") {
-			return true
-		}
-	}
-	return false
+	return strings.Contains(strings.ToLower(classes), "hidden")
 }
 
 // stripSiteAffix removes the site's name from either end of a title ("Headline | Site",
