@@ -197,7 +197,9 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 		t, ok = htmlDate(root, doc.URL, opts.Location, upper)
 	}
 	if ok && t.Equal(midnight(t)) {
-		if v, found := visibleTimeOn(root, t, opts.Location, upper); found {
+		if v, found := datetimeOn(root, t, opts.Location, upper); found {
+			t = v
+		} else if v, found := visibleTimeOn(root, t, opts.Location, upper); found {
 			t = v
 		}
 	}
@@ -920,7 +922,7 @@ func htmlDate(root *html.Node, pageURL string, loc *time.Location, upper time.Ti
 		o.DateParserConfig = &dps.Configuration{CurrentTime: upper, DefaultTimezone: loc}
 	}
 	r, err := htmldate.FromDocument(root, o)
-	if err != nil || r.IsZero() {
+	if err != nil || r.IsZero() || yearOnly(r) {
 		return time.Time{}, false
 	}
 	t := r.DateTime
@@ -929,6 +931,20 @@ func htmlDate(root *html.Node, pageURL string, loc *time.Location, upper time.Ti
 	}
 	return t, true
 }
+
+// yearOnly reports a result that is a year and nothing more: go-htmldate's last
+// resorts turn a copyright notice or any plausible year in the page ("must be spent by
+// 2026") into 1 January of it. That is a guess, not the page's date, and a dataset is
+// better off without it.
+func yearOnly(r htmldate.Result) bool {
+	t := r.DateTime
+	if r.HasTime || t.Month() != time.January || t.Day() != 1 {
+		return false
+	}
+	return len(reDigitRun.FindAllString(r.SrcString, 3)) <= 1
+}
+
+var reDigitRun = regexp.MustCompile(`\d+`)
 
 // midnight is the start of t's day in t's location.
 func midnight(t time.Time) time.Time {
@@ -973,6 +989,32 @@ func visibleTimeOn(root *html.Node, day time.Time, loc *time.Location, upper tim
 				break
 			}
 			if t, ok := try(text); ok {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// datetimeOn finds the time of day in the first machine-readable timestamp on the page,
+// a datetime attribute ("<time datetime=2024-03-05T10:00:00+01:00>"), that falls on the
+// day found: go-htmldate reads such an element for its date and leaves out the time and
+// zone the page gave. Timestamps of other days belong to related articles.
+func datetimeOn(root *html.Node, day time.Time, loc *time.Location, upper time.Time) (time.Time, bool) {
+	y, m, d := day.Date()
+	for n := range root.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		for _, a := range n.Attr {
+			if a.Key != "datetime" || !clockRe.MatchString(a.Val) {
+				continue
+			}
+			t, ok := ParseDate(a.Val, loc, upper)
+			if !ok {
+				continue
+			}
+			if ty, tm, td := t.Date(); ty == y && tm == m && td == d {
 				return t, true
 			}
 		}

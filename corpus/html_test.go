@@ -259,6 +259,10 @@ func TestCleanByline(t *testing.T) {
 		{[]string{"Author: Jane Doe"}, []string{"Jane Doe"}},
 		{[]string{"بقلم: محمد علي"}, []string{"محمد علي"}},
 		{[]string{"كتب - سامي خليل"}, []string{"سامي خليل"}},
+		// an interview's credit ("interviewed him: X")
+		{[]string{"حاوره: خالد المنصوري"}, []string{"خالد المنصوري"}},
+		{[]string{"حاورها خالد المنصوري"}, []string{"خالد المنصوري"}},
+		{[]string{"Interviewed by Jane Doe"}, []string{"Jane Doe"}},
 		// job titles after the name
 		{[]string{"Ben Silverman Games Editor"}, []string{"Ben Silverman"}},
 		{[]string{"Dana A. Ford Staff Writer"}, []string{"Dana A. Ford"}},
@@ -650,6 +654,35 @@ func TestVisibleTimeOn(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// The published time keeps the clock and zone a page gives in a datetime attribute, and a
+// page that shows only a year (in its text or its copyright line) has no date.
+func TestExtractHTMLPublished(t *testing.T) {
+	crawled := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name, head, h1, want string
+	}{
+		{"time element with clock and zone", ``, `<h1>Harbour reopens</h1><time datetime="2024-03-05T10:00:00+01:00">March 5th 2024</time>`,
+			"2024-03-05T10:00:00+01:00"},
+		{"date-only metadata, the clock from a time element of that day", `<meta property="article:published_time" content="2024-03-05">`,
+			`<h1>Harbour reopens</h1><time datetime="2024-03-05T07:30:00Z">5 March</time>`, "2024-03-05T07:30:00Z"},
+		{"a time element of another day is another article", `<meta property="article:published_time" content="2024-03-05">`,
+			`<h1>Harbour reopens</h1><aside><time datetime="2024-02-11T07:30:00Z">11 February</time></aside>`, "2024-03-05T00:00:00Z"},
+		{"a year in the text is no date", ``, `<h1>Harbour reopens</h1><p>The money must be spent by 2026.</p>`, ""},
+		{"a copyright year is no date", ``, `<h1>Harbour reopens</h1><footer>© 2023 Harbour Times</footer>`, ""},
+		{"1 January written in full is a date", ``, `<h1>Harbour reopens</h1><p class="date">January 1, 2024</p>`, "2024-01-01T00:00:00Z"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Extract(Raw{Data: articlePage(tt.head, tt.h1), Format: "html"}, ExtractOptions{Now: crawled})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Published != tt.want {
+				t.Errorf("published = %q, want %q", doc.Published, tt.want)
 			}
 		})
 	}

@@ -34,8 +34,8 @@ var (
 		"trending",
 	}
 	builtinByline = []string{
-		"حوار", "بقلم", "كتب", "كتبت", "تقرير", "إعداد", "اعداد", "ترجمة", "تحرير", "متابعة", "مراسل",
-		"interview by", "written by", "reporting by", "words by", "story by", "by",
+		"حوار", "حاوره", "حاورته", "حاورها", "حاورهم", "أجرى الحوار", "أجرت الحوار", "بقلم", "كتب", "كتبت",
+		"تقرير", "إعداد", "اعداد", "ترجمة", "تحرير", "متابعة", "مراسل", "interviewed by", "interview by", "written by", "reporting by", "words by", "story by", "by",
 	}
 	// bylineNeedsColon are prefixes that also start ordinary titles ("حوار مع الوزير"):
 	// they introduce a byline only when a colon or dash follows.
