@@ -855,3 +855,55 @@ func TestLedeOpensWithName(t *testing.T) {
 		}
 	}
 }
+
+// A broadcast transcript whose host asks a single question among pleasantries: the lede
+// names the host ("joined host Mark Feld", "X, the programme's presenter", "المذيع X"),
+// and that label is the interviewer's.
+func TestQAHostNamedInLede(t *testing.T) {
+	doc := loadQAFixture(t, "transcript_host_en.txt")
+	checkTurns(t, doc, annotateQA(t, doc), alternate("Mark Feld", "Ruth Callahan",
+		"MARK FELD: Senator, thank", "RUTH CALLAHAN: Glad", "MARK FELD: The farm", "RUTH CALLAHAN: I expect",
+		"MARK FELD: Your colleagues", "RUTH CALLAHAN: Some", "MARK FELD: Senator Callahan", "RUTH CALLAHAN: Thank"))
+
+	after := schema.Document{Lang: "en", Title: "The week in review",
+		Text: "Anna Berg, the programme's presenter, spoke to the economist Omar Said about prices.\n\n" +
+			"Anna Berg: Welcome to the programme.\n\nOmar Said: Thank you for having me, Anna.\n\n" +
+			"Anna Berg: Prices rose again in May. Is that the peak?\n\nOmar Said: Probably not. Energy bills follow in autumn.\n\n" +
+			"Anna Berg: That is a gloomy thought.\n\nOmar Said: It is a realistic one."}
+	checkTurns(t, &after, annotateQA(t, &after), alternate("Anna Berg", "Omar Said",
+		"Anna Berg: Welcome", "Omar Said: Thank", "Anna Berg: Prices", "Omar Said: Probably", "Anna Berg: That", "Omar Said: It is"))
+
+	ar := schema.Document{Lang: "ar", Title: "نص الحلقة",
+		Text: "استضاف المذيع أحمد سالم في حلقة الأحد الاقتصادي ماجد العلي.\n\n" +
+			"أحمد سالم: أهلا بك في البرنامج.\n\nماجد العلي: أهلا بكم وشكرا على الدعوة.\n\n" +
+			"أحمد سالم: الأسعار ارتفعت هذا الشهر، هل هذه الذروة؟\n\nماجد العلي: لا أظن، فأسعار الطاقة ستتبعها.\n\n" +
+			"أحمد سالم: شكرا لك.\n\nماجد العلي: شكرا لكم."}
+	checkTurns(t, &ar, annotateQA(t, &ar), alternate("أحمد سالم", "ماجد العلي",
+		"أحمد سالم: أهلا", "ماجد العلي: أهلا", "أحمد سالم: الأسعار", "ماجد العلي: لا", "أحمد سالم: شكرا", "ماجد العلي: شكرا"))
+}
+
+// A label that gives the full name is the speaker's name, not the title's longer form
+// with an office ("an interview with Mayor Lena Hart"); an occupation that opens a
+// title's name ("Astronomer Daniel Kwon on …") is dropped when the article writes the
+// name without it, and kept when the article writes it so.
+func TestQASpeakerNameForms(t *testing.T) {
+	labels := schema.Document{Lang: "en", Title: "“We will not give up the port”: an interview with Mayor Lena Hart",
+		Text: "Mayor Lena Hart has run the city since 2019. She spoke to The Harbour Review about tolls and the new terminal.\n\n" +
+			"The Harbour Review: Three shipping lines say they will leave. Have you lost them?\n\nLena Hart: No. They say this every spring.\n\n" +
+			"The Harbour Review: The unions say the terminal will cost jobs.\n\nMs Hart: It will change jobs, not end them.\n\n" +
+			"The Harbour Review: Will you run again?\n\nMs Hart: Ask me in a year."}
+	checkTurns(t, &labels, annotateQA(t, &labels), alternate("The Harbour Review", "Lena Hart",
+		"The Harbour Review: Three", "Lena Hart: No", "The Harbour Review: The unions", "Ms Hart: It will",
+		"The Harbour Review: Will", "Ms Hart: Ask"))
+
+	const qa = "\n\nQ: What did the first images show?\n\nA: Mostly that everything works.\n\n" +
+		"Q: How much data is that?\n\nA: Twenty terabytes a night.\n\nQ: Who gets the alerts?\n\nA: Anyone."
+	for _, tt := range []struct{ title, lede, want string }{
+		{"Q&A: Astronomer Daniel Kwon on the new survey telescope", "Daniel Kwon, who leads the data team, explained what comes next.", "Daniel Kwon"},
+		{"Mary Ann Smith on the new survey telescope", "Mary Ann Smith, who leads the data team, explained what comes next.", "Mary Ann Smith"},
+	} {
+		doc := schema.Document{Lang: "en", Title: tt.title, Byline: []string{"Mara Lindqvist"}, Text: tt.lede + qa}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Mara Lindqvist", tt.want,
+			"Q: What", "A: Mostly", "Q: How", "A: Twenty", "Q: Who", "A: Anyone"))
+	}
+}

@@ -365,8 +365,33 @@ func (c *nameContext) isInterviewerName(label string) bool {
 		if m := reLedeOutletAr.FindStringSubmatch(qp.p.Text); m != nil && fold(cleanName(m[1])) == fl {
 			return true
 		}
+		for _, host := range ledeHosts(qp.p.Text) {
+			if sharesWord(label, host) {
+				return true
+			}
+		}
 	}
 	return c.bylineName != "" && sharesWord(label, c.bylineName)
+}
+
+var (
+	// A broadcast transcript's lede names its interviewer by the part they play: "joined
+	// host Mark Feld", "Anna Berg, the programme's presenter, asked", "المذيع أحمد سالم".
+	hostRoles        = `host|co-host|anchor|anchorwoman|anchorman|presenter|moderator(?:in)?|interviewer|animateur|animatrice|presentador|presentadora`
+	reLedeHostBefore = regexp.MustCompile(`(?i:\b(?:` + hostRoles + `))\s+` + enName)
+	reLedeHostAfter  = regexp.MustCompile(enName + `,\s+(?:(?i:the|our|this|who is)\s+)?(?:[\p{Ll}'’\-]+\s+){0,3}?(?i:` + hostRoles + `)\b`)
+	reLedeHostAr     = regexp.MustCompile(`(?:المذيع|المذيعة|مقدم البرنامج|مقدمة البرنامج|المحاور|المحاورة|الإعلامي|الإعلامية|الاعلامي|الاعلامية)\s+(\p{Arabic}+(?:\s+\p{Arabic}+){0,2})`)
+)
+
+// ledeHosts returns the names a lede paragraph gives as the host or moderator.
+func ledeHosts(text string) []string {
+	var names []string
+	for _, re := range []*regexp.Regexp{reLedeHostBefore, reLedeHostAfter, reLedeHostAr} {
+		for _, m := range re.FindAllStringSubmatch(text, -1) {
+			names = append(names, m[1])
+		}
+	}
+	return names
 }
 
 // nameWord is one word of a text with whether punctuation separates it from the word
@@ -787,6 +812,22 @@ func stripDescriptors(name string) string {
 	return strings.Join(ws, " ")
 }
 
+// withoutTitleWord drops the first word of a Latin-script name read from a title when
+// the article writes the name without it and never with it: the title's capitals hide
+// whether "Chef Amara Osei" or "Astronomer Daniel Kwon" is a name or an occupation and a
+// name, and the text's "Amara Osei opened …" settles it.
+func (c *nameContext) withoutTitleWord(name string) string {
+	ws := strings.Fields(name)
+	if len(ws) < 3 || isArabic(name) {
+		return name
+	}
+	rest := strings.Join(ws[1:], " ")
+	if strings.Contains(c.doc.Text, rest) && !strings.Contains(c.doc.Text, name) {
+		return rest
+	}
+	return name
+}
+
 // reVocative matches a question opening by addressing the interviewee: "Mrs Stone,",
 // "Herr Professor Borasio,", "Hallo Friederike,".
 var reVocative = regexp.MustCompile(`^(?:(?:Hallo|Hello|Hi|Dear|Liebe|Lieber)\s+)?((?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Herr|Frau|Monsieur|Madame|Mme|Señor|Señora|Signor|Signora)\.?\s+)*[\p{Lu}][\p{L}'’\-]+(?:\s+[\p{Lu}][\p{L}'’\-]+)?)\s*,`)
@@ -826,7 +867,7 @@ func (c *nameContext) interviewee(lede []qaPara, interviewer string) string {
 		return n != "" && validPersonName(n) && (interviewer == "" || !subsetWords(labelWords(n), labelWords(interviewer)))
 	}
 	if c.titleName != "" && !c.titleDesc && ok(c.titleName) {
-		c.titleName = stripDescriptors(c.titleName)
+		c.titleName = c.withoutTitleWord(stripDescriptors(c.titleName))
 		if e := c.expand(c.titleName, lede); ok(e) {
 			return e
 		}
@@ -1083,6 +1124,14 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 // Smith"), else its fullest form in the article, else the label as written.
 func (c *nameContext) fullName(label string, lede []qaPara, known ...string) string {
 	label = cleanName(label)
+	// A label that gives the full name is how the article names the speaker at the
+	// turn; a known name with more words adds a role ("Mayor Lena Hart" from the title).
+	if len(labelWords(label)) >= 2 && !c.isOutlet(label) {
+		if f := c.writtenCase(label); f != "" {
+			return f
+		}
+		return label
+	}
 	for _, k := range known {
 		if k != "" && sharesWord(label, k) && len(strings.Fields(k)) >= len(labelWords(label)) {
 			return k
