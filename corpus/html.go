@@ -187,6 +187,7 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	if len(doc.Byline) == 0 {
 		doc.Byline = cleanByline(labelledBylines(gq, doc.Text), keys)
 	}
+	doc.Byline = asWrittenOnPage(doc.Byline, root)
 	doc.Section = pm.section
 	if doc.Section == "" && len(md.Categories) > 0 {
 		doc.Section = md.Categories[0]

@@ -687,3 +687,26 @@ func TestExtractHTMLPublished(t *testing.T) {
 		})
 	}
 }
+
+// A byline from a handle or folded metadata takes the accents and capitals the page
+// writes the name with.
+func TestExtractHTMLBylineAsWritten(t *testing.T) {
+	for _, tt := range []struct {
+		name, head, shown, want string
+	}{
+		{"a handle in the metadata", `<meta name="author" content="gabor_munier">`, `<p class="meta">Autor: Gàbor Muniér</p>`, "Gàbor Muniér"},
+		{"accents lost in the metadata", `<meta name="author" content="Rene Lefevre">`, `<p class="meta">Par René Lefèvre</p>`, "René Lefèvre"},
+		{"capitals are a style", `<meta name="author" content="Jane Doe">`, `<p class="meta">JANE DOE</p>`, "Jane Doe"},
+		{"the page also writes it as given", `<meta name="author" content="Rene Lefevre">`, `<p class="meta">René Lefèvre</p><p>Photos: Rene Lefevre</p>`, "Rene Lefevre"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Extract(Raw{Data: articlePage(tt.head, `<h1>Harbour reopens</h1>`+tt.shown), Format: "html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Byline) != 1 || doc.Byline[0] != tt.want {
+				t.Errorf("byline = %q, want %q", doc.Byline, tt.want)
+			}
+		})
+	}
+}
