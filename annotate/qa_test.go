@@ -626,6 +626,9 @@ func TestArNameAfterRole(t *testing.T) {
 		"أكد مدير عام الشركة أن العمل مستمر.":                                                 "",
 		"قالت الطالبة سارة الحربي إنها ستدرس الطب.":                                           "سارة الحربي",
 		"أكدت الدراسة نتائج مهمة للقطاع.":                                                     "",
+		// After a common given name a word with the article is a family name.
+		"أكد رئيس نادي الاتفاق خالد الدبل أن الفريق سيعود.": "خالد الدبل",
+		"أكد رئيس النادي عبد الله الدبل أن الفريق سيعود.":   "عبد الله الدبل",
 	} {
 		var got string
 		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {

@@ -473,6 +473,33 @@ var (
 	arKinship       = foldSet("بن", "ابن", "بنت", "آل")
 	// arLineage join a person to a parent ("فهد بن سعد"); "آل" joins the family instead.
 	arLineage = foldSet("بن", "ابن", "بنت")
+	// arGivenNames are common Arabic given names. After one, a word with the article is
+	// a family name ("رئيس نادي الاتفاق خالد الدبل"), where after other words it is the
+	// description going on ("نادي الاتفاق"). Names that are also everyday adjectives or
+	// nouns ("سعيد", "كريم", "أمل", "وفاء") are left out: they would read "رئيس … سعيد
+	// الحظ" as a person.
+	arGivenNames = foldSet(
+		"محمد", "أحمد", "محمود", "مصطفى", "علي", "عمر", "عثمان", "خالد", "سعد", "سعود", "فهد", "فيصل", "سلطان",
+		"سلمان", "عبدالله", "عبدالرحمن", "عبدالعزيز", "عبدالمحسن", "عبدالكريم", "عبدالرحيم", "عبداللطيف",
+		"عبدالمجيد", "عبدالملك", "عبدالإله", "عبدالحميد", "عبدالسلام", "عبدالهادي", "عبدالوهاب", "عبدالقادر",
+		"عبدالفتاح", "عبدالناصر", "إبراهيم", "إسماعيل", "يوسف", "يعقوب", "موسى", "عيسى", "هارون", "داود",
+		"سليمان", "يحيى", "زكريا", "إلياس", "أيوب", "يونس", "حسين", "حسام", "حمد", "حمدي", "حامد", "حمود",
+		"حمزة", "طارق", "طلال", "ماجد", "مازن", "منصور", "ناصر", "نايف", "نواف", "نادر", "نزار", "هاني",
+		"هشام", "وليد", "وائل", "ياسر", "ياسين", "زياد", "زيد", "سامي", "سامر", "سمير", "صلاح", "عاطف",
+		"عامر", "عمرو", "عماد", "عصام", "غازي", "فارس", "فؤاد", "فواز", "قاسم", "كمال", "لؤي", "ماهر",
+		"مراد", "مروان", "مشعل", "مشاري", "معاذ", "مهند", "هيثم", "وسام", "رامي", "رائد", "راشد", "رضا",
+		"رياض", "بدر", "بندر", "بسام", "بشار", "بشير", "تركي", "ثامر", "جابر", "جاسم", "جمال", "حازم",
+		"حاتم", "خليل", "خليفة", "راكان", "سيف", "شادي", "ضياء", "عدنان", "علاء", "عمار", "غسان", "فراس",
+		"قيس", "لطفي", "متعب", "محسن", "مساعد", "منذر", "نجيب", "نعيم", "همام", "وحيد", "يزيد", "أنس",
+		"أسامة", "أشرف", "أكرم", "أمجد", "أنور", "إياد", "باسل", "باسم", "توفيق", "جلال", "رفيق", "رمزي",
+		"شاكر", "صابر", "صقر", "ظافر", "عبيد", "عوض", "غانم", "فالح", "فايز", "فهمي", "فتحي", "مجدي",
+		"مشهور", "مفلح", "مهدي", "ناجي", "هيام", "فاطمة", "عائشة", "مريم", "خديجة", "زينب", "سارة", "نورة",
+		"نوال", "هند", "ليلى", "سلمى", "منى", "مها", "ريم", "رنا", "رانيا", "رشا", "سمر", "سماح", "سميرة",
+		"سهام", "سعاد", "عبير", "علياء", "غادة", "لمياء", "لينا", "مروة", "ميساء", "نادية", "نجلاء", "نهى",
+		"هالة", "هبة", "ياسمين", "أسماء", "آمنة", "بشرى", "حنان", "حصة", "دانة", "رغد", "روان", "ريهام",
+		"سوسن", "شيماء", "عفاف", "فدوى", "لبنى", "مشاعل", "منيرة", "نوف", "هيفاء", "وداد", "أروى", "جواهر",
+		"خلود", "دلال", "سامية",
+	)
 )
 
 // arCore strips the clitics a name word can carry in a sentence ("للدكتورة" is "ل" +
@@ -687,7 +714,11 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 			run = append(run, w)
 			continue
 		}
-		if len(run) > 0 && (isNisba(f) || surnames.has(f)) {
+		if len(run) > 0 && arCompoundHeads[fold(run[len(run)-1])] {
+			run = append(run, w) // "عبد الله", "أبو الفضل"
+			continue
+		}
+		if len(run) > 0 && (isNisba(f) || surnames.has(f) || opensWithGivenName(run)) {
 			run = append(run, w)
 			closeRun()
 			continue
@@ -696,6 +727,15 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 	}
 	closeRun()
 	return best
+}
+
+// opensWithGivenName reports whether a run of name words starts with a common given
+// name, written in one word or as a compound in two ("عبد الله").
+func opensWithGivenName(run []string) bool {
+	if arGivenNames[fold(run[0])] {
+		return true
+	}
+	return len(run) > 1 && arCompoundHeads[fold(run[0])] && arGivenNames[fold(run[0]+run[1])]
 }
 
 // enNameWord reports whether w can be part of an English name: capitalised, not a title
