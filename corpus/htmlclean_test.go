@@ -179,6 +179,17 @@ func TestTrimTail(t *testing.T) {
 		{"related list", []string{"Related articles", "Parking fees rise in January", "Library opens on Saturdays"}, 0},
 		{"appeals", []string{"To view the full story, please subscribe to The Daily.", "Sign up for our newsletter."}, 0},
 		{"a heading with a section after it", []string{"Comments", strings.Repeat("Residents commented at length on the plan during the hearing, which ran late. ", 4)}, 2},
+		// A paywall notice ends the text however long the pitch after it; an app prompt
+		// names the app.
+		{"paywall and its pitch", []string{"Continue reading with a subscription to the Harbour Times: $1 for the first month.",
+			strings.Repeat("Members get unlimited access to our reporting on the harbour and the town, and they get it first. ", 3),
+			"Join today to get:", "— the morning briefing", "— the weekend magazine"}, 0},
+		{"German paywall", []string{"Jetzt weiterlesen mit HT+ – abonnieren Sie unser Digitalabo.", "✓ Alle Artikel", "✓ Jederzeit kündbar"}, 0},
+		{"Arabic paywall", []string{"لقراءة المقال كاملا اشترك في النسخة الرقمية.", "اشتراك شهري بدولار واحد"}, 0},
+		{"named app prompt", []string{"For breaking news, download the Harbour Times app for iOS and Android."}, 0},
+		{"a paywall notice with the article going on after it", []string{"Subscribe to read the full story of last year's flood on our archive pages.",
+			strings.Repeat("The cycle lanes will link the station with the hospital and the university campus in the north. ", 5),
+			strings.Repeat("Shop owners on the high street fear the loss of parking spaces outside their doors. ", 5)}, 3},
 		{"an article sentence about subscriptions", []string{strings.Repeat("Subscriptions to the city's bike-share scheme doubled last year, the council said, and more are expected. ", 5)}, 1},
 	} {
 		got := trimTail(append(slices.Clone(body), tt.tail...))

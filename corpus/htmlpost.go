@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -94,7 +95,20 @@ func visibleText(n *html.Node) string {
 
 // appealRe matches what a page says to its reader rather than about its subject:
 // subscription and paywall notices, donation appeals, newsletter and app prompts.
-var appealRe = regexp.MustCompile(`(?i)(subscrib|donat|newsletter|sign up (for|to)|log ?in to (read|continue)|download (the|our) app|support (our|independent|local|quality) (journalism|reporting|newsroom)|become a (member|supporter|patron)|abonnieren sie|jetzt abonnieren|abonnent|abo abschließen|spenden sie|jetzt spenden|unterstützen sie (uns|unser)|suscr[ií]b|hazte socio|donar|assinante|assine|abonnez|faire un don|soutenez|اشترك|تبرع|ادعم)`)
+var appealRe = regexp.MustCompile(`(?i)(subscrib|donat|newsletter|sign up (for|to)|log ?in to (read|continue)|download (the|our) (\pL+ ){0,3}apps?\b|support (our|independent|local|quality) (journalism|reporting|newsroom)|become a (member|supporter|patron)|abonnieren sie|jetzt abonnieren|abonnent|abo abschließen|spenden sie|jetzt spenden|unterstützen sie (uns|unser)|suscr[ií]b|hazte socio|donar|assinante|assine|abonnez|faire un don|soutenez|اشترك|تبرع|ادعم)`)
+
+// paywallRe matches a notice that the rest of the story is behind the paywall ("To view
+// the full story, please subscribe"); with appealRe it marks where a paywalled page's
+// text ends and its subscription pitch begins.
+var paywallRe = regexp.MustCompile(`(?i)(full (story|article)|rest of (this|the) (story|article)|continue reading|keep reading|weiterlesen|vollständigen artikel|ganzen artikel|lire la suite|la suite de cet article|seguir leyendo|continuar lendo|لقراءة المزيد|لمتابعة القراءة|لقراءة المقال كاملا)`)
+
+// subscriptionRe is the noun a paywall offers; alone in a short closing paragraph it is
+// as often the story's subject ("subscriptions doubled"), so appealRe leaves it out.
+var subscriptionRe = regexp.MustCompile(`(?i)subscription|digitalabo|abonnement|suscripción|assinatura|اشتراك`)
+
+// maxPaywallTail bounds the paragraphs after a paywall notice: a subscription pitch and
+// its list of perks, not an article that goes on.
+const maxPaywallTail = 12
 
 // maxAppealChars bounds a paragraph taken for an appeal: article paragraphs that mention
 // a subscription are longer than the notice.
@@ -129,6 +143,7 @@ const maxTailTeaserChars = 200
 // appeals (appealRe) and a related-articles or comments block that opens with an end
 // marker in the second half of the text and holds only short lines.
 func trimTail(paras []string) []string {
+	paras = cutPaywall(paras)
 	for len(paras) > 1 {
 		last := paras[len(paras)-1]
 		if len([]rune(last)) > maxAppealChars || !appealRe.MatchString(last) {
@@ -146,6 +161,20 @@ func trimTail(paras []string) []string {
 			return paras[:i]
 		}
 		seen += len(p)
+	}
+	return paras
+}
+
+// cutPaywall ends the text at a paywall notice that only a short pitch follows.
+func cutPaywall(paras []string) []string {
+	for i := max(1, len(paras)-1-maxPaywallTail); i < len(paras); i++ {
+		p := paras[i]
+		if len([]rune(p)) > maxAppealChars || !paywallRe.MatchString(p) || !(appealRe.MatchString(p) || subscriptionRe.MatchString(p)) {
+			continue
+		}
+		if slices.IndexFunc(paras[i+1:], func(q string) bool { return len([]rune(q)) > maxAppealChars }) < 0 {
+			return paras[:i]
+		}
 	}
 	return paras
 }
