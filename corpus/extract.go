@@ -121,7 +121,7 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	}
 	paras = cleanParagraphs(paras)
 	if raw.Format == rawHTML {
-		paras = trimTail(paras)
+		paras = trimTail(dropCredits(dropPostMeta(paras)))
 	}
 	doc.Text = strings.Join(paras, "\n\n")
 	if doc.Text == "" {

@@ -198,3 +198,45 @@ func TestTrimTail(t *testing.T) {
 		}
 	}
 }
+
+// Picture credits and a post's metadata line are no paragraphs of the article; captions
+// and sentences that mention photos are.
+func TestDropCreditsAndPostMeta(t *testing.T) {
+	body := "The council met on Tuesday to discuss the new cycle lanes for the city centre."
+	for _, tt := range []struct {
+		name, para string
+		drop       bool
+	}{
+		{"copyright credit", "© Anna Berg/Reuters", true},
+		{"German credit", "Foto: dpa/Jens Büttner", true},
+		{"credit label alone", "Bildnachweis:", true},
+		{"two-part label", "Fotos/Illustration: Lea Roth", true},
+		{"Arabic credit", "تصوير: خالد المنصوري", true},
+		{"Spanish credit", "Imagen ilustrativa: Archivo", true},
+		{"a sentence about photos", "Photos of the flood were shared thousands of times on Tuesday, the police said.", false},
+		{"a long caption after a label", "Photo: the harbour at night, after the storm tore away part of the northern breakwater", false},
+	} {
+		got := dropCredits([]string{body, tt.para})
+		if dropped := len(got) == 1; dropped != tt.drop {
+			t.Errorf("%s: dropped %v, want %v", tt.name, dropped, tt.drop)
+		}
+	}
+	for _, tt := range []struct {
+		name, para string
+		drop       bool
+	}{
+		{"blog line", "March 3, 2021 at 10:15 AM | categories: Travel, Food | 4 Comments", true},
+		{"author, place and date", "Lena Hart | Brennport | 05/03/2024", true},
+		{"site and date", "Harbour Times • 02.02.2022", true},
+		{"no date among the parts", "Travel | Food | Culture", false},
+		{"a long part is a sentence", "05/03/2024 | The council met on Tuesday to discuss the new cycle lanes in the centre", false},
+	} {
+		got := dropPostMeta([]string{tt.para, body, body})
+		if dropped := len(got) == 2; dropped != tt.drop {
+			t.Errorf("%s: dropped %v, want %v", tt.name, dropped, tt.drop)
+		}
+	}
+	if got := dropPostMeta([]string{body, body, "Lena Hart | Brennport | 05/03/2024"}); len(got) != 3 {
+		t.Errorf("a line after the head of the text is not the post's metadata: %q", got)
+	}
+}

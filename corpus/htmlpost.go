@@ -4,7 +4,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -96,6 +98,52 @@ func visibleText(n *html.Node) string {
 // appealRe matches what a page says to its reader rather than about its subject:
 // subscription and paywall notices, donation appeals, newsletter and app prompts.
 var appealRe = regexp.MustCompile(`(?i)(subscrib|donat|newsletter|sign up (for|to)|log ?in to (read|continue)|download (the|our) (\pL+ ){0,3}apps?\b|support (our|independent|local|quality) (journalism|reporting|newsroom)|become a (member|supporter|patron)|abonnieren sie|jetzt abonnieren|abonnent|abo abschließen|spenden sie|jetzt spenden|unterstützen sie (uns|unser)|suscr[ií]b|hazte socio|donar|assinante|assine|abonnez|faire un don|soutenez|اشترك|تبرع|ادعم)`)
+
+// creditRe matches a picture credit set as a paragraph of its own: a copyright sign or a
+// credit label, then the photographer or agency ("© Oli Scarff/Getty Images", "Foto:
+// IBU/C. Manzoni", "Bildnachweis:", "Image credit: …", "تصوير: …").
+var creditRe = regexp.MustCompile(`(?i)^(?:©|\(c\)\s|(?:fotos?|photos?|bild(?:er|quelle|nachweis|credit|rechte)?|images?|image credit|photo credit|credits?|pictures?|illustrations?|fotograf[ií]as?|imagen(?: ilustrativa)?|cr[ée]dits? photo|صورة|الصورة|الصور|تصوير|عدسة)(?:\s*/\s*\pL+)?\s*[:：]|(?:bildnachweis|bildquelle|bildcredit|bildrechte|fotonachweis|photo credits?|image credits?)\s*$)`)
+
+// maxCreditWords bounds the paragraph a credit may be: a name or two and an agency.
+const maxCreditWords = 8
+
+// dropCredits removes picture credits that the text extractor kept as paragraphs.
+func dropCredits(paras []string) []string {
+	return slices.DeleteFunc(paras, func(p string) bool {
+		return len(strings.Fields(p)) <= maxCreditWords && creditRe.MatchString(p)
+	})
+}
+
+// maxPostMetaPart bounds each part of a post's metadata line ("January 13, 2020 at
+// 08:45 AM | categories: Python | View Comments"), in characters.
+const maxPostMetaPart = 60
+
+// dropPostMeta removes a blog post's metadata line from the head of the text: one of the
+// first two paragraphs made of short parts set apart by "|", "•" or "·", one of them a
+// date. The date and byline are metadata; the line is no sentence of the article.
+func dropPostMeta(paras []string) []string {
+	for i := 0; i < len(paras) && i < 2; i++ {
+		parts := partSepRe.Split(strings.TrimSpace(paras[i]), -1)
+		if len(parts) < 2 {
+			continue
+		}
+		dated := false
+		short := true
+		for _, part := range parts {
+			if utf8.RuneCountInString(part) > maxPostMetaPart {
+				short = false
+				break
+			}
+			if _, ok := ParseDate(part, time.UTC, time.Time{}); ok {
+				dated = true
+			}
+		}
+		if dated && short {
+			return slices.Delete(slices.Clone(paras), i, i+1)
+		}
+	}
+	return paras
+}
 
 // paywallRe matches a notice that the rest of the story is behind the paywall ("To view
 // the full story, please subscribe"); with appealRe it marks where a paywalled page's
