@@ -121,7 +121,12 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	}
 	paras = cleanParagraphs(paras)
 	if raw.Format == rawHTML {
+		var writer string
+		paras, writer = cutCreditsBlock(paras)
 		paras = trimTail(dropCredits(dropPostMeta(paras)))
+		if len(doc.Byline) == 0 && writer != "" {
+			doc.Byline = []string{writer}
+		}
 	}
 	doc.Text = strings.Join(paras, "\n\n")
 	if doc.Text == "" {

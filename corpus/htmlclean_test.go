@@ -240,3 +240,33 @@ func TestDropCreditsAndPostMeta(t *testing.T) {
 		t.Errorf("a line after the head of the text is not the post's metadata: %q", got)
 	}
 }
+
+func TestCutCreditsBlock(t *testing.T) {
+	body := []string{
+		"The council met on Tuesday to discuss the new cycle lanes for the city centre.",
+		"What did you tell the mayor?",
+		"That the lanes must be finished before the winter, or the shops will lose their customers.",
+	}
+	for _, tt := range []struct {
+		name   string
+		tail   []string
+		keep   int
+		byline string
+	}{
+		{"magazine credits", []string{"Words", "LENA HART", "PHOTOGRAPHER", "MARK OLSEN", "HAIR & MAKE-UP", "Ines Vogel"}, 3, "LENA HART"},
+		{"German credits", []string{"Text", "Jana Roth", "Fotos", "Ole Brink"}, 3, "Jana Roth"},
+		{"credits without a writer", []string{"Photography", "Mark Olsen", "Styling", "Ines Vogel"}, 3, ""},
+		{"one pair is no block", []string{"Interview", "Lena Hart"}, 5, ""},
+		{"names without roles", []string{"Guests", "Mark Olsen", "Hosts", "Ines Vogel"}, 7, ""},
+		{"a sentence is no label", []string{"We spoke to the photographer.", "Mark Olsen", "Photos", "Ines Vogel"}, 7, ""},
+	} {
+		paras := append(slices.Clone(body), tt.tail...)
+		got, byline := cutCreditsBlock(paras)
+		if len(got) != tt.keep || byline != tt.byline {
+			t.Errorf("%s: kept %d paragraphs with byline %q, want %d with %q", tt.name, len(got), byline, tt.keep, tt.byline)
+		}
+	}
+	if got, _ := cutCreditsBlock([]string{"Photos", "Mark Olsen", "Styling", "Ines Vogel"}); len(got) != 4 {
+		t.Errorf("a text that is all credits keeps them: %q", got)
+	}
+}

@@ -376,3 +376,39 @@ func firstRunes(s string, n int) string {
 	}
 	return string(r)
 }
+
+// creditRoleRe matches the label of a contributor in a magazine's credits block
+// ("Interview", "FOTOGRAF", "CREATIVE DIRECTOR & STYLING", "Haare & Make-up").
+var creditRoleRe = regexp.MustCompile(`(?i)\b(?:interview|text|texte|words|fot[oó]\pL*|phot\pL*|styl\pL*|redakt\pL*|editor\pL*|illustr\pL*|produ\pL*|make-?up|hair|haare|direct\pL*|regie|kamera|camera|autor\pL*|author)\b`)
+
+// writerRoleRe matches the labels whose name is the article's author.
+var writerRoleRe = regexp.MustCompile(`(?i)^(?:interview|text|texte|words|autor(?:in)?|author|(?:interview|text) (?:und|and|&) (?:interview|text))$`)
+
+// maxCreditLabelWords bounds a credits block's label, in words.
+const maxCreditLabelWords = 8
+
+// cutCreditsBlock removes the credits block a magazine ends its story with, set as
+// label and name paragraphs in turn ("Interview" / "SVEN MICHAELSEN" / "FOTOGRAF" /
+// "ERIC MICHAEL ROY"): at least two such pairs at the end of the text, one label a
+// contributor's role. It returns the rest and the name under a writer's label
+// ("Interview", "Text"), which is the byline a page without one lacks.
+func cutCreditsBlock(paras []string) (rest []string, writer string) {
+	start, roles := len(paras), 0
+	for i := len(paras) - 1; i >= 1; i -= 2 {
+		label, name := paras[i-1], paras[i]
+		if !nameShaped(name) || len(strings.Fields(label)) > maxCreditLabelWords || strings.ContainsAny(label, ".?!:;,") || nameShaped(label) {
+			break
+		}
+		if creditRoleRe.MatchString(label) {
+			roles++
+		}
+		if writer == "" && writerRoleRe.MatchString(label) {
+			writer = name
+		}
+		start = i - 1
+	}
+	if len(paras)-start < 4 || roles == 0 || start == 0 {
+		return paras, ""
+	}
+	return paras[:start], writer
+}
