@@ -752,7 +752,7 @@ func TestQASharedHTMLSets(t *testing.T) {
 	}
 	interviews := map[string][2]string{ // page → interviewer, interviewee
 		"trafilatura/pages/abookshelffullofsunshine.blogspot.com.interview.html": {"Sunshine", "Anne Lück"},
-		"trafilatura/pages/iconmagazine.de.sharonstone.html":                     {"ICON Magazine", "Sharon Stone"},
+		"trafilatura/pages/iconmagazine.de.sharonstone.html":                     {"SVEN MICHAELSEN", "Sharon Stone"},
 		"trafilatura/pages/doschu.com.solopreneur.html":                          {"Doris Schuppe", "Friederike Gonzalez Schmitz"},
 		"trafilatura/pages/cicero.de.pandemie.html":                              {"MORITZ GATHMANN", "Gian Domenico Borasio"},
 		"trafilatura/pages/linksfraktion.de-Abzocke.html":                        {"Jasper Barenberg", "Dietmar Bartsch"},
