@@ -191,11 +191,26 @@ func TestTrimTail(t *testing.T) {
 			strings.Repeat("The cycle lanes will link the station with the hospital and the university campus in the north. ", 5),
 			strings.Repeat("Shop owners on the high street fear the loss of parking spaces outside their doors. ", 5)}, 3},
 		{"an article sentence about subscriptions", []string{strings.Repeat("Subscriptions to the city's bike-share scheme doubled last year, the council said, and more are expected. ", 5)}, 1},
+		{"call for tips", []string{"Do you have a story tip? Email: tips@harbourtimes.example."}, 0},
+		{"German call for tips", []string{"Haben Sie einen Hinweis? Schreiben Sie an hinweise@harbourtimes.example."}, 0},
+		{"a sentence about tips", []string{"Police said they had received dozens of tips from residents after the appeal."}, 1},
 	} {
 		got := trimTail(append(slices.Clone(body), tt.tail...))
 		if len(got) != len(body)+tt.keep {
 			t.Errorf("%s: kept %q", tt.name, got[len(body):])
 		}
+	}
+	for _, head := range []string{
+		"Submit your letter to the editor via this form. Read more Letters to the Editor.",
+		"Send us your news tips and photos at news@harbourtimes.example.",
+	} {
+		if got := trimTail(append([]string{head}, body...)); len(got) != len(body) {
+			t.Errorf("a call for letters or tips opening the text is kept: %q", got[0])
+		}
+	}
+	lede := "Send-off for the harbour master: the town said goodbye to him on Friday after forty years."
+	if got := trimTail(append([]string{lede}, body...)); len(got) != len(body)+1 {
+		t.Errorf("a lede is no call for tips: %q", got)
 	}
 }
 

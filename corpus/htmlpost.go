@@ -99,6 +99,12 @@ func visibleText(n *html.Node) string {
 // subscription and paywall notices, donation appeals, newsletter and app prompts.
 var appealRe = regexp.MustCompile(`(?i)(subscrib|donat|newsletter|sign up (for|to)|log ?in to (read|continue)|download (the|our) (\pL+ ){0,3}apps?\b|support (our|independent|local|quality) (journalism|reporting|newsroom)|become a (member|supporter|patron)|abonnieren sie|jetzt abonnieren|abonnent|abo abschließen|spenden sie|jetzt spenden|unterstützen sie (uns|unser)|suscr[ií]b|hazte socio|donar|assinante|assine|abonnez|faire un don|soutenez|اشترك|تبرع|ادعم)`)
 
+// solicitRe matches a call for the reader's tips, letters or stories ("Do you have a
+// story tip? Email: …", "Submit your letter to the editor via this form", "Send us your
+// news tips", "Schicken Sie uns Ihre Hinweise"). It opens the text as well as ending it,
+// and unlike appealRe no article sentence starts this way.
+var solicitRe = regexp.MustCompile(`(?i)^(?:do you have|have you got|got) (?:a|any) (?:news |story )?(?:tips?|story|stories)\b|^(?:submit|send|email|share) (?:us )?(?:your|a|an) (?:\pL+ ){0,2}(?:letters?|tips?|stories|story|photos?|videos?|op-eds?)\b|^(?:haben sie|sie haben) (?:einen )?(?:hinweis|tipp|themenvorschlag)|^(?:schicken|senden) sie uns`)
+
 // creditRe matches a picture credit set as a paragraph of its own: a copyright sign or a
 // credit label, then the photographer or agency ("© Oli Scarff/Getty Images", "Foto:
 // IBU/C. Manzoni", "Bildnachweis:", "Image credit: …", "تصوير: …").
@@ -188,16 +194,19 @@ var endMarkers = func() map[string]bool {
 const maxTailTeaserChars = 200
 
 // trimTail removes what follows the article at the end of an HTML page's text: reader
-// appeals (appealRe) and a related-articles or comments block that opens with an end
+// appeals (appealRe, solicitRe; a call for tips or letters may open the text too) and a related-articles or comments block that opens with an end
 // marker in the second half of the text and holds only short lines.
 func trimTail(paras []string) []string {
 	paras = cutPaywall(paras)
 	for len(paras) > 1 {
 		last := paras[len(paras)-1]
-		if len([]rune(last)) > maxAppealChars || !appealRe.MatchString(last) {
+		if len([]rune(last)) > maxAppealChars || !(appealRe.MatchString(last) || solicitRe.MatchString(last)) {
 			break
 		}
 		paras = paras[:len(paras)-1]
+	}
+	for len(paras) > 1 && len([]rune(paras[0])) <= maxAppealChars && solicitRe.MatchString(paras[0]) {
+		paras = paras[1:]
 	}
 	total := 0
 	for _, p := range paras {
