@@ -178,8 +178,9 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	}
 	keys := siteKeys(doc.SiteName, doc.URL)
 	doc.Byline = cleanByline(splitAuthors(md.Author), keys)
-	if len(doc.Byline) == 0 {
-		doc.Byline = cleanByline(pm.authors, keys)
+	if meta := cleanByline(pm.authors, keys); len(doc.Byline) == 0 || namesWithin(doc.Byline, meta) {
+		// go-trafilatura keeps the first of the authors that the page's metadata lists.
+		doc.Byline = meta
 	}
 	if len(doc.Byline) == 0 {
 		doc.Byline = cleanByline(markedBylines(gq), keys)
@@ -1272,6 +1273,17 @@ var notNames = map[string]bool{
 	"partager": true, "تابع": true, "تابعنا": true, "شارك": true,
 	// What is left of "Submitted on Mon, 2019-01-21" (Drupal) once the date is cut.
 	"submitted": true,
+}
+
+// namesWithin reports whether all is a longer list of names that holds every name of
+// some (case aside).
+func namesWithin(some, all []string) bool {
+	if len(all) <= len(some) {
+		return false
+	}
+	return !slices.ContainsFunc(some, func(n string) bool {
+		return !slices.ContainsFunc(all, func(m string) bool { return strings.EqualFold(n, m) })
+	})
 }
 
 // markedBylines returns the text of the elements a page marks as its byline: a class

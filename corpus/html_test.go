@@ -318,6 +318,10 @@ func TestExtractHTMLBylineSources(t *testing.T) {
 		{"json-ld in CDATA", `<script type="application/ld+json">//<![CDATA[
 {"@context":"https://schema.org","@type":"NewsArticle","headline":"Harbour reopens","author":[{"@type":"Person","name":"Jane Smith"},{"@type":"Person","name":"Omar Haddad"}]}
 //]]></script>`, []string{"Jane Smith", "Omar Haddad"}},
+		// go-trafilatura reads no JSON-LD in CDATA and takes the one meta author.
+		{"every author the json-ld lists", `<meta name="author" content="Jane Smith"><script type="application/ld+json"><![CDATA[
+{"@context":"https://schema.org","@type":"NewsArticle","headline":"Harbour reopens","author":[{"@type":"Person","name":"Jane Smith"},{"@type":"Person","name":"J\u00e9r\u00e9my Roux"}]}
+]]></script>`, []string{"Jane Smith", "Jérémy Roux"}},
 		{"meta author with role and site", `<meta property="og:site_name" content="Harbour Times"><meta name="author" content="By Jane Smith, Staff Writer | Harbour Times">`,
 			[]string{"Jane Smith"}},
 		{"meta author url is not a name", `<meta property="article:author" content="https://www.facebook.com/harbourtimes">`, nil},
