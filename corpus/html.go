@@ -195,7 +195,9 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	}
 	upper := upperBound(raw, opts)
 	t, ok := pageDate(pm, opts.Location, upper)
-	if !ok {
+	if ok {
+		t = localMidnight(root, t, opts.Location, upper)
+	} else {
 		t, ok = htmlDate(root, doc.URL, opts.Location, upper)
 	}
 	if ok && t.Equal(midnight(t)) {
@@ -952,6 +954,44 @@ var reDigitRun = regexp.MustCompile(`\d+`)
 func midnight(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
 }
+
+// localMidnight reads a declared timestamp that is a local midnight written in UTC
+// ("2021-11-04T23:00Z" for 5 November in Berlin): a CMS stores a date-only field as the
+// midnight of the newsroom's zone and prints it in UTC. When the page's visible text shows
+// the next day as its date and never the UTC day, t is taken for that day at midnight, in
+// the zone that makes it so (UTC+1 for 23:00Z); otherwise t is returned as it is.
+func localMidnight(root *html.Node, t time.Time, loc *time.Location, upper time.Time) time.Time {
+	if _, off := t.Zone(); off != 0 || t.Hour() < minMidnightHour || t.Minute() != 0 || t.Second() != 0 || t.Nanosecond() != 0 {
+		return t
+	}
+	local := t.In(time.FixedZone("", (24-t.Hour())*3600))
+	shows := func(day time.Time) bool {
+		y, m, d := day.Date()
+		for n := range root.Descendants() {
+			if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] || !strings.ContainsFunc(n.Data, unicode.IsDigit) {
+				continue
+			}
+			line := cleanLine(strings.Join(strings.Fields(n.Data), " "))
+			if utf8.RuneCountInString(line) > maxDateLine {
+				continue
+			}
+			if v, ok := ParseDate(line, loc, upper); ok {
+				if vy, vm, vd := v.Date(); vy == y && vm == m && vd == d {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if shows(local) && !shows(t) {
+		return local
+	}
+	return t
+}
+
+// minMidnightHour is the earliest UTC hour that is a local midnight of the next day: zones
+// run to UTC+14.
+const minMidnightHour = 10
 
 // maxDateLine bounds a piece of visible text read as a date line, in characters.
 const maxDateLine = 80

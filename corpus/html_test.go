@@ -679,6 +679,17 @@ func TestExtractHTMLPublished(t *testing.T) {
 		{"a year in the text is no date", ``, `<h1>Harbour reopens</h1><p>The money must be spent by 2026.</p>`, ""},
 		{"a copyright year is no date", ``, `<h1>Harbour reopens</h1><footer>© 2023 Harbour Times</footer>`, ""},
 		{"1 January written in full is a date", ``, `<h1>Harbour reopens</h1><p class="date">January 1, 2024</p>`, "2024-01-01T00:00:00Z"},
+		// A date-only field stored as Berlin's midnight and printed in UTC.
+		{"a local midnight in UTC, the page showing the next day", `<meta property="article:published_time" content="2021-11-04T23:00Z">`,
+			`<h1>Kommunalwahlen</h1><p class="date">5. November 2021</p>`, "2021-11-05T00:00:00+01:00"},
+		{"a local midnight east of UTC+1", `<meta property="article:published_time" content="2018-06-12T15:00:00.000Z">`,
+			`<h1>Harbour reopens</h1><span>6/13/2018</span>`, "2018-06-13T00:00:00+09:00"},
+		{"the page showing the UTC day", `<meta property="article:published_time" content="2021-11-04T23:00Z">`,
+			`<h1>Kommunalwahlen</h1><p class="date">4. November 2021</p><aside>5. November 2021</aside>`, "2021-11-04T23:00:00Z"},
+		{"no date on the page", `<meta property="article:published_time" content="2021-11-04T23:00Z">`,
+			`<h1>Kommunalwahlen</h1>`, "2021-11-04T23:00:00Z"},
+		{"not on the hour", `<meta property="article:published_time" content="2021-11-04T23:10Z">`,
+			`<h1>Kommunalwahlen</h1><p class="date">5. November 2021</p>`, "2021-11-04T23:10:00Z"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := Extract(Raw{Data: articlePage(tt.head, tt.h1), Format: "html"}, ExtractOptions{Now: crawled})
