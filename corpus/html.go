@@ -167,6 +167,11 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 		doc.SiteName = guessedSiteName(trafSite, pm.title, doc.URL)
 	}
 	doc.Title = chooseTitle(gq, md.Title, pm, doc.SiteName, doc.URL)
+	if site := siteKeys(doc.SiteName, doc.URL); doc.Title == "" || site[siteKey(doc.Title)] {
+		if h := headingBefore(root, doc.Text, site); h != "" {
+			doc.Title = h
+		}
+	}
 	if pm.ogSiteName == "" && pm.publisher == "" && (doc.SiteName == "" || doc.SiteName == hostName(doc.URL)) {
 		if n := titleSiteName(pm.title, doc.Title, doc.URL); n != "" {
 			doc.SiteName = n
@@ -369,6 +374,66 @@ func chooseTitle(gq *goquery.Document, trafTitle string, pm pageMeta, siteName, 
 		return best
 	}
 	return stripSiteAffix(metaTitle, siteName, pageURL)
+}
+
+// titleWords name, in class names, an element that holds a headline ("title-text",
+// "editorial-module--title"); "subtitle" and "pretitle" are other words.
+var titleWords = map[string]bool{"title": true, "headline": true}
+
+// minSentenceWords is the size from which a paragraph is a sentence of the article rather
+// than a kicker, a label or a caption.
+const minSentenceWords = 12
+
+// headingBefore finds the headline of a page whose metadata and <h1> name only the site
+// (a logo in the <h1>, "Site - Section" in the <title>): the nearest heading (<h1>–<h3>)
+// or element classed as a title (titleWords) before the body's first sentence, of at
+// most maxHeadlineWords and not the site's name. It returns "" when there is none.
+func headingBefore(root *html.Node, body string, site map[string]bool) string {
+	var first string
+	for _, p := range cleanParagraphs(strings.Split(body, "\n\n")) {
+		if len(strings.Fields(p)) >= minSentenceWords {
+			first = p
+			break
+		}
+	}
+	if first == "" {
+		return ""
+	}
+	probe := cleanLine(string([]rune(first)[:min(40, utf8.RuneCountInString(first))]))
+	var candidates []*html.Node
+	for n := range root.Descendants() {
+		switch {
+		case n.Type == html.ElementNode && !skipAtoms[n.DataAtom] &&
+			(n.DataAtom == atom.H1 || n.DataAtom == atom.H2 || n.DataAtom == atom.H3 || classHas(n, titleWords)):
+			candidates = append(candidates, n)
+		case n.Type == html.TextNode && strings.Contains(cleanLine(strings.Join(strings.Fields(n.Data), " ")), probe):
+			for i := len(candidates) - 1; i >= 0; i-- {
+				c := candidates[i]
+				if isAncestor(c, n) {
+					continue
+				}
+				h := cleanLine(nodeText(c))
+				if words := len(wordList(h)); words == 0 || words > maxHeadlineWords || namesSiteShort(h, site) || site[siteKey(h)] {
+					continue
+				}
+				return h
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// maxHeadlineWords bounds a headline found by headingBefore.
+const maxHeadlineWords = 20
+
+func isAncestor(a, n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == a {
+			return true
+		}
+	}
+	return false
 }
 
 // kickerWords name, in class names, the kicker set above a headline inside its <h1>

@@ -725,3 +725,32 @@ func TestExtractHTMLBylineAsWritten(t *testing.T) {
 		})
 	}
 }
+
+// A page whose <title>, og:title and <h1> name only the site (a magazine's logo) has its
+// headline in the body, in the nearest heading or title-classed element before the text.
+func TestExtractHTMLHeadlineInBody(t *testing.T) {
+	story := `<p>The town harbour reopened on Friday, three weeks after a winter storm tore away part of the northern breakwater and left two piers unsafe for the boats.</p>
+<p>Engineers from the port authority spent the past fortnight rebuilding the breakwater with granite blocks brought in by barge from the quarry.</p>
+<p>The harbour master asked fishermen to keep clear of the repaired section until the concrete has cured, which should take another week.</p>`
+	head := `<title>Harbour Magazine</title><meta property="og:title" content="Harbour Magazine"><meta property="og:site_name" content="Harbour Magazine">`
+	logo := `<section class="head"><h1 class="head-title"><a href="/">Harbour Magazine</a></h1></section>`
+	for _, tt := range []struct {
+		name, body, want string
+	}{
+		{"title-classed element", logo + `<main><h4 class="single-subtitle">Harbour Magazine</h4><div class="title-text"><p><em>Before and After</em></p></div><figure><img src="a.jpg"></figure>` + story + `</main>`, "Before and After"},
+		{"a heading over the text", logo + `<div id="body"><h2>The breakwater is back</h2>` + story + `</div>`, "The breakwater is back"},
+		{"nothing but the logo", logo + `<main>` + story + `</main>`, "Harbour Magazine"},
+		{"a heading after the text's start is no headline", logo + `<main>` + story + `<h2>Related stories</h2></main>`, "Harbour Magazine"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			page := `<!doctype html><html lang="en"><head>` + head + `</head><body>` + tt.body + `</body></html>`
+			doc, err := Extract(Raw{Data: []byte(page), Format: "html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Title != tt.want {
+				t.Errorf("title = %q, want %q", doc.Title, tt.want)
+			}
+		})
+	}
+}
