@@ -520,12 +520,17 @@ func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error 
 
 // givenText is the text field of a JSONL record as joinParagraphs cleans it. Text that
 // cleaning leaves as it is (most of what a pipeline exports) is kept without joining
-// its paragraphs into a copy of itself.
+// its paragraphs into a copy of itself. A text with no blank line but line breaks has a
+// paragraph per line, as scrapes and news datasets write it: kept as one paragraph, an
+// interview's questions and answers would be one turn.
 func givenText(text string) string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	paras := strings.Split(text, "\n\n")
-	kept := paras[:0]
 	same := true
+	if len(paras) == 1 && strings.Contains(strings.TrimSpace(text), "\n") {
+		paras, same = strings.Split(text, "\n"), false
+	}
+	kept := paras[:0]
 	for _, p := range paras {
 		c := cleanParagraph(p)
 		same = same && c == p && c != ""

@@ -163,6 +163,21 @@ func TestGivenTextIsJoinParagraphs(t *testing.T) {
 	}
 }
 
+// A text with line breaks and no blank line has a paragraph per line (a scrape's
+// interview: each question and answer a line), so the Q&A annotator finds its turns.
+func TestGivenTextLinePerParagraph(t *testing.T) {
+	for text, want := range map[string]string{
+		"Q: How has the harbour changed?\nA: It has doubled in size.\n": "Q: How has the harbour changed?\n\nA: It has doubled in size.",
+		"كيف ترين المسرح اليوم؟\r\nالمسرح يعيش أزهى عصوره.":             "كيف ترين المسرح اليوم؟\n\nالمسرح يعيش أزهى عصوره.",
+		"first line\n\n  \nsecond\nthird":                               "first line\n\nsecond\nthird",
+		"one line only\n":                                               "one line only",
+	} {
+		if got := givenText(text); got != want {
+			t.Errorf("givenText(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
 // A line may hold html when it has an "html" key, written plainly or with \u escapes;
 // the word in a text or a URL does not make it one.
 func TestMayHoldHTML(t *testing.T) {

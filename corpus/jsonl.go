@@ -22,7 +22,8 @@ import (
 // each optional, but a line needs text or html. With html the record is extracted
 // like a page (Raw.Format "html", Raw.Data the html) and the given fields override
 // what extraction finds. Without html nothing is extracted: Raw.Format is "" and
-// Raw.Data is the line itself, and the document is built from Given. Other top-level
+// Raw.Data is the line itself, and the document is built from Given (a text with line
+// breaks but no blank line has a paragraph per line). Other top-level
 // keys go into Given.Meta, except the ones `newsds export` computes (content_hash,
 // raw_hash, ingested_at, dup_of, provenance: the line read is the new provenance), so
 // an export can be ingested again. Blank lines are skipped; a bad line is a
