@@ -563,6 +563,8 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "أكدت الفنانة الدكتورة هند بنت محمد الناجية من الحادث أنها بخير."}, "سارة القحطاني", "هند بنت محمد"},
 		{"a word with the article before a name describes the person", schema.Document{Title: "الطالبة لـ«الوطن»: حلمي أن أصبح طبيبة", Byline: []string{"حوار: سارة القحطاني"},
 			Text: "قالت الطالبة سارة الحربي إنها ستدرس الطب."}, "سارة القحطاني", "سارة الحربي"},
+		{"a present-tense reporting verb after its subject is followed by what is said", schema.Document{Title: "رحلتي مع الكرة", Byline: []string{"حوار ـ محمد الزهراني"},
+			Text: "شقيق اللاعب الدولي يروي قصصا طريفة عن طفولته\n\nكشف ماجد الغامدي شقيق اللاعب الدولي تفاصيل مسيرة أخيه منذ الطفولة."}, "محمد الزهراني", "ماجد الغامدي"},
 		{"description in the title, outlet from the title", schema.Document{Title: "السفير الياباني لـ«الشرق»: نقدر دعم قطر",
 			Text: "ثمن سعادة السيد كينجي تاناكا، سفير اليابان لدى الدوحة، العلاقات بين البلدين."}, "الشرق", "كينجي تاناكا"},
 	} {

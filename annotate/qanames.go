@@ -539,6 +539,28 @@ func isArStop(w string) bool {
 	return arNameStopRaw[w] || isArReportVerb(w) || roleNouns[f] || (strings.HasPrefix(f, "و") && roleNouns[f[len("و"):]])
 }
 
+// arPresentReportVerbs are the present-tense reporting verbs, which headlines and
+// subtitles write after their subject ("شقيق اللاعب يروي قصصا طريفة", "X يكشف
+// تفاصيل"). Where the past tense opens a sentence and its subject follows ("كشف X"),
+// after one of these the words are what is told.
+var arPresentReportVerbs = foldSet("يرى", "يقول", "يؤكد", "يكشف", "يتحدث", "ترى", "تقول", "تؤكد", "تكشف", "تتحدث",
+	"يروي", "تروي", "يجيب", "تجيب", "يضيف", "تضيف")
+
+// arClauseOpeners are the particles after which a verb still opens its clause, its
+// subject after it ("كما يقول X").
+var arClauseOpeners = foldSet("كما", "وكما", "حيث", "قد", "وقد", "ثم", "فيما", "بينما", "إذ", "هنا", "وهنا", "لذلك", "ولذلك")
+
+// arSubjectBefore reports a present-tense reporting verb at ws[i] that follows words
+// of its own clause: its subject is before it, and no name follows. With the
+// conjunction ("ويقول") or at the start of a clause, it opens the sentence as a past
+// verb does.
+func arSubjectBefore(ws []nameWord, i int) bool {
+	if !arPresentReportVerbs[fold(ws[i].w)] || i == 0 || ws[i].brk {
+		return false
+	}
+	return !arClauseOpeners[fold(ws[i-1].w)]
+}
+
 func isArReportVerb(w string) bool {
 	f := fold(w)
 	return arReportVerbs[f] || (strings.HasPrefix(f, "و") && arReportVerbs[strings.TrimPrefix(f, "و")])
@@ -794,7 +816,7 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 					}
 				}
 				i = j - 1
-			case isArReportVerb(ws[i].w):
+			case isArReportVerb(ws[i].w) && !arSubjectBefore(ws, i):
 				if i+1 < len(ws) && !ws[i+1].brk && !isArHonorific(ws[i+1].w) {
 					if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
 						out = append(out, ledeCandidate{n, i})

@@ -61,6 +61,54 @@ type Ingest struct {
 	// first MiB (default 100, DefaultMaxRatio). News HTML compresses 5 to 15 times;
 	// a bomb of zeros, about 1,000 times.
 	MaxRatio float64 `yaml:"max_ratio"`
+	// Fields maps article fields to the keys under which the JSON and JSONL records of
+	// other tools hold them ({text: content, byline: author}), so their exports are
+	// ingested as they are. A field not named reads its own key (see RecordFields); a
+	// field named reads only the key given, and a key of the field's own name is then
+	// kept in meta like any other key newsds does not read.
+	Fields map[string]string `yaml:"fields"`
+}
+
+// RecordFields returns the article fields a JSON or JSONL record may give, the names
+// Ingest.Fields maps.
+func RecordFields() []string {
+	return []string{"id", "url", "source", "site_name", "title", "byline", "published", "section", "lang", "text", "meta", "html"}
+}
+
+// FieldMapError is a field mapping newsds cannot follow, for the field Field.
+type FieldMapError struct {
+	Field, Reason string
+}
+
+func (e *FieldMapError) Error() string { return e.Field + ": " + e.Reason }
+
+// CheckFields reports the first problem of a field mapping (Ingest.Fields): a field
+// that is not one of RecordFields, an empty key, a key two fields would both read, or
+// a key that is another field's own name while that field still reads it.
+func CheckFields(fields map[string]string) error {
+	known := RecordFields()
+	readBy := map[string]string{} // record key -> the field reading it
+	for _, f := range known {
+		if _, mapped := fields[f]; !mapped {
+			readBy[f] = f
+		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(fields)) {
+		key := fields[f]
+		switch {
+		case !slices.Contains(known, f):
+			return &FieldMapError{f, fmt.Sprintf("not an article field (the fields are %s)", strings.Join(known, ", "))}
+		case strings.TrimSpace(key) == "":
+			return &FieldMapError{f, "empty key"}
+		case readBy[key] != "" && readBy[key] != f:
+			if readBy[key] == key {
+				return &FieldMapError{f, fmt.Sprintf("%q is the key of the field %s, which reads it too; map %s to another key as well", key, key, key)}
+			}
+			return &FieldMapError{f, fmt.Sprintf("%q is already the key of the field %s", key, readBy[key])}
+		}
+		readBy[key] = f
+	}
+	return nil
 }
 
 // Defaults of the ingest limits.
@@ -225,6 +273,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("ingest.max_record_bytes: %d is negative", c.Ingest.MaxRecordBytes)
 	case c.Ingest.MaxRatio < 0 || (c.Ingest.MaxRatio > 0 && c.Ingest.MaxRatio < 1):
 		return fmt.Errorf("ingest.max_ratio: %v is below 1; no compressed file could be read", c.Ingest.MaxRatio)
+	}
+	if err := CheckFields(c.Ingest.Fields); err != nil {
+		return fmt.Errorf("ingest.fields.%w", err)
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Annotators)) {
 		a := c.Annotators[name]

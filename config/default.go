@@ -79,6 +79,12 @@ ingest:
   # Largest decompressed/compressed ratio of a gzipped file or a gzip/deflate HTTP body,
   # checked beyond the first MiB. News pages compress 5-15x; a gzip bomb about 1000x.
   max_ratio: 100
+  # The keys JSON and JSONL records of other tools hold article fields under; a field
+  # not named reads its own key (text, html, title, byline, published, url, id, ...).
+  fields: {}
+  #  text: maintext
+  #  byline: authors
+  #  published: date_publish
 
 # Dataset card facts only you can give; empty ones are marked "to be written" in the card.
 card:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"math"
 	"net/url"
 	"os"
@@ -47,6 +48,8 @@ type docStep struct {
 	dedup   *Deduper
 	opts    IngestOptions
 	zone    *time.Location
+	// keys is the field mapping deferred JSONL lines are parsed with (recordFields).
+	keys recordKeys
 }
 
 // run returns the input as parsed (in itself when parsing failed) with its document
@@ -56,7 +59,7 @@ func (st docStep) run(in Input) (Input, schema.Document, *dedupInput, error) {
 	var dd *dedupInput
 	err := guardRecord(in.Raw, func() error {
 		if in.Unparsed {
-			parsed, err := parseDeferred(in)
+			parsed, err := parseDeferred(in, st.keys)
 			if err != nil {
 				return err
 			}
@@ -87,6 +90,23 @@ func ingestZone(opts IngestOptions) (*time.Location, error) {
 		return nil, fmt.Errorf("source key %q must not contain spaces or slashes", opts.Source)
 	}
 	return zone, nil
+}
+
+// recordFields is the field mapping records are read with: newsds.yaml's ingest.fields
+// with the options' Fields over it, field by field.
+func recordFields(cfg config.Ingest, opts IngestOptions) (map[string]string, error) {
+	if len(opts.Fields) == 0 {
+		return cfg.Fields, nil // checked when newsds.yaml was loaded
+	}
+	fields := maps.Clone(cfg.Fields)
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	maps.Copy(fields, opts.Fields)
+	if err := config.CheckFields(fields); err != nil {
+		return nil, fmt.Errorf("--field %w", err)
+	}
+	return fields, nil
 }
 
 // Extracted is one record as `newsds extract` emits it: a document with its dedup
@@ -121,6 +141,7 @@ type Extracted struct {
 // Extractor runs the per-document step of ingest without a store.
 type Extractor struct {
 	step docStep
+	read ReadOptions
 }
 
 // NewExtractor returns an Extractor for a corpus configuration and the ingest options
@@ -137,8 +158,15 @@ func NewExtractor(cfg *config.Config, opts IngestOptions, now func() time.Time) 
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
+	fields, err := recordFields(cfg.Ingest, opts)
+	if err != nil {
+		return nil, fmt.Errorf("extract: %w", err)
+	}
 	p := docPreparer{cfg: cfg, now: now}
-	return &Extractor{step: docStep{prepare: p.prepare, dedup: NewDeduper(cfg.Dedup), opts: opts, zone: zone}}, nil
+	return &Extractor{
+		step: docStep{prepare: p.prepare, dedup: NewDeduper(cfg.Dedup), opts: opts, zone: zone},
+		read: ReadOptions{Format: opts.Format, Fields: fields}.withLimits(cfg.Ingest),
+	}, nil
 }
 
 // One extracts one input.
@@ -180,7 +208,7 @@ func InputOrder(p *schema.Provenance) string {
 // Inputs extracts every input of paths (files, folders, globs, as Ingest reads them).
 func (e *Extractor) Inputs(ctx context.Context, paths []string) iter.Seq[Extracted] {
 	return func(yield func(Extracted) bool) {
-		for in, err := range Inputs(ctx, paths, ReadOptions{Format: e.step.opts.Format}) {
+		for in, err := range Inputs(ctx, paths, e.read) {
 			if err != nil {
 				if !yield(readRejection(err)) {
 					return
@@ -245,7 +273,7 @@ func (e *Extractor) FileInputs(ctx context.Context, f File, root, tmpDir string)
 			}
 		}
 		rel := relURI(root, f.Path)
-		for in, err := range Inputs(ctx, []string{tmp}, ReadOptions{Format: e.step.opts.Format}) {
+		for in, err := range Inputs(ctx, []string{tmp}, e.read) {
 			var x Extracted
 			if err != nil {
 				x = readRejection(err)

@@ -39,6 +39,9 @@ type IngestOptions struct {
 	// Format is auto (default), html, warc, jsonl or text; segment lands the folders of
 	// a Spark job's segment instead (see ingestSegment).
 	Format string
+	// Fields maps article fields to record keys for JSON and JSONL input, over
+	// newsds.yaml's ingest.fields field by field (see config.Ingest.Fields).
+	Fields map[string]string
 	// Workers is the number of extraction workers; 0 means one per core.
 	Workers int
 	// Progress, when set, is called after each record with the running totals.
@@ -149,8 +152,12 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	fields, err := recordFields(s.cfg.Ingest, opts)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
 	inflight := opts.Workers * 4
-	fingerprint, err := s.ingestFingerprint(opts)
+	fingerprint, err := s.ingestFingerprint(opts, fields)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
@@ -163,7 +170,7 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 	// deduper is built on the first input that is not skipped: its tables (~20 ms)
 	// cost as much CPU as skipping several hundred unchanged inputs.
 	step := sync.OnceValue(func() docStep {
-		return docStep{prepare: p.prepare, dedup: NewDeduper(s.cfg.Dedup), opts: opts, zone: zone}
+		return docStep{prepare: p.prepare, dedup: NewDeduper(s.cfg.Dedup), opts: opts, zone: zone, keys: fields}
 	})
 	// Each goroutine that prepares documents (the workers, the writer) has its own,
 	// for its own compression buffer.
@@ -216,7 +223,7 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions, 
 		}()
 		// JSONL lines are parsed on the workers, in parallel, and a line already
 		// ingested is not parsed at all.
-		for in, err := range p.inputs(ctx, paths, ReadOptions{Format: opts.Format, DeferJSONL: true}.withLimits(s.cfg.Ingest)) {
+		for in, err := range p.inputs(ctx, paths, ReadOptions{Format: opts.Format, DeferJSONL: true, Fields: fields}.withLimits(s.cfg.Ingest)) {
 			if err == nil {
 				last = Raw{Path: in.Raw.Path, Record: in.Raw.Record}
 			}
@@ -518,30 +525,56 @@ func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error 
 	return nil
 }
 
-// givenText is the text field of a JSONL record as joinParagraphs cleans it. Text that
-// cleaning leaves as it is (most of what a pipeline exports) is kept without joining
-// its paragraphs into a copy of itself. A text with no blank line but line breaks has a
-// paragraph per line, as scrapes and news datasets write it: kept as one paragraph, an
-// interview's questions and answers would be one turn.
+// givenText is the text field of a JSONL record, cleaned. A blank line ends a
+// paragraph; within a block, single line breaks follow the plain-text scrape reader's
+// rule (joinBlock): a paragraph per line, as scrapes and news datasets write them
+// (SaudiNewsNet's content has a blank line after its header and one paragraph a line
+// after it), unless the block is hard-wrapped. Kept as one paragraph, an interview's
+// questions and answers would be one turn. Text with no single line break that
+// cleaning leaves as it is (what newsds itself exports) is kept without a copy.
 func givenText(text string) string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	paras := strings.Split(text, "\n\n")
-	same := true
-	if len(paras) == 1 && strings.Contains(strings.TrimSpace(text), "\n") {
-		paras, same = strings.Split(text, "\n"), false
-	}
-	kept := paras[:0]
-	for _, p := range paras {
-		c := cleanParagraph(p)
-		same = same && c == p && c != ""
-		if c != "" {
-			kept = append(kept, c)
+	if !hasSingleBreak(text) {
+		same := true
+		for p := range strings.SplitSeq(text, "\n\n") {
+			if same = cleanParagraph(p) == p && p != ""; !same {
+				break
+			}
+		}
+		if same {
+			return text
 		}
 	}
-	if same {
-		return text
+	text = strings.ReplaceAll(text, "\r", "\n")
+	var paras, block []string
+	flush := func() {
+		paras = append(paras, joinBlock(block)...)
+		block = block[:0]
 	}
-	return strings.Join(kept, "\n\n")
+	for l := range strings.SplitSeq(text, "\n") {
+		if l = cleanLine(l); l == "" {
+			flush()
+			continue
+		}
+		block = append(block, l)
+	}
+	flush()
+	return strings.Join(paras, "\n\n")
+}
+
+// hasSingleBreak reports a line break that is not half of a blank line between two
+// paragraphs.
+func hasSingleBreak(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\n' {
+			continue
+		}
+		if i+1 >= len(text) || text[i+1] != '\n' {
+			return true
+		}
+		i++ // the pair "\n\n"; a third '\n' right after it is a single break
+	}
+	return false
 }
 
 // sourceFor picks the source key: the flag, the JSONL field, a domain match, the
@@ -663,13 +696,15 @@ func CanonicalURL(s string) string {
 // ingestFingerprint covers everything besides an input's own bytes that decides the
 // document ingesting it stores: the ingest options, the configuration that extraction
 // and dedup read, and the newsds build (another build may extract differently, so its
-// first ingest of an input does the work again).
-func (s *Store) ingestFingerprint(opts IngestOptions) ([]byte, error) {
+// first ingest of an input does the work again). fields is the field mapping in force
+// (recordFields).
+func (s *Store) ingestFingerprint(opts IngestOptions, fields map[string]string) ([]byte, error) {
 	cfg, err := json.Marshal(struct {
 		Sources       map[string]config.Source
 		DefaultSource string
 		Dedup         config.Dedup
-	}{s.cfg.Sources, s.cfg.DefaultSource, s.cfg.Dedup})
+		Fields        map[string]string `json:",omitempty"`
+	}{s.cfg.Sources, s.cfg.DefaultSource, s.cfg.Dedup, fields})
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint the configuration: %w", err)
 	}

@@ -88,12 +88,12 @@ func TestDeduperInputReusesBufferSafely(t *testing.T) {
 // line it was given as its raw copy instead of copying it again.
 func TestParseDeferredKeepsItsLine(t *testing.T) {
 	line := []byte(`{"url":"https://example.com/a","title":"T","text":"Body text here."}`)
-	direct, err := parseJSONLRecord(line)
+	direct, err := parseJSONLRecord(line, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	owned := append([]byte(nil), line...)
-	got, err := parseDeferred(Input{Raw: Raw{Data: owned, Path: "p", Record: "line 1"}, Unparsed: true})
+	got, err := parseDeferred(Input{Raw: Raw{Data: owned, Path: "p", Record: "line 1"}, Unparsed: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,12 +141,12 @@ func TestIngestUndeclaredLegacyPageAmongOthers(t *testing.T) {
 	}
 }
 
-// givenText keeps text that cleaning leaves alone without copying it; whatever the
-// text, it must give what joinParagraphs gives.
+// givenText keeps text that cleaning leaves alone without copying it; whatever a text
+// without single line breaks, it must give what joinParagraphs gives.
 func TestGivenTextIsJoinParagraphs(t *testing.T) {
 	for _, text := range []string{
 		"one\n\ntwo",
-		"one\r\n\r\ntwo\r\nline",
+		"one\r\n\r\ntwo",
 		"  padded  \n\n\n\nafter blank",
 		"\n\nleading and trailing\n\n",
 		"soft\u00adhyphen\n\nzero\u200bwidth",
@@ -163,13 +163,22 @@ func TestGivenTextIsJoinParagraphs(t *testing.T) {
 	}
 }
 
-// A text with line breaks and no blank line has a paragraph per line (a scrape's
-// interview: each question and answer a line), so the Q&A annotator finds its turns.
+// A line break in a given text ends a paragraph as in a plain-text scrape (a scrape's
+// interview: each question and answer a line), so the Q&A annotator finds its turns,
+// also where a blank line sets off a header (SaudiNewsNet's shape); a hard-wrapped
+// block is one paragraph.
 func TestGivenTextLinePerParagraph(t *testing.T) {
+	wrapped := "The harbour authority said on Tuesday that the new quay would open in the\n" +
+		"spring, two years later than planned, because the dredging took longer than"
 	for text, want := range map[string]string{
+		"Harbour chief: we will finish\nBy Jane Roe\n\nThe harbour chief spoke to us.\nWhen will the quay open?\n- In spring.\n": "Harbour chief: we will finish\n\nBy Jane Roe\n\nThe harbour chief spoke to us.\n\nWhen will the quay open?\n\n- In spring.",
+		"حوار ـ سارة العلي \n\nقال المدير إن العمل يسير.\nمتى يكتمل المشروع؟\nـ خلال عامين.":                                     "حوار ـ سارة العلي\n\nقال المدير إن العمل يسير.\n\nمتى يكتمل المشروع؟\n\nـ خلال عامين.",
+		wrapped + "\n\nNext paragraph.": strings.ReplaceAll(wrapped, "\n", " ") + "\n\nNext paragraph.",
+		"one\r\n\r\ntwo\r\nline":        "one\n\ntwo\n\nline",
+		"one\n\n\ntwo":                  "one\n\ntwo",
 		"Q: How has the harbour changed?\nA: It has doubled in size.\n": "Q: How has the harbour changed?\n\nA: It has doubled in size.",
 		"كيف ترين المسرح اليوم؟\r\nالمسرح يعيش أزهى عصوره.":             "كيف ترين المسرح اليوم؟\n\nالمسرح يعيش أزهى عصوره.",
-		"first line\n\n  \nsecond\nthird":                               "first line\n\nsecond\nthird",
+		"first line\n\n  \nsecond\nthird":                               "first line\n\nsecond\n\nthird",
 		"one line only\n":                                               "one line only",
 	} {
 		if got := givenText(text); got != want {

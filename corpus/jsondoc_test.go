@@ -126,7 +126,7 @@ func TestCheckInputs(t *testing.T) {
 // JSON lines record does) would only repeat the list.
 func TestNotAnArticleListsKeysOnly(t *testing.T) {
 	raw := []byte(`{"title":"Gold","notes":"checked by hand","turns":[]}`)
-	_, err := parseJSONLRecord(raw)
+	_, err := parseJSONLRecord(raw, nil)
 	if err == nil || !strings.Contains(err.Error(), "did you mean") {
 		t.Fatalf("record error %v, want a suggestion", err)
 	}

@@ -22,8 +22,9 @@ import (
 // each optional, but a line needs text or html. With html the record is extracted
 // like a page (Raw.Format "html", Raw.Data the html) and the given fields override
 // what extraction finds. Without html nothing is extracted: Raw.Format is "" and
-// Raw.Data is the line itself, and the document is built from Given (a text with line
-// breaks but no blank line has a paragraph per line). Other top-level
+// Raw.Data is the line itself, and the document is built from Given (a line break in
+// the text ends a paragraph as in a plain-text scrape, see givenText). A field mapping
+// (ReadOptions.Fields) reads these fields from other keys. Other top-level
 // keys go into Given.Meta, except the ones `newsds export` computes (content_hash,
 // raw_hash, ingested_at, dup_of, provenance: the line read is the new provenance), so
 // an export can be ingested again. Blank lines are skipped; a bad line is a
@@ -69,7 +70,7 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 				return false
 			}
 		} else if len(trimmed) > 0 {
-			in, perr := parseJSONLRecord(trimmed)
+			in, perr := parseJSONLRecord(trimmed, src.keys)
 			if perr != nil {
 				if !yield(Input{}, &RecordError{Path: src.path, Record: record, Err: perr}) {
 					return false
@@ -93,11 +94,11 @@ func readJSONL(ctx context.Context, r *bufio.Reader, src inputSource, yield func
 }
 
 // parseDeferred parses a line that readJSONL yielded unparsed, into the Input it would
-// have yielded (a bad line is the same RecordError).
-func parseDeferred(in Input) (Input, error) {
+// have yielded under the same field mapping (a bad line is the same RecordError).
+func parseDeferred(in Input, keys recordKeys) (Input, error) {
 	// The line is already a copy readJSONL made for this input alone: the record keeps
 	// it rather than copying it again.
-	out, err := parseJSONLRecordOwned(in.Raw.Data, true)
+	out, err := parseJSONLRecordOwned(in.Raw.Data, keys, true)
 	if err != nil {
 		return Input{}, &RecordError{Path: in.Raw.Path, Record: in.Raw.Record, Err: err}
 	}
@@ -143,32 +144,35 @@ func readJSONLLine(r *bufio.Reader, max int64) ([]byte, error) {
 	}
 }
 
-// parseJSONLRecord decodes one line into an Input.
-//
-// JSON text must be UTF-8 (RFC 8259 section 8.1), and encoding/json would turn each
-// invalid byte into U+FFFD without a word: a line with invalid UTF-8 is rejected,
-// located at its first bad byte, so nothing is silently changed.
-// errNoBody is a record with neither "text" nor "html".
-var errNoBody = errors.New(`record has neither "text" nor "html"`)
+// noBodyError is a record with neither a text nor an html field, under the keys the
+// field mapping reads them from.
+type noBodyError struct{ textKey, htmlKey string }
+
+func (e noBodyError) Error() string {
+	return fmt.Sprintf("record has neither %q nor %q", e.textKey, e.htmlKey)
+}
 
 // missingBodyError says a record has no body; where another of its fields holds text
-// ("body", "content"), it names it, since such fields go to meta unread.
-func missingBodyError(hadText bool, textFields []string) error {
+// ("body", "content"), it names it and how to read it, since such fields go to meta
+// unread.
+func missingBodyError(keys recordKeys, hadText bool, textFields []string) error {
+	noBody := noBodyError{keys.of("text"), keys.of("html")}
 	if hadText {
-		return errors.New(`field "text" is empty and there is no "html"`)
+		return fmt.Errorf("field %q is empty and there is no %q", noBody.textKey, noBody.htmlKey)
 	}
 	quoted := make([]string, len(textFields))
 	for i, k := range slices.Sorted(slices.Values(textFields)) {
 		quoted[i] = strconv.Quote(k)
 	}
-	const rename = `rename it "text" for an article's text or "html" for a page; other fields are kept as meta`
 	switch len(quoted) {
 	case 0:
-		return errNoBody
+		return noBody
 	case 1:
-		return fmt.Errorf("%w; did you mean %s? (%s)", errNoBody, quoted[0], rename)
+		return fmt.Errorf("%w; did you mean %s? (read it as the text with --field text=%s, or text: %s under ingest.fields in newsds.yaml; html=KEY for a page; other fields are kept as meta)",
+			noBody, quoted[0], textFields[0], textFields[0])
 	}
-	return fmt.Errorf("%w; did you mean one of %s? (%s)", errNoBody, strings.Join(quoted, ", "), rename)
+	return fmt.Errorf("%w; did you mean one of %s? (read the one holding the article as its text with --field text=KEY, or under ingest.fields in newsds.yaml; html=KEY for a page; other fields are kept as meta)",
+		noBody, strings.Join(quoted, ", "))
 }
 
 // withArticle puts "a" or "an" before a JSON kind ("an array", "a string").
@@ -179,13 +183,36 @@ func withArticle(kind string) string {
 	return "a " + kind
 }
 
-func parseJSONLRecord(line []byte) (Input, error) {
-	return parseJSONLRecordOwned(line, false)
+// parseJSONLRecord decodes one line into an Input, reading each field from its key
+// under keys.
+//
+// JSON text must be UTF-8 (RFC 8259 section 8.1), and encoding/json would turn each
+// invalid byte into U+FFFD without a word: a line with invalid UTF-8 is rejected,
+// located at its first bad byte, so nothing is silently changed.
+func parseJSONLRecord(line []byte, keys recordKeys) (Input, error) {
+	return parseJSONLRecordOwned(line, keys, false)
+}
+
+func hasKey(obj map[string]json.RawMessage, key string) bool {
+	_, ok := obj[key]
+	return ok
+}
+
+// recordKeys maps article fields to the record keys that hold them (config
+// Ingest.Fields); a field it does not name is read from its own key. nil reads every
+// field from its own key.
+type recordKeys map[string]string
+
+func (k recordKeys) of(field string) string {
+	if key, ok := k[field]; ok {
+		return key
+	}
+	return field
 }
 
 // parseJSONLRecordOwned is parseJSONLRecord; owned says line belongs to the record
 // (nothing else writes or reuses it), so Raw.Data may be line itself.
-func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
+func parseJSONLRecordOwned(line []byte, keys recordKeys, owned bool) (Input, error) {
 	if !utf8.Valid(line) {
 		return Input{}, fmt.Errorf("invalid UTF-8 at byte %d of the record: JSON must be UTF-8; re-encode the file (e.g. iconv -f CHARSET -t UTF-8)", invalidUTF8Offset(line))
 	}
@@ -205,8 +232,9 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 	}
 	g := &GivenFields{}
 	var html string
-	_, hadText := obj["text"]
-	strField := func(key string, dst *string) error {
+	_, hadText := obj[keys.of("text")]
+	strField := func(field string, dst *string) error {
+		key := keys.of(field)
 		v, ok := obj[key]
 		if !ok {
 			return nil
@@ -221,7 +249,7 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 			// Exports from databases and APIs give the time as a Unix timestamp; its
 			// decimal text goes to the date parser like any written date.
 			var num json.Number
-			if key == "published" && json.Unmarshal(v, &num) == nil {
+			if field == "published" && json.Unmarshal(v, &num) == nil {
 				*dst = num.String()
 				return nil
 			}
@@ -242,33 +270,36 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 			return Input{}, err
 		}
 	}
-	if v, ok := obj["id"]; ok {
-		delete(obj, "id")
+	if key := keys.of("id"); hasKey(obj, key) {
+		v := obj[key]
+		delete(obj, key)
 		// Numeric ids from other tools are kept as their decimal text.
 		var num json.Number
 		if err := json.Unmarshal(v, &num); err == nil {
 			g.ID = num.String()
 		} else if g.ID, err = jsonString(v); err != nil {
-			return Input{}, fmt.Errorf("field \"id\": want a string or number")
+			return Input{}, fmt.Errorf("field %q: want a string or number", key)
 		}
 	}
-	if v, ok := obj["byline"]; ok {
-		delete(obj, "byline")
+	if key := keys.of("byline"); hasKey(obj, key) {
+		v := obj[key]
+		delete(obj, key)
 		var err error
 		if g.Byline, err = jsonByline(v); err != nil {
-			return Input{}, fmt.Errorf("field \"byline\": %w", err)
+			return Input{}, fmt.Errorf("field %q: %w", key, err)
 		}
 	}
-	if v, ok := obj["meta"]; ok {
-		delete(obj, "meta")
+	if key := keys.of("meta"); hasKey(obj, key) {
+		v := obj[key]
+		delete(obj, key)
 		if !bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
 			m, err := decodeJSONValue(v)
 			if err != nil {
-				return Input{}, fmt.Errorf("field \"meta\": %w", err)
+				return Input{}, fmt.Errorf("field %q: %w", key, err)
 			}
 			mm, ok := m.(map[string]any)
 			if !ok {
-				return Input{}, errors.New("field \"meta\": want an object")
+				return Input{}, fmt.Errorf("field %q: want an object", key)
 			}
 			g.Meta = mm
 		}
@@ -298,7 +329,7 @@ func parseJSONLRecordOwned(line []byte, owned bool) (Input, error) {
 		return Input{Raw: Raw{Data: []byte(html), Format: FormatHTML, URL: g.URL, ContentType: "text/html; charset=utf-8"}, Given: g}, nil
 	}
 	if strings.TrimSpace(g.Text) == "" {
-		return Input{}, missingBodyError(hadText, textFields)
+		return Input{}, missingBodyError(keys, hadText, textFields)
 	}
 	data := line
 	if !owned {
@@ -388,7 +419,7 @@ func readJSONDocument(ctx context.Context, r io.Reader, src inputSource, yield f
 		if err := trailing(dec); err != nil {
 			return fail("%v", err)
 		}
-		in, perr := parseJSONLRecord(raw)
+		in, perr := parseJSONLRecord(raw, src.keys)
 		if perr != nil {
 			return fail("%s", notAnArticle(raw, perr))
 		}
@@ -424,7 +455,7 @@ func readJSONDocument(ctx context.Context, r io.Reader, src inputSource, yield f
 			}
 			continue
 		}
-		in, perr := parseJSONLRecord(raw)
+		in, perr := parseJSONLRecord(raw, src.keys)
 		if perr != nil {
 			if !yield(Input{}, &RecordError{Path: src.path, Record: record, Err: perr}) {
 				return false
@@ -475,8 +506,9 @@ func notAnArticle(raw []byte, err error) string {
 	if json.Unmarshal(raw, &obj) != nil || len(obj) == 0 {
 		return err.Error()
 	}
-	if errors.Is(err, errNoBody) {
-		err = errNoBody // the keys are listed below: no field to suggest
+	var noBody noBodyError
+	if errors.As(err, &noBody) {
+		err = noBody // the keys are listed below: no field to suggest
 	}
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
@@ -487,7 +519,7 @@ func notAnArticle(raw []byte, err error) string {
 	if len(keys) > 3 {
 		keys, more = keys[:3], fmt.Sprintf(" and %d more", len(obj)-3)
 	}
-	return fmt.Sprintf("the object is not an article (%v; its keys are %s%s); want an article object with text or html, or an array of them",
+	return fmt.Sprintf("the object is not an article (%v; its keys are %s%s); want an article object with text or html (--field text=KEY reads another key as the text), or an array of them",
 		err, strings.Join(keys, ", "), more)
 }
 

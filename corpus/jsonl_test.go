@@ -168,13 +168,13 @@ func TestJSONLRecordMessages(t *testing.T) {
 		{`"text"`, "invalid record: want a JSON object, got a string"},
 		{`null`, "invalid record: want a JSON object, got null"},
 	} {
-		_, err := parseJSONLRecord([]byte(tt.line))
+		_, err := parseJSONLRecord([]byte(tt.line), nil)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) && !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.line, err, tt.want)
 		}
 	}
 	for _, line := range []string{`{"url":"https://ex.com/a","views":3}`, `{"url":"https://ex.com/a","meta":{"note":"checked"}}`} {
-		if _, err := parseJSONLRecord([]byte(line)); err != nil && strings.Contains(err.Error(), "did you mean") {
+		if _, err := parseJSONLRecord([]byte(line), nil); err != nil && strings.Contains(err.Error(), "did you mean") {
 			t.Errorf("%s: suggested a field that is no candidate: %v", line, err)
 		}
 	}

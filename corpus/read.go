@@ -56,6 +56,10 @@ type ReadOptions struct {
 	// for the caller to parse with parseDeferred where it likes: ingest parses on its
 	// workers, or not at all for a line it has already ingested.
 	DeferJSONL bool
+	// Fields maps article fields to the keys JSON and JSONL records hold them under
+	// (config Ingest.Fields, checked by config.CheckFields); nil reads each field from
+	// its own key.
+	Fields map[string]string
 }
 
 // ReadStats count what Inputs has read so far.
@@ -505,7 +509,7 @@ func readInputFile(ctx context.Context, f inputFile, opts ReadOptions, yield fun
 		}
 	}
 	src := inputSource{path: f.path, modTime: st.ModTime(), maxBytes: opts.MaxRecordBytes, maxRatio: opts.MaxRatio,
-		stats: opts.Stats, prov: schema.Provenance{Path: f.relPath(), Format: format}, deferJSONL: opts.DeferJSONL, budget: budget}
+		stats: opts.Stats, prov: schema.Provenance{Path: f.relPath(), Format: format}, deferJSONL: opts.DeferJSONL, budget: budget, keys: opts.Fields}
 	switch format {
 	case FormatHTML, FormatText:
 		data, err := readLimited(body, opts.MaxRecordBytes)
@@ -540,6 +544,8 @@ type inputSource struct {
 	prov schema.Provenance
 	// deferJSONL is ReadOptions.DeferJSONL.
 	deferJSONL bool
+	// keys is ReadOptions.Fields.
+	keys recordKeys
 }
 
 // readLimited reads all of r, failing with ErrTooLarge beyond max bytes.

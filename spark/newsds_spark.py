@@ -139,11 +139,13 @@ def pipe(argv, batches, out_schema):
         return
 
 
-def extract_partition(newsds, config, root, fmt):
+def extract_partition(newsds, config, root, fmt, fields):
     def run(batches):
         argv = [executable(newsds), "extract", "--stdin", "--quiet", "--format", fmt]
         if config:
             argv += ["--config", shipped(config)]
+        for field in fields:
+            argv += ["--field", field]
         if root:
             argv += ["--root", root]
         first = next(batches, None)
@@ -297,6 +299,8 @@ def main(argv=None):
     ap.add_argument("--newsds", default="newsds", help="the newsds binary, shipped with --files (default: newsds)")
     ap.add_argument("--config", default="", help="newsds.yaml shipped with --files (default: newsds's defaults)")
     ap.add_argument("--format", default="auto", help="input format, as ingest --format")
+    ap.add_argument("--field", action="append", default=[], metavar="FIELD=KEY",
+                    help="read a JSON/JSONL article field from another key (repeatable), as ingest --field")
     ap.add_argument("--annotate", default="", help="annotators to run on the originals, e.g. qa,sentiment")
     ap.add_argument("--partitions", type=int, default=0, help="partitions for the shuffles (default: Spark's)")
     ap.add_argument("--checkpoint-dir", default="", help="folder for the dedup rounds' checkpoints, on a file system every executor reaches (default: OUT/_checkpoints, removed at the end)")
@@ -315,7 +319,7 @@ def main(argv=None):
 
     files = (spark.read.format("binaryFile").load(args.input)
              .select("path", "modificationTime", "content"))
-    extracted = files.mapInArrow(extract_partition(args.newsds, args.config, root, args.format), EXTRACT_SCHEMA)
+    extracted = files.mapInArrow(extract_partition(args.newsds, args.config, root, args.format, args.field), EXTRACT_SCHEMA)
     extracted = extracted.persist()
 
     rejections = extracted.where(F.col("error") != "").select("path", "record", "error")

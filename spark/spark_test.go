@@ -138,7 +138,9 @@ func lettersFixture(t testing.TB, dir string) {
 	park := "نشكر البلدية على افتتاح الحديقة الجديدة قرب المدرسة، فقد صارت متنفساً للأطفال وكبار السن، " +
 		"ونرجو أن تبقى أبوابها مفتوحة حتى المساء في أيام الصيف."
 	line := func(title, text string) string {
-		b, err := json.Marshal(map[string]string{"title": title, "published": "2024-03-05", "text": text})
+		// Under "body", as another tool writes it: read through newsds.yaml's
+		// ingest.fields, which the executors must follow as the local ingest does.
+		b, err := json.Marshal(map[string]string{"title": title, "published": "2024-03-05", "body": text})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,6 +156,24 @@ func lettersFixture(t testing.TB, dir string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// mapBodyToText sets ingest.fields in a corpus's newsds.yaml to read the letters'
+// "body" as their text.
+func mapBodyToText(t testing.TB, root string) {
+	t.Helper()
+	path := filepath.Join(root, "newsds.yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mapped := strings.Replace(string(b), "\n  fields: {}\n", "\n  fields:\n    text: body\n", 1)
+	if mapped == string(b) {
+		t.Fatal("newsds.yaml has no empty ingest.fields to set")
+	}
+	if err := os.WriteFile(path, []byte(mapped), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -483,6 +503,7 @@ func TestSparkCluster(t *testing.T) {
 	lettersFixture(t, in)
 
 	local := e.newCorpus(filepath.Join(dir, "local"))
+	mapBodyToText(t, local)
 	e.runCodes(local, []int{0, 3}, e.newsds, "ingest", in)
 	e.run(local, e.newsds, "annotate", "--with", "qa,sentiment")
 	wantDocs, wantAnns := e.corpusState(local)

@@ -54,6 +54,7 @@ cannot be read is an error before anything is read.
 	cmd.Flags().StringVar(&o.Source, "source", "", "source key for every input (default: by URL domain, then default_source)")
 	cmd.Flags().StringVar(&o.TimeZone, "tz", "", "IANA time zone for dates without an offset (overrides the source's)")
 	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl, json or text")
+	cmd.Flags().StringToStringVar(&o.Fields, "field", nil, "read a JSON/JSONL article field from another key, FIELD=KEY (repeatable; e.g. text=content,byline=author; over ingest.fields in newsds.yaml)")
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "extraction workers (default: one per core)")
 	cmd.Flags().BoolVar(&o.AsJSON, "json", false, "print the summary as JSON (rejections included)")
 	return cmd
