@@ -197,6 +197,11 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 			break
 		}
 	}
+	// A headline with a deck under it (lines of their own, no blank line between): the
+	// title is the headline, the first of them, and the deck is not text.
+	for titleIdx > 0 && isDeckAbove(lines, titleIdx, mk) {
+		titleIdx--
+	}
 	if titleIdx >= 0 {
 		doc.Title = lines[titleIdx].text
 		for i := titleIdx + 1; i < anchor; i++ {
@@ -352,6 +357,18 @@ func dateLine(s string, loc *time.Location, upper time.Time) (time.Time, bool) {
 	return ParseDate(s, loc, upper)
 }
 
+// isDeckAbove reports whether the line right above line i is a headline's line too: text
+// of more than four words, no byline and no date, as a section name, a masthead or a
+// counter is not.
+func isDeckAbove(lines []scrapeLine, i int, mk scrapeMarkers) bool {
+	l := lines[i-1]
+	if l.kind != kindText || len(strings.Fields(l.text)) <= 4 || mk.isByline(l.text) {
+		return false
+	}
+	_, isDate := dateLine(l.text, time.UTC, time.Time{})
+	return !isDate
+}
+
 // sectionAbove returns the index of the short line just above the title (skipping
 // counters and ads), or -1 when that line does not look like a section name.
 func sectionAbove(lines []scrapeLine, titleIdx int, mk scrapeMarkers) int {
@@ -431,11 +448,12 @@ func cutBylinePrefix(s string, prefixes []string) (rest string, found bool) {
 		if r, _ := utf8.DecodeRuneInString(rest); rest != "" && !(unicode.IsSpace(r) || unicode.IsPunct(r) || r == '-') {
 			continue
 		}
+		// Arabic papers write the dash as a tatweel standing alone ("حوار ـ محمد").
 		t := strings.TrimLeft(rest, " \t")
-		if bylineNeedsColon[p] && !strings.HasPrefix(t, ":") && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "–") {
+		if bylineNeedsColon[p] && !strings.HasPrefix(t, ":") && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "–") && !strings.HasPrefix(t, "ـ ") {
 			continue
 		}
-		return strings.TrimLeft(rest, " :：-–—\t"), true
+		return strings.TrimLeft(rest, " :：-–—ـ\t"), true
 	}
 	return s, false
 }

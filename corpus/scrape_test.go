@@ -3,6 +3,7 @@ package corpus
 import (
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,27 @@ func TestExtractScrapePackedHeaderLine(t *testing.T) {
 		if doc.Title != tt.title || len(doc.Byline) != 1 || doc.Byline[0] != tt.byline || doc.Published != tt.published {
 			t.Errorf("title %q, byline %q, published %q; want %q, %q, %q", doc.Title, doc.Byline, doc.Published, tt.title, tt.byline, tt.published)
 		}
+	}
+}
+
+// Arabic papers write the dash after a byline label as a tatweel ("حوار ـ محمد"), which
+// marker folding drops: such a line was no byline and became the title. Of a headline
+// with a deck line under it, the headline is the title (it was the deck's last line).
+func TestExtractScrapeTatweelDashByline(t *testing.T) {
+	text := "والد اللاعب يكشف تفاصيل طفولته\nرفض انتقاله إلى نادٍ آخر\nحوار ـ سعد العتيبي\n\nكشف ماجد الغامدي والد اللاعب أن ابنه بدأ اللعب في الحي.\nمتى بدأ اللعب؟\nـ في السادسة.\n"
+	doc, err := Extract(Raw{Data: []byte(text), Format: "text"}, ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "والد اللاعب يكشف تفاصيل طفولته" || !reflect.DeepEqual(doc.Byline, []string{"سعد العتيبي"}) || !strings.HasPrefix(doc.Text, "كشف ماجد") {
+		t.Errorf("title %q byline %q text %.30q", doc.Title, doc.Byline, doc.Text)
+	}
+	for _, line := range []string{"حوار ـ سعد العتيبي", "حوار - سعد العتيبي", "حوار: سعد العتيبي", "إعداد ـ سعد العتيبي"} {
+		if rest, found := cutBylinePrefix(line, nil); !found || rest != "سعد العتيبي" {
+			t.Errorf("cutBylinePrefix(%q) = %q, %v", line, rest, found)
+		}
+	}
+	if _, found := cutBylinePrefix("حوار مع الوزير", nil); found {
+		t.Error("a title opening with حوار read as a byline")
 	}
 }
