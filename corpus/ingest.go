@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"html"
 	"io"
 	"iter"
 	"net/url"
@@ -497,7 +498,7 @@ func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error 
 		doc.Text = givenText(g.Text)
 	}
 	if len(g.Byline) > 0 {
-		doc.Byline = cleanNames(g.Byline)
+		doc.Byline = givenByline(g.Byline, siteKeys(doc.SiteName, doc.URL))
 	}
 	if g.Published != "" {
 		t, ok := ParseDate(g.Published, loc, time.Time{})
@@ -523,6 +524,22 @@ func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error 
 		}
 	}
 	return nil
+}
+
+// givenByline is a record's byline read as an extracted one is (cleanByline): scrapers
+// and exports write it as the page showed it, with its label ("By", "حاوره :"), the
+// paper's dash and outlet ("محمد - سبق"), a job title, HTML entities left in
+// ("&nbsp;"). Each entry stays one entry, since a list may write "Doe, Jane". Where
+// cleaning leaves no name, the byline is kept as given: a stated byline is never lost.
+func givenByline(names []string, site map[string]bool) []string {
+	unescaped := make([]string, len(names))
+	for i, n := range names {
+		unescaped[i] = html.UnescapeString(n)
+	}
+	if clean := cleanNames(cleanByline(unescaped, site)); len(clean) > 0 {
+		return clean
+	}
+	return cleanNames(unescaped)
 }
 
 // givenText is the text field of a JSONL record, cleaned. A blank line ends a

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -200,6 +201,27 @@ func TestMayHoldHTML(t *testing.T) {
 	} {
 		if got := mayHoldHTML([]byte(line)); got != want {
 			t.Errorf("mayHoldHTML(%s) = %v, want %v", line, got, want)
+		}
+	}
+}
+
+// A given byline is read as an extracted one: its label, the paper's dash and outlet,
+// a job title and HTML entities go; a list's entries stay whole; a byline cleaning
+// would empty is kept as given.
+func TestGivenByline(t *testing.T) {
+	for _, tt := range []struct {
+		in, want []string
+	}{
+		{[]string{"حاوره : عبدالعزيز العصيمي - سبق :&nbsp;"}, []string{"عبدالعزيز العصيمي"}},
+		{[]string{"حوار ـ محمد المرحبي"}, []string{"محمد المرحبي"}},
+		{[]string{"By Tom Baker"}, []string{"Tom Baker"}},
+		{[]string{"Jane Doe, Staff Writer", "Omar Haddad"}, []string{"Jane Doe", "Omar Haddad"}},
+		{[]string{"O&#39;Brien, Pat"}, []string{"O'Brien, Pat"}},
+		{[]string{"Example News"}, []string{"Example News"}}, // the publisher alone
+		{[]string{"2024-03-05"}, []string{"2024-03-05"}},     // no name left: kept as given
+	} {
+		if got := givenByline(tt.in, siteKeys("Example News", "https://example.com/a")); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("givenByline(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
