@@ -1550,7 +1550,7 @@ func cleanByline(names []string, site map[string]bool) []string {
 	for _, n := range names {
 		n = stripBylinePrefix(cleanLine(n), htmlBylinePrefixes)
 		n = strings.Trim(cutRole(n), " ,;:|-–—·")
-		n = trimLowerTail(arDatelineFree(n))
+		n = trimLowerTail(arDatelineFree(labelFree(n)))
 		key := siteKey(n)
 		switch {
 		case key == "" || notNames[key] || credentials[key] || strings.ContainsFunc(n, unicode.IsDigit):
@@ -1571,6 +1571,19 @@ func cleanByline(names []string, site map[string]bool) []string {
 		return publishers
 	}
 	return people
+}
+
+// reColonHead is a byline's one-word head before a colon: a dateline ("جدة: أسماء
+// الغابري") or a label no prefix list holds ("Autorin: Eva Roth").
+var reColonHead = regexp.MustCompile(`^[\p{L}\p{M}.]+\s*[:：]\s*(\S+(?:\s+\S+)+)$`)
+
+// labelFree is a byline without a one-word head and colon before a name of two words or
+// more.
+func labelFree(n string) string {
+	if m := reColonHead.FindStringSubmatch(n); m != nil {
+		return m[1]
+	}
+	return n
 }
 
 // reArDash splits an Arabic byline at a dash between spaces ("حسام أبو العلا - القاهرة").

@@ -205,7 +205,7 @@ func TestMayHoldHTML(t *testing.T) {
 	}
 }
 
-// A given byline is read as an extracted one: its label, the paper's dash and outlet,
+// A given byline is read as an extracted one: its label or dateline, the paper's dash and outlet,
 // a job title and HTML entities go; a list's entries stay whole; a byline cleaning
 // would empty is kept as given.
 func TestGivenByline(t *testing.T) {
@@ -215,6 +215,9 @@ func TestGivenByline(t *testing.T) {
 		{[]string{"حاوره : عبدالعزيز العصيمي - سبق :&nbsp;"}, []string{"عبدالعزيز العصيمي"}},
 		{[]string{"حوار ـ محمد المرحبي"}, []string{"محمد المرحبي"}},
 		{[]string{"By Tom Baker"}, []string{"Tom Baker"}},
+		{[]string{"جدة: أسماء الغابري"}, []string{"أسماء الغابري"}}, // a dateline
+		{[]string{"Autorin: Eva Roth"}, []string{"Eva Roth"}},       // a label no list holds
+		{[]string{"Maria: Santos"}, []string{"Maria: Santos"}},      // no name of two words after it
 		{[]string{"Jane Doe, Staff Writer", "Omar Haddad"}, []string{"Jane Doe", "Omar Haddad"}},
 		{[]string{"O&#39;Brien, Pat"}, []string{"O'Brien, Pat"}},
 		{[]string{"Example News"}, []string{"Example News"}}, // the publisher alone
