@@ -82,10 +82,7 @@ func newExtractCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.Config, "config", "", "newsds.yaml to use (default: the corpus around the working folder, else the defaults)")
-	cmd.Flags().StringVar(&o.Source, "source", "", "source key for every input (default: by URL domain, then default_source)")
-	cmd.Flags().StringVar(&o.TimeZone, "tz", "", "IANA time zone for dates without an offset (overrides the source's)")
-	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl, json or text")
-	cmd.Flags().StringToStringVar(&o.Fields, "field", nil, "read a JSON/JSONL article field from another key, FIELD=KEY (repeatable; e.g. text=content,byline=author; over ingest.fields in newsds.yaml)")
+	addReadFlags(cmd, &o.IngestOptions)
 	cmd.Flags().BoolVar(&o.Stdin, "stdin", false, "read Arrow batches of files (path, content[, modificationTime]) on stdin")
 	cmd.Flags().StringVar(&o.Root, "root", "", "with --stdin: the folder or URI provenance paths are relative to")
 	cmd.Flags().BoolVar(&o.Annotate, "annotate", false, "annotate the documents of an Arrow stream on stdin instead")

@@ -51,10 +51,7 @@ cannot be read is an error before anything is read.
 			return runIngest(cmd, g, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Source, "source", "", "source key for every input (default: by URL domain, then default_source)")
-	cmd.Flags().StringVar(&o.TimeZone, "tz", "", "IANA time zone for dates without an offset (overrides the source's)")
-	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl, json or text")
-	cmd.Flags().StringToStringVar(&o.Fields, "field", nil, "read a JSON/JSONL article field from another key, FIELD=KEY (repeatable; e.g. text=content,byline=author; over ingest.fields in newsds.yaml)")
+	addReadFlags(cmd, &o.IngestOptions)
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "extraction workers (default: one per core)")
 	cmd.Flags().BoolVar(&o.AsJSON, "json", false, "print the summary as JSON (rejections included)")
 	return cmd
@@ -169,4 +166,13 @@ func printIngest(g *globalOptions, sum *corpus.IngestSummary, reportPath string)
 	if sum.Rejected > 0 {
 		g.status("rejections written to %s", reportPath)
 	}
+}
+
+// addReadFlags adds the flags that say how inputs are read, which ingest and the Spark
+// job's extract share.
+func addReadFlags(cmd *cobra.Command, o *corpus.IngestOptions) {
+	cmd.Flags().StringVar(&o.Source, "source", "", "source key for every input (default: by URL domain, then default_source)")
+	cmd.Flags().StringVar(&o.TimeZone, "tz", "", "IANA time zone for dates without an offset (overrides the source's)")
+	cmd.Flags().StringVar(&o.Format, "format", "auto", "input format: auto, html, warc, jsonl, json or text")
+	cmd.Flags().StringToStringVar(&o.Fields, "field", nil, "read a JSON/JSONL article field from another key, FIELD=KEY (repeatable; e.g. text=content,byline=author; over ingest.fields in newsds.yaml)")
 }
