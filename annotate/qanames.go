@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/newsds/newsds/internal/byline"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -74,15 +75,8 @@ func (x *surnameIndex) has(folded string) bool {
 	return x.set[folded]
 }
 
-var (
-	reBylineLead = regexp.MustCompile(`(?i)^(?:حوار|حاوره|حاورته|حاورها|حاورهم|حاورتها|أجرى الحوار|أجرت الحوار|اجرى الحوار|اجرت الحوار|أجراه|أجرته|إعداد|اعداد|كتب|كتبت|بقلم|تقرير|interview(?:ed)?\s+by|conducted\s+by|written\s+by|text\s+by|words\s+by|by|von|par|por)(?:\s*[:：\-–—ـ|/]+\s*|\s+)`)
-	// A lede line naming the interviewer: the lead word must be followed by a separator,
-	// so that a sentence opening with "حوار" ("حوار تغلب عليه العاصفة") is not a byline.
-	reLedeByline = regexp.MustCompile(`(?i)^(?:(?:حوار|حاوره|حاورته|حاورها|حاورهم|حاورتها|أجرى الحوار|أجرت الحوار|اجرى الحوار|اجرت الحوار|interview)\s*[:：\-–—ـ]+\s*|(?:interview(?:ed)?|conducted)\s+by\s*[:：]?\s*)`)
-	// A dateline or label before the name: one or two words and a colon ("جدة: ").
-	reDateline  = regexp.MustCompile(`^([^\s:：]+(?:\s+[^\s:：]+)?)\s*[:：]\s*(\S.*)$`)
-	reBylineSep = regexp.MustCompile(`\s+[-–—ـ|/]+\s*|\s*[-–—ـ|/]+\s+|\s*[|/،,;؛:：]\s*|\s+(?:and|und|et|&)\s+`)
-)
+// reBylineSep splits a byline into its parts: names, a city, the outlet.
+var reBylineSep = regexp.MustCompile(`\s+[-–—ـ|/]+\s*|\s*[-–—ـ|/]+\s+|\s*[|/،,;؛:：]\s*|\s+(?:and|und|et|&)\s+`)
 
 // reBylinePlace is a byline part that only says where ("في الرياض", "من جدة");
 // reBylinePlaceAfter the same after a name.
@@ -94,6 +88,14 @@ var (
 // reBylineCredit matches a byline entry that credits pictures, not the text.
 var reBylineCredit = regexp.MustCompile(`(?i)^(?:تصوير|عدسة|صور|photos?(?:\s+by)?|pictures?\s+by|illustrations?(?:\s+by)?|fotos?)\s*[:：\-–]?\s`)
 
+// bylineLabels are the labels a stored byline may still open with (one stored before
+// ingest cleaned bylines, or written by another tool); ledeLabels those of a lede line
+// naming the interviewer ("حوار: X", "Interview by X").
+var (
+	bylineLabels = byline.Builtin(byline.Writer | byline.Interviewer | byline.Field)
+	ledeLabels   = byline.Builtin(byline.Interviewer)
+)
+
 // bylineName reads a byline: the interviewer's name and, when the byline gives one after
 // a separator, the outlet ("حاوره : عبدالعزيز العصيمي - سبق :&nbsp;").
 func bylineName(b string) (name, outlet string) {
@@ -102,10 +104,8 @@ func bylineName(b string) (name, outlet string) {
 		return "", ""
 	}
 	for range 4 {
-		t := strings.TrimSpace(reBylineLead.ReplaceAllString(s, ""))
-		if m := reDateline.FindStringSubmatch(t); m != nil && isLetterWord(m[2]) && !strings.Contains(m[1], "-") {
-			t = m[2]
-		}
+		t := strings.TrimSpace(bylineLabels.Strip(s, byline.InLine))
+		t = byline.DatelineFree(t)
 		if t == s {
 			break
 		}
@@ -299,11 +299,10 @@ var enParticles = map[string]bool{"al": true, "bin": true, "van": true, "von": t
 func ledeInterviewer(lede []qaPara) (name, outlet string) {
 	for _, qp := range lede {
 		t := cleanMeta(qp.p.Text)
-		m := reLedeByline.FindStringIndex(t)
-		if m == nil {
+		rest, found := ledeLabels.Cut(t, byline.InProse)
+		if !found {
 			continue
 		}
-		rest := t[m[1]:]
 		parts := reBylineSep.Split(rest, 3)
 		n := cleanName(parts[0])
 		if !validPersonName(n) || len(strings.Fields(n)) > 4 {

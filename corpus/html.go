@@ -21,6 +21,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/newsds/newsds/config"
+	"github.com/newsds/newsds/internal/byline"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -728,7 +729,7 @@ func applySelectors(gq *goquery.Document, sel config.Selectors, doc *schema.Docu
 		}
 		var names []string
 		gq.Find(sel.Byline).Each(func(_ int, s *goquery.Selection) {
-			names = append(names, splitAuthors(stripBylinePrefix(cleanLine(s.Text()), nil))...)
+			names = append(names, splitAuthors(htmlLabels.Strip(cleanLine(s.Text()), byline.InLine))...)
 		})
 		if len(names) > 0 {
 			doc.Byline = names
@@ -1320,21 +1321,14 @@ func splitAuthors(s string) []string {
 	return out
 }
 
-// htmlBylinePrefixes are the labels a byline may open with (normalised by normMarker):
-// the text scrapes' ones and the labels of author fields.
-var htmlBylinePrefixes = func() []string {
-	var out []string
-	for _, p := range append([]string{"author", "authors", "autor", "autorin", "autoren", "作者", "submitted by", "posted by"}, builtinByline...) {
-		out = append(out, normMarker(p))
-	}
-	return out
-}()
+// htmlLabels are the labels a page's byline or author field may open with: the text
+// scrapes' ones and the labels of author fields.
+var htmlLabels = byline.Builtin(byline.Writer | byline.Interviewer | byline.Field)
 
-// weakBylinePrefixes are byline labels that also open ordinary phrases ("Von Berlin nach
-// Hamburg", "Par ici"): the word for "by" in German, French, Spanish and Portuguese. A
-// line that opens with one is a byline only when every name after it is name-shaped;
-// they are not cut from author fields, where "Von der Leyen" is a name.
-var weakBylinePrefixes = []string{"von", "par", "por"}
+// weakLabels also open ordinary phrases ("Von Berlin nach Hamburg", "Par ici"): a line
+// that opens with one is a byline only when every name after it is name-shaped; they are
+// not cut from author fields, where "Von der Leyen" is a name.
+var weakLabels = byline.Builtin(byline.Weak)
 
 // nameShaped reports whether n reads as a person's name in Latin script: two to five
 // words, each capitalised or a lower-case particle ("Andreas Kürten", "Ursula von der
@@ -1428,13 +1422,13 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 		if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] {
 			continue
 		}
-		labels, weak := htmlBylinePrefixes, false
+		labels, weak := htmlLabels, false
 		start := cleanLine(strings.Join(strings.Fields(n.Data), " "))
-		if _, found := cutBylinePrefix(start, labels); !found {
-			if _, found := cutBylinePrefix(start, weakBylinePrefixes); !found {
+		if _, found := labels.Cut(start, byline.InLine); !found {
+			if _, found := weakLabels.Cut(start, byline.InLine); !found {
 				continue
 			}
-			labels, weak = weakBylinePrefixes, true
+			labels, weak = weakLabels, true
 		}
 		for el, up := n.Parent, 0; el != nil && el.DataAtom != atom.Body && up < 3; el, up = el.Parent, up+1 {
 			text, ok := nodeTextBelow(el, labelledLineBytes)
@@ -1442,7 +1436,7 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 				break
 			}
 			line := cleanLine(strings.Join(strings.Fields(text), " "))
-			rest, found := cutBylinePrefix(line, labels)
+			rest, found := labels.Cut(line, byline.InLine)
 			if !found {
 				break
 			}
@@ -1452,7 +1446,7 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 			if paras[line] || inComments(el) {
 				break
 			}
-			textRest, _ := cutBylinePrefix(strings.TrimSpace(text), labels)
+			textRest, _ := labels.Cut(strings.TrimSpace(text), byline.InLine)
 			names := bylineNamesOnly(textRest)
 			if r, _ := utf8.DecodeRuneInString(names); names == "" || (unicode.Is(unicode.Latin, r) && !unicode.IsUpper(r)) || len(strings.Fields(names)) > maxBylineWords {
 				break
@@ -1548,9 +1542,9 @@ var roleWords = map[string]bool{
 func cleanByline(names []string, site map[string]bool) []string {
 	var people, publishers []string
 	for _, n := range names {
-		n = stripBylinePrefix(cleanLine(n), htmlBylinePrefixes)
+		n = htmlLabels.Strip(cleanLine(n), byline.InLine)
 		n = strings.Trim(cutRole(n), " ,;:|-–—·")
-		n = trimLowerTail(arDatelineFree(labelFree(n)))
+		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
 		key := siteKey(n)
 		switch {
 		case key == "" || notNames[key] || credentials[key] || strings.ContainsFunc(n, unicode.IsDigit):
@@ -1571,19 +1565,6 @@ func cleanByline(names []string, site map[string]bool) []string {
 		return publishers
 	}
 	return people
-}
-
-// reColonHead is a byline's one-word head before a colon: a dateline ("جدة: أسماء
-// الغابري") or a label no prefix list holds ("Autorin: Eva Roth").
-var reColonHead = regexp.MustCompile(`^[\p{L}\p{M}.]+\s*[:：]\s*(\S+(?:\s+\S+)+)$`)
-
-// labelFree is a byline without a one-word head and colon before a name of two words or
-// more.
-func labelFree(n string) string {
-	if m := reColonHead.FindStringSubmatch(n); m != nil {
-		return m[1]
-	}
-	return n
 }
 
 // reArDash splits an Arabic byline at a dash between spaces ("حسام أبو العلا - القاهرة").

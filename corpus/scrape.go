@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/newsds/newsds/config"
+	"github.com/newsds/newsds/internal/byline"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -33,15 +34,6 @@ var (
 		"more from", "more news", "you may also like", "recommended", "most read", "most popular",
 		"trending",
 	}
-	builtinByline = []string{
-		"حوار", "حاوره", "حاورته", "حاورها", "حاورهم", "أجرى الحوار", "أجرت الحوار", "بقلم", "كتب", "كتبت",
-		"تقرير", "إعداد", "اعداد", "ترجمة", "تحرير", "متابعة", "مراسل", "interviewed by", "interview by", "written by", "reporting by", "words by", "story by", "by",
-	}
-	// bylineNeedsColon are prefixes that also start ordinary titles ("حوار مع الوزير"):
-	// they introduce a byline only when a colon or dash follows.
-	bylineNeedsColon = map[string]bool{
-		"حوار": true, "تقرير": true, "اعداد": true, "ترجمه": true, "تحرير": true, "متابعه": true, "مراسل": true,
-	}
 )
 
 var (
@@ -56,7 +48,7 @@ var (
 // scrapeMarkers are the effective markers for one source, normalised.
 type scrapeMarkers struct {
 	drop, end map[string]bool
-	byline    []string
+	byline    byline.Labels
 	siteKeys  map[string]bool
 }
 
@@ -68,11 +60,7 @@ func newScrapeMarkers(src config.Source, rawURL string) scrapeMarkers {
 	for _, s := range append(builtinEnd, src.Boilerplate.End...) {
 		m.end[normMarker(s)] = true
 	}
-	for _, s := range append(src.Boilerplate.BylinePrefixes, builtinByline...) {
-		if s = normMarker(s); s != "" {
-			m.byline = append(m.byline, s)
-		}
-	}
+	m.byline = scrapeLabels.With(src.Boilerplate.BylinePrefixes...)
 	m.addSite(src.SiteName)
 	if u, err := url.Parse(rawURL); err == nil && u.Hostname() != "" {
 		labels := strings.Split(strings.TrimPrefix(u.Hostname(), "www."), ".")
@@ -405,7 +393,7 @@ func (mk scrapeMarkers) bylineRest(s string) (string, bool) {
 	if utf8.RuneCountInString(s) > 80 {
 		return "", false
 	}
-	rest := stripBylinePrefix(s, mk.byline)
+	rest := mk.byline.Strip(s, byline.InLine)
 	if rest == s || rest == "" || len(strings.Fields(rest)) > maxBylineWords {
 		return "", false
 	}
@@ -417,46 +405,9 @@ func (mk scrapeMarkers) bylineNames(s string) []string {
 	return splitAuthors(rest)
 }
 
-// stripBylinePrefix removes a leading "By", "بقلم:", "حوار -" ...; s unchanged if none,
-// or if nothing follows it. nil prefixes means the built-in ones.
-func stripBylinePrefix(s string, prefixes []string) string {
-	if rest, found := cutBylinePrefix(s, prefixes); found && rest != "" {
-		return rest
-	}
-	return s
-}
-
-// cutBylinePrefix is s after a leading byline label and found true when s opens with
-// one; rest is empty when s is the label alone ("By", "بقلم:"). nil prefixes means the
-// built-in ones.
-func cutBylinePrefix(s string, prefixes []string) (rest string, found bool) {
-	if prefixes == nil {
-		for _, p := range builtinByline {
-			prefixes = append(prefixes, normMarker(p))
-		}
-	}
-	folded := foldMarker(s)
-	for _, p := range prefixes {
-		if !strings.HasPrefix(folded, p) {
-			continue
-		}
-		rest := s[len(p):]
-		if len(folded) != len(s) {
-			// Folding changed byte lengths (diacritics removed): cut by runes instead.
-			rest = string([]rune(s)[utf8.RuneCountInString(p):])
-		}
-		if r, _ := utf8.DecodeRuneInString(rest); rest != "" && !(unicode.IsSpace(r) || unicode.IsPunct(r) || r == '-') {
-			continue
-		}
-		// Arabic papers write the dash as a tatweel standing alone ("حوار ـ محمد").
-		t := strings.TrimLeft(rest, " \t")
-		if bylineNeedsColon[p] && !strings.HasPrefix(t, ":") && !strings.HasPrefix(t, "-") && !strings.HasPrefix(t, "–") && !strings.HasPrefix(t, "ـ ") {
-			continue
-		}
-		return strings.TrimLeft(rest, " :：-–—ـ\t"), true
-	}
-	return s, false
-}
+// scrapeLabels are the labels a scrape's byline line opens with; a source's
+// configuration may add its own.
+var scrapeLabels = byline.Builtin(byline.Writer | byline.Interviewer)
 
 // joinBlock turns the lines of one blank-line-separated block into paragraphs. A block
 // of long lines none of which ends a sentence is hard-wrapped text and becomes one
