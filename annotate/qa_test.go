@@ -912,3 +912,42 @@ func TestQASpeakerNameForms(t *testing.T) {
 			"Q: What", "A: Mostly", "Q: How", "A: Twenty", "Q: Who", "A: Anyone"))
 	}
 }
+
+// A headline in title case names the interviewee before "on" as a sentence-case one does
+// ("Maria Ressa on Truth, Power and the Press"); an office written before a name
+// ("Mayor Tom Reyes", "Finance Minister Ana Silva") is who the person is, not the name.
+func TestQATitleCaseAndOffice(t *testing.T) {
+	const qa = "\n\nQ: You have faced ten arrest warrants. How do you keep working?\n\nA: I write down what I control and I focus on that.\n\n" +
+		"Q: Have the platforms improved since 2016?\n\nA: No. The business model has not changed, and I see it every day.\n\n" +
+		"Q: Are you hopeful?\n\nA: I am stubborn, which is a kind of hope."
+	starts := []string{"Q: You have", "A: I write", "Q: Have", "A: No.", "Q: Are you", "A: I am"}
+	for _, tt := range []struct{ title, lede, want string }{
+		{"Maria Ressa on Truth, Power and the Fight for a Free Press", "The Nobel laureate spoke with us from Manila.", "Maria Ressa"},
+		{"Maria Ressa on truth, power and the press", "The Nobel laureate spoke with us from Manila.", "Maria Ressa"},
+		{"Q&A: Mayor Tom Reyes on Rebuilding Millbrook", "Mayor Tom Reyes talked to us two years after the flood.", "Tom Reyes"},
+		{"'We will not cut pensions': Finance Minister Ana Silva", "Finance Minister Ana Silva presents her budget next week.", "Ana Silva"},
+		// Not an office and a name: the name is kept whole.
+		{"Martin Luther King III on His Father's Legacy", "Martin Luther King III spoke to us in Atlanta.", "Martin Luther King III"},
+	} {
+		doc := schema.Document{Lang: "en", Title: tt.title, Byline: []string{"Daniel Okafor"}, Text: tt.lede + qa}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Daniel Okafor", tt.want, starts...))
+	}
+}
+
+func TestWithoutOffice(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mayor Tom Reyes":              "Tom Reyes",
+		"Finance Minister Ana Silva":   "Ana Silva",
+		"Vice President Kamala Harris": "Kamala Harris",
+		"Chief Executive Tim Cook":     "Tim Cook",
+		"Gen. Mark Milley":             "Mark Milley",
+		"Senator Callahan":             "Senator Callahan",
+		"Martin Luther King":           "Martin Luther King",
+		"General Motors spokesman Joe": "General Motors spokesman Joe",
+		"وزير الصحة فهد المالكي":       "وزير الصحة فهد المالكي",
+	} {
+		if got := withoutOffice(in); got != want {
+			t.Errorf("withoutOffice(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

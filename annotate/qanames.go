@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsds/newsds/internal/byline"
 	"github.com/newsds/newsds/schema"
@@ -210,10 +211,30 @@ var (
 	reTitleQuoteKicker = regexp.MustCompile(`^[‘'"“«][^’'"”»]{2,}[’'"”»]\s*[:：\-–—|]\s*`)
 	reTitleLead        = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
 	reTitleOn          = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
+	// In a headline set in title case ("Maria Ressa on Truth, Power and the Press") the
+	// topic after "on" is capitalised too.
+	reTitleOnCased = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Lu}`)
 	// "X في حوار مع «Y»: …", "X يكشف لـ«Y»: …": the person is X without the rest.
 	reTitleInterviewAr = regexp.MustCompile(`\s+(?:في|فى)\s+(?:حوار|لقاء|حديث)(?:\s.*)?$`)
 	reTitleKicker      = regexp.MustCompile(`\s*(?:\.\.+|…|\s\|)\s*`)
 )
+
+// titleCased reports whether a Latin-script headline capitalises its words: all but
+// at most one of those of four letters or more.
+func titleCased(title string) bool {
+	long, lower := 0, 0
+	for _, w := range strings.Fields(title) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if runeCount(w) < 4 {
+			continue
+		}
+		long++
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			lower++
+		}
+	}
+	return long >= 3 && lower <= 1
+}
 
 // titleSpeaker reads the interviewee from a title: "X: …" (a name, or a description
 // such as "Ambassador"), "X لـ«Y»: …" (with the outlet Y), "an interview with X".
@@ -228,6 +249,9 @@ func titleSpeaker(title string) (name string, desc bool, outlet string) {
 		return m[1], false, ""
 	}
 	if m := reTitleOn.FindStringSubmatch(title); m != nil {
+		return m[1], false, ""
+	}
+	if m := reTitleOnCased.FindStringSubmatch(title); m != nil && titleCased(title) {
 		return m[1], false, ""
 	}
 	m := reTitleColon.FindStringSubmatch(title)
@@ -1319,9 +1343,50 @@ func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelC
 				t.Speaker = ivName
 			}
 		}
-		t.Speaker = joinArCompounds(t.Speaker)
+		t.Speaker = joinArCompounds(withoutOffice(t.Speaker))
 	}
 }
+
+// withoutOffice is a Latin-script name without the office the article writes before it
+// ("Mayor Tom Reyes", "Finance Minister Ana Silva", "Vice President Kamala Harris"):
+// the office is who the person is, not the name. The words up to the last office word
+// go when all are capitalised and at least two words stay; "Senator Callahan" stays.
+func withoutOffice(name string) string {
+	if isArabic(name) {
+		return name
+	}
+	ws := strings.Fields(name)
+	cut := -1
+	for i := 0; i < len(ws)-2; i++ {
+		r, _ := utf8.DecodeRuneInString(ws[i])
+		if !unicode.IsUpper(r) {
+			break
+		}
+		if officeWords[fold(strings.TrimSuffix(ws[i], "."))] {
+			cut = i
+		}
+	}
+	if cut < 0 {
+		return name
+	}
+	for _, w := range ws[cut+1:] {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !enParticles[fold(w)] {
+			return name // what follows the office is no name ("General Motors spokesman …")
+		}
+	}
+	return strings.Join(ws[cut+1:], " ")
+}
+
+// officeWords are folded offices and ranks English writes before a name.
+var officeWords = foldSet(
+	"mayor", "governor", "gov", "senator", "sen", "representative", "rep", "congressman", "congresswoman",
+	"president", "minister", "chancellor", "secretary", "premier", "judge", "justice", "sheriff", "chief",
+	"commissioner", "ambassador", "general", "gen", "colonel", "col", "captain", "capt", "lieutenant", "lt",
+	"sergeant", "sgt", "admiral", "commander", "coach", "reverend", "rev", "bishop", "archbishop",
+	"cardinal", "rabbi", "imam", "pastor", "chairman", "chairwoman", "chair", "director", "executive",
+	"ceo", "councillor", "councilman", "councilwoman", "alderman", "mp", "spokesman", "spokeswoman",
+	"spokesperson", "superintendent", "detective", "inspector", "sheikh", "emir", "king", "queen",
+)
 
 // roleLabels are speaker labels that name a part in the conversation, not a person.
 var roleLabels = foldSet(
