@@ -1,6 +1,9 @@
 package byline
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCutInLine(t *testing.T) {
 	labels := Builtin(Writer | Interviewer)
@@ -133,4 +136,25 @@ func TestDatelineFree(t *testing.T) {
 			t.Errorf("DatelineFree(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// Whatever the input, Cut returns a suffix of it: the names are the text as written,
+// never a rebuilt or folded copy, and an input without a label comes back unchanged.
+func FuzzCut(f *testing.F) {
+	for _, s := range []string{"By Jane Doe", "بِقَلَمِ: خَالِد", "حوار ـ سعد", "اجرى  الحوار: سعد", "Interviewed by", "ـ", "by\u00a0x", "\xff\xfeby"} {
+		f.Add(s)
+	}
+	labels := Builtin(Writer | Interviewer | Field | Weak).With("Text and pictures")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, ctx := range []Context{InLine, InProse} {
+			rest, found := labels.Cut(s, ctx)
+			if !found && rest != s {
+				t.Fatalf("Cut(%q) found nothing but returned %q", s, rest)
+			}
+			if found && !strings.HasSuffix(s, rest) {
+				t.Fatalf("Cut(%q) = %q, not a suffix of the input", s, rest)
+			}
+		}
+		_ = DatelineFree(s)
+	})
 }
