@@ -328,7 +328,36 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 		return nil, ""
 	}
 	nameSpeakers(ctx, qps[:plan.first], turns, clusters)
+	if !anyoneAnswers(qps, plan, turns) {
+		return nil, ""
+	}
 	return turns, plan.mode
+}
+
+// anyoneAnswers reports whether the answers are a person's: the article names who
+// answers, a question addresses someone ("you", "Minister,"), or an answer speaks as "I"
+// or "we". A newsroom's own explainer set as questions and answers ("Q&A: What the new
+// visa rules mean", "Q: Who is affected? A: Anyone applying …") has none of the three:
+// its answers are the article's, and no one is interviewed.
+func anyoneAnswers(qps []qaPara, plan qaPlan, turns []qaTurn) bool {
+	for _, t := range turns {
+		if t.Role == "interviewee" && t.Speaker != "" {
+			return true
+		}
+	}
+	for i := plan.first; i < len(qps); i++ {
+		switch plan.sides[i] {
+		case sideQ:
+			if addresses(qps[i].body) || reVocative.MatchString(qps[i].body) {
+				return true
+			}
+		case sideA, sideCont:
+			if firstPerson(qps[i].body) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasQuestionAndAnswer(turns []qaTurn) bool {

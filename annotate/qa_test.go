@@ -951,3 +951,32 @@ func TestWithoutOffice(t *testing.T) {
 		}
 	}
 }
+
+// A newsroom's explainer set as questions and answers has no one answering: no name, no
+// question addressed to anyone, no answer in the first person. It gets no turns; the same
+// shape with an answer that speaks as "we", or a named interviewee, is an interview.
+// (An Arabic question opening with a ت- verb, "هل ترتفع الرسوم؟", reads as addressed:
+// the verb is "you" and "she/it" alike.)
+func TestQAExplainerIsNoInterview(t *testing.T) {
+	const body = "\n\nQ: Who is affected?\n\nA: Anyone applying for a student visa from 1 February.\n\n" +
+		"Q: Can students still bring family members?\n\nA: Only postgraduate research students can.\n\n" +
+		"Q: Will fees go up?\n\nA: The application fee rises from 490 to 520 pounds.\n\n" +
+		"Q: When do the rules take effect?\n\nA: On 1 February for new applications."
+	explainer := schema.Document{Lang: "en", Title: "Q&A: What the new visa rules mean for students", Byline: []string{"Priya Nair"},
+		Text: "The government changed the rules for student visas on Monday. Here is what applicants need to know." + body}
+	if items := annotateQA(t, &explainer); len(items) != 0 {
+		t.Errorf("explainer: %d turns, want none; first %.40q", len(items), items[0].Text)
+	}
+	ar := schema.Document{Lang: "ar", Title: "أسئلة وأجوبة: ما الذي تغير في نظام التأشيرات", Byline: []string{"سارة العلي"},
+		Text: "غيرت الحكومة نظام تأشيرات الطلاب يوم الاثنين، وهذا ما يحتاج المتقدمون إلى معرفته.\n\n" +
+			"س: من يشمل التغيير؟\n\nج: كل من يتقدم بطلب تأشيرة دراسية بعد أول فبراير.\n\n" +
+			"س: ما قيمة الرسوم الجديدة؟\n\nج: ترتفع رسوم الطلب من 490 إلى 520 ريالا.\n\n" +
+			"س: متى يبدأ تطبيق النظام؟\n\nج: في أول فبراير للطلبات الجديدة."}
+	if items := annotateQA(t, &ar); len(items) != 0 {
+		t.Errorf("Arabic explainer: %d turns, want none; first %.40q", len(items), items[0].Text)
+	}
+	spoken := schema.Document{Lang: "en", Title: explainer.Title, Byline: explainer.Byline,
+		Text: "The head of admissions answered our questions." + strings.Replace(body, "A: Anyone applying", "A: We expect it to be anyone applying", 1)}
+	checkTurns(t, &spoken, annotateQA(t, &spoken), alternate("Priya Nair", "",
+		"Q: Who is", "A: We expect", "Q: Can", "A: Only", "Q: Will", "A: The application", "Q: When", "A: On 1"))
+}

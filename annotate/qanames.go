@@ -172,8 +172,10 @@ func validPersonName(s string) bool {
 var titleGeneric = map[string]bool{
 	"عاجل": true, "فيديو": true, "بالفيديو": true, "بالصور": true, "صور": true, "حوار": true, "خاص": true,
 	"حصري": true, "تقرير": true, "شاهد": true, "رسميا": true, "مقابله": true, "لقاء": true, "تحليل": true,
+	"اسيله واجوبه": true, "سوال وجواب": true, "اسيله واجابات": true, // folded: أسئلة وأجوبة, سؤال وجواب
 	"exclusive": true, "interview": true, "watch": true, "video": true, "breaking": true, "live": true,
 	"update": true, "q&a": true, "q & a": true, "opinion": true, "analysis": true, "review": true, "photos": true,
+	"questions and answers": true, "faq": true, "explained": true, "fact check": true,
 	"in conversation": true, "podcast": true, "listen": true, "explainer": true, "interview of the week": true,
 }
 
