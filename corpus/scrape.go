@@ -312,21 +312,25 @@ func firstBodyLine(lines []scrapeLine, from int, mk scrapeMarkers) int {
 			continue
 		}
 		words := len(strings.Fields(l.text))
-		if words >= 12 || (words >= 5 && endsSentence(l.text) && !isTitleAbove(lines, i)) {
+		if words >= 12 || (words >= 5 && endsSentence(l.text) && !isTitleAbove(lines, i, mk)) {
 			return i
 		}
 	}
 	return -1
 }
 
-// isTitleAbove tells whether line i is followed by a date line: then it is the title,
-// even when it is a full sentence, and the body starts later.
-func isTitleAbove(lines []scrapeLine, i int) bool {
-	for j := i + 1; j < len(lines) && j <= i+3; j++ {
-		if lines[j].kind == kindText {
-			_, ok := dateLine(lines[j].text, time.UTC, time.Time{})
-			return ok
+// isTitleAbove tells whether line i is followed by a date line, with at most bylines
+// between: then it is the title, even when it is a full sentence or ends in a quotation
+// (`Elena Marsh: "I still get nervous"` above "By Paul Grant" and the date), and the
+// body starts later. Blank lines between count up to a few, as scrapes write one after
+// every header line.
+func isTitleAbove(lines []scrapeLine, i int, mk scrapeMarkers) bool {
+	for j := i + 1; j < len(lines) && j <= i+6; j++ {
+		if lines[j].kind != kindText || mk.isByline(lines[j].text) {
+			continue
 		}
+		_, ok := dateLine(lines[j].text, time.UTC, time.Time{})
+		return ok
 	}
 	return false
 }

@@ -158,3 +158,18 @@ func TestExtractScrapeTatweelDashByline(t *testing.T) {
 		t.Errorf("title %q byline %q text %.30q", doc.Title, doc.Byline, doc.Text)
 	}
 }
+
+// A headline that ends in a quotation ends like a sentence; followed by a byline and a
+// date it is still the title, not the first line of the body.
+func TestExtractScrapeQuotedTitle(t *testing.T) {
+	for _, title := range []string{`Tennis star Elena Marsh: "I still get nervous"`, `Tennis star Elena Marsh: “I still get nervous”`, `الفنانة ليلى حسن: «المسرح بيتي الأول»`} {
+		text := title + "\n\nBy Paul Grant\n\n1 July 2024\n\nElena Marsh, the world number three, arrives at Wimbledon after a long injury. We met her at the club.\n\n— How is the knee?\n\n— Better than I feared.\n"
+		doc, err := Extract(Raw{Data: []byte(text), Format: "text"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Title != title || !reflect.DeepEqual(doc.Byline, []string{"Paul Grant"}) || doc.Published != "2024-07-01T00:00:00Z" || !strings.HasPrefix(doc.Text, "Elena Marsh, the world") {
+			t.Errorf("%s: title %q byline %q published %q text %.30q", title, doc.Title, doc.Byline, doc.Published, doc.Text)
+		}
+	}
+}
