@@ -1379,7 +1379,10 @@ func withoutOffice(name string) string {
 	return strings.Join(ws[cut+1:], " ")
 }
 
-// officeWords are folded offices and ranks English writes before a name.
+// officeWords are folded offices and ranks English writes before a name. They overlap
+// roleNouns, which is a different list: roleNouns are never a word of a name (a title
+// opening with one describes the person), while some offices are also names ("King",
+// "Justice") and are cut only from the front of a longer name.
 var officeWords = foldSet(
 	"mayor", "governor", "gov", "senator", "sen", "representative", "rep", "congressman", "congresswoman",
 	"president", "minister", "chancellor", "secretary", "premier", "judge", "justice", "sheriff", "chief",

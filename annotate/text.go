@@ -16,18 +16,9 @@ import (
 
 // foldRune maps r to its matching form, or -1 to drop it. Arabic orthography varies
 // between writers and between tweets and news (hamza seats, alif maqsura, ta marbuta,
-// tashkeel, tatweel), and those variants carry no meaning for the annotators; the table
-// is textfold's, shared with dedup.
-func foldRune(r rune) rune {
-	if f, ok := textfold.Arabic(r); ok {
-		return f
-	}
-	switch {
-	case unicode.IsMark(r), r == '\u200c', r == '\u200d', r == '\u200f', r == '\u200e', r == '\u200b', r == '\ufeff':
-		return -1
-	}
-	return unicode.ToLower(r)
-}
+// tashkeel, tatweel), and those variants carry no meaning for the annotators; the rule is
+// textfold's, shared with dedup and byline labels.
+func foldRune(r rune) rune { return textfold.Match(r) }
 
 // fold returns s in matching form (see foldRune).
 func fold(s string) string { return strings.Map(foldRune, s) }

@@ -104,6 +104,9 @@ func Builtin(kinds Kind) Labels {
 // which introduce names before a space as well as before a colon. Punctuation at their
 // ends is no part of the label.
 func (l Labels) With(words ...string) Labels {
+	if len(words) == 0 {
+		return l // Labels is never changed in place, so the set can be shared
+	}
 	out := Labels{entries: append([]entry(nil), l.entries...)}
 	for _, w := range words {
 		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
@@ -207,7 +210,7 @@ func matchFolded(s, word string) (end int, ok bool) {
 				}
 				break
 			}
-			f := foldRune(r)
+			f := textfold.Match(r)
 			if f == textfold.Drop {
 				i += size
 				continue
@@ -229,13 +232,6 @@ func matchFolded(s, word string) (end int, ok bool) {
 	return i, true
 }
 
-func foldRune(r rune) rune {
-	if f, ok := textfold.Arabic(r); ok {
-		return f
-	}
-	return unicode.ToLower(r)
-}
-
 // fold is a label as matchFolded compares it: folded runes, one space between words.
 func fold(w string) string {
 	var b strings.Builder
@@ -244,7 +240,7 @@ func fold(w string) string {
 			b.WriteByte(' ')
 		}
 		for _, r := range f {
-			if r = foldRune(r); r != textfold.Drop {
+			if r = textfold.Match(r); r != textfold.Drop {
 				b.WriteRune(r)
 			}
 		}

@@ -3,6 +3,8 @@
 // that two texts one of them calls equal the others call equal too.
 package textfold
 
+import "unicode"
+
 // Drop is what Arabic returns for a rune that folding removes without leaving a word
 // boundary.
 const Drop rune = -1
@@ -43,4 +45,19 @@ func Arabic(r rune) (folded rune, ok bool) {
 		return Digit(r), true
 	}
 	return r, false
+}
+
+// Match is the form in which two spellings of a word compare equal when names, labels,
+// targets and features are matched: Arabic folded as above, combining marks and the
+// zero-width characters pages leave between letters dropped (Drop), other letters
+// lower-cased. Dedup keys fold by their own rules (see Arabic).
+func Match(r rune) rune {
+	if f, ok := Arabic(r); ok {
+		return f
+	}
+	switch {
+	case unicode.IsMark(r), r == '\u200c', r == '\u200d', r == '\u200f', r == '\u200e', r == '\u200b', r == '\ufeff':
+		return Drop
+	}
+	return unicode.ToLower(r)
 }

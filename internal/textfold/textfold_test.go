@@ -52,3 +52,21 @@ func TestDigit(t *testing.T) {
 		}
 	}
 }
+
+func TestMatch(t *testing.T) {
+	match := func(s string) string {
+		return strings.Map(func(r rune) rune { return Match(r) }, s)
+	}
+	for in, want := range map[string]string{
+		"Qatar":        "qatar",
+		"أزمة":         "ازمه",
+		"بِقَلَمِ":     "بقلم",
+		"Ame\u0301lie": "amelie",
+		"By\u200bline": "byline",
+		"Straße ١٢":    "straße 12",
+	} {
+		if got := match(in); got != want {
+			t.Errorf("Match over %q = %q, want %q", in, got, want)
+		}
+	}
+}
