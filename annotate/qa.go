@@ -2,23 +2,24 @@ package annotate
 
 import (
 	"context"
-	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsds/newsds/schema"
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.5.0"
+const qaVersion = "2.6.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
 // "Q:"/"A:"); inline speaker labels ("NAME:", "The Economist:"); leading dialogue markers
 // ("*"/"-", "•"/"••", a marker on one side only); questions the HTML page set in bold
-// (Meta["bold_paragraphs"], see planBold); question paragraphs ending in "?"/"؟"
+// (schema.MetaBoldParagraphs, or a bold question opening its answer's paragraph,
+// schema.MetaBoldLeads; see readBoldLayout and planBold); question paragraphs ending in "?"/"؟"
 // alternating with answers. It names the speakers from the labels, the byline, the title
 // and the lede (see qanames.go). An article without such evidence gets no turns.
 func NewQA() Annotator { return qaAnnotator{} }
@@ -295,7 +296,8 @@ func findTurns(doc *schema.Document) []qaTurn {
 
 // analyseTurns is findTurns that also says which evidence segmented the interview.
 func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
-	paras := doc.Paragraphs()
+	layout := readBoldLayout(doc, doc.Paragraphs())
+	paras := layout.paras
 	if len(paras) < 3 {
 		return nil, ""
 	}
@@ -312,7 +314,7 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 		func() (qaPlan, bool) { return planNameLabels(qps, clusters, ctx) },
 		func() (qaPlan, bool) { return planMarkers(doc, qps) },
 		func() (qaPlan, bool) { return planOneLabel(doc, qps, clusters) },
-		func() (qaPlan, bool) { return planBold(doc, qps) },
+		func() (qaPlan, bool) { return planBold(doc, qps, layout.bold) },
 		func() (qaPlan, bool) { return planQuestionMarks(doc, qps) },
 	} {
 		if plan, ok = try(); ok {
@@ -348,7 +350,7 @@ func anyoneAnswers(qps []qaPara, plan qaPlan, turns []qaTurn) bool {
 	for i := plan.first; i < len(qps); i++ {
 		switch plan.sides[i] {
 		case sideQ:
-			if addresses(qps[i].body) || reVocative.MatchString(qps[i].body) {
+			if addresses(qps[i].body) {
 				return true
 			}
 		case sideA, sideCont:
@@ -999,12 +1001,42 @@ var (
 	reAddressArVerb = regexp.MustCompile(`(?:^|[^\p{L}])[وف]?(?:هل|كيف|ماذا|لماذا|متي|ما|اين|بماذا|بم|الا|لم)\s+س?ت\p{Arabic}{2,}`)
 )
 
+// arAddressTitles open an Arabic vocative (folded): "معالي الوزير،", "سعادة السفير،",
+// "دكتور،". They are forms of address, not arHonorifics (the titles that precede a name
+// in prose, "الكاتب", "اللاعب").
+var arAddressTitles = foldSet("معالي", "سعادة", "فضيلة", "سمو", "سيادة", "دولة", "حضرة", "أستاذ", "الأستاذ", "أستاذة",
+	"الأستاذة", "دكتور", "الدكتور", "دكتورة", "الدكتورة", "شيخ", "الشيخ", "كابتن", "الكابتن", "سيدي", "سيدتي", "مولانا")
+
+// maxVocativeWords bounds the words before the comma of a vocative: the honorific and a
+// title or name ("معالي وزير الصحة،"); more is a clause ("الشيخ الذي التقيناه أمس،").
+const maxVocativeWords = 4
+
+// arVocative reports whether a folded Arabic question opens by addressing someone: an
+// honorific or "يا" and at most a few words before a comma.
+func arVocative(f string) bool {
+	head, _, ok := strings.Cut(f, "،")
+	if !ok {
+		if head, _, ok = strings.Cut(f, ","); !ok {
+			return false
+		}
+	}
+	ws := strings.Fields(head)
+	if len(ws) == 0 || len(ws) > maxVocativeWords {
+		return false
+	}
+	w := strings.TrimPrefix(ws[0], "و")
+	return (w == "يا" && len(ws) > 1) || arAddressTitles[w] || arAddressTitles[ws[0]]
+}
+
 // arNotAddress are common words that end in "ك" without addressing anyone.
 var arNotAddress = foldSet("ذلك", "كذلك", "لذلك", "هناك", "هنالك", "تلك", "المبارك", "مشترك", "المشترك", "بذلك", "وذلك", "وهناك", "فهناك", "ملك", "الملك", "البنك", "بنك", "تبارك", "مبارك", "شريك", "الشريك", "سمك", "ذاك", "كذاك")
 
-// addresses reports whether a question speaks to someone in the second person.
+// addresses reports whether a question speaks to someone: in the second person, or by
+// opening with a vocative ("Mrs Stone,", "معالي الوزير،"), which is how an interviewer
+// puts an impersonal question ("ما حقيقة ذلك؟") to the interviewee.
 func addresses(s string) bool {
-	if f := fold(s); reAddress.MatchString(f) || reAddressCased.MatchString(s) || reAddressArVerb.MatchString(f) {
+	if f := fold(s); reAddress.MatchString(f) || reAddressCased.MatchString(s) || reAddressArVerb.MatchString(f) ||
+		latinVocative(s) != "" || arVocative(f) {
 		return true
 	}
 	for _, m := range reAddressAr.FindAllString(s, -1) {
@@ -1031,40 +1063,113 @@ func hasInterviewCue(doc *schema.Document, lede []qaPara) bool {
 	return reInterviewCue.MatchString(cue)
 }
 
-// metaBoldParagraphs is the Meta key where HTML extraction (corpus.MetaBoldParagraphs)
-// lists the paragraphs the page set entirely in bold.
-const metaBoldParagraphs = "bold_paragraphs"
+// boldLayout is the bold type of a document's paragraphs, as analyseTurns reads them:
+// the paragraphs split where a bold question opens one, and which of those are bold.
+type boldLayout struct {
+	paras []schema.Paragraph
+	bold  map[int]bool
+}
 
-// boldParagraphs reads Meta["bold_paragraphs"] as a set of paragraph indexes below n. The
-// value is an []int from extraction, or a JSON array once the document was stored.
-func boldParagraphs(doc *schema.Document, n int) map[int]bool {
-	var idx []int
-	switch v := doc.Meta[metaBoldParagraphs].(type) {
-	case []int:
-		idx = v
-	case []any:
-		for _, e := range v {
-			switch x := e.(type) {
-			case float64:
-				if x == float64(int(x)) {
-					idx = append(idx, int(x))
-				}
-			case int:
-				idx = append(idx, x)
-			case json.Number:
-				if i, err := x.Int64(); err == nil {
-					idx = append(idx, int(i))
-				}
+// minBoldLeadQuestions is how many paragraphs must open with a bold question before they
+// are split into question and answer: one such paragraph is emphasis, a run of them is
+// how the page sets an interview ("<b>How did you start?</b> My grandmother …").
+const minBoldLeadQuestions = 2
+
+// readBoldLayout reads schema.MetaBoldParagraphs and schema.MetaBoldLeads over paras. A
+// paragraph whose bold lead reads as a question becomes two: the question (bold) and the
+// rest of the paragraph, its answer.
+func readBoldLayout(doc *schema.Document, paras []schema.Paragraph) boldLayout {
+	whole := map[int]bool{}
+	for _, i := range doc.BoldParagraphs() {
+		if i >= 0 && i < len(paras) {
+			whole[i] = true
+		}
+	}
+	splits := map[int]int{} // paragraph → code points of its question
+	for _, l := range doc.BoldLeads() {
+		if l.Paragraph < 0 || l.Paragraph >= len(paras) || whole[l.Paragraph] {
+			continue
+		}
+		if n := questionLead(paras[l.Paragraph].Text, l.Length); n > 0 {
+			splits[l.Paragraph] = n
+		}
+	}
+	if len(splits) < minBoldLeadQuestions {
+		splits = nil
+	}
+	out := boldLayout{bold: map[int]bool{}}
+	for i, p := range paras {
+		n, ok := splits[i]
+		if !ok {
+			if whole[i] {
+				out.bold[len(out.paras)] = true
 			}
+			out.paras = append(out.paras, p)
+			continue
+		}
+		q, a := splitParagraph(p, n)
+		out.bold[len(out.paras)] = true
+		out.paras = append(out.paras, q, a)
+	}
+	return out
+}
+
+// questionLead returns how many code points of text its bold lead of n code points
+// takes as a question, stretched over the punctuation the page left outside the bold
+// ("<b>Why now</b>? …") and the spaces after it; 0 when the lead is no question or
+// nothing worded follows it.
+func questionLead(text string, n int) int {
+	r := []rune(text)
+	if n <= 0 || n >= len(r) {
+		return 0
+	}
+	for n < len(r) && strings.ContainsRune("?؟!.:…", r[n]) {
+		n++
+	}
+	switch classifyBold(string(r[:n])) {
+	case boldQuestion:
+	case boldLabel:
+		// The page set the answerer's label in bold with the question ("<b>Why now?
+		// Anne Lück:</b> Because …"): the question ends at its question mark, and the
+		// label stays with the answer, where it names the speaker.
+		q := lastQuestionMark(r[:n])
+		if q < 0 {
+			return 0
+		}
+		if name, rest, ok := speakerLabel(strings.TrimSpace(string(r[q+1 : n]))); !ok || rest != "" || name == "" {
+			return 0
+		}
+		if n = q + 1; classifyBold(string(r[:n])) != boldQuestion {
+			return 0
+		}
+	default:
+		return 0
+	}
+	for n < len(r) && unicode.IsSpace(r[n]) {
+		n++
+	}
+	if !strings.ContainsFunc(string(r[n:]), unicode.IsLetter) {
+		return 0
+	}
+	return n
+}
+
+func lastQuestionMark(r []rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == '?' || r[i] == '؟' {
+			return i
 		}
 	}
-	set := map[int]bool{}
-	for _, i := range idx {
-		if i >= 0 && i < n {
-			set[i] = true
-		}
-	}
-	return set
+	return -1
+}
+
+// splitParagraph cuts p after n code points into two paragraphs with their own offsets,
+// trailing spaces of the first left out.
+func splitParagraph(p schema.Paragraph, n int) (schema.Paragraph, schema.Paragraph) {
+	r := []rune(p.Text)
+	head := strings.TrimRightFunc(string(r[:n]), unicode.IsSpace)
+	first := schema.Paragraph{Start: p.Start, End: p.Start + utf8.RuneCountInString(head), Text: head}
+	return first, schema.Paragraph{Start: p.Start + n, End: p.End, Text: string(r[n:])}
 }
 
 // reInterrogative matches a sentence that opens with a question word, in English or
@@ -1127,8 +1232,7 @@ func classifyBold(text string) boldKind {
 // with a question word); at least half of those actual questions unless a cue says
 // interview (a run of bold sentences in a petition is emphasis, not prompts); and answers
 // that read like an interviewee's (see readsLikeInterview).
-func planBold(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
-	bold := boldParagraphs(doc, len(qps))
+func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bool) {
 	if len(bold) < 2 {
 		return qaPlan{}, false
 	}

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -253,7 +254,8 @@ func extractHTMLFixture(t *testing.T, name string) *schema.Document {
 func withoutBold(doc *schema.Document) *schema.Document {
 	c := *doc
 	c.Meta = maps.Clone(doc.Meta)
-	delete(c.Meta, corpus.MetaBoldParagraphs)
+	delete(c.Meta, schema.MetaBoldParagraphs)
+	delete(c.Meta, schema.MetaBoldLeads)
 	return &c
 }
 
@@ -316,9 +318,59 @@ func TestQABoldHTML(t *testing.T) {
 			t.Errorf("bold evidence changed a question-mark interview:\n%v\n%v", items, plain)
 		}
 	})
+	// "<p><strong>Question?</strong> Answer …</p>": each paragraph holds a turn of each
+	// side; the first sets the answerer's label in bold with the question.
+	t.Run("english questions opening their answers' paragraphs", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_interview_bold_leads.html")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("Hannah Lee", "Luis Romero",
+			"When did you first cook for other people?", "Luis Romero: I was eleven",
+			"What does a Monday look like", "I am at the fish market",
+			"Which mistake taught you the most?", "Opening a second restaurant",
+			"Is there a dish", "The octopus"))
+		if q := items[0].Text; strings.Contains(q, "Luis Romero") {
+			t.Errorf("first question %q took the answerer's label", q)
+		}
+		if items := annotateQA(t, withoutBold(doc)); len(items) != 0 {
+			t.Errorf("without bold: %d turns, want none", len(items))
+		}
+	})
+	t.Run("explainer with bold questions opening paragraphs", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_explainer_bold_leads.html")
+		if _, ok := doc.Meta[schema.MetaBoldLeads]; !ok {
+			t.Fatal("fixture lost its bold leads")
+		}
+		if items := annotateQA(t, doc); len(items) != 0 {
+			t.Errorf("got %d turns, want none: no one is addressed or speaks as I/we", len(items))
+		}
+	})
+	// Impersonal questions ("ما حقيقة …؟") put to a minister: the vocative that opens
+	// the first says they are put to someone.
+	t.Run("arabic impersonal questions after a vocative", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "ar_interview_vocative.html")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("ريم العتيبي", "خالد المنصور",
+			"معالي الوزير، ما حقيقة", "التأخير حقيقي",
+			"ما الجدول الزمني", "نعمل الآن",
+			"وما كلفة", "الكلفة في حدود",
+			"وما مصير العقود", "العقود قائمة"))
+		path := filepath.Join("..", "corpus", "testdata", "extract", "ar_interview_vocative.html")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unaddressed := bytes.Replace(data, []byte("معالي الوزير، "), nil, 1)
+		plain, err := corpus.Extract(corpus.Raw{Data: unaddressed, Format: "html", Path: path}, corpus.ExtractOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if items := annotateQA(t, &plain); len(items) != 0 {
+			t.Errorf("without the vocative: %d turns, want none", len(items))
+		}
+	})
 	t.Run("news with bold subheadings", func(t *testing.T) {
 		doc := extractHTMLFixture(t, "en_news_bold_subheadings.html")
-		if _, ok := doc.Meta[corpus.MetaBoldParagraphs]; !ok {
+		if _, ok := doc.Meta[schema.MetaBoldParagraphs]; !ok {
 			t.Fatal("fixture lost its bold subheadings")
 		}
 		if items := annotateQA(t, doc); len(items) != 0 {
@@ -340,6 +392,51 @@ func TestQABoldHTML(t *testing.T) {
 			t.Errorf("stored document: %d turns, want %d", len(got), len(want))
 		}
 	})
+}
+
+func TestQuestionAddresses(t *testing.T) {
+	for _, tt := range []struct {
+		q    string
+		want bool
+	}{
+		{"How did you start?", true},
+		{"Mrs Stone, what happened next?", true},
+		{"Herr Vilanek, was kostet das?", true},
+		{"Meanwhile, what happens to prices?", false},
+		{"What happens to prices?", false},
+		{"Wie teuer ist das?", false},
+		{"Was kostet Ihre Dienstleistung?", true},
+		{"معالي الوزير، ما حقيقة ذلك؟", true},
+		{"يا دكتور، ما الحل؟", true},
+		{"دكتورة سامية، ما الحل؟", true},
+		{"ما حقيقة ذلك؟", false},
+		{"الشيخ الذي التقيناه أمس في المدينة، ما رأيه؟", false},
+		{"كيف ترى المستقبل؟", true},
+		{"ما رأيك؟", true},
+		{"هل هناك حل؟", false},
+	} {
+		if got := addresses(tt.q); got != tt.want {
+			t.Errorf("addresses(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+// A byline left in the body names the interviewer when it is the label and a name alone.
+func TestLedeInterviewerBodyByline(t *testing.T) {
+	for _, tt := range []struct{ line, want string }{
+		{"Von Gregory Lipinski", "Gregory Lipinski"},
+		{"By Jane Roe", "Jane Roe"},
+		{"بقلم: سارة أحمد", "سارة أحمد"},
+		{"Interview by Hannah Lee", "Hannah Lee"},
+		{"Von der Leyen sagt, die Kommission werde handeln.", ""},
+		{"Von Berlin nach Hamburg", ""},
+		{"By the river", ""},
+	} {
+		lede := []qaPara{classifyPara(schema.Paragraph{Text: tt.line})}
+		if got, _ := ledeInterviewer(lede); got != tt.want {
+			t.Errorf("ledeInterviewer(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
 }
 
 func TestClassifyBold(t *testing.T) {
@@ -407,7 +504,7 @@ func TestQABoldSharedPages(t *testing.T) {
 		{"newspaper4k", "html", "article_with_br.html"},
 	} {
 		doc := extract(append([]string{"data"}, rel...)...)
-		if _, ok := doc.Meta[corpus.MetaBoldParagraphs]; !ok {
+		if _, ok := doc.Meta[schema.MetaBoldParagraphs]; !ok {
 			t.Errorf("%s: no bold paragraphs found", rel[len(rel)-1])
 		}
 		if items := annotateQA(t, doc); len(items) != 0 {
@@ -692,6 +789,8 @@ func TestTitleSpeaker(t *testing.T) {
 		{"‘We were not ready’: Marta Ruiz on the storm", "Marta Ruiz", false, ""},
 		{"Port chief Marta Ruiz: ‘We were not ready’", "Marta Ruiz", false, ""},
 		{"Five questions for Marta Ruiz", "Marta Ruiz", false, ""},
+		{"Five minutes with chef Luis Romero", "Luis Romero", false, ""},
+		{"A conversation with the man who built the bridge", "", false, ""},
 		{"Rebuilding after the storm: what comes next", "", false, ""},
 		{"After the storm Ruiz: a year on", "", false, ""},
 		{`"Not ready": the port a year after the storm`, "", false, ""},
@@ -744,9 +843,10 @@ func TestQALabelsHTML(t *testing.T) {
 }
 
 // TestQASharedHTMLSets annotates every page of the four shared HTML extraction sets.
-// Checked by hand: five pages are interviews (a blog interview, a magazine interview, a
+// Checked by hand: six pages are interviews (a blog interview, a magazine interview, a
 // blog Q&A with "::" questions and "Name:" answers, a bold-question interview, a radio
-// transcript); every other page — listicles with question subheadings, FAQs, self-help
+// transcript, a trade-press interview whose bold questions open their answers'
+// paragraphs); every other page — listicles with question subheadings, FAQs, self-help
 // posts, comment threads, news — must get no turns.
 func TestQASharedHTMLSets(t *testing.T) {
 	if testing.Short() {
@@ -758,6 +858,7 @@ func TestQASharedHTMLSets(t *testing.T) {
 		"trafilatura/pages/doschu.com.solopreneur.html":                          {"Doris Schuppe", "Friederike Gonzalez Schmitz"},
 		"trafilatura/pages/cicero.de.pandemie.html":                              {"MORITZ GATHMANN", "Gian Domenico Borasio"},
 		"trafilatura/pages/linksfraktion.de-Abzocke.html":                        {"Jasper Barenberg", "Dietmar Bartsch"},
+		"trafilatura/pages/meedia.de.freenet.html":                               {"Gregory Lipinski", "Christoph Vilanek"},
 	}
 	pages, withTurns := 0, 0
 	for _, set := range []string{"readability", "trafilatura", "htmldate", "newspaper4k"} {

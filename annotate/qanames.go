@@ -207,7 +207,9 @@ var (
 	reTitleColon  = regexp.MustCompile(`^([^:：]{2,80}?)\s*[:：]\s*\S`)
 	reTitleOutlet = regexp.MustCompile(`^(.*?)\s+(?:لـ\s*|ل(?:[«"“”]))[«"“”]?\s*([^«»"“”]+?)\s*[»"“”]?$`)
 	enName        = `((?:[\p{Lu}][\p{L}'’\-]+)(?:\s+(?:[\p{Lu}][\p{L}'’\-]+|al|bin|van|von|de|da|der)){0,3}(?:\s+[\p{Lu}][\p{L}'’\-]+))`
-	reTitleWith   = regexp.MustCompile(`(?i:interview with|conversation with|q\s*&\s*a with|talks? with|speaks? with|sits? down with|chats? with|questions? (?:for|with)|minutes with|meet)\s+` + enName)
+	reTitleWith   = regexp.MustCompile(`(?i:interview with|conversation with|q\s*&\s*a with|talks? with|speaks? with|sits? down with|chats? with|questions? (?:for|with)|minutes with|meet)\s+` +
+		// A role may stand before the name: "with chef Luis Romero", "with the former minister …".
+		`(?:\p{Ll}[\p{L}\-]*\s+){0,2}` + enName)
 	// A quotation that opens a title before its person ("‘We were not ready’: Marta Ruiz
 	// on the storm") is what the person said.
 	reTitleQuoteKicker = regexp.MustCompile(`^[‘'"“«][^’'"”»]{2,}[’'"”»]\s*[:：\-–—|]\s*`)
@@ -341,7 +343,37 @@ func ledeInterviewer(lede []qaPara) (name, outlet string) {
 		}
 		return n, outlet
 	}
+	// A byline the extractor left in the body ("Von Gregory Lipinski", "By Jane Roe",
+	// "بقلم: سارة أحمد") credits the text; in an interview its writer asks the questions.
+	// The line must be the label and a name alone: "Von der Leyen sagt …" is prose.
+	for _, qp := range lede {
+		rest, found := bodyBylineLabels.Cut(cleanMeta(qp.p.Text), byline.InLine)
+		if !found {
+			continue
+		}
+		n := cleanName(rest)
+		if ws := strings.Fields(n); len(ws) >= 2 && len(ws) <= 4 && validPersonName(n) && capitalisedName(ws) {
+			return n, ""
+		}
+	}
 	return "", ""
+}
+
+// bodyBylineLabels open a byline line left in the body: the writer's, including the
+// word for "by" in German, French, Spanish and Portuguese, which ledeInterviewer accepts
+// only before a line that is a name and nothing else.
+var bodyBylineLabels = byline.Builtin(byline.Writer | byline.Weak)
+
+// capitalisedName reports whether every word of a Latin-script name starts with a
+// capital, particles ("von", "de", "al") aside; Arabic has no case and passes.
+func capitalisedName(ws []string) bool {
+	for _, w := range ws {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !isArabic(w) && !enParticles[fold(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -929,16 +961,25 @@ func (c *nameContext) vocative() string {
 		if !qp.question {
 			continue
 		}
-		m := reVocative.FindStringSubmatchIndex(qp.body)
-		if m == nil {
-			continue
-		}
-		name := qp.body[m[2]:m[3]]
-		ws := strings.Fields(name)
-		titled := len(ws) > 1 && personTitles[fold(strings.TrimSuffix(ws[0], "."))]
-		if titled || m[2] > 0 {
+		if name := latinVocative(qp.body); name != "" {
 			return name
 		}
+	}
+	return ""
+}
+
+// latinVocative returns the name s opens by addressing ("Mrs Stone,", "Hallo Friederike,"),
+// or "". A bare capitalised word before a comma counts only after a greeting or a title:
+// alone it is as often an adverb ("Meanwhile, what …", "Still, …").
+func latinVocative(s string) string {
+	m := reVocative.FindStringSubmatchIndex(s)
+	if m == nil {
+		return ""
+	}
+	name := s[m[2]:m[3]]
+	ws := strings.Fields(name)
+	if titled := len(ws) > 1 && personTitles[fold(strings.TrimSuffix(ws[0], "."))]; titled || m[2] > 0 {
+		return name
 	}
 	return ""
 }

@@ -50,12 +50,6 @@ const (
 	rawText = "text"
 )
 
-// MetaBoldParagraphs is the Meta key of an HTML document's paragraphs that the page sets
-// entirely in bold (<b>, <strong>): their 0-based indexes ([]int, ascending) among the
-// paragraphs of Text as schema.SplitParagraphs splits it. Absent when there are none.
-// Interviews set their questions in bold; the Q&A annotator reads this key.
-const MetaBoldParagraphs = "bold_paragraphs"
-
 // ErrNoText is returned (wrapped with the input's location) when no body text was found.
 var ErrNoText = errors.New("no body text found")
 
@@ -96,7 +90,7 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	}
 	var (
 		doc  schema.Document
-		bold []string
+		bold boldRuns
 		err  error
 	)
 	switch raw.Format {
@@ -147,8 +141,12 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	if doc.Meta == nil {
 		doc.Meta = map[string]any{}
 	}
-	if idx := boldParagraphs(doc.Text, bold); len(idx) > 0 {
-		doc.Meta[MetaBoldParagraphs] = idx
+	whole, leads := boldMeta(doc.Text, bold)
+	if len(whole) > 0 {
+		doc.Meta[schema.MetaBoldParagraphs] = whole
+	}
+	if len(leads) > 0 {
+		doc.Meta[schema.MetaBoldLeads] = leads
 	}
 	return doc, nil
 }

@@ -50,7 +50,7 @@ func trafilaturaOptions(pageURL *nurl.URL) trafilatura.Options {
 type mainResult struct {
 	res      *trafilatura.ExtractResult
 	text     string
-	bold     []string
+	bold     boldRuns
 	fellBack bool
 }
 
@@ -101,21 +101,21 @@ const minOwnText = 500
 // extractHTML extracts one HTML page: main text by go-trafilatura (or the source's body
 // selector), metadata by trafilatura with fallbacks from JSON-LD, Open Graph, <meta> and
 // <time>, then the source's selectors override whatever they match. It also returns the
-// raw text of the body's all-bold paragraphs (see renderText).
-func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error) {
+// body's bold type (see renderText).
+func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, boldRuns, error) {
 	data, cs, err := DecodeHTML(raw.Data, raw.ContentType)
 	if err != nil {
-		return schema.Document{}, nil, err
+		return schema.Document{}, boldRuns{}, err
 	}
 	root, htmlNote, err := parseHTML(data)
 	if err != nil {
-		return schema.Document{}, nil, fmt.Errorf("parse html: %w", err)
+		return schema.Document{}, boldRuns{}, fmt.Errorf("parse html: %w", err)
 	}
 	gq := goquery.NewDocumentFromNode(root)
 	sel := opts.Source.Selectors
 	for _, r := range sel.Remove {
 		if err := checkSelector(r); err != nil {
-			return schema.Document{}, nil, fmt.Errorf("selectors.remove: %w", err)
+			return schema.Document{}, boldRuns{}, fmt.Errorf("selectors.remove: %w", err)
 		}
 		gq.Find(r).Remove()
 	}
@@ -141,14 +141,15 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	}
 	if sel.Body != "" {
 		if err := checkSelector(sel.Body); err != nil {
-			return schema.Document{}, nil, fmt.Errorf("selectors.body: %w", err)
+			return schema.Document{}, boldRuns{}, fmt.Errorf("selectors.body: %w", err)
 		}
-		var paras, selBold []string
+		var paras []string
+		var selBold boldRuns
 		gq.Find(sel.Body).Each(func(_ int, s *goquery.Selection) {
 			for _, n := range s.Nodes {
 				text, b := renderText(n)
 				paras = append(paras, text)
-				selBold = append(selBold, b...)
+				selBold.add(b)
 			}
 		})
 		if body := strings.Join(paras, "\n\n"); strings.TrimSpace(body) != "" {
@@ -157,9 +158,9 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	}
 	if strings.TrimSpace(doc.Text) == "" {
 		if trafErr != nil {
-			return schema.Document{}, nil, fmt.Errorf("%w: %w", ErrNoText, trafErr)
+			return schema.Document{}, boldRuns{}, fmt.Errorf("%w: %w", ErrNoText, trafErr)
 		}
-		return schema.Document{}, nil, ErrNoText
+		return schema.Document{}, boldRuns{}, ErrNoText
 	}
 
 	trafSite := firstSiteName(md.Sitename)
@@ -218,7 +219,7 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, []string, error
 	}
 
 	if err := applySelectors(gq, sel, &doc, opts.Location, upper); err != nil {
-		return schema.Document{}, nil, err
+		return schema.Document{}, boldRuns{}, err
 	}
 	paras := cleanParagraphs(strings.Split(doc.Text, "\n\n"))
 	paras = dropRepeatsOf(paras, func() string { return visibleText(clean) })
@@ -1163,17 +1164,32 @@ func nodeText(n *html.Node) string {
 	return text
 }
 
-// renderText is nodeText that also returns the raw text of each paragraph set entirely in
-// bold: every letter and digit inside <b> or <strong>. Interviews on the web set their
-// questions so, and the formatting is lost in the plain text; the Q&A annotator reads it
-// back from Meta["bold_paragraphs"]. A paragraph that merely opens with a bold run (a
-// "<b>Q:</b>" label, a lead-in) is not bold. Italics are not counted: they mark
-// introductions, captions and editor's notes as often as questions.
-func renderText(n *html.Node) (string, []string) {
+// boldRuns is the bold type renderText saw, as raw text: the paragraphs set entirely in
+// bold (every letter and digit inside <b> or <strong>) and the paragraphs that open with a
+// bold run and go on in plain type. Interviews on the web set their questions so, a
+// question alone or before its answer; the formatting is lost in the plain text, and the
+// Q&A annotator reads it back from Meta["bold_paragraphs"] and Meta["bold_leads"].
+// Italics are not counted: they mark introductions, captions and editor's notes as often
+// as questions.
+type boldRuns struct {
+	whole []string
+	leads []boldLeadRun
+}
+
+// boldLeadRun is a paragraph's raw text and its opening bold run.
+type boldLeadRun struct{ para, lead string }
+
+func (b *boldRuns) add(o boldRuns) {
+	b.whole = append(b.whole, o.whole...)
+	b.leads = append(b.leads, o.leads...)
+}
+
+// renderText is nodeText that also returns the bold type it saw.
+func renderText(n *html.Node) (string, boldRuns) {
 	if n == nil {
-		return "", nil
+		return "", boldRuns{}
 	}
-	var r textRenderer
+	r := textRenderer{leadEnd: -1}
 	r.walk(n)
 	r.endParagraph()
 	return r.b.String(), r.bold
@@ -1186,7 +1202,7 @@ func nodeTextBelow(n *html.Node, limit int) (string, bool) {
 	if n == nil {
 		return "", true
 	}
-	r := textRenderer{limit: limit}
+	r := textRenderer{limit: limit, leadEnd: -1}
 	r.walk(n)
 	if r.b.Len() >= limit {
 		return "", false
@@ -1201,7 +1217,10 @@ type textRenderer struct {
 	paraStart int // byte offset in b where the current paragraph starts
 	// Letters and digits of the current paragraph inside and outside bold elements.
 	inBold, outBold int
-	bold            []string
+	// leadEnd is the byte offset in b where the current paragraph's opening bold run
+	// ends, -1 when it opens in plain type or has not left bold yet.
+	leadEnd int
+	bold    boldRuns
 	// limit, when not 0, stops the walk once the text has that many bytes.
 	limit int
 }
@@ -1214,6 +1233,9 @@ func (r *textRenderer) walk(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
 		text := strings.ReplaceAll(n.Data, "\n", " ")
+		if r.boldDepth == 0 && r.inBold > 0 && r.outBold == 0 && r.leadEnd < 0 && strings.ContainsFunc(text, isLetterOrDigit) {
+			r.leadEnd = r.b.Len()
+		}
 		r.b.WriteString(text)
 		for _, c := range text {
 			if unicode.IsLetter(c) || unicode.IsDigit(c) {
@@ -1259,13 +1281,19 @@ func (r *textRenderer) breakParagraph() {
 	r.paraStart = r.b.Len()
 }
 
-// endParagraph records the current paragraph if it is all bold.
+// endParagraph records the current paragraph if it is all bold or opens in bold.
 func (r *textRenderer) endParagraph() {
-	if r.inBold > 0 && r.outBold == 0 {
-		r.bold = append(r.bold, r.b.String()[r.paraStart:])
+	switch {
+	case r.inBold > 0 && r.outBold == 0:
+		r.bold.whole = append(r.bold.whole, r.b.String()[r.paraStart:])
+	case r.leadEnd >= r.paraStart && r.outBold > 0:
+		text := r.b.String()
+		r.bold.leads = append(r.bold.leads, boldLeadRun{para: text[r.paraStart:], lead: text[r.paraStart:r.leadEnd]})
 	}
-	r.inBold, r.outBold = 0, 0
+	r.inBold, r.outBold, r.leadEnd = 0, 0, -1
 }
+
+func isLetterOrDigit(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) }
 
 // nodeAtom is the element's tag as an atom. The parser sets DataAtom, but the elements
 // go-trafilatura creates while rebuilding the content (<p>, <li>, <td>, <b>...) carry only
@@ -1277,30 +1305,56 @@ func nodeAtom(n *html.Node) atom.Atom {
 	return atom.Lookup([]byte(n.Data))
 }
 
-// boldParagraphs maps the bold paragraphs renderText found to the 0-based indexes of the
-// paragraphs of text (schema.SplitParagraphs) they became, matching normalised text in
-// order. A bold paragraph Extract dropped (the headline, an empty one) matches nothing.
-func boldParagraphs(text string, bold []string) []int {
-	if len(bold) == 0 {
-		return nil
+// boldMeta maps the bold type renderText saw to the paragraphs of text
+// (schema.SplitParagraphs) it became, matching normalised text in order: the indexes of
+// the all-bold paragraphs, and the paragraphs that open with a bold run with the run's
+// length in code points. A paragraph Extract dropped (the headline, an empty one) or
+// changed matches nothing.
+func boldMeta(text string, bold boldRuns) ([]int, []schema.BoldLead) {
+	if len(bold.whole) == 0 && len(bold.leads) == 0 {
+		return nil, nil
 	}
 	paras := schema.SplitParagraphs(text)
-	var out []int
-	next := 0
-	for _, b := range bold {
-		want := normSpace(cleanParagraph(b))
+	norm := make([]string, len(paras))
+	for i, p := range paras {
+		norm[i] = normSpace(p.Text)
+	}
+	find := func(next int, raw string) int {
+		want := normSpace(cleanParagraph(raw))
 		if want == "" {
-			continue
+			return -1
 		}
 		for i := next; i < len(paras); i++ {
-			if normSpace(paras[i].Text) == want {
-				out = append(out, i)
-				next = i + 1
-				break
+			if norm[i] == want {
+				return i
 			}
 		}
+		return -1
 	}
-	return out
+	var whole []int
+	next := 0
+	for _, b := range bold.whole {
+		if i := find(next, b); i >= 0 {
+			whole = append(whole, i)
+			next = i + 1
+		}
+	}
+	var leads []schema.BoldLead
+	next = 0
+	for _, l := range bold.leads {
+		i := find(next, l.para)
+		if i < 0 {
+			continue
+		}
+		next = i + 1
+		// The stored paragraph is the page's text cleaned; the run counts only when it
+		// is still the paragraph's start there.
+		lead := normSpace(cleanParagraph(l.lead))
+		if lead != "" && paras[i].Text != lead && strings.HasPrefix(paras[i].Text, lead) {
+			leads = append(leads, schema.BoldLead{Paragraph: i, Length: utf8.RuneCountInString(lead)})
+		}
+	}
+	return whole, leads
 }
 
 // splitAuthors splits a byline string into names ("A; B", "A, B and C", "A و B").
@@ -1542,7 +1596,7 @@ var roleWords = map[string]bool{
 func cleanByline(names []string, site map[string]bool) []string {
 	var people, publishers []string
 	for _, n := range names {
-		n = htmlLabels.Strip(cleanLine(n), byline.InLine)
+		n = htmlLabels.Strip(cleanLine(n), byline.InField)
 		n = strings.Trim(cutRole(n), " ,;:|-–—·")
 		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
 		key := siteKey(n)

@@ -191,9 +191,9 @@ func TestExtractHTMLBoldParagraphs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := doc.Meta[MetaBoldParagraphs].([]int)
+			got, _ := doc.Meta[schema.MetaBoldParagraphs].([]int)
 			if !slices.Equal(got, tt.want) {
-				t.Fatalf("bold paragraphs = %v, want %v", doc.Meta[MetaBoldParagraphs], tt.want)
+				t.Fatalf("bold paragraphs = %v, want %v", doc.Meta[schema.MetaBoldParagraphs], tt.want)
 			}
 			paras := schema.SplitParagraphs(doc.Text)
 			for _, i := range got {
@@ -213,7 +213,10 @@ func TestRenderTextBold(t *testing.T) {
 <p>plain with <b>bold</b> inside</p>
 <p><b>first line</b><br>second line, plain</p>
 <p><b> </b></p>
-<p><strong>Bold <em>with italics</em> and <b>nested</b> 2024</strong></p></body></html>`
+<p><strong>Bold <em>with italics</em> and <b>nested</b> 2024</strong></p>
+<p><strong>How did you <em>start</em>?</strong> My grandmother.</p>
+<p><b>Why now</b>? Because it was time.</p>
+<p> <b>«Tabs</b> or spaces?» Spaces.</p></body></html>`
 	root, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		t.Fatal(err)
@@ -223,17 +226,35 @@ func TestRenderTextBold(t *testing.T) {
 		t.Error("renderText and nodeText render different text")
 	}
 	var got []string
-	for _, b := range bold {
+	for _, b := range bold.whole {
 		got = append(got, normSpace(b))
 	}
 	want := []string{"Headline", "Tell us about it?", "Linked and bold", "first line", "Bold with italics and nested 2024"}
 	if !slices.Equal(got, want) {
 		t.Errorf("bold = %q, want %q", got, want)
 	}
+	got = got[:0]
+	for _, l := range bold.leads {
+		got = append(got, normSpace(l.lead)+" | "+normSpace(l.para))
+	}
+	want = []string{
+		"Q: | Q: a labelled question in plain text",
+		"How did you start? | How did you start? My grandmother.",
+		"Why now | Why now? Because it was time.",
+		"«Tabs | «Tabs or spaces?» Spaces.",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("leads = %q, want %q", got, want)
+	}
 	// Indexes refer to the cleaned text; the headline, absent from it, matches nothing.
 	final := strings.TrimPrefix(joinParagraphs(strings.Split(text, "\n\n")), "Headline\n\n")
-	if idx := boldParagraphs(final, bold); !slices.Equal(idx, []int{0, 2, 4, 6}) {
+	idx, leads := boldMeta(final, bold)
+	if !slices.Equal(idx, []int{0, 2, 4, 6}) {
 		t.Errorf("indexes = %v in %q", idx, final)
+	}
+	wantLeads := []schema.BoldLead{{Paragraph: 1, Length: 2}, {Paragraph: 7, Length: 18}, {Paragraph: 8, Length: 7}, {Paragraph: 9, Length: 5}}
+	if !slices.Equal(leads, wantLeads) {
+		t.Errorf("leads = %v, want %v in %q", leads, wantLeads, final)
 	}
 }
 

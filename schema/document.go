@@ -6,6 +6,8 @@ package schema
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"math"
 )
 
 // Document is one article in a corpus. Its JSON form is the stable export contract
@@ -72,6 +74,87 @@ func (d Document) DupOf() string {
 	}
 	s, _ := d.Meta[MetaDupOf].(string)
 	return s
+}
+
+// Meta keys where HTML extraction keeps the bold type the plain text loses. Interviews on
+// the web set their questions in bold; the Q&A annotator reads both keys.
+const (
+	// MetaBoldParagraphs lists the 0-based indexes (ascending) of the paragraphs of Text
+	// (SplitParagraphs) the page set entirely in bold.
+	MetaBoldParagraphs = "bold_paragraphs"
+	// MetaBoldLeads lists the paragraphs that open with a bold run and go on in plain type
+	// ("<b>How did you start?</b> My grandmother."), each as a BoldLead.
+	MetaBoldLeads = "bold_leads"
+)
+
+// BoldLead is a paragraph's opening bold run: the first Length code points of paragraph
+// Paragraph (0-based, as SplitParagraphs counts) of Text. The fields are in the order of
+// their JSON keys, as a decoded map re-encodes them: a stored document then hashes as the
+// one extraction just produced, and re-ingesting it is found unchanged.
+type BoldLead struct {
+	Length    int `json:"length"`
+	Paragraph int `json:"paragraph"`
+}
+
+// BoldParagraphs returns Meta["bold_paragraphs"], as extraction set it ([]int) or as
+// decoded from stored JSON ([]any of numbers); entries that are not whole numbers are
+// dropped.
+func (d Document) BoldParagraphs() []int {
+	switch v := d.Meta[MetaBoldParagraphs].(type) {
+	case []int:
+		return v
+	case []any:
+		var out []int
+		for _, e := range v {
+			if i, ok := wholeNumber(e); ok {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// BoldLeads returns Meta["bold_leads"], as extraction set it or as decoded from stored
+// JSON (objects with the keys paragraph and length); malformed entries are dropped.
+func (d Document) BoldLeads() []BoldLead {
+	switch v := d.Meta[MetaBoldLeads].(type) {
+	case []BoldLead:
+		return v
+	case []any:
+		var out []BoldLead
+		for _, e := range v {
+			m, ok := e.(map[string]any)
+			if !ok {
+				continue
+			}
+			p, okP := wholeNumber(m["paragraph"])
+			n, okN := wholeNumber(m["length"])
+			if okP && okN && p >= 0 && n > 0 {
+				out = append(out, BoldLead{Paragraph: p, Length: n})
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// wholeNumber reads an integer from a decoded JSON value (float64 or json.Number) or an
+// int.
+func wholeNumber(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, true
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return int(x), true
+		}
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return int(i), true
+		}
+	}
+	return 0, false
 }
 
 // Paragraphs returns the paragraphs of Text with their code-point offsets, in order.

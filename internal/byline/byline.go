@@ -127,12 +127,16 @@ func (l *Labels) sort() {
 type Context uint8
 
 const (
-	// InLine is a line that may be a byline (a scrape's header line, a page element, an
-	// author field): an ambiguous label counts only before a colon or a dash.
+	// InLine is a line that may be a byline (a scrape's header line, a page element):
+	// an ambiguous label counts only before a colon or a dash.
 	InLine Context = iota
 	// InProse is a sentence that may open with a credit (a lede paragraph): every label
 	// needs a colon or a dash but one ending in "by", which is a credit as it is.
 	InProse
+	// InField is a value already known to be a byline (a page's author field, a
+	// candidate an extractor chose), whose punctuation that extractor may have dropped
+	// ("حوار ريم العتيبي" from "حوار: ريم العتيبي"): every label counts.
+	InField
 )
 
 // Cut is s after a leading label of l and found true when s opens with one; rest is
@@ -150,8 +154,9 @@ func (l Labels) Cut(s string, ctx Context) (rest string, found bool) {
 		if r, _ := utf8.DecodeRuneInString(after); after != "" && !endsLabel(r) {
 			continue
 		}
-		needsMark := e.ambiguous || ctx == InProse && !strings.HasSuffix(e.word, " by")
-		if needsMark && !separated(strings.TrimLeftFunc(after, unicode.IsSpace)) {
+		after = strings.TrimLeftFunc(after, unicode.IsSpace)
+		needsMark := ctx != InField && (e.ambiguous || ctx == InProse && !strings.HasSuffix(e.word, " by"))
+		if needsMark && !separated(after) {
 			continue
 		}
 		return strings.TrimLeft(after, " \t\u00a0:：-–—ـ|/"), true

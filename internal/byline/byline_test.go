@@ -90,6 +90,29 @@ func TestCutInProse(t *testing.T) {
 	}
 }
 
+// An author field is a byline already: a label counts without the colon an extractor
+// dropped ("حوار ريم العتيبي"), where in a line it needs one.
+func TestCutInField(t *testing.T) {
+	labels := Builtin(Writer | Interviewer)
+	for _, tt := range []struct {
+		in, field, line string
+	}{
+		{"حوار ريم العتيبي", "ريم العتيبي", "حوار ريم العتيبي"},
+		{"تقرير سامي خليل", "سامي خليل", "تقرير سامي خليل"},
+		{"حوار: ريم العتيبي", "ريم العتيبي", "ريم العتيبي"},
+		{"By Jane Roe", "Jane Roe", "Jane Roe"},
+		{"Byron Katz", "Byron Katz", "Byron Katz"},
+		{"حوار", "حوار", "حوار"},
+	} {
+		if got := labels.Strip(tt.in, InField); got != tt.field {
+			t.Errorf("Strip(%q, InField) = %q, want %q", tt.in, got, tt.field)
+		}
+		if got := labels.Strip(tt.in, InLine); got != tt.line {
+			t.Errorf("Strip(%q, InLine) = %q, want %q", tt.in, got, tt.line)
+		}
+	}
+}
+
 // A user's own label counts before a space too, and its punctuation is no part of it.
 func TestWith(t *testing.T) {
 	labels := Builtin(Writer).With("مراسلنا:", " Text: ", "", ":", "Text and pictures")
