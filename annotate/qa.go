@@ -12,7 +12,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.6.0"
+const qaVersion = "2.7.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -84,6 +84,7 @@ type qaPara struct {
 	labelOnly bool     // the paragraph is nothing but a label ("Anne:")
 	body      string   // the text after marker and label
 	question  bool     // ends in "?"/"؟"
+	prompt    bool     // a short request to the interviewee: "Tell us about …", "حدثينا عن …"
 	reported  bool     // the question is quoted speech ("Alito asked: “Is that so?”")
 	words     int      // words of body
 	numbered  bool     // opens with a list number ("1.", "٢)")
@@ -206,10 +207,20 @@ func classifyPara(p schema.Paragraph) qaPara {
 	qp.body = body
 	qp.words = len(strings.Fields(body))
 	qp.question, qp.reported = questionEnd(body)
+	qp.prompt = !qp.question && qp.words <= maxRequestWords && reRequest.MatchString(fold(body))
 	qp.numbered = reNumbered.MatchString(body)
 	qp.heading = qp.marker == "" && qp.kind == kindNone && qp.words > 0 && qp.words <= maxHeadingWords && !endsSentence(body)
 	return qp
 }
+
+// reRequest matches the opening of a request that an interviewer puts as a statement
+// (after fold): an imperative of telling or describing, in English with "us"/"me" or a
+// verb that asks alone ("Describe …"), in Arabic in any person, alone or with "لنا".
+var reRequest = regexp.MustCompile(`^(?:(?:please\s+)?(?:(?:tell|talk|walk|take|give|show|remind)\s+(?:us|me)|describe|explain|imagine)\b|[وف]?(?:حدث|صف|اشرح|اخبر|قل|كلم|عرف|احك|اعطنا|ضعنا)(?:ي|وا|نا|ينا|ونا)?(?:\s|$))`)
+
+// maxRequestWords bounds a request paragraph: "Tell us about your childhood." is a
+// prompt, a long paragraph opening "Imagine …" is prose.
+const maxRequestWords = 25
 
 // maxHeadingWords bounds a subheading inside a Q&A ("العلاج الشعبي", "Early years").
 const maxHeadingWords = 6
@@ -915,6 +926,22 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 	}
 	if pairs < 2 {
 		return qaPlan{}, false
+	}
+	// Once question marks show an interview, a request between two answers ("Describe a
+	// day in the studio.") is a question too; so is one right before the first question,
+	// set apart from the lede by the answer that follows it. Requests are no evidence of
+	// an interview by themselves: "Tell us what you think" ends many articles.
+	request := func(i int) bool {
+		return qps[i].prompt && !isQ[i-1] && !isQ[i+1] && !qps[i+1].prompt
+	}
+	for i := first + 1; i < len(qps)-1; i++ {
+		if request(i) {
+			isQ[i] = true
+		}
+	}
+	for first >= 3 && request(first-2) {
+		isQ[first-2] = true
+		first -= 2
 	}
 	nq := 0
 	for _, q := range isQ[first:] {

@@ -394,6 +394,52 @@ func TestQABoldHTML(t *testing.T) {
 	})
 }
 
+// Interviews whose questions end in "?"/"؟" but for a few requests put as statements
+// ("Describe a day in the studio.", "حدثينا عن بداياتك"): each request is a question,
+// the first one too, where before the request and its answer joined the answer before.
+func TestQARequests(t *testing.T) {
+	for _, tt := range []struct {
+		file, iv, ie string
+		starts       []string
+	}{
+		{"requests_ar.txt", "سالم الدوسري", "منى العلي", []string{
+			"حدثينا عن بداياتك", "بدأت أرسم", "كيف تختارين", "لا أختارها", "ما الذي يميز", "في هذا المعرض",
+			"صفي لنا يوما", "أستيقظ مع الفجر", "هل تفكرين", "نعم، لدي دعوة"}},
+		{"requests_en.txt", "Sam Dawson", "Mona Ali", []string{
+			"Tell us how you started", "On the walls", "How do you choose", "I don't", "What is different", "I left the loud",
+			"Describe a day", "I get up at dawn", "Will you show", "Yes, a gallery"}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			doc := loadQAFixture(t, tt.file)
+			checkTurns(t, doc, annotateQA(t, doc), alternate(tt.iv, tt.ie, tt.starts...))
+		})
+	}
+	// A request alone is no evidence: an article of requests and statements is no interview.
+	doc := &schema.Document{Lang: "en", Title: "Share your flood photos", Text: "The river burst its banks on Sunday.\n\n" +
+		"Tell us what you saw.\n\nReaders have sent hundreds of pictures since the weekend.\n\n" +
+		"Describe the damage to your street.\n\nThe council will use the reports to plan repairs."}
+	if items := annotateQA(t, doc); len(items) != 0 {
+		t.Errorf("requests without questions: %d turns, want none", len(items))
+	}
+}
+
+func TestArNisba(t *testing.T) {
+	for w, want := range map[string]bool{
+		"التشكيلية": true, "الإعلامي": true, "الكويتية": true, "العلي": false, "الوليد": false,
+		"منى": false, "الفنانة": false, "الحسن": false,
+	} {
+		if got := arNisba(w); got != want {
+			t.Errorf("arNisba(%q) = %v, want %v", w, got, want)
+		}
+	}
+	if got := stripDescriptors("التشكيلية منى العلي"); got != "منى العلي" {
+		t.Errorf("stripDescriptors = %q, want منى العلي", got)
+	}
+	if got := stripDescriptors("الكويتي العلي"); got != "الكويتي العلي" {
+		t.Errorf("stripDescriptors of two words = %q, want it unchanged", got)
+	}
+}
+
 func TestQuestionAddresses(t *testing.T) {
 	for _, tt := range []struct {
 		q    string

@@ -928,7 +928,23 @@ func stripDescriptors(name string) string {
 	for len(ws) > 1 && isArHonorific(ws[0]) && !arRanks[fold(ws[0])] {
 		ws = ws[1:]
 	}
+	if len(ws) >= 3 && arNisba(ws[0]) {
+		ws = ws[1:]
+	}
 	return strings.Join(ws, " ")
+}
+
+// arNisba reports whether w is a definite relative adjective ("التشكيلية", "الإعلامي",
+// "الكويتية"): before a name it says what the person is or where they come from, as
+// "Painter" does in English. A name opens with a given name, and the given names that
+// carry the article ("الوليد", "الحسن") are not of this form; family names that are
+// ("العلي") come last, so only the first of three or more words is read so.
+func arNisba(w string) bool {
+	f := fold(w)
+	if !strings.HasPrefix(f, "ال") || utf8.RuneCountInString(f) < 6 {
+		return false
+	}
+	return strings.HasSuffix(f, "يه") || strings.HasSuffix(f, "ي")
 }
 
 // withoutTitleWord drops the first word of a Latin-script name read from a title when
