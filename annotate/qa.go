@@ -12,7 +12,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.7.0"
+const qaVersion = "2.8.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -307,7 +307,7 @@ func findTurns(doc *schema.Document) []qaTurn {
 
 // analyseTurns is findTurns that also says which evidence segmented the interview.
 func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
-	layout := readBoldLayout(doc, doc.Paragraphs())
+	layout := splitInlineLabels(readBoldLayout(doc, doc.Paragraphs()))
 	paras := layout.paras
 	if len(paras) < 3 {
 		return nil, ""
@@ -1124,21 +1124,61 @@ func readBoldLayout(doc *schema.Document, paras []schema.Paragraph) boldLayout {
 	if len(splits) < minBoldLeadQuestions {
 		splits = nil
 	}
+	return boldLayout{paras: paras, bold: whole}.split(splits, true)
+}
+
+// split cuts each paragraph i of l after cuts[i] code points into two; the first half is
+// bold when boldHead is set or the paragraph was.
+func (l boldLayout) split(cuts map[int]int, boldHead bool) boldLayout {
+	if len(cuts) == 0 {
+		return l
+	}
 	out := boldLayout{bold: map[int]bool{}}
-	for i, p := range paras {
-		n, ok := splits[i]
+	for i, p := range l.paras {
+		n, ok := cuts[i]
 		if !ok {
-			if whole[i] {
+			if l.bold[i] {
 				out.bold[len(out.paras)] = true
 			}
 			out.paras = append(out.paras, p)
 			continue
 		}
-		q, a := splitParagraph(p, n)
-		out.bold[len(out.paras)] = true
-		out.paras = append(out.paras, q, a)
+		head, rest := splitParagraph(p, n)
+		if boldHead || l.bold[i] {
+			out.bold[len(out.paras)] = true
+		}
+		out.paras = append(out.paras, head)
+		if l.bold[i] {
+			out.bold[len(out.paras)] = true
+		}
+		out.paras = append(out.paras, rest)
 	}
 	return out
+}
+
+// reInlineQALabel finds a Q/A label inside a paragraph, after the end of a sentence: a
+// scrape that lost its line breaks writes "س: كيف بدأت؟ ج: بدأت …" as one paragraph.
+// English labels count here only with a colon: "… in 2019. A. Smith said" is prose.
+var reInlineQALabel = regexp.MustCompile(`[.!?؟…»"”]\s+((?:س|ج|سؤال|جواب|السؤال|الجواب)\s*[0-9٠-٩]*\s*[:：/]|(?:Q|A|Question|Answer)\s*[:：])`)
+
+// splitInlineLabels cuts a paragraph that opens with a Q/A label before every further
+// Q/A label inside it, so each turn is a paragraph of its own.
+func splitInlineLabels(l boldLayout) boldLayout {
+	for {
+		cuts := map[int]int{}
+		for i, p := range l.paras {
+			if k := classifyPara(p).kind; k != kindQ && k != kindA {
+				continue
+			}
+			if m := reInlineQALabel.FindStringSubmatchIndex(p.Text); m != nil {
+				cuts[i] = utf8.RuneCountInString(p.Text[:m[2]])
+			}
+		}
+		if len(cuts) == 0 {
+			return l
+		}
+		l = l.split(cuts, false)
+	}
 }
 
 // questionLead returns how many code points of text its bold lead of n code points

@@ -423,6 +423,34 @@ func TestQARequests(t *testing.T) {
 	}
 }
 
+// A scrape that lost its line breaks sets "س: …؟ ج: …" in one paragraph, or the whole
+// interview in one: each label opens a turn.
+func TestQAInlineLabels(t *testing.T) {
+	for _, tt := range []struct {
+		file, iv, ie string
+		starts       []string
+	}{
+		{"inline_labels_ar.txt", "فهد القحطاني", "كارلوس مينديز", []string{
+			"س: كيف تقيم", "ج: البداية جيدة", "س: ما رأيك", "ج: أنا راض", "س: هل تخشى", "ج: لا، لدينا",
+			"س: ما هدفك", "ج: هدفنا اللقب"}},
+		{"inline_labels_en.txt", "Owen Marsh", "Ines Duarte", []string{
+			"Q: What changes", "A: Everything about", "Q: Are you worried", "A: I am, and",
+			"Q: What do you tell", "A: I tell them"}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			doc := loadQAFixture(t, tt.file)
+			checkTurns(t, doc, annotateQA(t, doc), alternate(tt.iv, tt.ie, tt.starts...))
+		})
+	}
+	// Prose that mentions "A:" after a sentence is not cut: its paragraph opens with no label.
+	doc := &schema.Document{Lang: "en", Title: "Exam tips", Text: "The exam has two parts.\n\n" +
+		"Part one asks short questions. A: the answer sheet must be filled in pencil.\n\n" +
+		"Part two is an essay."}
+	if items := annotateQA(t, doc); len(items) != 0 {
+		t.Errorf("prose: %d turns, want none", len(items))
+	}
+}
+
 func TestArNisba(t *testing.T) {
 	for w, want := range map[string]bool{
 		"التشكيلية": true, "الإعلامي": true, "الكويتية": true, "العلي": false, "الوليد": false,
