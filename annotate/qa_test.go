@@ -451,6 +451,27 @@ func TestQAInlineLabels(t *testing.T) {
 	}
 }
 
+// A lede that mentions someone by office before it has the interviewee speak names the
+// interviewee, not the person mentioned first.
+func TestQALedeSpeakerBeforeMention(t *testing.T) {
+	qa := "\n\nHow did you choose the paintings?\n\nI chose the ones I could not stop looking at, and I was strict about it.\n\n" +
+		"What surprised you?\n\nHow many visitors came back a second time. We had not planned for that.\n\n" +
+		"Will you do it again?\n\nYes, next spring, and I already have the first room in my head."
+	for lede, want := range map[string]string{
+		"A year after Prime Minister Rishi Sunak opened the gallery, its director Mona Ali talks about the show.": "Mona Ali",
+		"Prime Minister Rishi Sunak opened the gallery a year ago.":                                               "Rishi Sunak",
+	} {
+		doc := &schema.Document{Lang: "en", Title: "A year of the gallery", Byline: []string{"Sam Dawson"}, Text: lede + qa}
+		items := annotateQA(t, doc)
+		if len(items) != 6 {
+			t.Fatalf("%q: %d turns, want 6", lede, len(items))
+		}
+		if got := items[1].Attrs[schema.AttrSpeaker]; got != want {
+			t.Errorf("%q: interviewee %q, want %q", lede, got, want)
+		}
+	}
+}
+
 func TestArNisba(t *testing.T) {
 	for w, want := range map[string]bool{
 		"التشكيلية": true, "الإعلامي": true, "الكويتية": true, "العلي": false, "الوليد": false,

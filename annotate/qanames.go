@@ -835,14 +835,32 @@ func enNameWord(w string) bool {
 type ledeCandidate struct {
 	name string
 	at   int
+	// mention is set for a person the lede only mentions by office ("Prime Minister Rishi
+	// Sunak opened the gallery"): one the lede has speak or be interviewed ("its director
+	// Mona Ali talks about …") is the interviewee before any mention, wherever it stands.
+	mention bool
 }
 
+// better reports whether a is the lede's interviewee before b.
+func (a ledeCandidate) better(b ledeCandidate) bool {
+	if a.mention != b.mention {
+		return !a.mention
+	}
+	return a.at < b.at
+}
+
+// reEnNamed are the English patterns of a lede that introduce a person; those from
+// enMentionPattern on only mention one.
 var reEnNamed = []*regexp.Regexp{
 	regexp.MustCompile(`(?:spoke|talked|speaks|talks|sat down|caught up)\s+(?:to|with)\s+` + enName),
 	regexp.MustCompile(`(?i:interview(?:ed)?|conversation)\s+(?:with\s+)?` + enName),
 	regexp.MustCompile(enName + `,?\s+(?:spoke|talked|speaks|talks|told|said|says)\b`),
 	regexp.MustCompile(`(?i:ambassador|minister|president|director|chairman|chairwoman|chief executive|ceo|professor|prof\.|dr\.?|mr\.?|ms\.?|mrs\.?|author|novelist|writer|actor|actress|singer|coach|founder|governor|senator|mayor|artist|filmmaker|director-general|hydrologist|scientist|economist|owner)\s+` + enName),
 }
+
+// enMentionPattern is the first of reEnNamed that only mentions a person: an office or
+// occupation before a name.
+const enMentionPattern = 3
 
 // ledeNames returns the people a paragraph introduces, earliest first: an Arabic
 // honorific or rank and a name ("سعادة السيد إرمان إيساغالييف"), a reporting verb and a
@@ -855,7 +873,7 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 		// ("عبدالرحمن الراشد، الإعلامي المعروف، تحدث …").
 		if n := arNameAt(ws, 0, surnames); len(ws) > 0 && !isArHonorific(ws[0].w) {
 			if k := len(strings.Fields(n)); k >= 2 && k < len(ws) && ws[k].brk && (isArHonorific(ws[k].w) || roleNouns[fold(ws[k].w)]) {
-				out = append(out, ledeCandidate{n, 0})
+				out = append(out, ledeCandidate{name: n, at: 0})
 			}
 		}
 		for i := 0; i < len(ws); i++ {
@@ -867,34 +885,34 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				}
 				if j < len(ws) && !ws[j].brk {
 					if n := arNameAt(ws, j, surnames); n != "" && (len(strings.Fields(n)) >= 2 || !arCommonNounRanks[fold(ws[j-1].w)]) {
-						out = append(out, ledeCandidate{n, i})
+						out = append(out, ledeCandidate{name: n, at: i})
 					} else if n := arNameAfterAdjectives(ws, j, surnames); n != "" {
-						out = append(out, ledeCandidate{n, i})
+						out = append(out, ledeCandidate{name: n, at: i})
 					}
 				}
 				i = j - 1
 			case isArReportVerb(ws[i].w) && !arSubjectBefore(ws, i):
 				if i+1 < len(ws) && !ws[i+1].brk && !isArHonorific(ws[i+1].w) {
 					if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
-						out = append(out, ledeCandidate{n, i})
+						out = append(out, ledeCandidate{name: n, at: i})
 					} else if roleNouns[fold(ws[i+1].w)] {
 						if n := arNameAfterRole(ws, i+1, surnames); n != "" {
-							out = append(out, ledeCandidate{n, i})
+							out = append(out, ledeCandidate{name: n, at: i})
 						}
 					} else if n := arNameAfterAdjectives(ws, i+1, surnames); endsInFamilyName(n) {
 						// A noun of the person's walk of life that no list holds ("قالت
 						// الطالبة سارة الحربي"); the family name with the article tells the
 						// name from the words of a sentence ("أكدت الدراسة نتائج مهمة").
-						out = append(out, ledeCandidate{n, i})
+						out = append(out, ledeCandidate{name: n, at: i})
 					}
 				}
 			case (fold(ws[i].w) == "حوار" || fold(ws[i].w) == "لقاء" || fold(ws[i].w) == "مقابله") && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
 				if n := arNameAt(ws, i+2, surnames); len(strings.Fields(n)) >= 2 {
-					out = append(out, ledeCandidate{n, i})
+					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			case arMeetVerbs[fold(ws[i].w)] && i+1 < len(ws) && !isArHonorific(ws[i+1].w):
 				if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
-					out = append(out, ledeCandidate{n, i})
+					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			}
 		}
@@ -904,13 +922,13 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 	if lang != "" && lang != "en" {
 		return nil
 	}
-	for _, re := range reEnNamed {
+	for k, re := range reEnNamed {
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 			name := trimPossessive(text[m[2]:m[3]])
 			if strings.HasPrefix(name, "The ") {
 				continue
 			}
-			out = append(out, ledeCandidate{name, len(nameWords(text[:m[0]]))})
+			out = append(out, ledeCandidate{name: name, at: len(nameWords(text[:m[0]])), mention: k >= enMentionPattern})
 		}
 	}
 	return out
@@ -1030,7 +1048,7 @@ func (c *nameContext) interviewee(lede []qaPara, interviewer string) string {
 	for _, t := range texts {
 		best := ledeCandidate{at: -1}
 		for _, cand := range ledeNames(t, c.doc.Lang, c.surnames) {
-			if ok(cand.name) && (best.at < 0 || cand.at < best.at) {
+			if ok(cand.name) && (best.at < 0 || cand.better(best)) {
 				best = cand
 			}
 		}
