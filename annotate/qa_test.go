@@ -472,6 +472,30 @@ func TestQALedeSpeakerBeforeMention(t *testing.T) {
 	}
 }
 
+// A role noun with a possessive ("مديرته", its director) is no part of the name after it.
+func TestArRoleNounPossessive(t *testing.T) {
+	for w, want := range map[string]bool{
+		"مديرته": true, "رئيسها": true, "مدربهم": true, "مدير": true, "المديرة": true,
+		"منى": false, "طلحة": false, "سامية": false,
+	} {
+		if got := arRoleNoun(fold(w)); got != want {
+			t.Errorf("arRoleNoun(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for text, want := range map[string]string{
+		"بعد عام على افتتاح المعرض، تحدثت مديرته منى العلي عن موسمه الجديد.": "منى العلي",
+		"وقال رئيسها سامي العنزي إن الفريق جاهز.":                            "سامي العنزي",
+	} {
+		var got []string
+		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {
+			got = append(got, c.name)
+		}
+		if len(got) == 0 || got[0] != want {
+			t.Errorf("ledeNames(%q) = %q, want %q first", text, got, want)
+		}
+	}
+}
+
 func TestArNisba(t *testing.T) {
 	for w, want := range map[string]bool{
 		"التشكيلية": true, "الإعلامي": true, "الكويتية": true, "العلي": false, "الوليد": false,

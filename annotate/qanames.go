@@ -593,7 +593,32 @@ func isArStop(w string) bool {
 		return true // "لـ", "بـ": a preposition cut off a quoted outlet
 	}
 	f := fold(w)
-	return arNameStopRaw[w] || isArReportVerb(w) || roleNouns[f] || (strings.HasPrefix(f, "و") && roleNouns[f[len("و"):]])
+	return arNameStopRaw[w] || isArReportVerb(w) || arRoleNoun(f) || (strings.HasPrefix(f, "و") && arRoleNoun(f[len("و"):]))
+}
+
+// arPossessives are the folded pronoun suffixes a role noun takes in a lede: "مديرته"
+// (its director), "رئيسها", "مدربهم".
+var arPossessives = []string{"هم", "هن", "ها", "ه", "نا", "كم", "ك"}
+
+// arRoleNoun reports whether the folded word f is a role noun (roleNouns), bare or with a
+// possessive suffix; a feminine noun's ta marbuta is written "ت" before the suffix.
+func arRoleNoun(f string) bool {
+	if roleNouns[f] {
+		return true
+	}
+	for _, suffix := range arPossessives {
+		stem, ok := strings.CutSuffix(f, suffix)
+		if !ok || utf8.RuneCountInString(stem) < 3 {
+			continue
+		}
+		if roleNouns[stem] {
+			return true
+		}
+		if t, ok := strings.CutSuffix(stem, "ت"); ok && roleNouns[t+"ه"] {
+			return true
+		}
+	}
+	return false
 }
 
 // arPresentReportVerbs are the present-tense reporting verbs, which headlines and
@@ -895,7 +920,7 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				if i+1 < len(ws) && !ws[i+1].brk && !isArHonorific(ws[i+1].w) {
 					if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
 						out = append(out, ledeCandidate{name: n, at: i})
-					} else if roleNouns[fold(ws[i+1].w)] {
+					} else if arRoleNoun(fold(ws[i+1].w)) {
 						if n := arNameAfterRole(ws, i+1, surnames); n != "" {
 							out = append(out, ledeCandidate{name: n, at: i})
 						}
