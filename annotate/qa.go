@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,7 +13,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.10.0"
+const qaVersion = "2.11.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -1113,16 +1114,24 @@ func readBoldLayout(doc *schema.Document, paras []schema.Paragraph) boldLayout {
 		}
 	}
 	splits := map[int]int{} // paragraph → code points of its question
+	requests := map[int]int{}
 	for _, l := range doc.BoldLeads() {
 		if l.Paragraph < 0 || l.Paragraph >= len(paras) || whole[l.Paragraph] {
 			continue
 		}
 		if n := questionLead(paras[l.Paragraph].Text, l.Length); n > 0 {
 			splits[l.Paragraph] = n
+		} else if n := requestLead(paras[l.Paragraph].Text, l.Length); n > 0 {
+			requests[l.Paragraph] = n
 		}
 	}
 	if len(splits) < minBoldLeadQuestions {
 		splits = nil
+	} else {
+		// Among bold questions, a bold request ("<b>Describe a typical Monday.</b> I am
+		// at the market …") is one too; alone, a bold sentence opening a paragraph is
+		// emphasis.
+		maps.Copy(splits, requests)
 	}
 	return boldLayout{paras: paras, bold: whole}.split(splits, true)
 }
@@ -1210,6 +1219,30 @@ func questionLead(text string, n int) int {
 			return 0
 		}
 	default:
+		return 0
+	}
+	for n < len(r) && unicode.IsSpace(r[n]) {
+		n++
+	}
+	if !strings.ContainsFunc(string(r[n:]), unicode.IsLetter) {
+		return 0
+	}
+	return n
+}
+
+// requestLead returns how many code points of text its bold lead of n code points takes
+// as a request to the interviewee (see reRequest), stretched as questionLead stretches a
+// question; 0 when it is none.
+func requestLead(text string, n int) int {
+	r := []rune(text)
+	if n <= 0 || n >= len(r) {
+		return 0
+	}
+	for n < len(r) && strings.ContainsRune(".!:…", r[n]) {
+		n++
+	}
+	lead := strings.TrimSpace(string(r[:n]))
+	if len(strings.Fields(lead)) > maxRequestWords || !reRequest.MatchString(fold(lead)) || !endsSentence(lead) {
 		return 0
 	}
 	for n < len(r) && unicode.IsSpace(r[n]) {

@@ -319,13 +319,14 @@ func TestQABoldHTML(t *testing.T) {
 		}
 	})
 	// "<p><strong>Question?</strong> Answer …</p>": each paragraph holds a turn of each
-	// side; the first sets the answerer's label in bold with the question.
+	// side; the first sets the answerer's label in bold with the question, the second is a
+	// request, not a question.
 	t.Run("english questions opening their answers' paragraphs", func(t *testing.T) {
 		doc := extractHTMLFixture(t, "en_interview_bold_leads.html")
 		items := annotateQA(t, doc)
 		checkTurns(t, doc, items, alternate("Hannah Lee", "Luis Romero",
 			"When did you first cook for other people?", "Luis Romero: I was eleven",
-			"What does a Monday look like", "I am at the fish market",
+			"Describe a Monday for us.", "I am at the fish market",
 			"Which mistake taught you the most?", "Opening a second restaurant",
 			"Is there a dish", "The octopus"))
 		if q := items[0].Text; strings.Contains(q, "Luis Romero") {
