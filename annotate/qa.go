@@ -1195,54 +1195,52 @@ func splitInlineLabels(l boldLayout) boldLayout {
 // ("<b>Why now</b>? …") and the spaces after it; 0 when the lead is no question or
 // nothing worded follows it.
 func questionLead(text string, n int) int {
-	r := []rune(text)
-	if n <= 0 || n >= len(r) {
-		return 0
-	}
-	for n < len(r) && strings.ContainsRune("?؟!.:…", r[n]) {
-		n++
-	}
-	switch classifyBold(string(r[:n])) {
-	case boldQuestion:
-	case boldLabel:
-		// The page set the answerer's label in bold with the question ("<b>Why now?
-		// Anne Lück:</b> Because …"): the question ends at its question mark, and the
-		// label stays with the answer, where it names the speaker.
-		q := lastQuestionMark(r[:n])
-		if q < 0 {
-			return 0
+	return boldLead(text, n, "?؟!.:…", func(r []rune, n int) int {
+		switch classifyBold(string(r[:n])) {
+		case boldQuestion:
+			return n
+		case boldLabel:
+			// The page set the answerer's label in bold with the question ("<b>Why now?
+			// Anne Lück:</b> Because …"): the question ends at its question mark, and the
+			// label stays with the answer, where it names the speaker.
+			q := lastQuestionMark(r[:n])
+			if q < 0 {
+				return 0
+			}
+			if name, rest, ok := speakerLabel(strings.TrimSpace(string(r[q+1 : n]))); !ok || rest != "" || name == "" {
+				return 0
+			}
+			if classifyBold(string(r[:q+1])) == boldQuestion {
+				return q + 1
+			}
 		}
-		if name, rest, ok := speakerLabel(strings.TrimSpace(string(r[q+1 : n]))); !ok || rest != "" || name == "" {
-			return 0
-		}
-		if n = q + 1; classifyBold(string(r[:n])) != boldQuestion {
-			return 0
-		}
-	default:
 		return 0
-	}
-	for n < len(r) && unicode.IsSpace(r[n]) {
-		n++
-	}
-	if !strings.ContainsFunc(string(r[n:]), unicode.IsLetter) {
-		return 0
-	}
-	return n
+	})
 }
 
-// requestLead returns how many code points of text its bold lead of n code points takes
-// as a request to the interviewee (see reRequest), stretched as questionLead stretches a
-// question; 0 when it is none.
+// requestLead is questionLead for a request to the interviewee (see reRequest).
 func requestLead(text string, n int) int {
+	return boldLead(text, n, ".!:…", func(r []rune, n int) int {
+		lead := strings.TrimSpace(string(r[:n]))
+		if len(strings.Fields(lead)) > maxRequestWords || !reRequest.MatchString(fold(lead)) || !endsSentence(lead) {
+			return 0
+		}
+		return n
+	})
+}
+
+// boldLead stretches a bold lead of n code points of text over the punctuation in punct
+// that follows it, lets take decide how much of it is the turn (0: none), and stretches
+// that over the spaces after it. It returns 0 when nothing worded is left for the answer.
+func boldLead(text string, n int, punct string, take func(r []rune, n int) int) int {
 	r := []rune(text)
 	if n <= 0 || n >= len(r) {
 		return 0
 	}
-	for n < len(r) && strings.ContainsRune(".!:…", r[n]) {
+	for n < len(r) && strings.ContainsRune(punct, r[n]) {
 		n++
 	}
-	lead := strings.TrimSpace(string(r[:n]))
-	if len(strings.Fields(lead)) > maxRequestWords || !reRequest.MatchString(fold(lead)) || !endsSentence(lead) {
+	if n = take(r, n); n <= 0 {
 		return 0
 	}
 	for n < len(r) && unicode.IsSpace(r[n]) {

@@ -395,26 +395,35 @@ func TestQABoldHTML(t *testing.T) {
 	})
 }
 
+// fixtureTurns is a fixture of testdata/qa and the turns it must get: alternating
+// questions by iv and answers by ie, opening with starts.
+type fixtureTurns struct {
+	file, iv, ie string
+	starts       []string
+}
+
+func checkFixtureTurns(t *testing.T, cases []fixtureTurns) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.file, func(t *testing.T) {
+			doc := loadQAFixture(t, tt.file)
+			checkTurns(t, doc, annotateQA(t, doc), alternate(tt.iv, tt.ie, tt.starts...))
+		})
+	}
+}
+
 // Interviews whose questions end in "?"/"؟" but for a few requests put as statements
 // ("Describe a day in the studio.", "حدثينا عن بداياتك"): each request is a question,
 // the first one too, where before the request and its answer joined the answer before.
 func TestQARequests(t *testing.T) {
-	for _, tt := range []struct {
-		file, iv, ie string
-		starts       []string
-	}{
+	checkFixtureTurns(t, []fixtureTurns{
 		{"requests_ar.txt", "سالم الدوسري", "منى العلي", []string{
 			"حدثينا عن بداياتك", "بدأت أرسم", "كيف تختارين", "لا أختارها", "ما الذي يميز", "في هذا المعرض",
 			"صفي لنا يوما", "أستيقظ مع الفجر", "هل تفكرين", "نعم، لدي دعوة"}},
 		{"requests_en.txt", "Sam Dawson", "Mona Ali", []string{
 			"Tell us how you started", "On the walls", "How do you choose", "I don't", "What is different", "I left the loud",
 			"Describe a day", "I get up at dawn", "Will you show", "Yes, a gallery"}},
-	} {
-		t.Run(tt.file, func(t *testing.T) {
-			doc := loadQAFixture(t, tt.file)
-			checkTurns(t, doc, annotateQA(t, doc), alternate(tt.iv, tt.ie, tt.starts...))
-		})
-	}
+	})
 	// A request alone is no evidence: an article of requests and statements is no interview.
 	doc := &schema.Document{Lang: "en", Title: "Share your flood photos", Text: "The river burst its banks on Sunday.\n\n" +
 		"Tell us what you saw.\n\nReaders have sent hundreds of pictures since the weekend.\n\n" +
@@ -427,22 +436,14 @@ func TestQARequests(t *testing.T) {
 // A scrape that lost its line breaks sets "س: …؟ ج: …" in one paragraph, or the whole
 // interview in one: each label opens a turn.
 func TestQAInlineLabels(t *testing.T) {
-	for _, tt := range []struct {
-		file, iv, ie string
-		starts       []string
-	}{
+	checkFixtureTurns(t, []fixtureTurns{
 		{"inline_labels_ar.txt", "فهد القحطاني", "كارلوس مينديز", []string{
 			"س: كيف تقيم", "ج: البداية جيدة", "س: ما رأيك", "ج: أنا راض", "س: هل تخشى", "ج: لا، لدينا",
 			"س: ما هدفك", "ج: هدفنا اللقب"}},
 		{"inline_labels_en.txt", "Owen Marsh", "Ines Duarte", []string{
 			"Q: What changes", "A: Everything about", "Q: Are you worried", "A: I am, and",
 			"Q: What do you tell", "A: I tell them"}},
-	} {
-		t.Run(tt.file, func(t *testing.T) {
-			doc := loadQAFixture(t, tt.file)
-			checkTurns(t, doc, annotateQA(t, doc), alternate(tt.iv, tt.ie, tt.starts...))
-		})
-	}
+	})
 	// Prose that mentions "A:" after a sentence is not cut: its paragraph opens with no label.
 	doc := &schema.Document{Lang: "en", Title: "Exam tips", Text: "The exam has two parts.\n\n" +
 		"Part one asks short questions. A: the answer sheet must be filled in pencil.\n\n" +
