@@ -369,6 +369,30 @@ func TestQABoldHTML(t *testing.T) {
 			t.Errorf("without the vocative: %d turns, want none", len(items))
 		}
 	})
+	// Questions set as <h3> headings, most of them prompts without "?": headings are bold
+	// type, and read as bold questions are.
+	t.Run("english prompts set as headings", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_interview_headings.html")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("Daniel Reyes", "Mara Okafor",
+			"Tell us about your childhood", "I grew up in Onitsha",
+			"What first drew you", "It was the one thing",
+			"Describe a working day", "I start early",
+			"How has the river changed", "It is narrower",
+			"Finally, tell us", "There are twenty-two"))
+		if items := annotateQA(t, withoutBold(doc)); len(items) != 0 {
+			t.Errorf("without the headings' bold: %d turns, want none", len(items))
+		}
+	})
+	t.Run("explainer with question headings", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_explainer_headings.html")
+		if len(doc.BoldParagraphs()) != 4 {
+			t.Fatalf("bold paragraphs %v, want the 4 headings", doc.BoldParagraphs())
+		}
+		if items := annotateQA(t, doc); len(items) != 0 {
+			t.Errorf("got %d turns, want none", len(items))
+		}
+	})
 	t.Run("news with bold subheadings", func(t *testing.T) {
 		doc := extractHTMLFixture(t, "en_news_bold_subheadings.html")
 		if _, ok := doc.Meta[schema.MetaBoldParagraphs]; !ok {

@@ -1256,7 +1256,9 @@ func (r *textRenderer) walk(n *html.Node) {
 		}
 	}
 	block := n.Type == html.ElementNode && blockAtoms[a]
-	bold := n.Type == html.ElementNode && (a == atom.B || a == atom.Strong)
+	// Headings inside the body count as bold, as browsers set them: pages that put their
+	// interview questions in <h3> mean what others mean by <p><b>.
+	bold := n.Type == html.ElementNode && (a == atom.B || a == atom.Strong || bodyHeadings[a])
 	if block {
 		r.breakParagraph()
 	}
@@ -1292,6 +1294,9 @@ func (r *textRenderer) endParagraph() {
 	}
 	r.inBold, r.outBold, r.leadEnd = 0, 0, -1
 }
+
+// bodyHeadings are the heading elements a body may hold; <h1> is the page's headline.
+var bodyHeadings = map[atom.Atom]bool{atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true}
 
 func isLetterOrDigit(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) }
 

@@ -174,7 +174,8 @@ func TestExtractUnknownFormat(t *testing.T) {
 	}
 }
 
-// Paragraphs set entirely in <b>/<strong> are listed by index in Meta; a paragraph that
+// Paragraphs set entirely in <b>/<strong>, or as a heading below the headline, are listed
+// by index in Meta; a paragraph that
 // only opens with a bold label is not, and the headline dropped from the body is not.
 func TestExtractHTMLBoldParagraphs(t *testing.T) {
 	for _, tt := range []struct {
@@ -184,6 +185,7 @@ func TestExtractHTMLBoldParagraphs(t *testing.T) {
 		{"en_interview_bold.html", []int{1, 4, 6, 10, 12}},
 		{"ar_interview_bold.html", []int{1, 4, 6, 8}},
 		{"en_news_bold_subheadings.html", []int{2, 5, 7, 10}},
+		{"en_interview_headings.html", []int{1, 4, 6, 10, 12}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			path := filepath.Join("testdata", "extract", tt.file)

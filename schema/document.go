@@ -80,7 +80,8 @@ func (d Document) DupOf() string {
 // the web set their questions in bold; the Q&A annotator reads both keys.
 const (
 	// MetaBoldParagraphs lists the 0-based indexes (ascending) of the paragraphs of Text
-	// (SplitParagraphs) the page set entirely in bold.
+	// (SplitParagraphs) the page set entirely in bold, headings below the headline
+	// included (browsers set them bold).
 	MetaBoldParagraphs = "bold_paragraphs"
 	// MetaBoldLeads lists the paragraphs that open with a bold run and go on in plain type
 	// ("<b>How did you start?</b> My grandmother."), each as a BoldLead.
