@@ -13,7 +13,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.11.0"
+const qaVersion = "2.12.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -1084,6 +1084,9 @@ func firstPerson(s string) bool { return reFirstPerson.MatchString(fold(s)) }
 // hasInterviewCue reports whether the title, byline or lede says the article is an
 // interview.
 func hasInterviewCue(doc *schema.Document, lede []qaPara) bool {
+	if doc.CreditsInterview() {
+		return true
+	}
 	cue := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
 	for _, qp := range lede {
 		cue += "\n" + qp.p.Text

@@ -368,6 +368,20 @@ func TestQABoldHTML(t *testing.T) {
 		if items := annotateQA(t, &plain); len(items) != 0 {
 			t.Errorf("without the vocative: %d turns, want none", len(items))
 		}
+		// Without the lede's "في حوار مع", the byline's "حوار:" still says interview; the
+		// stored byline holds the name only, and the credit is kept in Meta.
+		uncued := bytes.Replace(data, []byte("في حوار مع «المسار» "), nil, 1)
+		credited, err := corpus.Extract(corpus.Raw{Data: uncued, Format: "html", Path: path}, corpus.ExtractOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if items := annotateQA(t, &credited); len(items) != 8 {
+			t.Errorf("credited in the byline only: %d turns, want 8", len(items))
+		}
+		delete(credited.Meta, schema.MetaInterviewCredit)
+		if items := annotateQA(t, &credited); len(items) != 0 {
+			t.Errorf("no cue at all: %d turns, want none", len(items))
+		}
 	})
 	// Questions set as <h3> headings, most of them prompts without "?": headings are bold
 	// type, and read as bold questions are.

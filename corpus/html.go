@@ -184,16 +184,26 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, boldRuns, error
 		doc.SiteName = n
 	}
 	keys := siteKeys(doc.SiteName, doc.URL)
+	seen := slices.Concat(splitAuthors(md.Author), pm.authors) // the bylines as found, labels and all
 	doc.Byline = cleanByline(splitAuthors(md.Author), keys)
 	if meta := cleanByline(pm.authors, keys); len(doc.Byline) == 0 || namesWithin(doc.Byline, meta) {
 		// go-trafilatura keeps the first of the authors that the page's metadata lists.
 		doc.Byline = meta
 	}
+	// The page's byline element is read even when the metadata named the author: it is
+	// where a page says "حوار: X" beside an author field of "X".
+	marked := markedBylines(gq)
+	seen = append(seen, marked...)
 	if len(doc.Byline) == 0 {
-		doc.Byline = cleanByline(markedBylines(gq), keys)
+		doc.Byline = cleanByline(marked, keys)
 	}
 	if len(doc.Byline) == 0 {
-		doc.Byline = cleanByline(labelledBylines(gq, doc.Text), keys)
+		labelled := labelledBylines(gq, doc.Text)
+		seen = append(seen, labelled...)
+		doc.Byline = cleanByline(labelled, keys)
+	}
+	if creditsInterview(seen, byline.InField) {
+		doc.Meta[schema.MetaInterviewCredit] = true
 	}
 	doc.Byline = asWrittenOnPage(doc.Byline, root)
 	doc.Section = pm.section
@@ -1293,6 +1303,18 @@ func (r *textRenderer) endParagraph() {
 		r.bold.leads = append(r.bold.leads, boldLeadRun{para: text[r.paraStart:], lead: text[r.paraStart:r.leadEnd]})
 	}
 	r.inBold, r.outBold, r.leadEnd = 0, 0, -1
+}
+
+// interviewCredits are the byline labels that credit an interviewer.
+var interviewCredits = byline.Builtin(byline.Interviewer)
+
+// creditsInterview reports whether one of the bylines, as found (labels and all), credits
+// an interviewer and names someone: see schema.MetaInterviewCredit.
+func creditsInterview(bylines []string, ctx byline.Context) bool {
+	return slices.ContainsFunc(bylines, func(b string) bool {
+		rest, found := interviewCredits.Cut(cleanLine(b), ctx)
+		return found && strings.ContainsFunc(rest, unicode.IsLetter)
+	})
 }
 
 // bodyHeadings are the heading elements a body may hold; <h1> is the page's headline.

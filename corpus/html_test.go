@@ -777,3 +777,54 @@ func TestExtractHTMLHeadlineInBody(t *testing.T) {
 		})
 	}
 }
+
+// A byline that credits an interviewer ("حوار: X", "حاوره X", "Interview by X") leaves the
+// name in Byline and the credit in Meta, wherever the byline was found: a page's author
+// field or byline element, a scrape's header line, a record's byline field.
+func TestInterviewCredit(t *testing.T) {
+	extract := func(t *testing.T, name, format string) schema.Document {
+		t.Helper()
+		path := filepath.Join("testdata", "extract", name)
+		doc, err := Extract(Raw{Data: readFile(t, path), Format: format, Path: path}, ExtractOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	for _, tt := range []struct {
+		name, format string
+		byline       string
+		credit       bool
+	}{
+		{"ar_interview_vocative.html", "html", "ريم العتيبي", true},
+		{"ar_interview_bold.html", "html", "سامي خليل", true},
+		{"en_explainer_bold_leads.html", "html", "Tom Price", false},
+		{"en_interview_bold.html", "html", "Daniel Reyes", false},
+	} {
+		doc := extract(t, tt.name, tt.format)
+		if len(doc.Byline) != 1 || doc.Byline[0] != tt.byline {
+			t.Errorf("%s: byline %q, want %q", tt.name, doc.Byline, tt.byline)
+		}
+		if doc.CreditsInterview() != tt.credit {
+			t.Errorf("%s: interview credit %v, want %v", tt.name, doc.CreditsInterview(), tt.credit)
+		}
+	}
+	scrape := "صحيفة الوادي\n\nالثقافة\n\nاللون ذاكرتي الأولى\n\n3 مارس 2024 , 10:15ص\nحاورها: سالم الدوسري\n\n" +
+		"تفتتح التشكيلية منى العلي الأسبوع المقبل معرضها الشخصي الثالث في الرياض، وتقدم فيه أربعين لوحة رسمتها خلال عامين.\n"
+	doc, err := Extract(Raw{Data: []byte(scrape), Format: "text", Path: "scrape.txt"}, ExtractOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !doc.CreditsInterview() || !slices.Equal(doc.Byline, []string{"سالم الدوسري"}) {
+		t.Errorf("scrape: byline %q, credit %v; want سالم الدوسري, true", doc.Byline, doc.CreditsInterview())
+	}
+	for given, want := range map[string]bool{"حاوره : عبدالعزيز العصيمي - سبق": true, "By Jane Roe": false} {
+		rec := schema.Document{}
+		if err := applyGiven(&rec, &GivenFields{Byline: []string{given}}, time.UTC); err != nil {
+			t.Fatal(err)
+		}
+		if rec.CreditsInterview() != want {
+			t.Errorf("record byline %q: credit %v, want %v", given, rec.CreditsInterview(), want)
+		}
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/newsds/newsds/config"
+	"github.com/newsds/newsds/internal/byline"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -499,6 +500,12 @@ func applyGiven(doc *schema.Document, g *GivenFields, loc *time.Location) error 
 	}
 	if len(g.Byline) > 0 {
 		doc.Byline = givenByline(g.Byline, siteKeys(doc.SiteName, doc.URL))
+		if creditsInterview(g.Byline, byline.InField) {
+			if doc.Meta == nil {
+				doc.Meta = map[string]any{}
+			}
+			doc.Meta[schema.MetaInterviewCredit] = true
+		}
 	}
 	if g.Published != "" {
 		t, ok := ParseDate(g.Published, loc, time.Time{})

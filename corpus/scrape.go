@@ -195,6 +195,9 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 		for i := titleIdx + 1; i < anchor; i++ {
 			if mk.isByline(lines[i].text) {
 				doc.Byline = append(doc.Byline, mk.bylineNames(lines[i].text)...)
+				if creditsInterview([]string{lines[i].text}, byline.InLine) {
+					doc.Meta[schema.MetaInterviewCredit] = true
+				}
 			}
 		}
 		// Masthead brand lines name the site; remember them so the same name is
@@ -240,6 +243,9 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 			switch {
 			case mk.isByline(part):
 				doc.Byline = append(doc.Byline, mk.bylineNames(part)...)
+				if creditsInterview([]string{part}, byline.InLine) {
+					doc.Meta[schema.MetaInterviewCredit] = true
+				}
 			case sectionLabelRe.MatchString(part):
 				if doc.Section == "" {
 					doc.Section = strings.TrimSpace(sectionLabelRe.FindStringSubmatch(part)[1])

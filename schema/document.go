@@ -88,6 +88,17 @@ const (
 	MetaBoldLeads = "bold_leads"
 )
 
+// MetaInterviewCredit is true when the byline the document was found with credited an
+// interviewer ("حاوره: X", "حوار: X", "Interview by X"): the stored byline keeps the name
+// only, and the label is evidence that the article is an interview.
+const MetaInterviewCredit = "interview_credit"
+
+// CreditsInterview reports Meta["interview_credit"].
+func (d Document) CreditsInterview() bool {
+	v, _ := d.Meta[MetaInterviewCredit].(bool)
+	return v
+}
+
 // BoldLead is a paragraph's opening bold run: the first Length code points of paragraph
 // Paragraph (0-based, as SplitParagraphs counts) of Text. The fields are in the order of
 // their JSON keys, as a decoded map re-encodes them: a stored document then hashes as the
