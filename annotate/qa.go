@@ -13,7 +13,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.12.0"
+const qaVersion = "2.13.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -208,7 +208,7 @@ func classifyPara(p schema.Paragraph) qaPara {
 	qp.body = body
 	qp.words = len(strings.Fields(body))
 	qp.question, qp.reported = questionEnd(body)
-	qp.prompt = !qp.question && qp.words <= maxRequestWords && reRequest.MatchString(fold(body))
+	qp.prompt = !qp.question && qp.words <= maxRequestWords && reRequest.MatchString(fold(reNumbered.ReplaceAllString(body, "")))
 	qp.numbered = reNumbered.MatchString(body)
 	qp.heading = qp.marker == "" && qp.kind == kindNone && qp.words > 0 && qp.words <= maxHeadingWords && !endsSentence(body)
 	return qp
@@ -970,7 +970,8 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 }
 
 // readsLikeInterview rejects the question-and-answer shapes that are not interviews:
-// FAQs and listicles whose questions are numbered, and explainers whose "answers" never
+// FAQs and listicles whose questions are numbered (unless a cue says interview and half
+// the answers speak in the first person), and explainers whose "answers" never
 // speak in the first person (an interviewee says "I", "we", "أنا", "نحن"). Without an
 // interview cue, at least a quarter of the answers must be in the first person and a
 // third of the questions must speak to someone ("you", "Sie", "تجربتك"): a self-help post
@@ -1008,7 +1009,14 @@ func readsLikeInterview(qps []qaPara, plan qaPlan, cue bool) bool {
 		}
 	}
 	flush()
-	if questions == 0 || 2*numbered >= questions {
+	if questions == 0 {
+		return false
+	}
+	// Numbered questions are how FAQs and listicles set theirs, and how "Ten questions
+	// for …" sets an interview: the interview says it is one (a cue), and its answers
+	// speak as "I" or "we", half of them at least, to questions put to someone. A
+	// shop's FAQ ("Do you ship abroad?" "Yes, we …") has no cue.
+	if 2*numbered >= questions && (!cue || 2*first < answers || 3*addressed < questions) {
 		return false
 	}
 	if cue {

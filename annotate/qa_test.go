@@ -471,6 +471,26 @@ func TestQARequests(t *testing.T) {
 	}
 }
 
+// "Five questions for …" numbers its questions as a FAQ does; the answers, in the first
+// person, tell it from one (TestQANotInterviewShapes keeps the FAQ without turns).
+func TestQANumberedInterview(t *testing.T) {
+	checkFixtureTurns(t, []fixtureTurns{
+		{"numbered_en.txt", "Sam Dawson", "Mona Ali", []string{
+			"1. Tell us how you started", "On the walls", "2. How do you choose", "I don't",
+			"3. What is different", "I left the loud", "4. Describe a day", "I get up at dawn",
+			"5. Will you show", "Yes, a gallery"}},
+	})
+	// A shop's FAQ asks "you" and answers "we", numbered, but nothing says interview.
+	doc := &schema.Document{Lang: "en", Title: "Delivery and returns", Text: "Everything about your order.\n\n" +
+		"1. Do you ship abroad?\n\nYes, we ship to forty countries, and we show the cost before you pay.\n\n" +
+		"2. Can you gift-wrap my order?\n\nWe can, for two euros, and we add a card with your message.\n\n" +
+		"3. How long do you take to deliver?\n\nWe deliver within three working days in the country.\n\n" +
+		"4. Do you take returns?\n\nWe take returns within thirty days, unworn and in the box."}
+	if items := annotateQA(t, doc); len(items) != 0 {
+		t.Errorf("shop FAQ: %d turns, want none", len(items))
+	}
+}
+
 // A scrape that lost its line breaks sets "س: …؟ ج: …" in one paragraph, or the whole
 // interview in one: each label opens a turn.
 func TestQAInlineLabels(t *testing.T) {
