@@ -13,7 +13,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.13.0"
+const qaVersion = "2.14.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -932,6 +932,14 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 	// day in the studio.") is a question too; so is one right before the first question,
 	// set apart from the lede by the answer that follows it. Requests are no evidence of
 	// an interview by themselves: "Tell us what you think" ends many articles.
+	// An answer may end on a rhetorical question ("فهل كان المطلوب أن نبني فوق أنابيب
+	// مكسورة؟"): before the next question, a question paragraph that speaks as "I" or "we"
+	// and addresses no one is the interviewee's, not a question in two parts.
+	for i := first + 1; i < len(qps)-1; i++ {
+		if isQ[i] && isQ[i+1] && firstPerson(qps[i].body) && !addresses(qps[i].body) {
+			isQ[i] = false
+		}
+	}
 	request := func(i int) bool {
 		return qps[i].prompt && !isQ[i-1] && !isQ[i+1] && !qps[i+1].prompt
 	}

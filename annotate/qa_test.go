@@ -471,6 +471,19 @@ func TestQARequests(t *testing.T) {
 	}
 }
 
+// An answer that ends on a rhetorical question is the interviewee's, not the first part
+// of the next question.
+func TestQARhetoricalAnswer(t *testing.T) {
+	checkFixtureTurns(t, []fixtureTurns{
+		{"rhetorical_ar.txt", "سالم الدوسري", "فهد الزهراني", []string{
+			"كيف ترد", "التأخير حصل", "وماذا عن الكلفة", "الكلفة لم تتضاعف",
+			"متى يفتتح", "نتوقع الافتتاح", "هل ستستمع", "بالطبع"}},
+		{"rhetorical_en.txt", "Clara Wynn", "Dan Hollis", []string{
+			"What do you say", "The delay came", "And the cost", "It has not doubled",
+			"When will the seafront", "Before the summer", "Will you listen", "We already have"}},
+	})
+}
+
 // "Five questions for …" numbers its questions as a FAQ does; the answers, in the first
 // person, tell it from one (TestQANotInterviewShapes keeps the FAQ without turns).
 func TestQANumberedInterview(t *testing.T) {
