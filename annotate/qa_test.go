@@ -1266,3 +1266,81 @@ func TestQAExplainerIsNoInterview(t *testing.T) {
 	checkTurns(t, &spoken, annotateQA(t, &spoken), alternate("Priya Nair", "",
 		"Q: Who is", "A: We expect", "Q: Can", "A: Only", "Q: Will", "A: The application", "Q: When", "A: On 1"))
 }
+
+// "He spoke to X": the pronoun stands for the interviewee the lede has introduced, and X
+// is the journalist who asks the questions (or the outlet); with a name as the subject
+// ("Marco Bellini … spoke to The Courier") the subject is.
+func TestQALedePronounSpokeTo(t *testing.T) {
+	qa := "\n\nWhat was the first dish you ever cooked?\n\nA tomato sauce, at eight years old, next to my grandmother.\n\n" +
+		"Why do you keep the menu so short?\n\nBecause every dish on it has to be perfect every night.\n\n" +
+		"Is there a dish you will never cook again?\n\nLobster thermidor. Something went badly wrong in 1998."
+	for _, tt := range []struct{ byline, lede, interviewer, interviewee string }{
+		{"", "Marco Bellini has run the kitchen at Trattoria Verde for twenty years. He spoke to Anna Clarke about pasta and failure.", "Anna Clarke", "Marco Bellini"},
+		{"Sam Dawson", "Marco Bellini has run the kitchen at Trattoria Verde for twenty years. He spoke to Anna Clarke about pasta and failure.", "Sam Dawson", "Marco Bellini"},
+		{"", "Marco Bellini has run the kitchen at Trattoria Verde for twenty years. He talked to The Courier about pasta and failure.", "The Courier", "Marco Bellini"},
+		{"", "Marco Bellini, who has run the kitchen at Trattoria Verde for twenty years, spoke to The Courier about pasta.", "The Courier", "Marco Bellini"},
+	} {
+		doc := &schema.Document{Lang: "en", Title: "Twenty years at the stove", SiteName: "The Courier", Text: tt.lede + qa}
+		if tt.byline != "" {
+			doc.Byline = []string{tt.byline}
+		}
+		items := annotateQA(t, doc)
+		if len(items) != 6 {
+			t.Fatalf("%q: %d turns, want 6", tt.lede, len(items))
+		}
+		if got := items[0].Attrs[schema.AttrSpeaker]; got != tt.interviewer {
+			t.Errorf("%q: interviewer %q, want %q", tt.lede, got, tt.interviewer)
+		}
+		if got := items[1].Attrs[schema.AttrSpeaker]; got != tt.interviewee {
+			t.Errorf("%q: interviewee %q, want %q", tt.lede, got, tt.interviewee)
+		}
+	}
+}
+
+// A capitalised occupation at the head of a headline or sentence ("Chef Marco Bellini")
+// is no part of the name the article repeats without it; a first name of a three-word
+// name the article never drops stays.
+func TestQAIntervieweeWithoutLeadWord(t *testing.T) {
+	qa := "\n\nWhat was the first dish you ever cooked?\n\nA tomato sauce, at eight years old.\n\n" +
+		"Why is the menu so short?\n\nBecause every dish on it has to be perfect."
+	for _, tt := range []struct{ title, lede, want string }{
+		{"An interview with Chef Marco Bellini", "Marco Bellini opened Trattoria Verde in 2004 and still cooks every night.", "Marco Bellini"},
+		{"An interview with Chef Marco Bellini", "He opened Trattoria Verde in 2004 and still cooks every night.", "Chef Marco Bellini"},
+		{"", "Chef Marco Bellini: \"Simple food is the hardest\"\n\nMarco Bellini has run the kitchen at Trattoria Verde for twenty years. He spoke to Anna Clarke about pasta.", "Marco Bellini"},
+		{"An interview with Mary Ann Carter", "Mary Ann Carter opened Trattoria Verde in 2004 and still cooks every night.", "Mary Ann Carter"},
+	} {
+		title, lede, want := tt.title, tt.lede, tt.want
+		doc := &schema.Document{Lang: "en", Title: title, Byline: []string{"Anna Clarke"}, Text: lede + qa}
+		items := annotateQA(t, doc)
+		if len(items) != 4 {
+			t.Fatalf("%q: %d turns, want 4", lede, len(items))
+		}
+		if got := items[1].Attrs[schema.AttrSpeaker]; got != want {
+			t.Errorf("%q: interviewee %q, want %q", lede, got, want)
+		}
+	}
+}
+
+// Speaker labels set in capitals take the case the article writes the name in, the
+// headline included (a scrape's headline is no paragraph of the text).
+func TestQACapitalLabelsTitleCase(t *testing.T) {
+	text := "Sam Patel spoke with the author of \"The Salt Road\" about writing, grief and her next book.\n\n" +
+		"SAM PATEL: Your new novel opens with a funeral. Why start there?\n\nHANNAH REYES: Because that is where the family finally has to sit in one room.\n\n" +
+		"SAM PATEL: How long did it take to write?\n\nHANNAH REYES: Almost six years. I threw away the first draft.\n\n" +
+		"SAM PATEL: What are you working on now?\n\nHANNAH REYES: A collection of short stories."
+	for title, want := range map[string]string{
+		"Five questions for novelist Hannah Reyes": "Hannah Reyes",
+		"FIVE QUESTIONS FOR NOVELIST HANNAH REYES": "HANNAH REYES",
+	} {
+		items := annotateQA(t, &schema.Document{Lang: "en", Title: title, Text: text})
+		if len(items) != 6 {
+			t.Fatalf("%q: %d turns, want 6", title, len(items))
+		}
+		if got := items[0].Attrs[schema.AttrSpeaker]; got != "Sam Patel" {
+			t.Errorf("%q: interviewer %q", title, got)
+		}
+		if got := items[1].Attrs[schema.AttrSpeaker]; got != want {
+			t.Errorf("%q: interviewee %q, want %q", title, got, want)
+		}
+	}
+}

@@ -356,8 +356,30 @@ func ledeInterviewer(lede []qaPara) (name, outlet string) {
 			return n, ""
 		}
 	}
+	// "He spoke to Anna Clarke about …": the interviewee, already introduced, spoke to
+	// the journalist (or to the outlet, "She talked to The Courier").
+	for _, qp := range lede {
+		m := rePronounSpokeTo.FindStringSubmatch(cleanMeta(qp.p.Text))
+		if m == nil {
+			continue
+		}
+		n := trimPossessive(m[1])
+		if strings.HasPrefix(n, "The ") {
+			return "", n
+		}
+		if validPersonName(n) {
+			return n, ""
+		}
+	}
 	return "", ""
 }
+
+// rePronounSpokeTo is a lede sentence whose subject is a pronoun standing for the
+// interviewee: who it spoke to is the interviewer.
+var rePronounSpokeTo = regexp.MustCompile(`\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+` + enSpokeTo + enName)
+
+// enSpokeTo is the verb of "X spoke to Y", whose subject is the one who answers.
+const enSpokeTo = `(?:spoke|talked|speaks|talks|sat down|caught up)\s+(?:to|with)\s+`
 
 // bodyBylineLabels open a byline line left in the body: the writer's, including the
 // word for "by" in German, French, Spanish and Portuguese, which ledeInterviewer accepts
@@ -877,11 +899,14 @@ func (a ledeCandidate) better(b ledeCandidate) bool {
 // reEnNamed are the English patterns of a lede that introduce a person; those from
 // enMentionPattern on only mention one.
 var reEnNamed = []*regexp.Regexp{
-	regexp.MustCompile(`(?:spoke|talked|speaks|talks|sat down|caught up)\s+(?:to|with)\s+` + enName),
+	regexp.MustCompile(`(\S*)\s+` + enSpokeTo + enName),
 	regexp.MustCompile(`(?i:interview(?:ed)?|conversation)\s+(?:with\s+)?` + enName),
 	regexp.MustCompile(enName + `,?\s+(?:spoke|talked|speaks|talks|told|said|says)\b`),
 	regexp.MustCompile(`(?i:ambassador|minister|president|director|chairman|chairwoman|chief executive|ceo|professor|prof\.|dr\.?|mr\.?|ms\.?|mrs\.?|author|novelist|writer|actor|actress|singer|coach|founder|governor|senator|mayor|artist|filmmaker|director-general|hydrologist|scientist|economist|owner)\s+` + enName),
 }
+
+// enSubjectPronouns stand for a person already named.
+var enSubjectPronouns = map[string]bool{"he": true, "she": true, "they": true}
 
 // enMentionPattern is the first of reEnNamed that only mentions a person: an office or
 // occupation before a name.
@@ -949,6 +974,14 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 	}
 	for k, re := range reEnNamed {
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			if k == 0 {
+				// "He spoke to Anna Clarke": a pronoun that spoke stands for the interviewee,
+				// and whom it spoke to is the journalist (see rePronounSpokeTo).
+				if enSubjectPronouns[strings.ToLower(text[m[2]:m[3]])] {
+					continue
+				}
+				m = m[2:]
+			}
 			name := trimPossessive(text[m[2]:m[3]])
 			if strings.HasPrefix(name, "The ") {
 				continue
@@ -990,20 +1023,26 @@ func arNisba(w string) bool {
 	return strings.HasSuffix(f, "يه") || strings.HasSuffix(f, "ي")
 }
 
-// withoutTitleWord drops the first word of a Latin-script name read from a title when
-// the article writes the name without it and never with it: the title's capitals hide
-// whether "Chef Amara Osei" or "Astronomer Daniel Kwon" is a name or an occupation and a
-// name, and the text's "Amara Osei opened …" settles it.
-func (c *nameContext) withoutTitleWord(name string) string {
+// withoutLeadWord drops the first word of a Latin-script name of three words or more
+// when the article also writes the rest on its own: capitals at the head of a title or a
+// sentence hide whether "Chef Amara Osei" or "Astronomer Daniel Kwon" is a name or an
+// occupation and a name, and the text's "Amara Osei opened …" settles it.
+func (c *nameContext) withoutLeadWord(name string) string {
 	ws := strings.Fields(name)
 	if len(ws) < 3 || isArabic(name) {
 		return name
 	}
 	rest := strings.Join(ws[1:], " ")
-	if strings.Contains(c.doc.Text, rest) && !strings.Contains(c.doc.Text, name) {
-		return rest
+	for text := c.doc.Text; ; {
+		k := strings.Index(text, rest)
+		if k < 0 {
+			return name
+		}
+		if !strings.HasSuffix(strings.TrimRightFunc(text[:k], unicode.IsSpace), ws[0]) {
+			return rest
+		}
+		text = text[k+len(rest):]
 	}
-	return name
 }
 
 // reVocative matches a question opening by addressing the interviewee: "Mrs Stone,",
@@ -1048,13 +1087,17 @@ func latinVocative(s string) string {
 // first person the lede introduces (which also resolves a title's description such as
 // "السفير الكازاخي").
 func (c *nameContext) interviewee(lede []qaPara, interviewer string) string {
+	return c.withoutLeadWord(c.intervieweeAsFound(lede, interviewer))
+}
+
+func (c *nameContext) intervieweeAsFound(lede []qaPara, interviewer string) string {
 	// A candidate that is the interviewer (all of its words are the interviewer's) is not
 	// the interviewee; sharing one word ("سعد") is a coincidence of names.
 	ok := func(n string) bool {
 		return n != "" && validPersonName(n) && (interviewer == "" || !subsetWords(labelWords(n), labelWords(interviewer)))
 	}
 	if c.titleName != "" && !c.titleDesc && ok(c.titleName) {
-		c.titleName = c.withoutTitleWord(stripDescriptors(c.titleName))
+		c.titleName = c.withoutLeadWord(stripDescriptors(c.titleName))
 		if e := c.expand(c.titleName, lede); ok(e) {
 			return e
 		}
@@ -1340,17 +1383,22 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 }
 
 // writtenCase returns an upper-case label ("TOM REED:", as transcripts set speakers) as
-// the article writes the name elsewhere ("host Tom Reed"), "" when it does not.
+// the article writes the name elsewhere ("host Tom Reed", in the text or the title), ""
+// when it does not.
 func (c *nameContext) writtenCase(label string) string {
 	if strings.ToUpper(label) != label || strings.ToLower(label) == label {
 		return ""
 	}
 	want := strings.Fields(fold(label))
+	// The title counts too: a scrape's headline is no paragraph of the text.
+	texts := []string{c.title}
 	for _, qp := range c.qps {
-		if qp.kind == kindName {
-			continue
+		if qp.kind != kindName {
+			texts = append(texts, qp.p.Text)
 		}
-		ws := nameWords(qp.p.Text)
+	}
+	for _, text := range texts {
+		ws := nameWords(text)
 		for i := 0; i+len(want) <= len(ws); i++ {
 			match := true
 			for k, w := range want {
