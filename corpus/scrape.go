@@ -180,7 +180,7 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 
 	titleIdx := -1
 	for i := anchor - 1; i >= 0; i-- {
-		if lines[i].kind == kindText && !mk.isByline(lines[i].text) {
+		if lines[i].kind == kindText && !mk.isHeaderByline(lines, i) {
 			titleIdx = i
 			break
 		}
@@ -193,8 +193,8 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	if titleIdx >= 0 {
 		doc.Title = lines[titleIdx].text
 		for i := titleIdx + 1; i < anchor; i++ {
-			if mk.isByline(lines[i].text) {
-				doc.Byline = append(doc.Byline, mk.bylineNames(lines[i].text)...)
+			if names, ok := mk.headerBylineNames(lines, i); ok {
+				doc.Byline = append(doc.Byline, names...)
 				if creditsInterview([]string{lines[i].text}, byline.InLine) {
 					doc.Meta[schema.MetaInterviewCredit] = true
 				}
@@ -250,9 +250,14 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 				if doc.Section == "" {
 					doc.Section = strings.TrimSpace(sectionLabelRe.FindStringSubmatch(part)[1])
 				}
-			case published.IsZero():
-				if t, ok := dateLine(part, opts.Location, upper); ok {
-					published = t
+			default:
+				// A dateline byline under the title (see headerBylineNames).
+				if name, ok := arDatelineName(part); ok && titleIdx >= 0 && titleIdx < i {
+					doc.Byline = append(doc.Byline, name)
+				} else if published.IsZero() {
+					if t, ok := dateLine(part, opts.Location, upper); ok {
+						published = t
+					}
 				}
 			}
 		}
@@ -325,20 +330,25 @@ func firstBodyLine(lines []scrapeLine, from int, mk scrapeMarkers) int {
 	return -1
 }
 
-// isTitleAbove tells whether line i is followed by a date line, with at most bylines
-// between: then it is the title, even when it is a full sentence or ends in a quotation
-// (`Elena Marsh: "I still get nervous"` above "By Paul Grant" and the date), and the
-// body starts later. Blank lines between count up to a few, as scrapes write one after
+// isTitleAbove tells whether line i is followed by a byline or a date line, with at most
+// bylines between: then it is the title, even when it is a full sentence or ends in a
+// quotation (`Elena Marsh: "I still get nervous"` above "By Paul Grant"), and the body
+// starts later. Blank lines between count up to a few, as scrapes write one after
 // every header line.
 func isTitleAbove(lines []scrapeLine, i int, mk scrapeMarkers) bool {
+	bylineUnder := false
 	for j := i + 1; j < len(lines) && j <= i+6; j++ {
-		if lines[j].kind != kindText || mk.isByline(lines[j].text) {
+		if lines[j].kind != kindText {
+			continue
+		}
+		if mk.isHeaderByline(lines, j) {
+			bylineUnder = true
 			continue
 		}
 		_, ok := dateLine(lines[j].text, time.UTC, time.Time{})
-		return ok
+		return ok || bylineUnder
 	}
-	return false
+	return bylineUnder
 }
 
 func endsSentence(s string) bool {
@@ -413,6 +423,45 @@ func (mk scrapeMarkers) bylineRest(s string) (string, bool) {
 func (mk scrapeMarkers) bylineNames(s string) []string {
 	rest, _ := mk.bylineRest(s)
 	return splitAuthors(rest)
+}
+
+// headerBylineNames reads header line i as a byline: one with a label ("By Jane Doe",
+// "حوار: خالد المطيري"), or an Arabic dateline and name with none ("جدة: نوف الحربي",
+// "الدمام - ماجد العنزي"), as Arabic papers set the byline under the headline. The
+// dateline form counts only below another line: alone at the top, "لبنان - أزمة الرئاسة"
+// is as likely a headline.
+func (mk scrapeMarkers) headerBylineNames(lines []scrapeLine, i int) ([]string, bool) {
+	s := lines[i].text
+	if mk.isByline(s) {
+		return mk.bylineNames(s), true
+	}
+	name, ok := arDatelineName(s)
+	if !ok || !slices.ContainsFunc(lines[:i], func(l scrapeLine) bool { return l.kind == kindText }) {
+		return nil, false
+	}
+	return []string{name}, true
+}
+
+func (mk scrapeMarkers) isHeaderByline(lines []scrapeLine, i int) bool {
+	_, ok := mk.headerBylineNames(lines, i)
+	return ok
+}
+
+// arDatelineName is the name of an Arabic line that is a dateline and a name of two to
+// four words and nothing else: no digits, no sentence end, no quotation.
+func arDatelineName(s string) (string, bool) {
+	if utf8.RuneCountInString(s) > 60 || !strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Arabic, r) }) ||
+		strings.ContainsFunc(s, unicode.IsDigit) || sectionLabelRe.MatchString(s) {
+		return "", false
+	}
+	rest := byline.DatelineFree(s)
+	if rest == s {
+		rest = arDatelineFree(s)
+	}
+	if n := len(strings.Fields(rest)); rest == s || n < 2 || n > 4 || endsSentence(rest) || strings.ContainsAny(rest, ":：،,؛«»\"“”()") {
+		return "", false
+	}
+	return rest, true
 }
 
 // scrapeLabels are the labels a scrape's byline line opens with; a source's

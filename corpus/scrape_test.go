@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,6 +171,57 @@ func TestExtractScrapeQuotedTitle(t *testing.T) {
 		}
 		if doc.Title != title || !reflect.DeepEqual(doc.Byline, []string{"Paul Grant"}) || doc.Published != "2024-07-01T00:00:00Z" || !strings.HasPrefix(doc.Text, "Elena Marsh, the world") {
 			t.Errorf("%s: title %q byline %q published %q text %.30q", title, doc.Title, doc.Byline, doc.Published, doc.Text)
+		}
+	}
+}
+
+// A headline with a byline under it is the title though no date line follows, even when
+// it ends in a quotation as a sentence does.
+func TestExtractScrapeTitleAboveByline(t *testing.T) {
+	text := "Central bank chief: \"We will not hesitate to act\"\nBy Daniel Moore\nIn an interview on Tuesday, governor Maria Lopez said inflation remained the bank's main concern.\nQ. Will rates go up again?\nA. I will not pre-empt the committee.\n"
+	doc, err := Extract(Raw{Data: []byte(text), Format: "text"}, ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != `Central bank chief: "We will not hesitate to act"` || !reflect.DeepEqual(doc.Byline, []string{"Daniel Moore"}) || !strings.HasPrefix(doc.Text, "In an interview") {
+		t.Errorf("title %q byline %q text %.30q", doc.Title, doc.Byline, doc.Text)
+	}
+	// Without the byline the same first line is where the body starts.
+	doc, err = Extract(Raw{Data: []byte(strings.Replace(text, "By Daniel Moore\n", "", 1)), Format: "text"}, ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "" || !strings.HasPrefix(doc.Text, "Central bank chief") {
+		t.Errorf("no byline: title %q text %.30q", doc.Title, doc.Text)
+	}
+}
+
+// Arabic papers set the byline under the headline as a dateline and a name with no label
+// ("جدة: نوف الحربي", "الدمام - ماجد العنزي"); alone at the top such a line may as well be
+// a headline, and a section label is no byline.
+func TestExtractScrapeArDatelineByline(t *testing.T) {
+	const title = "المدرب الوطني: المنتخب جاهز للتصفيات"
+	const body = "أكد مدرب المنتخب الوطني لكرة اليد سعد الشهري أن اللاعبين في أتم الجاهزية لخوض التصفيات الآسيوية المقبلة.\nكيف تقيم المعسكر الأخير؟\nالمعسكر كان ناجحا بكل المقاييس.\n"
+	for _, tt := range []struct {
+		header    string
+		title     string
+		byline    []string
+		published string
+	}{
+		{header: title + "\nالدمام - ماجد العنزي\n", title: title, byline: []string{"ماجد العنزي"}},
+		{header: title + "\nجدة: نوف الحربي\n", title: title, byline: []string{"نوف الحربي"}},
+		{header: title + "\nماجد العنزي - الدمام\n", title: title, byline: []string{"ماجد العنزي"}},
+		{header: title + "\n2024-03-12\nجدة: نوف الحربي\n", title: title, byline: []string{"نوف الحربي"}, published: "2024-03-12T00:00:00Z"},
+		{header: title + "\nالقسم: أخبار محلية\n", title: title},
+		{header: "الدمام - ماجد العنزي\n", title: "الدمام - ماجد العنزي"},
+		{header: title + "\nجدة: وصول 300 حاج\n", title: title},
+	} {
+		doc, err := Extract(Raw{Data: []byte(tt.header + body), Format: "text"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Title != tt.title || !slices.Equal(doc.Byline, tt.byline) || doc.Published != tt.published || !strings.HasPrefix(doc.Text, "أكد مدرب") {
+			t.Errorf("%q: title %q byline %q published %q text %.20q", tt.header, doc.Title, doc.Byline, doc.Published, doc.Text)
 		}
 	}
 }
