@@ -130,11 +130,12 @@ func bylineName(b string) (name, outlet string) {
 	if len(parts) == 0 {
 		return "", ""
 	}
-	// The name is the first part of two words or more: a one-word part before it is the
-	// city of a dateline ("الرياض - فهد العتيبي"), one after it the outlet ("- سبق").
+	// The name is the first part of two words or more that is no place: a one-word part
+	// before it is the city of a dateline ("الرياض - فهد العتيبي"), as is a listed place of
+	// two words ("مكة المكرمة - فيصل الدوسري"), and one after it the outlet ("- سبق").
 	at := 0
 	for i, p := range parts {
-		if len(strings.Fields(p)) >= 2 {
+		if len(strings.Fields(p)) >= 2 && !byline.IsPlace(p) {
 			at = i
 			break
 		}
@@ -147,7 +148,10 @@ func bylineName(b string) (name, outlet string) {
 		name = parts[at]
 	}
 	if len(parts) > at+1 {
-		if last := parts[len(parts)-1]; len(strings.Fields(last)) <= 3 && isLetterWord(last) {
+		// A city of two words after the name is the dateline, no paper's name; of one
+		// word it may be either ("الرياض", a city and a paper).
+		if last := parts[len(parts)-1]; len(strings.Fields(last)) <= 3 && isLetterWord(last) &&
+			(len(strings.Fields(last)) == 1 || !byline.IsPlace(last)) {
 			outlet = last
 		}
 	}

@@ -1652,9 +1652,10 @@ func cleanByline(names []string, site map[string]bool) []string {
 var reArDash = regexp.MustCompile(`\s+[-–—ـ]+\s+`)
 
 // arDatelineFree is an Arabic byline without the dateline Arabic papers write beside
-// the name: of "Name - City" or "City - Name" the name (the part of two words or more
-// beside a one-word part), of "(City - Outlet)" the outlet, which credits the text to
-// the paper or an agency. Other bylines are returned unchanged.
+// the name: of "Name - City" or "City - Name" the name (the part beside a listed place,
+// else the part of two words or more beside a one-word part), of "(City - Outlet)" the
+// outlet, which credits the text to the paper or an agency. Other bylines are returned
+// unchanged.
 func arDatelineFree(n string) string {
 	if !strings.ContainsFunc(n, func(r rune) bool { return unicode.Is(unicode.Arabic, r) }) {
 		return n
@@ -1668,6 +1669,10 @@ func arDatelineFree(n string) string {
 		return inner
 	}
 	switch {
+	case byline.IsPlace(parts[0]):
+		return parts[1]
+	case byline.IsPlace(parts[1]):
+		return parts[0]
 	case len(strings.Fields(parts[0])) == 1:
 		return parts[1] // the name after the city, or the outlet after it
 	case len(strings.Fields(parts[1])) == 1:

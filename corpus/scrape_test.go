@@ -210,6 +210,7 @@ func TestExtractScrapeArDatelineByline(t *testing.T) {
 	}{
 		{header: title + "\nالدمام - ماجد العنزي\n", title: title, byline: []string{"ماجد العنزي"}},
 		{header: title + "\nجدة: نوف الحربي\n", title: title, byline: []string{"نوف الحربي"}},
+		{header: title + "\nمكة المكرمة - فيصل الدوسري\n", title: title, byline: []string{"فيصل الدوسري"}},
 		{header: title + "\nماجد العنزي - الدمام\n", title: title, byline: []string{"ماجد العنزي"}},
 		{header: title + "\n2024-03-12\nجدة: نوف الحربي\n", title: title, byline: []string{"نوف الحربي"}, published: "2024-03-12T00:00:00Z"},
 		{header: title + "\nالقسم: أخبار محلية\n", title: title},
@@ -222,6 +223,24 @@ func TestExtractScrapeArDatelineByline(t *testing.T) {
 		}
 		if doc.Title != tt.title || !slices.Equal(doc.Byline, tt.byline) || doc.Published != tt.published || !strings.HasPrefix(doc.Text, "أكد مدرب") {
 			t.Errorf("%q: title %q byline %q published %q text %.20q", tt.header, doc.Title, doc.Byline, doc.Published, doc.Text)
+		}
+	}
+}
+
+// Of "City - Name" and "Name - City" the byline keeps the name: beside a listed place
+// (which may have two words, as a name does), else beside a one-word part.
+func TestArDatelineFree(t *testing.T) {
+	for in, want := range map[string]string{
+		"الرياض - نورة القحطاني":        "نورة القحطاني",
+		"حسام أبو العلا - القاهرة":      "حسام أبو العلا",
+		"مكة المكرمة - فيصل الدوسري":    "فيصل الدوسري",
+		"فيصل الدوسري - خميس مشيط":      "فيصل الدوسري",
+		"(الرياض - واس)":                "واس",
+		"سعد العتيبي - عبدالله الغامدي": "سعد العتيبي - عبدالله الغامدي",
+		"Jane Doe - London":             "Jane Doe - London",
+	} {
+		if got := arDatelineFree(in); got != want {
+			t.Errorf("arDatelineFree(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

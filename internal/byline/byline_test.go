@@ -181,3 +181,15 @@ func FuzzCut(f *testing.F) {
 		_ = DatelineFree(s)
 	})
 }
+
+func TestIsPlace(t *testing.T) {
+	for s, want := range map[string]bool{
+		"الرياض": true, "مكة المكرمة": true, "مكه المكرمه": true, "ابها": true, "  خميس   مشيط ": true,
+		"رأس الخيمة": true, "راس الخيمه": true,
+		"فيصل الدوسري": false, "سبق": false, "المدينة": false, "مكة المكرمة الجديدة": false, "": false,
+	} {
+		if got := IsPlace(s); got != want {
+			t.Errorf("IsPlace(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
