@@ -1684,7 +1684,8 @@ func arDatelineFree(n string) string {
 // readsLikeSentence reports whether a Latin-script candidate of five or more words has
 // more lower-case words than capitalised ones: a bio sentence split at its commas ("Jane
 // Smith has covered the harbour"), where a name with particles ("Les Membres du Choeur de
-// Radio France") is mostly capitalised.
+// Radio France") is mostly capitalised. A scrape's byline line is held to the same test
+// (see bylineRest).
 func readsLikeSentence(n string) bool {
 	words := strings.Fields(n)
 	if len(words) < 5 {

@@ -414,7 +414,9 @@ func (mk scrapeMarkers) bylineRest(s string) (string, bool) {
 		return "", false
 	}
 	rest := mk.byline.Strip(s, byline.InLine)
-	if rest == s || rest == "" || len(strings.Fields(rest)) > maxBylineWords {
+	// What follows the label must read as names, not as the rest of a headline
+	// ("Interview: Lena Fischer on the future of night trains").
+	if rest == s || rest == "" || len(strings.Fields(rest)) > maxBylineWords || readsLikeSentence(rest) {
 		return "", false
 	}
 	return rest, true

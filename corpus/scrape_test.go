@@ -244,3 +244,21 @@ func TestArDatelineFree(t *testing.T) {
 		}
 	}
 }
+
+// A headline may open with a word that also labels bylines ("Interview:"); what follows
+// reads as a sentence, not as names, so it stays the title.
+func TestExtractScrapeLabelledHeadline(t *testing.T) {
+	for _, tt := range []struct{ byline, want string }{
+		{"By Mark Hughes", "Mark Hughes"},
+		{"Interview: Mark Hughes", "Mark Hughes"},
+	} {
+		text := "Interview: Lena Fischer on the future of night trains\n" + tt.byline + "\nLena Fischer runs the night train programme at a European rail operator, and we talked about sleepers.\nQ: Why are night trains back?\nA: Because people want to travel without flying.\n"
+		doc, err := Extract(Raw{Data: []byte(text), Format: "text"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Title != "Interview: Lena Fischer on the future of night trains" || !slices.Equal(doc.Byline, []string{tt.want}) || !strings.HasPrefix(doc.Text, "Lena Fischer runs") {
+			t.Errorf("%q: title %q byline %q text %.30q", tt.byline, doc.Title, doc.Byline, doc.Text)
+		}
+	}
+}
