@@ -985,6 +985,8 @@ func TestTitleSpeaker(t *testing.T) {
 		{"Rebuilding after the storm: what comes next", "", false, ""},
 		{"After the storm Ruiz: a year on", "", false, ""},
 		{`"Not ready": the port a year after the storm`, "", false, ""},
+		{`"We are not a museum": conductor Hiro Tanaka on the new season`, "Hiro Tanaka", false, ""},
+		{"for New York on the way to recovery", "", false, ""},
 	} {
 		name, desc, outlet := titleSpeaker(tt.title)
 		if name != tt.name || desc != tt.desc || outlet != tt.outlet {
@@ -1127,6 +1129,11 @@ func TestQAEnglishShapes(t *testing.T) {
 		{schema.Document{Lang: "en", Title: "'I was never afraid': Nina Patel on her first film", Byline: []string{"By Sarah Cole"},
 			Text: "Nina Patel's debut film opens this week. She talked to Sarah Cole.\n\nSarah Cole: Congratulations on the film. How long did it take?\n\nNina Patel: Seven years, and most of them were spent raising money.\n\nSC: Were you ever afraid it would not be made?\n\nNP: Never. I was too stubborn to be afraid.\n\nSC: What comes next?\n\nNP: A comedy, I hope. I need to laugh."},
 			"Sarah Cole", "Nina Patel", []string{"Sarah Cole: Congratulations", "Nina Patel: Seven", "SC: Were", "NP: Never", "SC: What", "NP: A comedy"}},
+		// Initials throughout, and the full name written only in the note after the
+		// interview; a capitalised sentence opener ("Her Oslo") is no name.
+		{schema.Document{Lang: "en", Title: "A season that is no museum", Byline: []string{"Claire Moreau"},
+			Text: "Next month the orchestra opens its season with a piece written last year. Its new chief conductor talks about programming and Beethoven.\n\nCM: You open with a new piece. Is that a risk?\n\nHO: Every concert is a risk. Her Oslo debut was one too.\n\nCM: How do you choose new works?\n\nHO: I listen to hundreds of recordings every summer.\n\nCM: And Beethoven?\n\nHO: Never the same way twice.\n\nHanna Okafor was born in Lagos and studied in Vienna."},
+			"Claire Moreau", "Hanna Okafor", []string{"CM: You", "HO: Every", "CM: How", "HO: I listen", "CM: And", "HO: Never"}},
 	} {
 		t.Run(tt.doc.Title, func(t *testing.T) {
 			doc := tt.doc

@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -218,7 +219,8 @@ var (
 	// on the storm") is what the person said.
 	reTitleQuoteKicker = regexp.MustCompile(`^[‘'"“«][^’'"”»]{2,}[’'"”»]\s*[:：\-–—|]\s*`)
 	reTitleLead        = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
-	reTitleOn          = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Ll}`)
+	// A role may stand before the name here too: "conductor Hiro Tanaka on the new season".
+	reTitleOn = regexp.MustCompile(`^(?:\p{Ll}[\p{L}\-]*\s+){0,2}` + enName + `\s+on\s+\p{Ll}`)
 	// In a headline set in title case ("Maria Ressa on Truth, Power and the Press") the
 	// topic after "on" is capitalised too.
 	reTitleOnCased = regexp.MustCompile(`^` + enName + `\s+on\s+\p{Lu}`)
@@ -256,7 +258,9 @@ func titleSpeaker(title string) (name string, desc bool, outlet string) {
 	if m := reTitleLead.FindStringSubmatch(title); m != nil {
 		return m[1], false, ""
 	}
-	if m := reTitleOn.FindStringSubmatch(title); m != nil {
+	if m := reTitleOn.FindStringSubmatch(title); m != nil && !slices.ContainsFunc(strings.Fields(title[:strings.Index(title, m[1])]), func(w string) bool {
+		return enFunctionWords[fold(w)]
+	}) {
 		return m[1], false, ""
 	}
 	if m := reTitleOnCased.FindStringSubmatch(title); m != nil && titleCased(title) {
@@ -1200,6 +1204,50 @@ func initialsOf(name string) string {
 	return b.String()
 }
 
+// ledeTitleText is where a name is looked for, in the order it is trusted: the lede's
+// paragraphs, the title, then the rest of the text.
+func (c *nameContext) ledeTitleText(lede []qaPara) []string {
+	texts := make([]string, 0, len(c.qps)+1)
+	for _, qp := range lede {
+		texts = append(texts, qp.p.Text)
+	}
+	texts = append(texts, c.title)
+	for _, qp := range c.qps[len(lede):] {
+		texts = append(texts, qp.p.Text)
+	}
+	return texts
+}
+
+// reCapitalisedRun is a run of capitalised words, where a Latin name is looked for.
+var reCapitalisedRun = regexp.MustCompile(`\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+)+`)
+
+// initialsName returns the name an initials label stands for ("HT" of "Hiro Tanaka")
+// as the lede, the title or the text writes it, first found in that order: consecutive
+// capitalised words, one per initial, that are a name and not the start of a sentence
+// ("The Orchestra"). "" when none is written.
+func (c *nameContext) initialsName(label string, lede []qaPara) string {
+	if !isInitials(label) {
+		return ""
+	}
+	want := strings.ReplaceAll(label, ".", "")
+	n := runeCount(want)
+	texts := c.ledeTitleText(lede)
+	for _, t := range texts {
+		for _, run := range reCapitalisedRun.FindAllString(t, -1) {
+			ws := strings.Fields(run)
+			for i := 0; i+n <= len(ws); i++ {
+				cand := strings.Join(ws[i:i+n], " ")
+				if initialsOf(cand) == want && !slices.ContainsFunc(ws[i:i+n], func(w string) bool {
+					return !enNameWord(w) || enFunctionWords[fold(w)]
+				}) {
+					return trimPossessive(cand)
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // isInitials reports whether a label is a speaker's initials ("JS", "K.S.").
 func isInitials(label string) bool {
 	l := strings.ReplaceAll(label, ".", "")
@@ -1237,14 +1285,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 		}
 		return enNameWord(w)
 	}
-	texts := []string{}
-	for _, qp := range lede {
-		texts = append(texts, qp.p.Text)
-	}
-	texts = append(texts, c.title)
-	for _, qp := range c.qps[len(lede):] {
-		texts = append(texts, qp.p.Text)
-	}
+	texts := c.ledeTitleText(lede)
 	last, firstW := fold(sw[len(sw)-1]), fold(sw[0])
 	join := func(ws []nameWord) string { return strings.Join(wordsOf(ws), " ") }
 	if len(sw) >= 2 {
@@ -1376,6 +1417,9 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 	}
 	if c.isOutlet(label) {
 		return label
+	}
+	if n := c.initialsName(label, lede); n != "" {
+		return n
 	}
 	if e := c.expand(label, lede); e != "" {
 		return e

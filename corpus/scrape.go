@@ -180,7 +180,7 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 
 	titleIdx := -1
 	for i := anchor - 1; i >= 0; i-- {
-		if lines[i].kind == kindText && !mk.isHeaderByline(lines, i) {
+		if lines[i].kind == kindText && !mk.isHeaderByline(lines, i) && !isDatelineBelow(lines, i) {
 			titleIdx = i
 			break
 		}
@@ -323,11 +323,32 @@ func firstBodyLine(lines []scrapeLine, from int, mk scrapeMarkers) int {
 			continue
 		}
 		words := len(strings.Fields(l.text))
-		if words >= 12 || (words >= 5 && endsSentence(l.text) && !isTitleAbove(lines, i, mk)) {
+		// A long headline is still the title when a byline or a date follows it; a lede
+		// longer than any headline is body whatever follows.
+		if words > maxTitleWords || (words >= 5 && (words >= 12 || endsSentence(l.text)) && !isTitleAbove(lines, i, mk)) {
 			return i
 		}
 	}
 	return -1
+}
+
+// maxTitleWords is the most words a headline line takes; a line of more is a paragraph.
+const maxTitleWords = 30
+
+// isDatelineBelow reports a header line that is only the place the story was filed from
+// ("الخبر", "جدة:", "LONDON —") below another line: a dateline, not the title, which is
+// further up.
+func isDatelineBelow(lines []scrapeLine, i int) bool {
+	s := lines[i].text
+	place := strings.TrimRightFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(":：-–—ـ", r)
+	})
+	if place == "" || strings.ContainsFunc(place, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) }) ||
+		!slices.ContainsFunc(lines[:i], func(l scrapeLine) bool { return l.kind == kindText }) {
+		return false
+	}
+	marked := place != s && len(strings.Fields(place)) <= 2 && !strings.ContainsFunc(place, unicode.IsLower)
+	return byline.IsPlace(place) || marked
 }
 
 // isTitleAbove tells whether line i is followed by a byline or a date line, with at most

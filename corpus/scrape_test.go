@@ -262,3 +262,59 @@ func TestExtractScrapeLabelledHeadline(t *testing.T) {
 		}
 	}
 }
+
+// A line that only names the place a story was filed from ("الخبر", "جدة:", "LONDON —")
+// below the headline is a dateline: the title stays the headline and the byline between
+// them is kept.
+func TestExtractScrapeDatelinePlace(t *testing.T) {
+	const body = "\nأكد رئيس الاتحاد سعد العتيبي أن اللائحة الجديدة ستطبق على جميع الأندية مع بداية الموسم المقبل.\nس: متى يبدأ التطبيق؟\nج: مع انطلاق الموسم.\n"
+	const title = "رئيس الاتحاد لـ«اليوم»: لن نتهاون مع الشغب"
+	for _, tt := range []struct {
+		header, title string
+		byline        []string
+	}{
+		{title + "\nحاوره: خالد المطيري\nالخبر\n", title, []string{"خالد المطيري"}},
+		{title + "\nحاوره: خالد المطيري\nصفوى:\n", title, []string{"خالد المطيري"}},
+		{title + "\nالخبر\n", title, nil},
+		// Alone, a one-word line is the title: nothing above it could be.
+		{"الخبر\n", "الخبر", nil},
+	} {
+		doc, err := Extract(Raw{Data: []byte(tt.header + body), Format: "text"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Title != tt.title || !slices.Equal(doc.Byline, tt.byline) || !strings.HasPrefix(doc.Text, "أكد رئيس") {
+			t.Errorf("%q: title %q byline %q text %.20q", tt.header, doc.Title, doc.Byline, doc.Text)
+		}
+	}
+	text := "Harbour reopens after the storm\nBy Jane Smith\nHALIFAX —\nThe town harbour reopened on Friday after three weeks of repairs to the breakwater and the quay.\n"
+	doc, err := Extract(Raw{Data: []byte(text), Format: "text"}, ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "Harbour reopens after the storm" || !slices.Equal(doc.Byline, []string{"Jane Smith"}) {
+		t.Errorf("english: title %q byline %q", doc.Title, doc.Byline)
+	}
+}
+
+// A headline of twelve words or more is still the title when a byline or a date follows
+// it; a paragraph longer than any headline is the body whatever follows.
+func TestExtractScrapeLongTitle(t *testing.T) {
+	const title = `"We are not a museum": conductor Hiro Tanaka on the new season`
+	text := title + "\n\nInterview by Claire Moreau\n\n12 May 2024\n\nThe orchestra's new chief conductor talks about programming, audiences and why he will not play Beethoven the same way twice.\n"
+	doc, err := Extract(Raw{Data: []byte(text), Format: "text"}, ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != title || !slices.Equal(doc.Byline, []string{"Claire Moreau"}) || doc.Published != "2024-05-12T00:00:00Z" || !strings.HasPrefix(doc.Text, "The orchestra's") {
+		t.Errorf("title %q byline %q published %q text %.20q", doc.Title, doc.Byline, doc.Published, doc.Text)
+	}
+	long := strings.Repeat("The orchestra played to a full hall again last night, ", 4) + "and the critics were kind."
+	doc, err = Extract(Raw{Data: []byte(long + "\n\nBy Claire Moreau\n\nA second paragraph follows here with more words about the concert and the hall.\n"), Format: "text"}, ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "" || !strings.HasPrefix(doc.Text, "The orchestra played") {
+		t.Errorf("long paragraph: title %q text %.20q", doc.Title, doc.Text)
+	}
+}
