@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -13,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.17.0"
+const qaVersion = "2.18.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -337,11 +338,13 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 		return nil, ""
 	}
 	skipHeadings(qps, &plan)
+	skipEditorsNote(qps, &plan)
 	turns := buildTurns(qps, plan, clusters)
 	if len(turns) < 2 || !hasQuestionAndAnswer(turns) {
 		return nil, ""
 	}
 	nameSpeakers(ctx, qps[:plan.first], turns, clusters)
+	endBeforeNote(qps, turns)
 	if !anyoneAnswers(qps, plan, turns) {
 		return nil, ""
 	}
@@ -399,6 +402,70 @@ func skipHeadings(qps []qaPara, plan *qaPlan) {
 		}
 	}
 }
+
+// reEditorsNote is a note the desk adds after an interview: how it was edited,
+// translated or conducted ("This interview has been edited for length and clarity.",
+// "تم تحرير الحوار واختصاره"). It is the article's voice, not the last answer's.
+var reEditorsNote = regexp.MustCompile(`(?i)^[\s(\[*_—–-]*(?:` +
+	`(?:this|the)\s+(?:interview|conversation|transcript|q\s*&\s*a|exchange)\s+(?:has\s+been|have\s+been|was|is)\s+(?:\w+\s+){0,2}(?:edited|condensed|shortened|translated|abridged|conducted)` +
+	`|(?:interviews?|answers?|responses?|remarks?|quotes?)\s+(?:have|has)\s+been\s+(?:\w+\s+){0,2}(?:edited|condensed|translated)` +
+	`|(?:lightly\s+)?edited\s+(?:and\s+condensed\s+)?for\s+(?:length|clarity|brevity|space)` +
+	`|(?:تم|جرى)\s+(?:تحرير|اختصار|تعديل|ترجمة)\s+(?:هذه\s+|هذا\s+)?(?:ال)?(?:حوار|مقابلة|لقاء|أجوبة|إجابات)` +
+	`|(?:حُرر|حرر|اختُصر|اختصر)\s+(?:هذا\s+|هذه\s+)?(?:ال)?(?:حوار|مقابلة|لقاء)` +
+	`)`)
+
+// skipEditorsNote takes an editor's note that closes the Q&A out of the last answer.
+func skipEditorsNote(qps []qaPara, plan *qaPlan) {
+	for i := len(qps) - 1; i > plan.first; i-- {
+		s := plan.sides[i]
+		if (s != sideCont && s != sideA) || qps[i].kind == kindName || qps[i].words > maxNoteWords || !reEditorsNote.MatchString(qps[i].p.Text) || firstPerson(qps[i].body) {
+			return
+		}
+		plan.sides[i] = sideSkip
+	}
+}
+
+// endBeforeNote ends the last answer before the unlabelled paragraphs that close it and
+// name its speaker in full: no one says their own full name in an answer, so such a
+// paragraph is the article's note on who they are ("Hiro Tanaka was born in Osaka …").
+func endBeforeNote(qps []qaPara, turns []qaTurn) {
+	if len(turns) == 0 {
+		return
+	}
+	last := &turns[len(turns)-1]
+	name := wordsOfText(last.Speaker)
+	if last.Label != "answer" || len(name) < 2 {
+		return
+	}
+	for i := len(qps) - 1; i > 0 && qps[i].p.Start > last.Start; i-- {
+		if qps[i].p.Start >= last.End {
+			continue
+		}
+		if qps[i].kind != kindNone || qps[i].marker != "" || !containsRun(wordsOfText(qps[i].body), name) {
+			return
+		}
+		last.End = qps[i-1].p.End
+	}
+}
+
+// wordsOfText is the folded words of s, punctuation left out.
+func wordsOfText(s string) []string {
+	return strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) })
+}
+
+// containsRun reports whether run occurs in words, consecutively.
+func containsRun(words, run []string) bool {
+	for i := 0; i+len(run) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxNoteWords bounds an editor's note: a longer paragraph that opens like one, as one
+// that speaks as "I" or "we", is an answer about editing.
+const maxNoteWords = 40
 
 // nextOpens returns the side of the first paragraph from i on that is not a skipped
 // subheading.

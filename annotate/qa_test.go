@@ -1357,3 +1357,54 @@ func TestQACapitalLabelsTitleCase(t *testing.T) {
 		}
 	}
 }
+
+// The desk's note after an interview ("This interview has been edited …", "تم تحرير
+// الحوار …") is not part of the last answer; an answer that talks about editing is.
+func TestQAEditorsNote(t *testing.T) {
+	for _, tt := range []struct {
+		doc     schema.Document
+		lastEnd string
+	}{
+		{schema.Document{Lang: "en", Title: "The last lighthouse keeper", Byline: []string{"Rachel Green"},
+			Text: "For thirty-one years Tom Lindqvist kept the light at Skerry Point. We asked him about the job.\n\nWhat did a normal day look like?\n\nThere was no normal day. You cleaned the lens and watched the sea.\n\nWere you ever lonely?\n\nNot really. My wife was with me.\n\nWhat do you miss most?\n\nThe quiet. And the storms.\n\nThis interview has been edited for length and clarity."},
+			"And the storms."},
+		{schema.Document{Lang: "en", Title: "The last lighthouse keeper", Byline: []string{"Rachel Green"},
+			Text: "For thirty-one years Tom Lindqvist kept the light at Skerry Point. We asked him about the job.\n\nQ: What did a normal day look like?\n\nA: There was no normal day. You cleaned the lens and watched the sea.\n\nQ: Were you ever lonely?\n\nA: Not really. My wife was with me.\n\nQ: What do you miss most?\n\nA: The quiet. And the storms.\n\n(Edited for length and clarity.)"},
+			"And the storms."},
+		{schema.Document{Lang: "ar", Title: "الروائية منى السالم: الكتابة علاج للوحدة", Byline: []string{"أحمد الزهراني"},
+			Text: "صدرت للروائية منى السالم روايتها الثالثة، وكان لنا معها هذا الحوار.\n\nمتى بدأت الكتابة؟\n\nبدأت أكتب في المرحلة المتوسطة.\n\nلماذا البحر في روايتك؟\n\nالبحر ذاكرة المدينة التي نشأت فيها.\n\nما نصيحتك للشباب؟\n\nأن يقرؤوا كثيرا.\n\nتم تحرير الحوار واختصاره لدواعي المساحة."},
+			"أن يقرؤوا كثيرا."},
+		// An answer about editing stays the answer.
+		{schema.Document{Lang: "en", Title: "The editor's cut", Byline: []string{"Rachel Green"},
+			Text: "Film editor Tom Lindqvist has cut forty films. We asked him about the job.\n\nWhat did a normal day look like?\n\nLong. You watch the same scene a hundred times.\n\nWere you ever bored?\n\nNever, I love my job.\n\nWhat do you miss most?\n\nThe old machines.\n\nThe interview was edited, I think, by someone braver than me. Every film I cut was too long, and I still regret what I left in."},
+			"what I left in."},
+	} {
+		doc := tt.doc
+		items := annotateQA(t, &doc)
+		if len(items) != 6 {
+			t.Fatalf("%s: %d turns, want 6", doc.Title, len(items))
+		}
+		if last := items[len(items)-1]; last.Label != "answer" || !strings.HasSuffix(last.Text, tt.lastEnd) {
+			t.Errorf("%s: last turn %s %q, want an answer ending %q", doc.Title, last.Label, last.Text, tt.lastEnd)
+		}
+	}
+}
+
+// A closing paragraph that names the interviewee in full is the article's note on who
+// they are, not the rest of the last answer; one that names someone else continues it.
+func TestQAClosingBio(t *testing.T) {
+	const head = "The orchestra opens its season next month. Its new chief conductor talks about programming.\n\nCM: You open with a new piece. Is that a risk?\n\nHiro Tanaka: Every concert is a risk.\n\nCM: How do you choose new works?\n\nHiro Tanaka: I listen to recordings all summer.\n\nCM: And Beethoven?\n\nHiro Tanaka: Never the same way twice."
+	for tail, want := range map[string]string{
+		"\n\nHiro Tanaka was born in Osaka in 1979 and has led the orchestra since January.": "Never the same way twice.",
+		"\n\nMy teacher, Seiji Ozawa, played him that way too.":                              "played him that way too.",
+	} {
+		doc := schema.Document{Lang: "en", Title: "A season that is no museum", Byline: []string{"Claire Moreau"}, Text: head + tail}
+		items := annotateQA(t, &doc)
+		if len(items) != 6 {
+			t.Fatalf("%q: %d turns, want 6", tail, len(items))
+		}
+		if last := items[5]; last.Attrs[schema.AttrSpeaker] != "Hiro Tanaka" || !strings.HasSuffix(last.Text, want) {
+			t.Errorf("%q: last turn %q by %q, want it to end %q", tail, last.Text, last.Attrs[schema.AttrSpeaker], want)
+		}
+	}
+}
