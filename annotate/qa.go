@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.18.0"
+const qaVersion = "2.19.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -956,7 +956,7 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 }
 
 var (
-	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|spoke to|speaks to|talked to|talks to|sat down with|entretien|entrevista|intervista|gespräch`)
+	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|(?:spoke|speaks|talked|talks|chatted|chats) (?:to|with)|s[ai]ts? down with|minutes with|questions for|entretien|entrevista|intervista|gespräch`)
 )
 
 // minQuestionShare is the share of question paragraphs, from the first question on,
@@ -1094,8 +1094,11 @@ func readsLikeInterview(qps []qaPara, plan qaPlan, cue bool) bool {
 	if 2*numbered >= questions && (!cue || 2*first < answers || 3*addressed < questions) {
 		return false
 	}
+	// With a cue, questions that put nothing to anyone ("Do people get stung?", "ما
+	// الجدول الزمني؟") are an interviewer's too when there are several and the answers
+	// speak as "I" or "we", half of them at least.
 	if cue {
-		return 4*addressed >= questions
+		return 4*addressed >= questions || (questions >= minPairs && 2*first >= answers)
 	}
 	return answers > 0 && 4*first >= answers && 3*addressed >= questions
 }

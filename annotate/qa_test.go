@@ -337,7 +337,7 @@ func TestQABoldHTML(t *testing.T) {
 		}
 	})
 	// Impersonal questions ("ما حقيقة …؟") put to a minister: the vocative that opens
-	// the first says they are put to someone.
+	// the first says they are put to someone, as do the answers, which speak as "we".
 	t.Run("arabic impersonal questions after a vocative", func(t *testing.T) {
 		doc := extractHTMLFixture(t, "ar_interview_vocative.html")
 		items := annotateQA(t, doc)
@@ -356,8 +356,9 @@ func TestQABoldHTML(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if items := annotateQA(t, &plain); len(items) != 0 {
-			t.Errorf("without the vocative: %d turns, want none", len(items))
+		// Without it, the lede's cue and answers that speak as "we" still say interview.
+		if items := annotateQA(t, &plain); len(items) != 8 {
+			t.Errorf("without the vocative: %d turns, want 8", len(items))
 		}
 		// Without the lede's "في حوار مع", the byline's "حوار:" still says interview; the
 		// stored byline holds the name only, and the credit is kept in Meta.
@@ -1405,6 +1406,34 @@ func TestQAClosingBio(t *testing.T) {
 		}
 		if last := items[5]; last.Attrs[schema.AttrSpeaker] != "Hiro Tanaka" || !strings.HasSuffix(last.Text, want) {
 			t.Errorf("%q: last turn %q by %q, want it to end %q", tail, last.Text, last.Attrs[schema.AttrSpeaker], want)
+		}
+	}
+}
+
+// Questions that put nothing to anyone ("Do people get stung?") in an article that says
+// it is an interview: the answers speaking as "I" or "we" make them an interviewer's;
+// answers in the third person, or a news story with only two such questions, are not
+// an interview.
+func TestQACuedImpersonalQuestions(t *testing.T) {
+	// The cue is the lede's "spoke to"; in the title, "Five minutes with …" is one too.
+	const lede = "Georg Weller keeps forty hives on the roof of the town hall. Lucy Hart spoke to him.\n\n"
+	for _, tt := range []struct {
+		name, text string
+		turns      int
+	}{
+		{"first person", lede + "How did the bees end up on the roof?\n\nThe mayor asked me. There was space and flowers in the park.\n\nDo people get stung?\n\nAlmost never. Bees are busy.\n\nWhat happens to the honey?\n\nWe sell it at the market.", 6},
+		{"third person", lede + "How did the bees end up on the roof?\n\nThe mayor asked for them. There was space and flowers in the park.\n\nDo people get stung?\n\nAlmost never. Bees are busy.\n\nWhat happens to the honey?\n\nIt is sold at the market.", 0},
+		{"two questions", "The mayor said in an interview on Monday that the hives would stay.\n\nWhy bees?\n\nWe had the space, she said, and the council agreed in March.\n\nAnd the honey?\n\nWe sell it at the market, she said.", 0},
+	} {
+		doc := schema.Document{Lang: "en", Title: "Bees on the roof", Byline: []string{"Lucy Hart"}, Text: tt.text}
+		if items := annotateQA(t, &doc); len(items) != tt.turns {
+			t.Errorf("%s: %d turns, want %d", tt.name, len(items), tt.turns)
+		}
+		if tt.turns > 0 {
+			doc.Title, doc.Text = "Five minutes with a beekeeper", strings.Replace(tt.text, " Lucy Hart spoke to him.", "", 1)
+			if items := annotateQA(t, &doc); len(items) != tt.turns {
+				t.Errorf("%s, cue in the title: %d turns, want %d", tt.name, len(items), tt.turns)
+			}
 		}
 	}
 }
