@@ -78,7 +78,12 @@ var (
 	// relativeRe matches "3 hours ago", "منذ 3 ساعات" and the like.
 	relativeRe = regexp.MustCompile(`(?i)(?:منذ\s*(\d+)?\s*(دقيقة|دقيقتين|دقائق|ساعة|ساعتين|ساعات|يوم|يومين|ايام|أيام|اسبوع|أسبوع|اسابيع|أسابيع))|(?:(\d+)\s*(minute|min|hour|hr|day|week)s?\s+ago)`)
 	digitRe    = regexp.MustCompile(`^\d+$`)
-	ordinalRe  = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)$`)
+	// hijriDateRe finds a Hijri month name or a year marked "هـ" (after normDigits).
+	hijriDateRe = regexp.MustCompile(`(?:^|[^\p{L}])(?:محرم|صفر|ربيع|جمادى|جمادي|رجب|شعبان|رمضان|شوال|ذو القعدة|ذو الحجة|ذي القعدة|ذي الحجة)(?:[^\p{L}]|$)|\d\s*(?:هـ?|هجري|هجرية)(?:[^\p{L}\x{0640}]|$)`)
+	// dualDateSepRe splits the two calendars' dates of a line; not at "/" or a bare "-",
+	// which numeric dates use.
+	dualDateSepRe = regexp.MustCompile(`\s*(?:الموافق(?:\s+لـ?)?|[|،,()–—]|\s-\s)\s*`)
+	ordinalRe     = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)$`)
 )
 
 var namedZones = map[string]int{
@@ -180,6 +185,19 @@ func normDateWord(w string) string {
 func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, bool) {
 	if t, ok := parseRelative(s, upper); ok {
 		return t, true
+	}
+	// Saudi papers date by both calendars ("الأحد 12 ربيع الأول 1446هـ الموافق 15 سبتمبر
+	// 2024م", either first): the Gregorian side is the date. A Hijri date alone is not
+	// read: the Umm al-Qura calendar is set by sighting, and arithmetic is a day or two off.
+	if hijriDateRe.MatchString(s) {
+		for _, part := range dualDateSepRe.Split(s, -1) {
+			if !hijriDateRe.MatchString(part) {
+				if t, ok := parseLooseDate(part, loc, upper); ok {
+					return t, true
+				}
+			}
+		}
+		return time.Time{}, false
 	}
 	hour, minute, sec, hasClock := 0, 0, 0, false
 	var zone *time.Location
@@ -364,6 +382,10 @@ func dateParts(s string, upper time.Time) (int, time.Month, int, bool) {
 		}
 		if om := ordinalRe.FindStringSubmatch(w); om != nil {
 			w = om[1]
+		}
+		// "2024م": the year marked Gregorian (ميلادي).
+		if y, ok := strings.CutSuffix(w, "م"); ok && digitRe.MatchString(y) {
+			w = y
 		}
 		if digitRe.MatchString(w) {
 			n, err := strconv.Atoi(w)

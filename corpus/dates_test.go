@@ -68,6 +68,14 @@ func TestParseDate(t *testing.T) {
 		{"12 يناير", doha, crawl, "2022-01-12T00:00:00+03:00"},
 		{"12 ديسمبر", doha, crawl, "2021-12-12T00:00:00+03:00"},
 		{"12 يناير", doha, time.Time{}, ""},
+		// Both calendars: the Gregorian date, whichever comes first; a Hijri date alone is
+		// not converted.
+		{"الأحد 12 ربيع الأول 1446هـ الموافق 15 سبتمبر 2024م", doha, time.Time{}, "2024-09-15T00:00:00+03:00"},
+		{"15 سبتمبر 2024م الموافق 12 ربيع الأول 1446هـ", doha, time.Time{}, "2024-09-15T00:00:00+03:00"},
+		{"١٢/٣/١٤٤٦هـ - 15/09/2024م 10:30 ص", doha, time.Time{}, "2024-09-15T10:30:00+03:00"},
+		{"الخميس 5 رمضان 1445 هجري | 14 مارس 2024", doha, time.Time{}, "2024-03-14T00:00:00+03:00"},
+		{"23 رمضان 1445", doha, time.Time{}, ""},
+		{"23/9/1445هـ", doha, time.Time{}, ""},
 		// Not dates.
 		{"", time.UTC, time.Time{}, ""},
 		{"2263", time.UTC, time.Time{}, ""},
