@@ -110,6 +110,9 @@ type IngestSummary struct {
 	// Rejections lists the first maxListedRejections rejections; the report has all.
 	Rejections []Rejection `json:"rejections"`
 	Bytes      int64       `json:"bytes"`
+	// UnreadFields are keys of JSON records that look like document fields the records
+	// did not give ("author" without "byline"), kept as meta, by key.
+	UnreadFields []UnreadField `json:"unread_fields,omitempty"`
 }
 
 const maxListedRejections = 1000
@@ -375,6 +378,9 @@ func (s *Store) storeOne(batch *docBatch, w *work, sum *IngestSummary, opts Inge
 	res, err := batch.put(w.doc, w.raw, w.dd, w.key)
 	if err != nil {
 		return err
+	}
+	if w.in.Given != nil || w.in.Unparsed {
+		sum.UnreadFields = addUnreadFields(sum.UnreadFields, unreadFields(w.doc))
 	}
 	switch res.Outcome {
 	case Added:

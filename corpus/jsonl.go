@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/newsds/newsds/schema"
 )
 
 // JSONL input: one JSON object per line. The document fields are
@@ -336,6 +338,75 @@ func parseJSONLRecordOwned(line []byte, keys recordKeys, owned bool) (Input, err
 		data = bytes.Clone(line)
 	}
 	return Input{Raw: Raw{Data: data, URL: g.URL}, Given: g}, nil
+}
+
+// fieldAliases are the keys other tools give document fields ("author", "date"). A record
+// that has one and lacks the field keeps it as meta, unread; ingest says how to read it
+// (IngestSummary.UnreadFields) rather than guess: "date" may be the crawl's.
+var fieldAliases = map[string]string{
+	"author": "byline", "authors": "byline", "author_name": "byline", "author_names": "byline",
+	"writer": "byline", "writers": "byline", "creator": "byline", "reporter": "byline",
+	"date": "published", "pubdate": "published", "pub_date": "published", "published_at": "published",
+	"publish_date": "published", "published_date": "published", "publication_date": "published",
+	"date_published": "published", "datepublished": "published", "publishedat": "published",
+	"headline": "title", "heading": "title",
+	"link": "url", "href": "url", "permalink": "url", "article_url": "url", "canonical_url": "url", "source_url": "url",
+	"category": "section", "rubric": "section", "desk": "section",
+	"site": "site_name", "publisher": "site_name", "publication": "site_name", "outlet": "site_name",
+}
+
+// UnreadField is a key of JSON records that looks like a document field those records
+// did not give, kept as meta: --field FIELD=KEY reads it.
+type UnreadField struct {
+	Key     string `json:"key"`
+	Field   string `json:"field"`
+	Records int    `json:"records"`
+}
+
+// unreadFields lists the meta keys of a document read from a JSON record that name a
+// field the document lacks.
+func unreadFields(doc schema.Document) []UnreadField {
+	var out []UnreadField
+	for k, v := range doc.Meta {
+		field, ok := fieldAliases[strings.ToLower(k)]
+		if !ok || v == nil || v == "" {
+			continue
+		}
+		missing := false
+		switch field {
+		case "byline":
+			missing = len(doc.Byline) == 0
+		case "published":
+			missing = doc.Published == ""
+		case "title":
+			missing = doc.Title == ""
+		case "url":
+			missing = doc.URL == ""
+		case "section":
+			missing = doc.Section == ""
+		case "site_name":
+			missing = doc.SiteName == ""
+		}
+		if missing {
+			out = append(out, UnreadField{Key: k, Field: field, Records: 1})
+		}
+	}
+	return out
+}
+
+// addUnreadFields counts fields into the sorted list into.
+func addUnreadFields(into []UnreadField, fields []UnreadField) []UnreadField {
+	for _, f := range fields {
+		i, found := slices.BinarySearchFunc(into, f, func(a, b UnreadField) int {
+			return strings.Compare(a.Key+"\x00"+a.Field, b.Key+"\x00"+b.Field)
+		})
+		if found {
+			into[i].Records += f.Records
+		} else {
+			into = slices.Insert(into, i, f)
+		}
+	}
+	return into
 }
 
 // jsonString decodes a JSON string; null gives "".

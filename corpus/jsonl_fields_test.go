@@ -3,6 +3,7 @@ package corpus
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -187,5 +188,35 @@ func TestExtractorFieldMapping(t *testing.T) {
 		if d := got[1].Doc; !strings.HasPrefix(d.Text, "أقر مجلس المدينة") || (opts.Fields != nil) != (len(d.Byline) == 1) {
 			t.Errorf("options %+v: text %q byline %v", opts, d.Text, d.Byline)
 		}
+	}
+}
+
+// Keys that other tools give document fields ("author", "date") are kept as meta when
+// the record lacks the field, and the summary counts them per key so ingest can say how
+// to read them; a record that gives the field, or a mapping that reads the key, has none.
+func TestIngestUnreadFields(t *testing.T) {
+	st := newTestStore(t, "")
+	path := filepath.Join(t.TempDir(), "other-tool.jsonl")
+	body := `"text":"The town harbour reopened on Friday after three weeks of repairs to the quay."`
+	lines := []string{
+		`{"url":"https://example.com/1","author":"Jane Smith","date":"March 3, 2025",` + body + `}`,
+		`{"url":"https://example.com/2","author":"Omar Haddad","headline":"Harbour reopens",` + body + `}`,
+		`{"url":"https://example.com/3","author":"Omar Haddad","byline":"Omar Haddad","title":"Given",` + body + `}`,
+		`{"url":"https://example.com/4","author":"",` + body + `}`,
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := st.Ingest(context.Background(), []string{path}, IngestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []UnreadField{{Key: "author", Field: "byline", Records: 2}, {Key: "date", Field: "published", Records: 1}, {Key: "headline", Field: "title", Records: 1}}
+	if !reflect.DeepEqual(sum.UnreadFields, want) {
+		t.Errorf("unread fields %+v, want %+v", sum.UnreadFields, want)
+	}
+	sum = ingest(t, st, IngestOptions{Fields: map[string]string{"byline": "author", "published": "date", "title": "headline"}}, path)
+	if len(sum.UnreadFields) != 0 {
+		t.Errorf("mapped: unread fields %+v, want none", sum.UnreadFields)
 	}
 }

@@ -153,6 +153,13 @@ func printIngest(g *globalOptions, sum *corpus.IngestSummary, reportPath string)
 	if sum.StaleAnnotations > 0 {
 		fmt.Fprintf(w, "%s now stale (text changed): rerun `newsds annotate` on the modified documents\n", plural(sum.StaleAnnotations, "annotation"))
 	}
+	for _, f := range sum.UnreadFields {
+		noun := map[string]string{"published": "publication date", "site_name": "site name", "url": "URL"}[f.Field]
+		if noun == "" {
+			noun = f.Field
+		}
+		g.status("note: %s kept %q as meta, not as the %s; --field %s=%s reads it", plural(f.Records, "record"), f.Key, noun, f.Field, f.Key)
+	}
 	for _, r := range sum.Rejections {
 		loc := r.File
 		if r.Record != "" {
