@@ -149,6 +149,53 @@ func ParseDate(s string, loc *time.Location, upper time.Time) (time.Time, bool) 
 }
 
 // normDigits maps Arabic-Indic and Persian digits and Arabic punctuation to ASCII.
+// isDateOnly reports whether s is a date and nothing more: ParseDate reads it, and it
+// has at most one word that is no part of a date ("Founded February 28, 1998"), where
+// ParseDate tolerates two ("The council met on 24 July 2015" is a sentence). The Hijri
+// side of a line dated by both calendars counts as part of the date.
+func isDateOnly(s string) bool {
+	if _, ok := ParseDate(s, time.UTC, time.Time{}); !ok {
+		return false
+	}
+	s = normDigits(s)
+	parts := []string{s}
+	if hijriDateRe.MatchString(s) {
+		parts = dualDateSepRe.Split(s, -1)
+	}
+	unknown := 0
+	for _, part := range parts {
+		if hijriDateRe.MatchString(part) {
+			continue
+		}
+		for _, w := range strings.FieldsFunc(part, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			w = normDateWord(w)
+			if y, ok := strings.CutSuffix(w, "م"); ok && digitRe.MatchString(y) {
+				continue
+			}
+			_, month := monthNames[w]
+			_, zone := namedZones[w]
+			if !month && !zone && !noiseWords[w] && !meridiemWords[w] && !digitRe.MatchString(w) && !ordinalRe.MatchString(w) && levantineWords[w] == 0 {
+				unknown++
+			}
+		}
+	}
+	return unknown <= 1
+}
+
+// meridiemWords are the AM/PM words clockRe reads after a time.
+var meridiemWords = map[string]bool{"am": true, "pm": true, "a": true, "p": true, "ص": true, "صباحا": true, "صباح": true, "مساء": true, "مساءً": true}
+
+// levantineWords are the words of the two-word Levantine month names.
+var levantineWords = func() map[string]int {
+	m := map[string]int{}
+	for pair := range levantinePairs {
+		for _, w := range strings.Fields(pair) {
+			m[w]++
+		}
+	}
+	return m
+}()
+
 func normDigits(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {

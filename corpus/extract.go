@@ -116,10 +116,19 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	paras = cleanParagraphs(paras)
 	if raw.Format == rawHTML {
 		var writer string
+		var metaNames []string
 		paras, writer = cutCreditsBlock(paras)
-		paras = trimTail(dropCredits(dropPostMeta(paras)))
+		paras, metaNames = dropPostMeta(paras)
+		paras = trimTail(dropCredits(paras))
 		if len(doc.Byline) == 0 && writer != "" {
 			doc.Byline = []string{writer}
+		}
+		if site := siteKeys(doc.SiteName, doc.URL); len(doc.Byline) == 0 {
+			for _, n := range metaNames {
+				if !site[siteKey(n)] {
+					doc.Byline = append(doc.Byline, n)
+				}
+			}
 		}
 	}
 	doc.Text = strings.Join(paras, "\n\n")

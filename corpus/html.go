@@ -214,8 +214,8 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, boldRuns, error
 	t, ok := pageDate(pm, opts.Location, upper)
 	if ok {
 		t = localMidnight(root, t, opts.Location, upper)
-	} else {
-		t, ok = htmlDate(root, doc.URL, opts.Location, upper)
+	} else if t, ok = htmlDate(root, doc.URL, opts.Location, upper); !ok {
+		t, ok = visibleDate(root, opts.Location, upper)
 	}
 	if ok && t.Equal(midnight(t)) {
 		if v, found := datetimeOn(root, t, opts.Location, upper); found {
@@ -1064,6 +1064,34 @@ func localMidnight(root *html.Node, t time.Time, loc *time.Location, upper time.
 		return local
 	}
 	return t
+}
+
+// visibleDate is the last resort for a page's date, when neither its metadata nor
+// go-htmldate gives one: the first short piece of visible text in the article (the page
+// when it marks none) that is a date and nothing else, as the date parser reads it, which
+// knows forms go-htmldate does not ("الأحد 12 ربيع الأول 1446هـ الموافق 15 سبتمبر 2024م").
+// An update line is no publication date, and nor is a date after the crawl.
+func visibleDate(root *html.Node, loc *time.Location, upper time.Time) (time.Time, bool) {
+	scope := root
+	for n := range root.Descendants() {
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
+			scope = n
+			break
+		}
+	}
+	for n := range scope.Descendants() {
+		if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] || !strings.ContainsFunc(n.Data, unicode.IsDigit) {
+			continue
+		}
+		line := cleanLine(strings.Join(strings.Fields(n.Data), " "))
+		if utf8.RuneCountInString(line) > maxDateLine || isUpdateLine(line) {
+			continue
+		}
+		if t, ok := ParseDate(line, loc, upper); ok && (upper.IsZero() || !t.After(upper.Add(48*time.Hour))) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // minMidnightHour is the earliest UTC hour that is a local midnight of the next day: zones

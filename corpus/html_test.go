@@ -12,6 +12,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/internal/testshared"
@@ -825,6 +826,33 @@ func TestInterviewCredit(t *testing.T) {
 		}
 		if rec.CreditsInterview() != want {
 			t.Errorf("record byline %q: credit %v, want %v", given, rec.CreditsInterview(), want)
+		}
+	}
+}
+
+// A page whose only date is one go-htmldate cannot read (both calendars, in a
+// windows-1256 page without a declared charset) takes it from its visible text, from the
+// article rather than a sidebar before it, and the date line is no paragraph.
+func TestExtractHTMLVisibleDualDate(t *testing.T) {
+	const body = `<p>افتتح أمير المنطقة مساء أمس المعرض الدولي للكتاب بمشاركة أكثر من ألف دار نشر من ثلاثين دولة عربية وأجنبية، ويستمر المعرض عشرة أيام.</p>
+<p>وقال مدير المعرض إن عدد الزوار المتوقع يتجاوز مليون زائر هذا العام، مع برنامج ثقافي يضم ندوات وأمسيات شعرية.</p>`
+	for _, tt := range []struct{ name, page string }{
+		{"no article element", `<html><head><title>افتتاح المعرض الدولي للكتاب</title></head><body><h1>افتتاح المعرض الدولي للكتاب</h1>
+<p class="date">الأحد 12 ربيع الأول 1446هـ الموافق 15 سبتمبر 2024م</p>` + body + `</body></html>`},
+		{"a sidebar dated before the article", `<html><head><title>افتتاح المعرض الدولي للكتاب</title></head><body>
+<aside><ul><li>مهرجان الرياض</li><li>1 سبتمبر 2024</li></ul></aside><article><h1>افتتاح المعرض الدولي للكتاب</h1>
+<p class="date">الأحد 12 ربيع الأول 1446هـ الموافق 15 سبتمبر 2024م</p>` + body + `</article></body></html>`},
+	} {
+		page, err := charmap.Windows1256.NewEncoder().String(tt.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Extract(Raw{Data: []byte(page), Format: "html"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Published != "2024-09-15T00:00:00Z" || !strings.HasPrefix(doc.Text, "افتتح أمير") {
+			t.Errorf("%s: published %q, text %.30q", tt.name, doc.Published, doc.Text)
 		}
 	}
 }

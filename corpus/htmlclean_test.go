@@ -246,12 +246,35 @@ func TestDropCreditsAndPostMeta(t *testing.T) {
 		{"no date among the parts", "Travel | Food | Culture", false},
 		{"a long part is a sentence", "05/03/2024 | The council met on Tuesday to discuss the new cycle lanes in the centre", false},
 	} {
-		got := dropPostMeta([]string{tt.para, body, body})
+		got, _ := dropPostMeta([]string{tt.para, body, body})
 		if dropped := len(got) == 2; dropped != tt.drop {
 			t.Errorf("%s: dropped %v, want %v", tt.name, dropped, tt.drop)
 		}
 	}
-	if got := dropPostMeta([]string{body, body, "Lena Hart | Brennport | 05/03/2024"}); len(got) != 3 {
+	// A date alone is dropped too, and the line's leading name is the writer; a place or
+	// a button further along is not.
+	for _, tt := range []struct {
+		para  string
+		drop  bool
+		names []string
+	}{
+		{"الأحد 12 ربيع الأول 1446هـ الموافق 15 سبتمبر 2024م", true, nil},
+		{"24 July 2015", true, nil},
+		{"11.12.2019 - Amelie Loevenich", true, []string{"Amelie Loevenich"}},
+		{"Lena Hart | Palma de Mallorca | 05/03/2024", true, []string{"Lena Hart"}},
+		{"January 13, 2020 at 08:45 AM | categories: Python | View Comments", true, nil},
+		{"January 13, 2020 | View Comments", true, nil},
+		{"The council met on 24 July 2015.", false, nil},
+	} {
+		got, names := dropPostMeta([]string{tt.para, body})
+		if dropped := len(got) == 1; dropped != tt.drop || !slices.Equal(names, tt.names) {
+			t.Errorf("%q: dropped %v names %q, want %v %q", tt.para, dropped, names, tt.drop, tt.names)
+		}
+	}
+	if got, _ := dropPostMeta([]string{"24 July 2015"}); len(got) != 1 {
+		t.Errorf("a date that is the whole text is kept: %q", got)
+	}
+	if got, _ := dropPostMeta([]string{body, body, "Lena Hart | Brennport | 05/03/2024"}); len(got) != 3 {
 		t.Errorf("a line after the head of the text is not the post's metadata: %q", got)
 	}
 }

@@ -126,10 +126,18 @@ const maxPostMetaPart = 60
 
 // dropPostMeta removes a blog post's metadata line from the head of the text: one of the
 // first two paragraphs made of short parts set apart by "|", "•" or "·", one of them a
-// date. The date and byline are metadata; the line is no sentence of the article.
-func dropPostMeta(paras []string) []string {
+// date, or a date alone. The date and byline are metadata; the line is no sentence of the article.
+func dropPostMeta(paras []string) (rest []string, names []string) {
 	for i := 0; i < len(paras) && i < 2; i++ {
 		parts := partSepRe.Split(strings.TrimSpace(paras[i]), -1)
+		// A paragraph that is a date and nothing else ("الأحد 12 ربيع الأول 1446هـ
+		// الموافق 15 سبتمبر 2024م"), or a date and a name ("11.12.2019 - Amelie
+		// Loevenich"), is the dateline an extractor kept.
+		if len(parts) == 1 && len(paras) > 1 && utf8.RuneCountInString(parts[0]) <= maxDateLine {
+			if dashed := dashPartRe.Split(parts[0], -1); isDateOnly(dashed[0]) && (len(dashed) == 1 || len(postMetaNames(dashed)) == 1 && len(dashed) == 2) {
+				return slices.Delete(slices.Clone(paras), i, i+1), postMetaNames(dashed)
+			}
+		}
 		if len(parts) < 2 {
 			continue
 		}
@@ -145,10 +153,45 @@ func dropPostMeta(paras []string) []string {
 			}
 		}
 		if dated && short {
-			return slices.Delete(slices.Clone(paras), i, i+1)
+			return slices.Delete(slices.Clone(paras), i, i+1), postMetaNames(parts)
 		}
 	}
-	return paras
+	return paras, nil
+}
+
+// dashPartRe splits a dateline at a spaced dash ("11.12.2019 - Amelie Loevenich"), not at
+// the hyphen of a numeric date.
+var dashPartRe = regexp.MustCompile(`\s+[-–—]\s+`)
+
+// postMetaNames is the writer a post's metadata line leads with, where the page names
+// none elsewhere: its first part, or the one after a leading date, when shaped as a
+// person's name ("Lena Hart | Brennport | 05/03/2024", "11.12.2019 - Amelie Loevenich");
+// a link's words are no name ("05/03/2024 | View Comments").
+// Later parts are places and buttons ("Palma de Mallorca", "View Comments"). The caller
+// rules out the site's name.
+func postMetaNames(parts []string) []string {
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if _, isDate := ParseDate(p, time.UTC, time.Time{}); isDate {
+			continue
+		}
+		if nameShaped(p) && !strings.ContainsFunc(p, unicode.IsDigit) && !slices.ContainsFunc(strings.Fields(p), func(w string) bool {
+			return postMetaButtons[strings.ToLower(w)]
+		}) {
+			return []string{p}
+		}
+		return nil
+	}
+	return nil
+}
+
+// postMetaButtons are words of the links a post's metadata line ends with ("View
+// Comments", "Leave a Reply"), which have a name's capitals.
+var postMetaButtons = map[string]bool{
+	"view": true, "comments": true, "comment": true, "reply": true, "share": true, "print": true,
+	"email": true, "read": true, "more": true, "subscribe": true, "follow": true, "edit": true,
+	"permalink": true, "login": true, "kommentare": true, "kommentar": true, "teilen": true,
+	"drucken": true, "commentaires": true, "partager": true, "comentarios": true, "compartir": true,
 }
 
 // paywallRe matches a notice that the rest of the story is behind the paywall ("To view
