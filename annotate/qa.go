@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.19.0"
+const qaVersion = "2.20.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -412,13 +412,18 @@ var reEditorsNote = regexp.MustCompile(`(?i)^[\s(\[*_—–-]*(?:` +
 	`|(?:lightly\s+)?edited\s+(?:and\s+condensed\s+)?for\s+(?:length|clarity|brevity|space)` +
 	`|(?:تم|جرى)\s+(?:تحرير|اختصار|تعديل|ترجمة)\s+(?:هذه\s+|هذا\s+)?(?:ال)?(?:حوار|مقابلة|لقاء|أجوبة|إجابات)` +
 	`|(?:حُرر|حرر|اختُصر|اختصر)\s+(?:هذا\s+|هذه\s+)?(?:ال)?(?:حوار|مقابلة|لقاء)` +
+	// Production credits: "Produced by Sam Lee", "Additional reporting by …", "ترجمة: …".
+	`|(?:additional\s+)?(?:reporting|produced|edited|translated|transcribed|compiled|photos?|photography|illustrations?|audio|video)\s+by\s+\S` +
+	`|(?:ترجمة|تصوير|إعداد|اعداد|مونتاج)\s*[:：]` +
 	`)`)
 
-// skipEditorsNote takes an editor's note that closes the Q&A out of the last answer.
+// skipEditorsNote takes an editor's note, or the interviewer's credit ("أجرى الحوار: X"),
+// that closes the Q&A out of the last answer.
 func skipEditorsNote(qps []qaPara, plan *qaPlan) {
 	for i := len(qps) - 1; i > plan.first; i-- {
 		s := plan.sides[i]
-		if (s != sideCont && s != sideA) || qps[i].kind == kindName || qps[i].words > maxNoteWords || !reEditorsNote.MatchString(qps[i].p.Text) || firstPerson(qps[i].body) {
+		note := qps[i].kind != kindName && qps[i].words <= maxNoteWords && reEditorsNote.MatchString(qps[i].p.Text) && !firstPerson(qps[i].body)
+		if (s != sideCont && s != sideA) || !note && interviewCredit(qps[i]) == "" {
 			return
 		}
 		plan.sides[i] = sideSkip

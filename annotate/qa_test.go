@@ -1372,6 +1372,9 @@ func TestQAEditorsNote(t *testing.T) {
 		{schema.Document{Lang: "en", Title: "The last lighthouse keeper", Byline: []string{"Rachel Green"},
 			Text: "For thirty-one years Tom Lindqvist kept the light at Skerry Point. We asked him about the job.\n\nQ: What did a normal day look like?\n\nA: There was no normal day. You cleaned the lens and watched the sea.\n\nQ: Were you ever lonely?\n\nA: Not really. My wife was with me.\n\nQ: What do you miss most?\n\nA: The quiet. And the storms.\n\n(Edited for length and clarity.)"},
 			"And the storms."},
+		{schema.Document{Lang: "en", Title: "The last lighthouse keeper", Byline: []string{"Rachel Green"},
+			Text: "For thirty-one years Tom Lindqvist kept the light at Skerry Point. We asked him about the job.\n\nRachel Green: What did a normal day look like?\n\nTom Lindqvist: There was no normal day.\n\nRachel Green: Were you ever lonely?\n\nTom Lindqvist: Not really.\n\nRachel Green: What do you miss most?\n\nTom Lindqvist: The quiet. And the storms.\n\nProduced by Sam Lee. Additional reporting by Eva Ruiz."},
+			"And the storms."},
 		{schema.Document{Lang: "ar", Title: "الروائية منى السالم: الكتابة علاج للوحدة", Byline: []string{"أحمد الزهراني"},
 			Text: "صدرت للروائية منى السالم روايتها الثالثة، وكان لنا معها هذا الحوار.\n\nمتى بدأت الكتابة؟\n\nبدأت أكتب في المرحلة المتوسطة.\n\nلماذا البحر في روايتك؟\n\nالبحر ذاكرة المدينة التي نشأت فيها.\n\nما نصيحتك للشباب؟\n\nأن يقرؤوا كثيرا.\n\nتم تحرير الحوار واختصاره لدواعي المساحة."},
 			"أن يقرؤوا كثيرا."},
@@ -1434,6 +1437,30 @@ func TestQACuedImpersonalQuestions(t *testing.T) {
 			if items := annotateQA(t, &doc); len(items) != tt.turns {
 				t.Errorf("%s, cue in the title: %d turns, want %d", tt.name, len(items), tt.turns)
 			}
+		}
+	}
+}
+
+// The interviewer's credit at the foot of an interview ("أجرى الحوار: X", "Interview by
+// X") names the interviewer and is no part of the last answer.
+func TestQAClosingCredit(t *testing.T) {
+	for _, tt := range []struct {
+		doc    schema.Document
+		iv, ie string
+		starts []string
+	}{
+		{schema.Document{Lang: "ar", Title: "وزير السياحة أحمد الخطيب: نستهدف 150 مليون زيارة",
+			Text: "قال وزير السياحة أحمد الخطيب إن القطاع يشهد نموا غير مسبوق.\n\n● ما أبرز ما تحقق في القطاع خلال العام الماضي؟\n\nتجاوزنا مئة مليون زيارة محلية ودولية.\n\n● وماذا عن الاستثمار في الفنادق؟\n\nلدينا أكثر من مئة ألف غرفة قيد الإنشاء.\n\n● هل تتوقعون ارتفاع الأسعار؟\n\nالأسعار يحددها العرض والطلب.\n\nأجرى الحوار: عبدالله الغامدي"},
+			"عبدالله الغامدي", "أحمد الخطيب", []string{"● ما أبرز", "تجاوزنا", "● وماذا", "لدينا", "● هل", "الأسعار"}},
+		{schema.Document{Lang: "en", Title: "Felix Braun on the price of coffee",
+			Text: "Commodities trader Felix Braun explains why coffee costs more.\n\nQ: Why has coffee become so expensive?\n\nA: Two bad harvests in Brazil.\n\nQ: Will prices come down?\n\nA: Eventually. A coffee tree takes three years.\n\nQ: What should I do?\n\nA: Enjoy it.\n\nInterview by Priya Nair"},
+			"Priya Nair", "Felix Braun", []string{"Q: Why", "A: Two", "Q: Will", "A: Eventually", "Q: What", "A: Enjoy"}},
+	} {
+		doc := tt.doc
+		items := annotateQA(t, &doc)
+		checkTurns(t, &doc, items, alternate(tt.iv, tt.ie, tt.starts...))
+		if last := items[len(items)-1]; strings.Contains(last.Text, tt.iv) {
+			t.Errorf("%s: the credit is in the last answer: %q", doc.Title, last.Text)
 		}
 	}
 }

@@ -382,6 +382,32 @@ func ledeInterviewer(lede []qaPara) (name, outlet string) {
 	return "", ""
 }
 
+// closingInterviewer is the interviewer a credit line after the interview names
+// ("أجرى الحوار: عبدالله الغامدي", "Interview by Claire Moreau"), as Arabic papers set it
+// at the foot.
+func closingInterviewer(qps []qaPara) string {
+	for i := len(qps) - 1; i >= 0 && i >= len(qps)-2; i-- {
+		if n := interviewCredit(qps[i]); n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// interviewCredit is the name of a paragraph that is an interviewer's label and a name
+// and nothing else, "" for any other paragraph.
+func interviewCredit(qp qaPara) string {
+	rest, found := ledeLabels.Cut(cleanMeta(qp.p.Text), byline.InLine)
+	if !found {
+		return ""
+	}
+	n := cleanName(rest)
+	if ws := strings.Fields(n); len(ws) < 2 || len(ws) > 4 || !validPersonName(n) || !capitalisedName(ws) {
+		return ""
+	}
+	return n
+}
+
 // rePronounSpokeTo is a lede sentence whose subject is a pronoun standing for the
 // interviewee: who it spoke to is the interviewer.
 var rePronounSpokeTo = regexp.MustCompile(`\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+` + enSpokeTo + enName)
@@ -1488,6 +1514,9 @@ func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelC
 	ledeName, ledeOutlet := ledeInterviewer(lede)
 	if interviewer == "" {
 		interviewer = ledeName
+	}
+	if interviewer == "" {
+		interviewer = closingInterviewer(c.qps)
 	}
 	outlet := c.outletOf(lede, ledeOutlet)
 	interviewee := c.interviewee(lede, interviewer)
