@@ -1168,7 +1168,7 @@ func addresses(s string) bool {
 
 // reFirstPerson matches a first-person word (after fold): the interviewee speaking. The
 // Arabic words may carry the conjunction ("ونحن", "فأنا").
-var reFirstPerson = regexp.MustCompile(`(?:^|[^\p{L}])(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|our|ours|us|ich|mir|mich|mein|meine|meinen|meiner|wir|uns|unser|unsere|je|j|moi|nous|yo|nosotros|mi|mis|ana|[وف]?(?:انا|نحن|لي|لنا|لدي|لدينا|عندي|عندنا|كنت|كنا|انني|اننا|بي|معي|معنا|نفسي|اعتقد|نعتقد|اري|نري|رايي|برايي|بلادي|بلادنا))(?:[^\p{L}]|$)`)
+var reFirstPerson = regexp.MustCompile(`(?:^|[^\p{L}])(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|our|ours|us|ich|mir|mich|mein|meine|meinen|meiner|wir|uns|unser|unsere|je|j|moi|nous|yo|nosotros|mi|mis|[وف]?(?:انا|نحن|لي|لنا|لدي|لدينا|عندي|عندنا|كنت|كنا|انني|اننا|بي|معي|معنا|نفسي|اعتقد|نعتقد|اري|نري|رايي|برايي|بلادي|بلادنا))(?:[^\p{L}]|$)`)
 
 func firstPerson(s string) bool { return reFirstPerson.MatchString(fold(s)) }
 

@@ -1372,8 +1372,9 @@ func TestQAEditorsNote(t *testing.T) {
 		{schema.Document{Lang: "en", Title: "The last lighthouse keeper", Byline: []string{"Rachel Green"},
 			Text: "For thirty-one years Tom Lindqvist kept the light at Skerry Point. We asked him about the job.\n\nQ: What did a normal day look like?\n\nA: There was no normal day. You cleaned the lens and watched the sea.\n\nQ: Were you ever lonely?\n\nA: Not really. My wife was with me.\n\nQ: What do you miss most?\n\nA: The quiet. And the storms.\n\n(Edited for length and clarity.)"},
 			"And the storms."},
+		// Production credits too; the name "Ana" is no Arabic "I".
 		{schema.Document{Lang: "en", Title: "The last lighthouse keeper", Byline: []string{"Rachel Green"},
-			Text: "For thirty-one years Tom Lindqvist kept the light at Skerry Point. We asked him about the job.\n\nRachel Green: What did a normal day look like?\n\nTom Lindqvist: There was no normal day.\n\nRachel Green: Were you ever lonely?\n\nTom Lindqvist: Not really.\n\nRachel Green: What do you miss most?\n\nTom Lindqvist: The quiet. And the storms.\n\nProduced by Sam Lee. Additional reporting by Eva Ruiz."},
+			Text: "For thirty-one years Tom Lindqvist kept the light at Skerry Point. We asked him about the job.\n\nRachel Green: What did a normal day look like?\n\nTom Lindqvist: There was no normal day.\n\nRachel Green: Were you ever lonely?\n\nTom Lindqvist: Not really.\n\nRachel Green: What do you miss most?\n\nTom Lindqvist: The quiet. And the storms.\n\nProduced by Sam Lee. Additional reporting by Ana Ruiz."},
 			"And the storms."},
 		{schema.Document{Lang: "ar", Title: "الروائية منى السالم: الكتابة علاج للوحدة", Byline: []string{"أحمد الزهراني"},
 			Text: "صدرت للروائية منى السالم روايتها الثالثة، وكان لنا معها هذا الحوار.\n\nمتى بدأت الكتابة؟\n\nبدأت أكتب في المرحلة المتوسطة.\n\nلماذا البحر في روايتك؟\n\nالبحر ذاكرة المدينة التي نشأت فيها.\n\nما نصيحتك للشباب؟\n\nأن يقرؤوا كثيرا.\n\nتم تحرير الحوار واختصاره لدواعي المساحة."},
