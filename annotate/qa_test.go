@@ -894,8 +894,19 @@ func TestQAArabicAddressAndLabels(t *testing.T) {
 			"المدينة: كيف ترى واقع التعليم اليوم؟\n\nالثقفي: التعليم يتطور بسرعة، ونحن نعمل على تحسين المناهج.\n\n" +
 			"المدينة: وماذا عن المعلمين؟\n\nالثقفي: المعلم هو أساس العملية التعليمية ونحن ندعمه.\n\n" +
 			"المدينة: هل هناك خطط جديدة؟\n\nالثقفي: نعم، سنعلن عنها قريبا."}
+	// The paper's name on the questions stands for the journalist the byline names, as the
+	// gold names the interviewer ("بدر الغانمي (عكاظ)"); with no one named it is the outlet.
+	checkTurns(t, &labelled, annotateQA(t, &labelled), alternate("فهد الحربي", "عبدالله الثقفي",
+		"المدينة: كيف", "الثقفي: التعليم", "المدينة: وماذا", "الثقفي: المعلم", "المدينة: هل", "الثقفي: نعم"))
+	labelled.Byline = nil
 	checkTurns(t, &labelled, annotateQA(t, &labelled), alternate("المدينة", "عبدالله الثقفي",
 		"المدينة: كيف", "الثقفي: التعليم", "المدينة: وماذا", "الثقفي: المعلم", "المدينة: هل", "الثقفي: نعم"))
+	// A label in quotation marks is the paper's name even where the site is not given.
+	quoted := schema.Document{Lang: "ar", Title: "رئيس الهيئة: السياحة الداخلية تنمو", Byline: []string{"الرياض - فهد العنزي"},
+		Text: "أكد رئيس هيئة السياحة ماجد الحربي أن السياحة الداخلية تنمو.\n\n«الجزيرة»: ما أسباب هذا النمو؟\n\nالحربي: تنوع الوجهات.\n\n" +
+			"«الجزيرة»: وماذا عن الأسعار؟\n\nالحربي: نراقبها.\n\n«الجزيرة»: ما خططكم للعام المقبل؟\n\nالحربي: عشر وجهات جديدة."}
+	checkTurns(t, &quoted, annotateQA(t, &quoted), alternate("فهد العنزي", "ماجد الحربي",
+		"«الجزيرة»: ما", "الحربي: تنوع", "«الجزيرة»: وماذا", "الحربي: نراقبها", "«الجزيرة»: ما خططكم", "الحربي: عشر"))
 }
 
 // A person named after the description of their office, without an honorific.

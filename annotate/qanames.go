@@ -1506,6 +1506,19 @@ func (c *nameContext) isOutlet(label string) bool {
 	return false
 }
 
+// quotedLabel reports whether the label of cluster key is written in quotation marks
+// («الجزيرة»:, "The Economist":), as papers set their own name.
+func (c *nameContext) quotedLabel(key string, clusters labelClusters) bool {
+	return slices.ContainsFunc(c.qps, func(qp qaPara) bool {
+		if qp.kind != kindName || clusters.key(qp.name) != key {
+			return false
+		}
+		_, body := leadMarker(qp.p.Text)
+		r, _ := utf8.DecodeRuneInString(strings.TrimSpace(body))
+		return strings.ContainsRune(`«"“`, r)
+	})
+}
+
 // nameSpeakers names every turn. Labelled turns take their label's person; the others
 // take their role's name: the interviewer's from the labels, the byline, a lede line or
 // else the outlet; the interviewee's from the labels, the title or the lede.
@@ -1538,7 +1551,13 @@ func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelC
 		}
 		label := clusters.display[key]
 		name := ""
-		if !roleLabels[fold(cleanName(label))] {
+		switch {
+		case roleLabels[fold(cleanName(label))]:
+		case interviewer != "" && containsString(roleKeys["interviewer"], key) && (c.isOutlet(cleanName(label)) || c.quotedLabel(key, clusters)):
+			// The paper's name on the questions («الجزيرة»:) stands for its journalist, whom
+			// the byline or the lede names: the person is the speaker.
+			name = interviewer
+		default:
 			name = c.fullName(label, lede, interviewer, interviewee)
 		}
 		resolved[key] = name
