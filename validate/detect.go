@@ -1,24 +1,15 @@
 package validate
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/config"
 	"github.com/newsds/newsds/corpus"
 	"github.com/newsds/newsds/datasets"
-)
-
-// Import file formats, as `newsds import-annotations --format` names them.
-const (
-	FormatLabelStudio = "labelstudio"
-	FormatDoccano     = "doccano"
-	FormatJSONL       = "jsonl"
 )
 
 // ErrUnknownTarget is returned by Detect for a path that is none of the known kinds.
@@ -54,70 +45,12 @@ func exists(path string) bool {
 	return err == nil
 }
 
-// SniffImportFormat tells the import format from a file's first value: a JSON array is
-// a Label Studio export, and so is one object with "data" (a task) or with "result" and
-// "task" (an annotation), the per-task files of its target storage; JSON lines whose first object has "text" with "label" or
-// "entities" are doccano; JSON lines with "doc_id" and "items" (or "layer") are newsds's
-// own annotation JSONL.
+// SniffImportFormat is annotate.SniffFormat, whose failure Detect reports as
+// ErrUnknownTarget.
 func SniffImportFormat(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("sniff %s: %w", path, err)
+	format, err := annotate.SniffFormat(path)
+	if errors.Is(err, annotate.ErrUnknownFormat) {
+		return "", fmt.Errorf("%w: %w", err, ErrUnknownTarget)
 	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	first, err := firstNonSpace(r)
-	if err != nil {
-		return "", fmt.Errorf("sniff %s: empty file: %w", path, ErrUnknownTarget)
-	}
-	switch first {
-	case '[':
-		return FormatLabelStudio, nil
-	case '{':
-		// The first value, not the first line: a Label Studio per-task file of a target
-		// storage is one pretty-printed object whose first line is a lone "{".
-		var obj map[string]json.RawMessage
-		if err := json.NewDecoder(r).Decode(&obj); err != nil {
-			return "", fmt.Errorf("sniff %s: the first value is not a JSON object (%w): %w", path, err, ErrUnknownTarget)
-		}
-		_, hasText := obj["text"]
-		_, hasLabel := obj["label"]
-		_, hasEntities := obj["entities"]
-		_, hasDocID := obj["doc_id"]
-		_, hasItems := obj["items"]
-		_, hasLayer := obj["layer"]
-		_, hasData := obj["data"]
-		_, hasResult := obj["result"]
-		_, hasTask := obj["task"]
-		switch {
-		case hasDocID && (hasItems || hasLayer):
-			return FormatJSONL, nil
-		case hasText && (hasLabel || hasEntities):
-			return FormatDoccano, nil
-		case hasData || (hasResult && hasTask):
-			// One task (data, annotations) or one annotation with its task, as Label
-			// Studio's target storage writes them: one file per task.
-			return FormatLabelStudio, nil
-		}
-		return "", fmt.Errorf("sniff %s: the first object has neither doccano (text, label), newsds (doc_id, items) nor Label Studio (data or result+task) fields: %w", path, ErrUnknownTarget)
-	}
-	return "", fmt.Errorf("sniff %s: starts with %q, not JSON: %w", path, first, ErrUnknownTarget)
-}
-
-func firstNonSpace(r *bufio.Reader) (byte, error) {
-	// A UTF-8 byte order mark is allowed before the JSON.
-	if b, err := r.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = r.Discard(3)
-	}
-	for {
-		c, err := r.ReadByte()
-		if err != nil {
-			return 0, err
-		}
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		}
-		return c, r.UnreadByte()
-	}
+	return format, err
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsds/newsds/annotate"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -62,7 +63,7 @@ func TestPlantedImportErrors(t *testing.T) {
 	content := line(cleanQA) + line(overlap) + line(badScore) + line(badTarget) + line(badText) + line(unknownDoc)
 	path := filepath.Join(t.TempDir(), "labels.jsonl")
 	writeFile(t, path, content)
-	if f, err := SniffImportFormat(path); err != nil || f != FormatJSONL {
+	if f, err := SniffImportFormat(path); err != nil || f != annotate.FormatJSONL {
 		t.Fatalf("sniff = %q, %v", f, err)
 	}
 	opts := fixtureOptions()
@@ -111,12 +112,12 @@ func TestPlantedImportErrors(t *testing.T) {
 func TestSniffImportFormat(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct{ content, want string }{
-		{"\ufeff [{\"data\": {\"text\": \"x\"}}]", FormatLabelStudio},
-		{`{"text": "x", "label": [[0, 1, "positive"]]}` + "\n", FormatDoccano},
-		{`{"doc_id": "a", "layer": "sentiment", "items": []}`, FormatJSONL},
-		{"{\n  \"id\": 7,\n  \"data\": {\"text\": \"x\"},\n  \"annotations\": []\n}\n", FormatLabelStudio},
-		{"{\n  \"result\": [],\n  \"task\": {\"id\": 7, \"data\": {\"text\": \"x\"}}\n}", FormatLabelStudio},
-		{"{\n  \"text\": \"x\",\n  \"label\": []\n}", FormatDoccano},
+		{"\ufeff [{\"data\": {\"text\": \"x\"}}]", annotate.FormatLabelStudio},
+		{`{"text": "x", "label": [[0, 1, "positive"]]}` + "\n", annotate.FormatDoccano},
+		{`{"doc_id": "a", "layer": "sentiment", "items": []}`, annotate.FormatJSONL},
+		{"{\n  \"id\": 7,\n  \"data\": {\"text\": \"x\"},\n  \"annotations\": []\n}\n", annotate.FormatLabelStudio},
+		{"{\n  \"result\": [],\n  \"task\": {\"id\": 7, \"data\": {\"text\": \"x\"}}\n}", annotate.FormatLabelStudio},
+		{"{\n  \"text\": \"x\",\n  \"label\": []\n}", annotate.FormatDoccano},
 		{"id,text\n", ""},
 		{`{"foo": 1}`, ""},
 		{"", ""},

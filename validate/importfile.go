@@ -22,8 +22,8 @@ type ImportProblem struct {
 	Err    error
 }
 
-// ImportParser reads an annotation import file of the given format (FormatLabelStudio,
-// FormatDoccano, FormatJSONL) for layer: it hands each annotation it can import to each,
+// ImportParser reads an annotation import file of the given format (annotate.FormatLabelStudio,
+// annotate.FormatDoccano, annotate.FormatJSONL) for layer: it hands each annotation it can import to each,
 // sorted by document id (the annotations of one document one after another), and
 // returns the records it rejects. An error means the file cannot be read at all, or
 // each failed.
@@ -87,7 +87,7 @@ func validateImport(ctx context.Context, target Target, opts *Options, rc *recor
 	if err != nil {
 		return err
 	}
-	if format != FormatJSONL && opts.ImportLayer == "" {
+	if format != annotate.FormatJSONL && opts.ImportLayer == "" {
 		return fmt.Errorf("validate %s (%s): %w", target.Path, format, ErrImportLayer)
 	}
 	// Annotations of one document (several annotators of one task) are checked together

@@ -118,6 +118,41 @@ func TestRelabelRoundTripAndStats(t *testing.T) {
 
 }
 
+// Without --format, import-annotations tells the format from the files: each of the
+// three as export-annotations writes it, a folder by its first file; files in two formats,
+// or no annotations file, are a usage error that says to give --format.
+func TestImportTellsFormat(t *testing.T) {
+	root, _ := demoCorpus(t)
+	files := map[string]string{}
+	for _, format := range []string{"doccano", "labelstudio", "jsonl"} {
+		dir := filepath.Join(t.TempDir(), format)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files[format] = filepath.Join(dir, "qa.json")
+		if err := os.WriteFile(files[format], []byte(mustRun(t, "-C", root, "export-annotations", "--format", format, "--layer", "qa_turns")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []string{files[format], dir} {
+			out := mustRun(t, "-C", root, "-v", "import-annotations", "--dry-run", "--layer", "qa_turns", "--annotator", "alice", target)
+			if !strings.Contains(out, "0 rejected") {
+				t.Errorf("%s %s: %s", format, target, out)
+			}
+		}
+	}
+	code, _, errOut := runCLI(t, "-C", root, "import-annotations", "--layer", "qa_turns", files["doccano"], files["labelstudio"])
+	if code != exitUsage || !strings.Contains(errOut, "one import reads one format") || !strings.Contains(errOut, "--format") {
+		t.Errorf("mixed formats: exit %d, stderr %s", code, errOut)
+	}
+	notes := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notes, []byte("labels to do\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, "-C", root, "import-annotations", "--layer", "qa_turns", notes); code != exitUsage || !strings.Contains(errOut, "notes.txt") {
+		t.Errorf("not an annotations file: exit %d, stderr %s", code, errOut)
+	}
+}
+
 // A mismatching span in an import file is rejected with its record located, and the
 // run exits 3.
 func TestImportRejectsMismatch(t *testing.T) {

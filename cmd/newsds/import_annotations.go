@@ -22,10 +22,13 @@ type importOptions struct {
 	Files                             []string
 }
 
+// formatAuto is the --format that tells the import's format from its files.
+const formatAuto = "auto"
+
 func newImportAnnotationsCmd(g *globalOptions) *cobra.Command {
 	var o importOptions
 	cmd := &cobra.Command{
-		Use:   "import-annotations --format labelstudio|doccano|jsonl --layer NAME FILE|DIR...",
+		Use:   "import-annotations [--format labelstudio|doccano|jsonl] --layer NAME FILE|DIR...",
 		Short: "Import human labels (Label Studio, doccano, JSONL) into a layer",
 		Long: `Import annotations into a layer of the staged corpus. Offsets are converted to code
 points (doccano counts UTF-16 units), every span's text is checked against the stored
@@ -38,22 +41,21 @@ are named by Label Studio user id ("labelstudio:3"), never by e-mail; the task a
 annotation ids and the lead time are kept in the annotation's meta. Predictions are
 skipped unless --predictions. doccano: the files export-annotations wrote or doccano
 exported (one per user: import each user's files with --annotator NAME). Several files
-or a folder are read as one import. See docs/labelling.md.
+or a folder are read as one import. Without --format, the format is told from the first
+value of each file (of a folder's first file), and the files must agree. See
+docs/labelling.md.
 
 ` + exitCodesHelp,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(annotate.AnnotationFormats, o.Format) {
-				return usageError("--format %q: want one of %s", o.Format, strings.Join(annotate.AnnotationFormats, ", "))
-			}
-			if o.Layer == "" && o.Format != annotate.FormatJSONL {
-				return usageError("--layer NAME is required for %s", o.Format)
+			if o.Format != formatAuto && !slices.Contains(annotate.AnnotationFormats, o.Format) {
+				return usageError("--format %q: want auto or one of %s", o.Format, strings.Join(annotate.AnnotationFormats, ", "))
 			}
 			o.Files = args
 			return runImport(cmd.Context(), g, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Format, "format", "", "labelstudio, doccano or jsonl")
+	cmd.Flags().StringVar(&o.Format, "format", formatAuto, "labelstudio, doccano or jsonl (auto: told from the first file)")
 	cmd.Flags().StringVar(&o.Layer, "layer", "", "layer to import into")
 	cmd.Flags().StringVar(&o.Annotator, "annotator", "", "name of the imported annotator (overrides names in the file)")
 	cmd.Flags().StringVar(&o.Version, "annotator-version", "", "version of the imported annotators (default 0)")
@@ -83,6 +85,15 @@ func runImport(ctx context.Context, g *globalOptions, o importOptions) error {
 			p = filepath.Join(wd, p)
 		}
 		paths[i] = p
+	}
+	if o.Format == formatAuto {
+		if o.Format, err = annotate.SniffFormats(paths); err != nil {
+			return usageError("%v; give --format labelstudio, doccano or jsonl", err)
+		}
+		g.debug("reading %s as %s", strings.Join(o.Files, ", "), o.Format)
+	}
+	if o.Layer == "" && o.Format != annotate.FormatJSONL {
+		return usageError("--layer NAME is required for %s", o.Format)
 	}
 	labels := annotate.Labels(st.Config(), o.Layer)
 	noOverlap := func(layer string) bool {
