@@ -286,6 +286,15 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 		}
 	}
 	flush()
+	// A byline at the foot ("أجرى الحوار: عبدالله الغامدي", "Interview by Priya Nair"), as
+	// Arabic papers credit an interview, is the byline when the header gave none.
+	if n := len(paras); n > 1 && len(doc.Byline) == 0 && mk.isByline(paras[n-1]) && fullNames(mk.bylineNames(paras[n-1])) {
+		doc.Byline = mk.bylineNames(paras[n-1])
+		if creditsInterview([]string{paras[n-1]}, byline.InLine) {
+			doc.Meta[schema.MetaInterviewCredit] = true
+		}
+		paras = paras[:n-1]
+	}
 	doc.Text = strings.Join(paras, "\n\n")
 	return doc, nil
 }
@@ -485,6 +494,27 @@ func arDatelineName(s string) (string, bool) {
 		return "", false
 	}
 	return rest, true
+}
+
+// fullNames reports whether every name has the shape of a person's full name: two to
+// four words, no digits or sentence punctuation, Latin words capitalised. Where a label
+// opens the last paragraph, "By Thursday, 40 homes had power" is no byline.
+func fullNames(names []string) bool {
+	if len(names) == 0 {
+		return false
+	}
+	for _, n := range names {
+		ws := strings.Fields(n)
+		if len(ws) < 2 || len(ws) > 4 || strings.ContainsFunc(n, func(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune(".,!?؟،:;", r) }) {
+			return false
+		}
+		for _, w := range ws {
+			if r, _ := utf8.DecodeRuneInString(w); unicode.Is(unicode.Latin, r) && !unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // scrapeLabels are the labels a scrape's byline line opens with; a source's

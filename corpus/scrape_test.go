@@ -318,3 +318,36 @@ func TestExtractScrapeLongTitle(t *testing.T) {
 		t.Errorf("long paragraph: title %q text %.20q", doc.Title, doc.Text)
 	}
 }
+
+// A byline at the foot of a scrape ("أجرى الحوار: X", "Interview by X") is its byline when
+// the header has none, and leaves the text; a last sentence that opens with "By" stays.
+func TestExtractScrapeFootByline(t *testing.T) {
+	const head = "وزير السياحة: نستهدف 150 مليون زيارة\n\nقال وزير السياحة أحمد الخطيب إن القطاع يشهد نموا غير مسبوق خلال العام الماضي.\n\n● ما أبرز ما تحقق؟\n\nتجاوزنا مئة مليون زيارة.\n\n"
+	for _, tt := range []struct {
+		foot   string
+		byline []string
+		kept   bool
+	}{
+		{"أجرى الحوار: عبدالله الغامدي", []string{"عبدالله الغامدي"}, false},
+		{"Interview by Priya Nair", []string{"Priya Nair"}, false},
+		{"By Thursday, 40 homes had power again.", nil, true},
+		{"By the end of the week the council will decide.", nil, true},
+		{"By the harbour master", nil, true},
+	} {
+		doc, err := Extract(Raw{Data: []byte(head + tt.foot + "\n"), Format: "text"}, ExtractOptions{Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(doc.Byline, tt.byline) || strings.HasSuffix(doc.Text, tt.foot) != tt.kept {
+			t.Errorf("%q: byline %q, text ends %q", tt.foot, doc.Byline, doc.Text[max(0, len(doc.Text)-60):])
+		}
+	}
+	// A header byline stays the byline; the foot's credit then stays in the text.
+	doc, err := Extract(Raw{Data: []byte(strings.Replace(head, "\n\n", "\nحوار: خالد المطيري\n\n", 1) + "أجرى الحوار: عبدالله الغامدي\n"), Format: "text"}, ExtractOptions{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(doc.Byline, []string{"خالد المطيري"}) || !strings.HasSuffix(doc.Text, "عبدالله الغامدي") {
+		t.Errorf("header and foot: byline %q", doc.Byline)
+	}
+}
