@@ -355,12 +355,7 @@ func ledeInterviewer(lede []qaPara) (name, outlet string) {
 	// "بقلم: سارة أحمد") credits the text; in an interview its writer asks the questions.
 	// The line must be the label and a name alone: "Von der Leyen sagt …" is prose.
 	for _, qp := range lede {
-		rest, found := bodyBylineLabels.Cut(cleanMeta(qp.p.Text), byline.InLine)
-		if !found {
-			continue
-		}
-		n := cleanName(rest)
-		if ws := strings.Fields(n); len(ws) >= 2 && len(ws) <= 4 && validPersonName(n) && capitalisedName(ws) {
+		if n := labelledName(bodyBylineLabels, qp); n != "" {
 			return n, ""
 		}
 	}
@@ -396,8 +391,12 @@ func closingInterviewer(qps []qaPara) string {
 
 // interviewCredit is the name of a paragraph that is an interviewer's label and a name
 // and nothing else, "" for any other paragraph.
-func interviewCredit(qp qaPara) string {
-	rest, found := ledeLabels.Cut(cleanMeta(qp.p.Text), byline.InLine)
+func interviewCredit(qp qaPara) string { return labelledName(ledeLabels, qp) }
+
+// labelledName is the name of a paragraph that is one of labels and a person's full name
+// (two to four words) and nothing else: "Von der Leyen sagt …" is prose. "" otherwise.
+func labelledName(labels byline.Labels, qp qaPara) string {
+	rest, found := labels.Cut(cleanMeta(qp.p.Text), byline.InLine)
 	if !found {
 		return ""
 	}

@@ -82,8 +82,8 @@ func firstNonSpace(r *bufio.Reader) (byte, error) {
 }
 
 // SniffFormats tells the format of an import given as files and folders: each file's
-// by SniffFormat, a folder's by its first .json or .jsonl file in name order (a Label
-// Studio target storage). All must agree.
+// by SniffFormat, a folder's by its first .json, .jsonl or extensionless file in name
+// order (a Label Studio target storage names its files by task id). All must agree.
 func SniffFormats(paths []string) (string, error) {
 	format := ""
 	for _, p := range paths {
@@ -103,7 +103,7 @@ func SniffFormats(paths []string) (string, error) {
 				}
 			}
 			if file == "" {
-				return "", fmt.Errorf("sniff %s: no .json or .jsonl file in the folder: %w", p, ErrUnknownFormat)
+				return "", fmt.Errorf("sniff %s: no .json, .jsonl or extensionless file in the folder: %w", p, ErrUnknownFormat)
 			}
 		}
 		f, err := SniffFormat(file)

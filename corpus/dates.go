@@ -128,74 +128,42 @@ func unixTime(s string) (time.Time, bool) {
 // upper is zero, relative and yearless dates are rejected rather than guessed from the
 // clock, so the result never depends on the day it runs.
 func ParseDate(s string, loc *time.Location, upper time.Time) (time.Time, bool) {
+	t, _, ok := parseDate(s, loc, upper)
+	return t, ok
+}
+
+// parseDate is ParseDate that also counts the words it read past as no part of a date.
+func parseDate(s string, loc *time.Location, upper time.Time) (time.Time, int, bool) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	s = normDigits(strings.TrimSpace(s))
 	if s == "" || len(s) > 200 {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	for _, l := range isoLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t, true
+			return t, 0, true
 		}
 	}
 	for _, l := range localLayouts {
 		if t, err := time.ParseInLocation(l, s, loc); err == nil {
-			return t, true
+			return t, 0, true
 		}
 	}
 	return parseLooseDate(s, loc, upper)
 }
 
-// normDigits maps Arabic-Indic and Persian digits and Arabic punctuation to ASCII.
-// isDateOnly reports whether s is a date and nothing more: ParseDate reads it, and it
-// has at most one word that is no part of a date ("Founded February 28, 1998"), where
-// ParseDate tolerates two ("The council met on 24 July 2015" is a sentence). The Hijri
-// side of a line dated by both calendars counts as part of the date.
+// isDateOnly reports whether s is a date and nothing more: ParseDate reads it with at
+// most one word that is no part of a date ("Founded February 28, 1998"), where it
+// tolerates two ("The council met on 24 July 2015" is a sentence). The Hijri side of a
+// line dated by both calendars is part of the date.
 func isDateOnly(s string) bool {
-	if _, ok := ParseDate(s, time.UTC, time.Time{}); !ok {
-		return false
-	}
-	s = normDigits(s)
-	parts := []string{s}
-	if hijriDateRe.MatchString(s) {
-		parts = dualDateSepRe.Split(s, -1)
-	}
-	unknown := 0
-	for _, part := range parts {
-		if hijriDateRe.MatchString(part) {
-			continue
-		}
-		for _, w := range strings.FieldsFunc(part, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			w = normDateWord(w)
-			if y, ok := strings.CutSuffix(w, "م"); ok && digitRe.MatchString(y) {
-				continue
-			}
-			_, month := monthNames[w]
-			_, zone := namedZones[w]
-			if !month && !zone && !noiseWords[w] && !meridiemWords[w] && !digitRe.MatchString(w) && !ordinalRe.MatchString(w) && levantineWords[w] == 0 {
-				unknown++
-			}
-		}
-	}
-	return unknown <= 1
+	_, unknown, ok := parseDate(s, time.UTC, time.Time{})
+	return ok && unknown <= 1
 }
 
-// meridiemWords are the AM/PM words clockRe reads after a time.
-var meridiemWords = map[string]bool{"am": true, "pm": true, "a": true, "p": true, "ص": true, "صباحا": true, "صباح": true, "مساء": true, "مساءً": true}
-
-// levantineWords are the words of the two-word Levantine month names.
-var levantineWords = func() map[string]int {
-	m := map[string]int{}
-	for pair := range levantinePairs {
-		for _, w := range strings.Fields(pair) {
-			m[w]++
-		}
-	}
-	return m
-}()
-
+// normDigits maps Arabic-Indic and Persian digits and Arabic punctuation to ASCII.
 func normDigits(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -229,9 +197,9 @@ func normDateWord(w string) string {
 	}, w)
 }
 
-func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, bool) {
+func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, int, bool) {
 	if t, ok := parseRelative(s, upper); ok {
-		return t, true
+		return t, 0, true
 	}
 	// Saudi papers date by both calendars ("الأحد 12 ربيع الأول 1446هـ الموافق 15 سبتمبر
 	// 2024م", either first): the Gregorian side is the date. A Hijri date alone is not
@@ -239,12 +207,12 @@ func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, b
 	if hijriDateRe.MatchString(s) {
 		for _, part := range dualDateSepRe.Split(s, -1) {
 			if !hijriDateRe.MatchString(part) {
-				if t, ok := parseLooseDate(part, loc, upper); ok {
-					return t, true
+				if t, unknown, ok := parseLooseDate(part, loc, upper); ok {
+					return t, unknown, true
 				}
 			}
 		}
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	hour, minute, sec, hasClock := 0, 0, 0, false
 	var zone *time.Location
@@ -263,7 +231,7 @@ func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, b
 			mer := strings.ToLower(strings.ReplaceAll(s[m[8]:m[9]], ".", ""))
 			pm := mer == "pm" || strings.HasPrefix(mer, "م")
 			if hour > 12 {
-				return time.Time{}, false
+				return time.Time{}, 0, false
 			}
 			if pm && hour < 12 {
 				hour += 12
@@ -272,7 +240,7 @@ func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, b
 			}
 		}
 		if hour > 23 || minute > 59 || sec > 60 {
-			return time.Time{}, false
+			return time.Time{}, 0, false
 		}
 		hasClock = true
 		after := s[end:]
@@ -284,21 +252,21 @@ func parseLooseDate(s string, loc *time.Location, upper time.Time) (time.Time, b
 		}
 		rest = s[:m[0]] + " " + after
 	}
-	year, month, day, ok := dateParts(rest, upper)
+	year, month, day, unknown, ok := dateParts(rest, upper)
 	if !ok {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	if zone == nil {
 		zone = loc
 	}
 	t := time.Date(year, month, day, hour, minute, sec, 0, zone)
 	if t.Day() != day || t.Month() != month {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	if !hasClock {
 		t = time.Date(year, month, day, 0, 0, 0, 0, zone)
 	}
-	return t, true
+	return t, unknown, true
 }
 
 // reZoneToken is a zone abbreviation as pages write it after a time ("ET", "IST").
@@ -402,7 +370,7 @@ func parseRelative(s string, upper time.Time) (time.Time, bool) {
 }
 
 // dateParts finds year, month and day among the words of s.
-func dateParts(s string, upper time.Time) (int, time.Month, int, bool) {
+func dateParts(s string, upper time.Time) (int, time.Month, int, int, bool) {
 	words := strings.FieldsFunc(s, func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r))
 	})
@@ -437,7 +405,7 @@ func dateParts(s string, upper time.Time) (int, time.Month, int, bool) {
 		if digitRe.MatchString(w) {
 			n, err := strconv.Atoi(w)
 			if err != nil {
-				return 0, 0, 0, false
+				return 0, 0, 0, 0, false
 			}
 			nums = append(nums, n)
 			numLens = append(numLens, len(w))
@@ -448,12 +416,14 @@ func dateParts(s string, upper time.Time) (int, time.Month, int, bool) {
 		}
 	}
 	if unknown > 2 || len(nums) == 0 || len(nums) > 3 {
-		return 0, 0, 0, false
+		return 0, 0, 0, 0, false
 	}
 	if month != 0 {
-		return namedMonthDate(nums, numLens, month, upper)
+		y, m, d, ok := namedMonthDate(nums, numLens, month, upper)
+		return y, m, d, unknown, ok
 	}
-	return numericDate(nums, numLens, upper)
+	y, m, d, ok := numericDate(nums, numLens, upper)
+	return y, m, d, unknown, ok
 }
 
 func namedMonthDate(nums, lens []int, month time.Month, upper time.Time) (int, time.Month, int, bool) {

@@ -123,7 +123,8 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 		if len(doc.Byline) == 0 && writer != "" {
 			doc.Byline = []string{writer}
 		}
-		if site := siteKeys(doc.SiteName, doc.URL); len(doc.Byline) == 0 {
+		if len(doc.Byline) == 0 && len(metaNames) > 0 {
+			site := siteKeys(doc.SiteName, doc.URL)
 			for _, n := range metaNames {
 				if !site[siteKey(n)] {
 					doc.Byline = append(doc.Byline, n)

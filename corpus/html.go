@@ -3,6 +3,7 @@ package corpus
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	nurl "net/url"
 	"regexp"
@@ -1044,14 +1045,7 @@ func localMidnight(root *html.Node, t time.Time, loc *time.Location, upper time.
 	local := t.In(time.FixedZone("", (24-t.Hour())*3600))
 	shows := func(day time.Time) bool {
 		y, m, d := day.Date()
-		for n := range root.Descendants() {
-			if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] || !strings.ContainsFunc(n.Data, unicode.IsDigit) {
-				continue
-			}
-			line := cleanLine(strings.Join(strings.Fields(n.Data), " "))
-			if utf8.RuneCountInString(line) > maxDateLine {
-				continue
-			}
+		for line := range shortDigitLines(root) {
 			if v, ok := ParseDate(line, loc, upper); ok {
 				if vy, vm, vd := v.Date(); vy == y && vm == m && vd == d {
 					return true
@@ -1079,12 +1073,8 @@ func visibleDate(root *html.Node, loc *time.Location, upper time.Time) (time.Tim
 			break
 		}
 	}
-	for n := range scope.Descendants() {
-		if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] || !strings.ContainsFunc(n.Data, unicode.IsDigit) {
-			continue
-		}
-		line := cleanLine(strings.Join(strings.Fields(n.Data), " "))
-		if utf8.RuneCountInString(line) > maxDateLine || isUpdateLine(line) {
+	for line := range shortDigitLines(scope) {
+		if isUpdateLine(line) {
 			continue
 		}
 		if t, ok := ParseDate(line, loc, upper); ok && (upper.IsZero() || !t.After(upper.Add(48*time.Hour))) {
@@ -1092,6 +1082,21 @@ func visibleDate(root *html.Node, loc *time.Location, upper time.Time) (time.Tim
 		}
 	}
 	return time.Time{}, false
+}
+
+// shortDigitLines yields the visible text nodes below n that could be a date line: with
+// a digit, at most maxDateLine characters once their spacing is cleaned.
+func shortDigitLines(n *html.Node) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for d := range n.Descendants() {
+			if d.Type != html.TextNode || d.Parent == nil || skipAtoms[d.Parent.DataAtom] || !strings.ContainsFunc(d.Data, unicode.IsDigit) {
+				continue
+			}
+			if line := cleanLine(strings.Join(strings.Fields(d.Data), " ")); utf8.RuneCountInString(line) <= maxDateLine && !yield(line) {
+				return
+			}
+		}
+	}
 }
 
 // minMidnightHour is the earliest UTC hour that is a local midnight of the next day: zones

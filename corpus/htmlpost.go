@@ -126,7 +126,8 @@ const maxPostMetaPart = 60
 
 // dropPostMeta removes a blog post's metadata line from the head of the text: one of the
 // first two paragraphs made of short parts set apart by "|", "•" or "·", one of them a
-// date, or a date alone. The date and byline are metadata; the line is no sentence of the article.
+// date, or a date alone. The date and byline are metadata; the line is no sentence of
+// the article. It returns the rest and the name the line leads with (postMetaNames).
 func dropPostMeta(paras []string) (rest []string, names []string) {
 	for i := 0; i < len(paras) && i < 2; i++ {
 		parts := partSepRe.Split(strings.TrimSpace(paras[i]), -1)
@@ -134,8 +135,9 @@ func dropPostMeta(paras []string) (rest []string, names []string) {
 		// الموافق 15 سبتمبر 2024م"), or a date and a name ("11.12.2019 - Amelie
 		// Loevenich"), is the dateline an extractor kept.
 		if len(parts) == 1 && len(paras) > 1 && utf8.RuneCountInString(parts[0]) <= maxDateLine {
-			if dashed := dashPartRe.Split(parts[0], -1); isDateOnly(dashed[0]) && (len(dashed) == 1 || len(postMetaNames(dashed)) == 1 && len(dashed) == 2) {
-				return slices.Delete(slices.Clone(paras), i, i+1), postMetaNames(dashed)
+			dashed := dashPartRe.Split(parts[0], -1)
+			if names := postMetaNames(dashed); isDateOnly(dashed[0]) && (len(dashed) == 1 || len(dashed) == 2 && len(names) == 1) {
+				return slices.Delete(slices.Clone(paras), i, i+1), names
 			}
 		}
 		if len(parts) < 2 {
@@ -164,11 +166,10 @@ func dropPostMeta(paras []string) (rest []string, names []string) {
 var dashPartRe = regexp.MustCompile(`\s+[-–—]\s+`)
 
 // postMetaNames is the writer a post's metadata line leads with, where the page names
-// none elsewhere: its first part, or the one after a leading date, when shaped as a
-// person's name ("Lena Hart | Brennport | 05/03/2024", "11.12.2019 - Amelie Loevenich");
-// a link's words are no name ("05/03/2024 | View Comments").
-// Later parts are places and buttons ("Palma de Mallorca", "View Comments"). The caller
-// rules out the site's name.
+// none elsewhere: its first part that is no date, when shaped as a person's name ("Lena
+// Hart | Brennport | 05/03/2024", "11.12.2019 - Amelie Loevenich"). Later parts are places
+// ("Palma de Mallorca"), and a link's words are no name ("05/03/2024 | View Comments").
+// The caller rules out the site's name.
 func postMetaNames(parts []string) []string {
 	for _, p := range parts {
 		p = strings.TrimSpace(p)

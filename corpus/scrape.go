@@ -288,12 +288,14 @@ func extractScrape(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	flush()
 	// A byline at the foot ("أجرى الحوار: عبدالله الغامدي", "Interview by Priya Nair"), as
 	// Arabic papers credit an interview, is the byline when the header gave none.
-	if n := len(paras); n > 1 && len(doc.Byline) == 0 && mk.isByline(paras[n-1]) && fullNames(mk.bylineNames(paras[n-1])) {
-		doc.Byline = mk.bylineNames(paras[n-1])
-		if creditsInterview([]string{paras[n-1]}, byline.InLine) {
-			doc.Meta[schema.MetaInterviewCredit] = true
+	if n := len(paras); n > 1 && len(doc.Byline) == 0 && mk.isByline(paras[n-1]) {
+		if names := mk.bylineNames(paras[n-1]); fullNames(names) {
+			doc.Byline = names
+			if creditsInterview([]string{paras[n-1]}, byline.InLine) {
+				doc.Meta[schema.MetaInterviewCredit] = true
+			}
+			paras = paras[:n-1]
 		}
-		paras = paras[:n-1]
 	}
 	doc.Text = strings.Join(paras, "\n\n")
 	return doc, nil
