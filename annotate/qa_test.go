@@ -549,18 +549,10 @@ func TestArRoleNounPossessive(t *testing.T) {
 			t.Errorf("arRoleNoun(%q) = %v, want %v", w, got, want)
 		}
 	}
-	for text, want := range map[string]string{
+	checkLedeFirst(t, map[string]string{
 		"بعد عام على افتتاح المعرض، تحدثت مديرته منى العلي عن موسمه الجديد.": "منى العلي",
 		"وقال رئيسها سامي العنزي إن الفريق جاهز.":                            "سامي العنزي",
-	} {
-		var got []string
-		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {
-			got = append(got, c.name)
-		}
-		if len(got) == 0 || got[0] != want {
-			t.Errorf("ledeNames(%q) = %q, want %q first", text, got, want)
-		}
-	}
+	})
 }
 
 func TestArNisba(t *testing.T) {
@@ -1473,6 +1465,43 @@ func TestQAClosingCredit(t *testing.T) {
 		checkTurns(t, &doc, items, alternate(tt.iv, tt.ie, tt.starts...))
 		if last := items[len(items)-1]; strings.Contains(last.Text, tt.iv) {
 			t.Errorf("%s: the credit is in the last answer: %q", doc.Title, last.Text)
+		}
+	}
+}
+
+// A title that describes the interviewee by office ("رئيس نادي الفتح: …", "سيدة أعمال
+// سعودية: …") leaves the name to the lede: after the office and the body it belongs to,
+// an honorific introduces the name (not the body's name, "نادي الفتح"), and where no
+// reporting verb or honorific does, the lede's use of the title's noun ("تدير سيدة
+// الأعمال هيفاء …") names the person.
+func TestQARoleDescribedInTitle(t *testing.T) {
+	checkFixtureTurns(t, []fixtureTurns{
+		{"role_honorific_ar.txt", "عبدالله الهاجري", "عبدالعزيز العفالق", []string{
+			"* هناك عروض", "- لا، نحن", "* وماذا عن المدرب", "- المدرب باق", "* الجماهير تطالب", "- نحن نسمع",
+			"* الوضع المالي", "- مستقر"}},
+		{"role_title_ar.txt", "نورة القحطاني", "هيفاء بنت عبدالله الدوسري", []string{
+			"س/ كيف كانت", "ج/ كانت صعبة", "س/ ما أكبر", "ج/ التمويل", "س/ هل ترين", "ج/ تحسنت", "س/ نصيحتك",
+			"ج/ ابدئي"}},
+	})
+	checkLedeFirst(t, map[string]string{
+		"أكد رئيس نادي الأهلي الأمير فهد بن خالد أن الفريق جاهز.":                      "فهد بن خالد",
+		"وقال سفير جمهورية كازاخستان إرمان إيساغالييف إن الأزمة انتهت.":                "إرمان إيساغالييف",
+		"أكد مدرب فريق الهلال الأول لكرة القدم البرتغالي جورجي جيسوس أن الفريق جاهز.":  "جورجي جيسوس",
+		"أكد رئيس لجنة الاحتراف المهندس هتان العمر أن اللجنة ستنظر في الشكوى.":         "هتان العمر",
+		"أكد مدير المهرجان محمد الغامدي وجود خطط جديدة، أبرزها جائزة للأفلام القصيرة.": "محمد الغامدي",
+	})
+}
+
+// checkLedeFirst checks the first person ledeNames finds in each Arabic text.
+func checkLedeFirst(t *testing.T, cases map[string]string) {
+	t.Helper()
+	for text, want := range cases {
+		var got []string
+		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {
+			got = append(got, c.name)
+		}
+		if len(got) == 0 || got[0] != want {
+			t.Errorf("ledeNames(%q) = %q, want %q first", text, got, want)
 		}
 	}
 }

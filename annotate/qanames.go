@@ -850,11 +850,13 @@ const maxRoleWords = 10
 
 // arNameAfterRole reads the name that closes a description opened by a role noun at i,
 // when no honorific marks it: "أكد مدرب فريق الهلال الأول لكرة القدم البرتغالي جورجي
-// جيسوس أن …". The name is the last run, before the clause goes on (a stop word or
-// punctuation), of at least two words without the article, or of words without it and a
-// family name that is one by its form ("ي") or by the article's use (surnames). Runs that
-// end in another word with the article are the description ("نادي الهلال", "لكرة
-// القدم"), as is "عادل الجبير" until the article says "وأضاف الجبير".
+// جيسوس أن …". The name is a run, before the clause goes on (a stop word or punctuation),
+// of words without the article: one closed by a family name, by its form ("ي") or by the
+// article's use (surnames), is the name, and what follows it is the sentence ("سيدة
+// الأعمال هيفاء الدوسري شركة توظف …"); else the last run of at least two words. Runs that
+// end in another word with the article are the description ("لكرة القدم"), as is "عادل
+// الجبير" until the article says "وأضاف الجبير", and an institution noun opens the
+// description of one ("نادي الأهلي", "شركة الراجحي"), never a name.
 func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 	best := ""
 	var run []string
@@ -869,6 +871,14 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 		if ws[k].brk || isArStop(w) || isArHonorific(w) || !isArabic(w) {
 			break
 		}
+		if isArInstitution(w) {
+			// The body's own name follows ("شركة أرامكو", "جمهورية كازاخستان").
+			run = run[:0]
+			if k+1 < len(ws) && !ws[k+1].brk && !isArHonorific(ws[k+1].w) && !isArStop(ws[k+1].w) {
+				k++
+			}
+			continue
+		}
 		if !strings.HasPrefix(f, "ال") {
 			run = append(run, w)
 			continue
@@ -879,13 +889,31 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 		}
 		if len(run) > 0 && (isNisba(f) || surnames.has(f) || opensWithGivenName(run)) {
 			run = append(run, w)
-			closeRun()
-			continue
+			return strings.Join(run, " ")
 		}
 		run = run[:0]
 	}
 	closeRun()
 	return best
+}
+
+// arInstitutions are folded nouns of the bodies and states a role belongs to: after a
+// role noun they and the word after them name the body ("رئيس نادي الفتح", "مدير شركة
+// أرامكو", "سفير جمهورية كازاخستان"), which no person's name opens.
+var arInstitutions = foldSet("نادي", "شركة", "مجلس", "هيئة", "وزارة", "جامعة", "مستشفى", "جمعية", "غرفة", "لجنة",
+	"إدارة", "مركز", "بنك", "مصرف", "صندوق", "مؤسسة", "فريق", "منتخب", "اتحاد", "مدرسة", "كلية", "معهد", "مجموعة",
+	"حزب", "حركة", "منظمة", "مكتب", "قسم", "دار", "مجمع", "مصنع", "بلدية", "أمانة", "رابطة", "نقابة", "جمهورية",
+	"مملكة", "دولة", "سلطنة", "إمارة", "ولاية", "محافظة", "منطقة")
+
+// isArInstitution reports whether w is an institution noun, bare or with a clitic
+// ("بنادي", "لشركة").
+func isArInstitution(w string) bool {
+	for _, c := range arCore(w) {
+		if arInstitutions[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // opensWithGivenName reports whether a run of name words starts with a common given
@@ -1157,10 +1185,41 @@ func (c *nameContext) intervieweeAsFound(lede []qaPara, interviewer string) stri
 			return best.name
 		}
 	}
+	if c.titleDesc {
+		for _, qp := range lede {
+			if n := describedName(qp.p.Text, c.titleName, c.surnames); ok(n) {
+				return n
+			}
+		}
+	}
 	if lang := c.doc.Lang; !isArabic(c.doc.Text) && (lang == "" || lang == "en") {
 		for _, qp := range lede {
 			if n := firstEnName(qp.p.Text); ok(n) && !c.isOutlet(n) {
 				return n
+			}
+		}
+	}
+	return ""
+}
+
+// describedName is the person an Arabic lede names after the noun a descriptive title
+// opens with: the title "سيدة أعمال سعودية: …" and the lede "تدير سيدة الأعمال هيفاء
+// الدوسري شركة …" describe the same person, whom the lede names where no reporting verb
+// or honorific introduces her.
+func describedName(text, desc string, surnames *surnameIndex) string {
+	ws := strings.Fields(desc)
+	if len(ws) == 0 || !isArabic(text) {
+		return ""
+	}
+	head := strings.TrimPrefix(fold(ws[0]), "ال")
+	words := nameWords(text)
+	for i, w := range words {
+		for _, c := range arCore(w.w) {
+			if c == head || c == "ال"+head {
+				if n := arNameAfterRole(words, i, surnames); n != "" {
+					return n
+				}
+				break
 			}
 		}
 	}
