@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.22.0"
+const qaVersion = "2.23.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -217,8 +217,10 @@ func classifyPara(p schema.Paragraph) qaPara {
 
 // reRequest matches the opening of a request that an interviewer puts as a statement
 // (after fold): an imperative of telling or describing, in English with "us"/"me" or a
-// verb that asks alone ("Describe …"), in Arabic in any person, alone or with "لنا".
-var reRequest = regexp.MustCompile(`^(?:(?:please\s+)?(?:(?:tell|talk|walk|take|give|show|remind)\s+(?:us|me)|describe|explain|imagine)\b|[وف]?(?:حدث|صف|اشرح|اخبر|قل|كلم|عرف|احك|اعطنا|ضعنا)(?:ي|وا|نا|ينا|ونا)?(?:\s|$))`)
+// verb that asks alone ("Describe …"), in Arabic in any person, alone or with "لنا"; and
+// the Arabic interview's closing request for a last word ("كلمة أخيرة توجهها
+// للمواطنين", "رسالتك الأخيرة"), which takes no question mark.
+var reRequest = regexp.MustCompile(`^(?:(?:please\s+)?(?:(?:tell|talk|walk|take|give|show|remind)\s+(?:us|me)|describe|explain|imagine)\b|[وف]?(?:حدث|صف|اشرح|اخبر|قل|كلم|عرف|احك|اعطنا|ضعنا)(?:ي|وا|نا|ينا|ونا)?(?:\s|$)|(?:كلمه|رساله|سؤال)\s+(?:اخيره|ختاميه|اخير)(?:\s|$)|(?:كلمتك|رسالتك)\s+الاخيره(?:\s|$))`)
 
 // maxRequestWords bounds a request paragraph: "Tell us about your childhood." is a
 // prompt, a long paragraph opening "Imagine …" is prose.

@@ -455,6 +455,10 @@ func TestQARequests(t *testing.T) {
 		{"requests_en.txt", "Sam Dawson", "Mona Ali", []string{
 			"Tell us how you started", "On the walls", "How do you choose", "I don't", "What is different", "I left the loud",
 			"Describe a day", "I get up at dawn", "Will you show", "Yes, a gallery"}},
+		// The closing request for a last word takes no question mark.
+		{"last_word_ar.txt", "خالد الشمري", "صالح بن محمد العتيبي", []string{
+			"ما أبرز المشاريع", "لدينا ثلاثة", "وماذا عن المراكز", "المراكز الصحية", "هل تكفي", "نسعى إلى ذلك",
+			"كلمة أخيرة", "أشكر المواطنين"}},
 	})
 	// A request alone is no evidence: an article of requests and statements is no interview.
 	doc := &schema.Document{Lang: "en", Title: "Share your flood photos", Text: "The river burst its banks on Sunday.\n\n" +
