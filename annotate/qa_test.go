@@ -1509,3 +1509,23 @@ func checkLedeFirst(t *testing.T, cases map[string]string) {
 		}
 	}
 }
+
+// An occupation and an adjective in the title ("الروائي السعودي: …") describe the
+// interviewee, where an honorific and a family name the article writes after a given
+// name ("الدكتور الغذامي: …") name him; a lede may say who the person is in a sentence
+// without a verb ("عبدالرحمن الشهري روائي من أبها").
+func TestQAOccupationInTitleAndLede(t *testing.T) {
+	body := "س: كيف بدأت رحلتك مع الكتابة؟\n\nج: بدأت بكتابة الخواطر في المرحلة المتوسطة، ثم نشرت أول مقال لي في صحيفة محلية.\n\n" +
+		"س: ما الذي يشغلك في روايتك الجديدة؟\n\nج: تشغلني الذاكرة، كيف نحكي ما حدث لنا دون أن نجرح من نحب.\n\n" +
+		"س: هل تخشى النقد؟\n\nج: لا، النقد الجاد يعلمني، أما الشتائم فلا أقرأها."
+	starts := []string{"س: كيف بدأت", "ج: بدأت", "س: ما الذي", "ج: تشغلني", "س: هل تخشى", "ج: لا، النقد"}
+	for _, tt := range []struct{ title, lede, ie string }{
+		{"الروائي السعودي: الرواية ذاكرة لا تموت", "في حوار أجرته «المدينة» مع الروائي عبدالرحمن الشهري، تحدث عن روايته الجديدة.", "عبدالرحمن الشهري"},
+		{"الفنانة الكويتية: الرواية ذاكرة لا تموت", "التقت «المدينة» الروائية منى العبدلي في معرض الكتاب.", "منى العبدلي"},
+		{"أكتب لأتذكر", "عبدالرحمن الشهري روائي من أبها، أصدر خمس روايات. التقيناه في معرض الكتاب فكان هذا الحوار.", "عبدالرحمن الشهري"},
+		{"الدكتور الشهري: أكتب لأتذكر", "يعد عبدالرحمن الشهري من أبرز الأصوات الشابة في المشهد الأدبي.", "عبدالرحمن الشهري"},
+	} {
+		doc := &schema.Document{Lang: "ar", Title: tt.title, Byline: []string{"سعد الزهراني"}, Text: tt.lede + "\n\n" + body}
+		checkTurns(t, doc, annotateQA(t, doc), alternate("سعد الزهراني", tt.ie, starts...))
+	}
+}

@@ -52,7 +52,34 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 	if f := fold(c.titleName); !c.titleDesc && isArabic(f) && !strings.Contains(f, " ") && strings.HasPrefix(f, "ال") && !isNisba(f) && !c.surnames.has(f) {
 		c.titleDesc = true
 	}
+	// An occupation and one adjective ("الروائي السعودي: …", "الفنانة الكويتية: …") say
+	// who the person is, where "الدكتور الغذامي: …" names him: the article writes a family
+	// name after a given name or alone for the person, and an adjective of nationality or
+	// trade it does not.
+	if ws := strings.Fields(c.titleName); !c.titleDesc && len(ws) == 2 && isArHonorific(ws[0]) && !arRanks[fold(ws[0])] &&
+		strings.HasPrefix(fold(ws[1]), "ال") && !writesAsFamilyName(doc.Text, fold(ws[1])) {
+		c.titleDesc = true
+	}
 	return c
+}
+
+// writesAsFamilyName reports whether text uses the folded word f for a person: after a
+// given name ("عبدالله الغذامي"), or alone after a reporting verb or honorific
+// (arSurnames).
+func writesAsFamilyName(text, f string) bool {
+	if arSurnames(text)[f] {
+		return true
+	}
+	ws := nameWords(text)
+	for i := 1; i < len(ws); i++ {
+		if ws[i].brk || fold(ws[i].w) != f {
+			continue
+		}
+		if prev := ws[i-1].w; isArabic(prev) && !strings.HasPrefix(fold(prev), "ال") && !isArStop(prev) && !isArHonorific(prev) {
+			return true
+		}
+	}
+	return false
 }
 
 // surnameIndex answers whether a word with the article is a family name in one
@@ -981,9 +1008,10 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 	if isArabic(text) {
 		ws := nameWords(text)
 		// A lede that opens with the name and then, after a comma, who the person is
-		// ("عبدالرحمن الراشد، الإعلامي المعروف، تحدث …").
+		// ("عبدالرحمن الراشد، الإعلامي المعروف، تحدث …"), or says it in a sentence without
+		// a verb ("عبدالرحمن الشهري روائي من أبها").
 		if n := arNameAt(ws, 0, surnames); len(ws) > 0 && !isArHonorific(ws[0].w) {
-			if k := len(strings.Fields(n)); k >= 2 && k < len(ws) && ws[k].brk && (isArHonorific(ws[k].w) || roleNouns[fold(ws[k].w)]) {
+			if k := len(strings.Fields(n)); k >= 2 && k < len(ws) && (ws[k].brk && (isArHonorific(ws[k].w) || roleNouns[fold(ws[k].w)]) || arOccupation(ws[k].w)) {
 				out = append(out, ledeCandidate{name: n, at: 0})
 			}
 		}
@@ -1051,6 +1079,13 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 		}
 	}
 	return out
+}
+
+// arOccupation reports whether w is an occupation or office without the article
+// ("روائي", "طبيبة", "مدرب"): after a name it is what the person is.
+func arOccupation(w string) bool {
+	f := fold(w)
+	return !strings.HasPrefix(f, "ال") && isArabic(w) && (roleNouns[f] || arHonorifics["ال"+f]) && !arAddressTitles[f]
 }
 
 // arRanks are the honorifics that stay part of an Arabic name when the article's own
