@@ -195,13 +195,18 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, boldRuns, error
 	// where a page says "حوار: X" beside an author field of "X".
 	marked := markedBylines(gq)
 	seen = append(seen, marked...)
-	if len(doc.Byline) == 0 {
-		doc.Byline = cleanByline(marked, keys)
+	if noPerson(doc.Byline, keys) {
+		doc.Byline = firstNonEmptyList(cleanByline(marked, keys), doc.Byline)
 	}
-	if len(doc.Byline) == 0 {
+	if noPerson(doc.Byline, keys) {
 		labelled := labelledBylines(gq, doc.Text)
 		seen = append(seen, labelled...)
-		doc.Byline = cleanByline(labelled, keys)
+		doc.Byline = firstNonEmptyList(cleanByline(labelled, keys), doc.Byline)
+	}
+	if noPerson(doc.Byline, keys) {
+		inText := textBylines(doc.Text)
+		seen = append(seen, inText...)
+		doc.Byline = firstNonEmptyList(cleanByline(inText, keys), doc.Byline)
 	}
 	if creditsInterview(seen, byline.InField) {
 		doc.Meta[schema.MetaInterviewCredit] = true
@@ -1536,13 +1541,9 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 		if n.Type != html.TextNode || n.Parent == nil || skipAtoms[n.Parent.DataAtom] {
 			continue
 		}
-		labels, weak := htmlLabels, false
-		start := cleanLine(strings.Join(strings.Fields(n.Data), " "))
-		if _, found := labels.Cut(start, byline.InLine); !found {
-			if _, found := weakLabels.Cut(start, byline.InLine); !found {
-				continue
-			}
-			labels, weak = weakLabels, true
+		labels, weak, found := bylineLabels(cleanLine(strings.Join(strings.Fields(n.Data), " ")))
+		if !found {
+			continue
 		}
 		for el, up := n.Parent, 0; el != nil && el.DataAtom != atom.Body && up < 3; el, up = el.Parent, up+1 {
 			text, ok := nodeTextBelow(el, labelledLineBytes)
@@ -1561,18 +1562,132 @@ func labelledBylines(gq *goquery.Document, body string) []string {
 				break
 			}
 			textRest, _ := labels.Cut(strings.TrimSpace(text), byline.InLine)
-			names := bylineNamesOnly(textRest)
-			if r, _ := utf8.DecodeRuneInString(names); names == "" || (unicode.Is(unicode.Latin, r) && !unicode.IsUpper(r)) || len(strings.Fields(names)) > maxBylineWords {
-				break
-			}
-			authors := splitAuthors(names)
-			if weak && !slices.ContainsFunc(authors, nameShaped) {
+			authors := bylineAuthors(textRest, weak)
+			if authors == nil {
 				break
 			}
 			return authors
 		}
 	}
 	return nil
+}
+
+// bylineLabels returns the labels line opens with, strong or weak (see weakLabels).
+func bylineLabels(line string) (labels byline.Labels, weak, found bool) {
+	if _, found := htmlLabels.Cut(line, byline.InLine); found {
+		return htmlLabels, false, true
+	}
+	if _, found := weakLabels.Cut(line, byline.InLine); found {
+		return weakLabels, true, true
+	}
+	return byline.Labels{}, false, false
+}
+
+// bareLabel reports whether n is a byline label and nothing else ("von", "By"): the
+// element a page marks as its byline may hold the label while the name is elsewhere.
+func bareLabel(n string) bool {
+	labels, _, found := bylineLabels(n)
+	if !found {
+		return false
+	}
+	rest, _ := labels.Cut(n, byline.InLine)
+	return rest == ""
+}
+
+// bylineAuthors reads the names after a byline label, up to the line's other fields
+// (bylineNamesOnly); nil when they do not read as names: none, a lower-case Latin word
+// first, too many names or words in one, or after a weak label no name-shaped one.
+func bylineAuthors(afterLabel string, weak bool) []string {
+	names := bylineNamesOnly(afterLabel)
+	if r, _ := utf8.DecodeRuneInString(names); names == "" || (unicode.Is(unicode.Latin, r) && !unicode.IsUpper(r)) {
+		return nil
+	}
+	authors := splitAuthors(names)
+	// After the first name, a part that holds a job title says who the writer is
+	// ("Andrew Hayden, Software Engineer on Google Play"); in Latin script, several
+	// words that are neither a name nor a title are a bio or a sentence ("By Jane
+	// Smith, who has covered the harbour …"). An agency ("NDR") is one word.
+	authors = slices.Concat(authors[:1], slices.DeleteFunc(authors[1:], func(a string) bool {
+		return cutRole(a) != a || slices.ContainsFunc(strings.Fields(a), func(w string) bool { return roleWords[strings.ToLower(w)] })
+	}))
+	if slices.ContainsFunc(authors[1:], func(a string) bool {
+		r, _ := utf8.DecodeRuneInString(a)
+		return unicode.Is(unicode.Latin, r) && len(strings.Fields(a)) > 1 && !nameShaped(a)
+	}) {
+		return nil
+	}
+	if len(authors) > maxBylineAuthors || slices.ContainsFunc(authors, func(a string) bool { return len(strings.Fields(a)) > maxBylineWords }) {
+		return nil
+	}
+	if weak && !slices.ContainsFunc(authors, nameShaped) {
+		return nil
+	}
+	return authors
+}
+
+// maxBylineAuthors bounds the writers one byline line credits ("Von Volkmar Kabisch, Jan
+// Lukas Strozyk und Benedikt Strunz, NDR"); more is a list of something else.
+const maxBylineAuthors = 6
+
+// textBylineParas and textBylineRunes bound where the main text may carry the byline
+// line the extractor kept ("Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz,
+// NDR", under the headline and the standfirst) and how long that line is.
+const (
+	textBylineParas = 4
+	textBylineRunes = 160
+)
+
+// textBylines is the byline of a labelled line among the first paragraphs of the main
+// text: where the page's metadata names no one, or only the site, the line the article
+// opens with names its writers.
+func textBylines(text string) []string {
+	seen := 0
+	for p := range strings.SplitSeq(text, "\n") {
+		line := cleanLine(strings.Join(strings.Fields(p), " "))
+		if line == "" {
+			continue
+		}
+		if seen++; seen > textBylineParas {
+			break
+		}
+		if utf8.RuneCountInString(line) > textBylineRunes {
+			continue
+		}
+		labels, weak, found := bylineLabels(line)
+		if !found || strings.ContainsAny(lastRune(line), ".!?؟") {
+			continue // a sentence: "Von Berlin nach Hamburg fahren täglich 40 Züge."
+		}
+		rest, _ := labels.Cut(line, byline.InLine)
+		if rest == "" || !namesEndLine(rest) {
+			continue
+		}
+		if authors := bylineAuthors(rest, weak); authors != nil {
+			return authors
+		}
+	}
+	return nil
+}
+
+// reAffiliation opens what may follow the names on a byline line: the place of work
+// ("on Google Play", "bei NDR").
+var reAffiliation = regexp.MustCompile(`^(?:on|at|for|of|in|bei|für|pour|chez)\s+\p{Lu}`)
+
+// namesEndLine reports whether the names of a byline line (bylineNamesOnly) end it, or
+// what follows them is another field of the line: a separator, a date, a place of work.
+// After names a line that goes on is a sentence ("كتب الشاعر قصيدته الأولى وهو في …").
+func namesEndLine(rest string) bool {
+	names := bylineNamesOnly(rest)
+	i := strings.Index(rest, names)
+	if names == "" || i < 0 {
+		return false
+	}
+	tail := strings.TrimLeft(rest[i+len(names):], " ,،;:")
+	return tail == "" || partSepRe.MatchString(tail[:1]) || strings.ContainsFunc(tail, unicode.IsDigit) || reAffiliation.MatchString(tail)
+}
+
+func lastRune(s string) string {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return string(r)
 }
 
 // labelledLineBytes bounds the text read of an element around a byline label: a byline
@@ -1584,11 +1699,14 @@ const labelledLineBytes = 1000
 func bylineNamesOnly(s string) string {
 	s = partSepRe.Split(strings.TrimSpace(s), 2)[0]
 	ws := strings.Fields(s)
+	digitAt := func(i int) bool { return i >= 0 && i < len(ws) && strings.ContainsFunc(ws[i], unicode.IsDigit) }
 	for i, w := range ws {
 		norm := normDateWord(strings.Trim(w, ",،:;-–—"))
 		// The words around a date (a weekday, "at", "في") end the names, but not "the"
-		// and "of", which names carry ("Office of the Mayor").
-		if _, month := monthNames[norm]; month || noiseWords[norm] && norm != "the" && norm != "of" || strings.ContainsFunc(w, unicode.IsDigit) {
+		// and "of", which names carry ("Office of the Mayor"). A month is a date's only
+		// beside its day or year: "Jan", "April" and "June" are also given names.
+		_, month := monthNames[norm]
+		if month && (digitAt(i-1) || digitAt(i+1)) || noiseWords[norm] && norm != "the" && norm != "of" || strings.ContainsFunc(w, unicode.IsDigit) {
 			ws = ws[:i]
 			break
 		}
@@ -1643,7 +1761,9 @@ var credentials = map[string]bool{
 var roleWords = map[string]bool{
 	"editor": true, "editors": true, "editor-in-chief": true, "editor-at-large": true, "writer": true,
 	"reporter": true, "correspondent": true, "contributor": true, "columnist": true, "journalist": true,
-	"producer": true, "photographer": true, "staff": true, "critic": true,
+	"producer": true, "photographer": true, "staff": true, "critic": true, "engineer": true, "developer": true,
+	"analyst": true, "manager": true, "scientist": true, "researcher": true, "designer": true, "consultant": true,
+	"strategist": true, "economist": true,
 	"مراسل": true, "مراسلة": true, "مراسلنا": true, "محرر": true, "محررة": true, "صحفي": true,
 	"صحفية": true, "صحافي": true, "صحافية": true, "مندوب": true,
 }
@@ -1661,7 +1781,7 @@ func cleanByline(names []string, site map[string]bool) []string {
 		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
 		key := siteKey(n)
 		switch {
-		case key == "" || notNames[key] || credentials[key] || strings.ContainsFunc(n, unicode.IsDigit):
+		case key == "" || notNames[key] || credentials[key] || strings.ContainsFunc(n, unicode.IsDigit) || bareLabel(n):
 			continue
 		case slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return dateWords[w] }):
 			continue
@@ -1847,4 +1967,20 @@ func firstNonEmpty(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// noPerson reports whether a byline names no one: it is empty or only the site itself
+// ("tagesschau.de" in the author field), which the page's own byline line ("Von Volkmar
+// Kabisch und Jan Strozyk, NDR") overrides.
+func noPerson(names []string, site map[string]bool) bool {
+	return !slices.ContainsFunc(names, func(n string) bool { return !site[siteKey(n)] })
+}
+
+func firstNonEmptyList(lists ...[]string) []string {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return l
+		}
+	}
+	return nil
 }

@@ -592,6 +592,7 @@ func TestExtractHTMLLabelledByline(t *testing.T) {
 		{"a body sentence", `<p>By the end of the week the harbour will be open to all boats again.</p>`, nil},
 		{"a comment", `<div class="comment-list"><p>Posted by Sam Jones</p></div>`, nil},
 		{"a bio after the name", `<p>By Jane Smith, who has covered the harbour, the fishing fleet and the port authority for the paper since 2009 and lives by the sea.</p>`, nil},
+		{"a short clause after the name", `<p>By Jane Smith, who covers the port</p>`, nil},
 		// The words for "by" that open ordinary phrases too take names only.
 		{"German von", `<div class="details"><span class="teaser-cat"> von Andreas Kürten </span></div>`, []string{"Andreas Kürten"}},
 		{"Spanish por with a particle", `<p class="autor">Por Camila Méndez de la Torre | 3 de mayo de 2024</p>`, []string{"Camila Méndez de la Torre"}},
@@ -854,5 +855,45 @@ func TestExtractHTMLVisibleDualDate(t *testing.T) {
 		if doc.Published != "2024-09-15T00:00:00Z" || !strings.HasPrefix(doc.Text, "افتتح أمير") {
 			t.Errorf("%s: published %q, text %.30q", tt.name, doc.Published, doc.Text)
 		}
+	}
+}
+
+// A byline line the main text opens with ("Von Volkmar Kabisch, Jan Lukas Strozyk und
+// Benedikt Strunz, NDR", "Posted by Andrew Hayden, Software Engineer on Google Play")
+// names the writers where the metadata names no one or only the site; a job title after
+// the name is no writer, a month name beside no date is a given name, and a byline
+// element holding only its label is no name.
+func TestExtractHTMLBylineInText(t *testing.T) {
+	site := `<meta property="og:site_name" content="hafenblatt.de"><meta name="author" content="hafenblatt.de">`
+	story := `<p>Der Hafen der Stadt ist am Freitag wieder geöffnet worden, drei Wochen nachdem ein Wintersturm einen Teil der nördlichen Mole weggerissen hatte.</p>
+<p>Ingenieure der Hafenbehörde haben die Mole in den vergangenen zwei Wochen mit Granitblöcken wieder aufgebaut, die per Schiff aus dem Steinbruch kamen.</p>
+<p>Der Hafenmeister bat die Fischer, den reparierten Abschnitt zu meiden, bis der Beton ausgehärtet ist, was noch eine Woche dauern soll.</p>`
+	for _, tt := range []struct {
+		name, head, body string
+		want             []string
+	}{
+		{"several writers and an agency under the site's name", site, `<h1>Hafen wieder offen</h1><article><p>Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR</p>` + story + `</article>`,
+			[]string{"Volkmar Kabisch", "Jan Lukas Strozyk", "Benedikt Strunz", "NDR"}},
+		{"a job title after the name", "", `<h1>Hafen wieder offen</h1><article><p>Posted by Andrew Hayden, Software Engineer on Google Play</p>` + story + `</article>`,
+			[]string{"Andrew Hayden"}},
+		{"a month that is a given name", "", `<h1>Hafen wieder offen</h1><article><p>By April Jones</p>` + story + `</article>`,
+			[]string{"April Jones"}},
+		{"a sentence after a weak label", site, `<h1>Hafen wieder offen</h1><article><p>Von Berlin nach Hamburg fahren täglich vierzig Züge.</p>` + story + `</article>`,
+			[]string{"Hafenblatt De"}}, // go-trafilatura's form of the site name
+		{"a person in the metadata wins", `<meta name="author" content="Jana Petersen">`, `<h1>Hafen wieder offen</h1><article><p>Von Volkmar Kabisch, NDR</p>` + story + `</article>`,
+			[]string{"Jana Petersen"}},
+		{"a byline element with its label alone", site, `<h1>Hafen wieder offen</h1><div class="byline">von</div><article>` + story + `</article>`,
+			[]string{"Hafenblatt De"}}, // go-trafilatura's form of the site name
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			page := `<!doctype html><html lang="de"><head>` + tt.head + `</head><body>` + tt.body + `</body></html>`
+			doc, err := Extract(Raw{Data: []byte(page), Format: "html", URL: "https://www.hafenblatt.de/hafen.html"}, ExtractOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(doc.Byline, tt.want) {
+				t.Errorf("byline = %q, want %q", doc.Byline, tt.want)
+			}
+		})
 	}
 }
