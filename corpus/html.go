@@ -207,6 +207,10 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, boldRuns, error
 		inText := textBylines(doc.Text)
 		seen = append(seen, inText...)
 		doc.Byline = firstNonEmptyList(cleanByline(inText, keys), doc.Byline)
+	} else if displayName(doc.Byline) {
+		inText := textBylines(doc.Text)
+		seen = append(seen, inText...)
+		doc.Byline = fullNameOf(doc.Byline[0], cleanByline(inText, keys))
 	}
 	if creditsInterview(seen, byline.InField) {
 		doc.Meta[schema.MetaInterviewCredit] = true
@@ -1666,6 +1670,25 @@ func textBylines(text string) []string {
 		}
 	}
 	return nil
+}
+
+// displayName reports whether names is one name of one word: the display name a blog
+// platform puts in the page's author fields ("Nils"), which the article's own byline
+// line may write in full.
+func displayName(names []string) bool {
+	return len(names) == 1 && len(strings.Fields(names[0])) == 1
+}
+
+// fullNameOf is the one name of inText that opens with the display name ("Nils" →
+// "Nils Pickert" from "Eine Kolumne von Nils Pickert"), or the display name itself when
+// the byline line credits anyone else or more than one writer.
+func fullNameOf(display string, inText []string) []string {
+	if len(inText) == 1 {
+		if first, _, _ := strings.Cut(inText[0], " "); strings.EqualFold(first, display) && nameShaped(inText[0]) {
+			return inText
+		}
+	}
+	return []string{display}
 }
 
 // reAffiliation opens what may follow the names on a byline line: the place of work

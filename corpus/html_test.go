@@ -884,6 +884,16 @@ func TestExtractHTMLBylineInText(t *testing.T) {
 			[]string{"Jana Petersen"}},
 		{"a byline element with its label alone", site, `<h1>Hafen wieder offen</h1><div class="byline">von</div><article>` + story + `</article>`,
 			[]string{"Hafenblatt De"}}, // go-trafilatura's form of the site name
+		// A blog's display name in the metadata, the writer's full name in the column's
+		// credit line; a credit line that names someone else leaves the display name.
+		{"a display name written in full", `<meta name="author" content="Jana">`, `<h1>Hafen wieder offen</h1><article><p><strong>Eine Kolumne von Jana Petersen</strong></p>` + story + `</article>`,
+			[]string{"Jana Petersen"}},
+		{"a display name and another writer", `<meta name="author" content="Jana">`, `<h1>Hafen wieder offen</h1><article><p>Ein Kommentar von Volkmar Kabisch</p>` + story + `</article>`,
+			[]string{"Jana"}},
+		{"a display name and two writers", `<meta name="author" content="Jana">`, `<h1>Hafen wieder offen</h1><article><p>Von Jana Petersen und Volkmar Kabisch</p>` + story + `</article>`,
+			[]string{"Jana"}},
+		{"a genre before the credit", site, `<h1>Hafen wieder offen</h1><article><p>Ein Kommentar von Volkmar Kabisch, NDR</p>` + story + `</article>`,
+			[]string{"Volkmar Kabisch", "NDR"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			page := `<!doctype html><html lang="de"><head>` + tt.head + `</head><body>` + tt.body + `</body></html>`

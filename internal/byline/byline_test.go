@@ -42,6 +42,10 @@ func TestCutInLine(t *testing.T) {
 		{"Interview with the minister", "Interview with the minister", false},
 		{"Author: Jane Doe", "Author: Jane Doe", false},
 		{"Von Anna Roth", "Von Anna Roth", false},
+		// A genre before the credit belongs to the label.
+		{"Analysis by Tom Baker, CNN", "Tom Baker, CNN", true},
+		{"Ein Kommentar von Anna Roth, BR", "Anna Roth, BR", true},
+		{"Ein Kommentar", "Ein Kommentar", false},
 	} {
 		rest, found := labels.Cut(tt.in, InLine)
 		if rest != tt.rest || found != tt.found {
