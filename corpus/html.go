@@ -488,6 +488,8 @@ func headlineText(h1 *html.Node, site map[string]bool) string {
 				for p := c; p != nil; p = p.PrevSibling {
 					skip[p] = true
 				}
+			case hiddenSiteSuffix(c):
+				skip[c] = true
 			case namesSiteShort(nodeText(c), site):
 				skip[c] = true
 			default:
@@ -555,6 +557,27 @@ func hiddenSeparator(el *html.Node) bool {
 	}
 	classes, _ := attr(el, "class")
 	return strings.Contains(strings.ToLower(classes), "hidden")
+}
+
+// hiddenSiteSuffix reports whether el is the "| Site" that a page puts at the end of its
+// <h1> for screen readers alone (Drupal's "<span class=element-invisible> | FASSETTE.NET
+// </span>"): hidden, the last thing in the headline, and opening with a title separator.
+// Hidden words inside the headline read as part of it.
+func hiddenSiteSuffix(el *html.Node) bool {
+	for n := el; n != nil; n = n.Parent {
+		for s := n.NextSibling; s != nil; s = s.NextSibling {
+			if s.Type == html.ElementNode || strings.TrimSpace(s.Data) != "" {
+				return false
+			}
+		}
+		if n.Parent != nil && n.Parent.DataAtom == atom.H1 {
+			break
+		}
+	}
+	text := " " + strings.TrimLeftFunc(nodeText(el), unicode.IsSpace)
+	return isHiddenElement(el) && slices.ContainsFunc(titleSeps, func(sep string) bool {
+		return strings.HasPrefix(text, sep) && strings.TrimSpace(text[len(sep):]) != ""
+	})
 }
 
 // stripSiteAffix removes the site's name from either end of a title ("Headline | Site",

@@ -488,6 +488,14 @@ func TestExtractHTMLTitleRules(t *testing.T) {
 			`<h1><span class="a">Storm damage</span><span aria-hidden="true"> – </span><span class="b">Harbour reopens after the storm</span></h1>`, "Harbour reopens after the storm"},
 		{"the logo link inside the headline's h1", `<title>Harbour reopens after the storm » Local » Harbour Times</title><meta property="og:site_name" content="Harbour Times">`,
 			`<h1><span class="define">Harbour reopens after the storm</span><a href="/">Harbour Times</a></h1>`, "Harbour reopens after the storm"},
+		// The "| Site" a page adds to its <h1> for screen readers, which its own <title>
+		// may spell otherwise; a hidden separator with words after it but not last is no suffix.
+		{"a hidden site suffix", `<title>Harbour reopens after the storm | HARBOURTIMES.COM</title>`,
+			`<h1 class="title">Harbour reopens after the storm<span class="element-invisible"> | HAFENBLATT.DE</span></h1>`, "Harbour reopens after the storm"},
+		{"a hidden suffix inside a span", `<title>Harbour reopens after the storm</title>`,
+			`<h1><span>Harbour reopens after the storm<span class="sr-only"> - Harbour Times</span></span></h1>`, "Harbour reopens after the storm"},
+		{"hidden words with a dash mid-headline", `<title>Harbour reopens after the storm</title>`,
+			`<h1><span>Harbour reopens</span><span class="sr-only"> - today</span><span> after the storm</span></h1>`, "Harbour reopens - today after the storm"},
 		// Not kickers: a hidden element with words, and spans that only style the headline.
 		{"hidden words are no separator", `<title>Harbour reopens after the storm</title>`,
 			`<h1><span>Harbour reopens</span><span class="visually-hidden"> today </span><span> after the storm</span></h1>`, "Harbour reopens today after the storm"},

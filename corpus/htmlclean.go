@@ -96,10 +96,11 @@ func letterCountUpTo(n *html.Node, bound int) (all, inLinks int) {
 }
 
 // hiddenClasses are the class names CSS frameworks define as display:none or as
-// screen-reader-only text (Bootstrap, Foundation, Bulma, WordPress).
+// screen-reader-only text (Bootstrap, Foundation, Bulma, WordPress, Drupal).
 var hiddenClasses = map[string]bool{
 	"hidden": true, "hide": true, "d-none": true, "is-hidden": true, "visually-hidden": true,
 	"sr-only": true, "screen-reader-text": true, "visuallyhidden": true, "u-hidden": true,
+	"element-invisible": true,
 }
 
 // isHiddenElement reports an element the page does not show: the hidden attribute (except
