@@ -1822,7 +1822,14 @@ var roleWords = map[string]bool{
 func cleanByline(names []string, site map[string]bool) []string {
 	var people, publishers []string
 	for _, n := range names {
-		n = htmlLabels.Strip(cleanLine(n), byline.InField)
+		n = cleanLine(n)
+		if strings.HasPrefix(strings.ToLower(n), "authority control") {
+			// The box of library identifiers at the foot of every Wikipedia article,
+			// classed "authority-control", which go-trafilatura's search for "author" in
+			// class names finds; what follows the heading is the box's first identifier.
+			continue
+		}
+		n = htmlLabels.Strip(n, byline.InField)
 		n = strings.Trim(cutRole(n), " ,;:|-–—·")
 		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
 		key := siteKey(n)

@@ -382,6 +382,8 @@ func TestExtractHTMLMarkedByline(t *testing.T) {
 		{"a page that allows comments", `</article></body><body class="single comments-open"><article><p class="headline_meta">by <span class="author vcard fn">oz</span></p>`, []string{"oz"}},
 		{"a comment's byline", `<p class="headline_meta">on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p><div id="comments"><span class="author vcard fn">Troll</span></div>`, nil},
 		{"a bio", `<p class="headline_meta">on <abbr class="published" title="2006-12-04">December 4, 2006</abbr></p><div class="author vcard">` + bio + `</div>`, nil},
+		// Wikipedia's box of library identifiers, classed "authority-control".
+		{"an authority control box", `<div role="navigation" class="navbox authority-control"><table><tr><th><a href="/wiki/Help:Authority_control">Authority control</a></th><td>GND: 4074335-4</td></tr></table></div>`, nil},
 	})
 }
 
