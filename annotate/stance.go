@@ -15,7 +15,9 @@ import (
 
 // 1.1.0: entity stance reads the mention clause, a target that only undergoes events is
 // not opposed, neutral when no sentence takes a side.
-const stanceVersion = "1.1.0"
+// 1.2.0: the claim–sentence model counts the content words a sentence shares with its
+// claim (ANS held-out macro-F1 0.415 → 0.504, its "other" class found at all).
+const stanceVersion = "1.2.0"
 
 // negationCues are words that reverse a claim (English and Arabic, folded). A sentence
 // that negates where its target does not is the main signal of "against" in the pair sets.
@@ -76,6 +78,7 @@ func stanceVector(f *featurizer, target, text string) []feature {
 	if len(tt) > 0 {
 		f.add("ov:", strconv.Itoa(shared*4/len(tt)))
 	}
+	f.add("cs:", strconv.Itoa(min(sharedContentStems(tt, st), 3)))
 	f.add("neg:", fmt.Sprintf("%t/%t", tneg, sneg))
 	f.block()
 	const maxCross = 12
@@ -86,6 +89,47 @@ func stanceVector(f *featurizer, target, text string) []feature {
 		}
 	}
 	return f.vector()
+}
+
+// sharedContentStems counts the content words (light stems, function words left out)
+// that target and text have in common. A text about something else ("other" in ANS:
+// another story of the same day) shares at most a name with its target, while one that
+// agrees or disagrees restates most of it; the raw token overlap counts "في", "the" and
+// the inflections apart.
+func sharedContentStems(target, text []string) int {
+	stems := map[string]bool{}
+	for _, w := range target {
+		if isContentWord(w) {
+			stems[lightStem(w)] = true
+		}
+	}
+	n := 0
+	for _, w := range text {
+		if s := lightStem(w); isContentWord(w) && stems[s] {
+			n++
+			delete(stems, s)
+		}
+	}
+	return n
+}
+
+// functionWords are folded (see tokens) prepositions, pronouns, auxiliaries and
+// conjunctions of three letters or more, in Arabic and English; shorter words are
+// never content words.
+var functionWords = map[string]bool{
+	"علي": true, "الي": true, "هذه": true, "هذا": true, "ذلك": true, "تلك": true, "التي": true, "الذي": true,
+	"الذين": true, "حتي": true, "اذا": true, "بعد": true, "قبل": true, "عند": true, "حول": true, "بين": true,
+	"منذ": true, "خلال": true, "كان": true, "كانت": true, "يكون": true, "تكون": true, "لكن": true, "انه": true,
+	"انها": true, "ضمن": true, "عبر": true, "لدي": true, "فيه": true, "فيها": true, "منه": true, "منها": true,
+	"عليه": true, "عليها": true, "the": true, "and": true, "for": true, "with": true, "that": true, "this": true,
+	"from": true, "are": true, "was": true, "were": true, "has": true, "have": true, "had": true, "will": true,
+	"would": true, "should": true, "can": true, "could": true, "its": true, "their": true, "they": true,
+	"them": true, "not": true, "but": true, "all": true, "more": true, "than": true, "into": true, "about": true,
+	"been": true, "which": true, "who": true, "what": true, "there": true, "these": true, "those": true,
+}
+
+func isContentWord(w string) bool {
+	return runeCount(w) >= 3 && !functionWords[w]
 }
 
 // lightStem strips an Arabic article or proclitic and cuts a word to five letters, so

@@ -3,6 +3,7 @@ package annotate
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,5 +190,38 @@ func TestStanceCountsSidesNotMass(t *testing.T) {
 	items, err = a.Annotate(context.Background(), &schema.Document{Lang: "en", Text: "The council met on Monday.\n\nThe council has nine members."})
 	if err != nil || len(items) != 1 || items[0].Label != "neutral" {
 		t.Errorf("reporting only: %+v, %v; want neutral", items, err)
+	}
+}
+
+// A text about another story shares at most a name with the claim; one that restates
+// or contradicts it shares most of its content words, whatever the inflection ("سترفع"
+// for "ترفع") and however many function words ("إلى", "the") the two have in common.
+// The model reads that count: it gives the unrelated text the larger share of neutral.
+func TestStanceUnrelatedText(t *testing.T) {
+	claim := "الحكومة ترفع أسعار الوقود إلى مستوى قياسي في بداية الشهر المقبل"
+	restated := "الحكومة سترفع أسعار الوقود إلى مستوى قياسي مطلع الشهر المقبل"
+	unrelated := "فريق الهلال يفوز بكأس البطولة بعد مباراة مثيرة في الرياض"
+	for _, tt := range []struct {
+		claim, text string
+		want        int
+	}{
+		{claim, restated, 7}, // all but ترفع (سترفع), في, بداية (مطلع)
+		{claim, unrelated, 0},
+		{"The minister will raise fuel prices in the spring", "The team that won the cup will play in the spring", 1},
+	} {
+		if got := sharedContentStems(tokens(tt.claim), tokens(tt.text)); got != tt.want {
+			t.Errorf("sharedContentStems(%q, %q) = %d, want %d", tt.claim, tt.text, got, tt.want)
+		}
+	}
+	ms, err := shippedModels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := &stanceModel{m: ms["stance"]}
+	neutral := slices.Index(model.m.Labels, "neutral")
+	pu, pr := model.probs(claim, unrelated)[neutral], model.probs(claim, restated)[neutral]
+	t.Logf("P(neutral): unrelated %.3f, restated %.3f", pu, pr)
+	if pu <= 2*pr {
+		t.Errorf("P(neutral): unrelated text %.3f, restated claim %.3f; want the unrelated text's at least twice the other", pu, pr)
 	}
 }
