@@ -112,7 +112,10 @@ func sharedContentStems(target, text []string) int {
 	}
 	n := 0
 	for _, w := range text {
-		if s := lightStem(w); isContentWord(w) && stems[s] {
+		if !isContentWord(w) {
+			continue
+		}
+		if s := lightStem(w); stems[s] {
 			n++
 			delete(stems, s)
 		}
@@ -120,20 +123,17 @@ func sharedContentStems(target, text []string) int {
 	return n
 }
 
-// functionWords are folded (see tokens) prepositions, pronouns, auxiliaries and
-// conjunctions of three letters or more, in Arabic and English; shorter words are
-// never content words.
-var functionWords = map[string]bool{
-	"علي": true, "الي": true, "هذه": true, "هذا": true, "ذلك": true, "تلك": true, "التي": true, "الذي": true,
-	"الذين": true, "حتي": true, "اذا": true, "بعد": true, "قبل": true, "عند": true, "حول": true, "بين": true,
-	"منذ": true, "خلال": true, "كان": true, "كانت": true, "يكون": true, "تكون": true, "لكن": true, "انه": true,
-	"انها": true, "ضمن": true, "عبر": true, "لدي": true, "فيه": true, "فيها": true, "منه": true, "منها": true,
-	"عليه": true, "عليها": true, "the": true, "and": true, "for": true, "with": true, "that": true, "this": true,
-	"from": true, "are": true, "was": true, "were": true, "has": true, "have": true, "had": true, "will": true,
-	"would": true, "should": true, "can": true, "could": true, "its": true, "their": true, "they": true,
-	"them": true, "not": true, "but": true, "all": true, "more": true, "than": true, "into": true, "about": true,
-	"been": true, "which": true, "who": true, "what": true, "there": true, "these": true, "those": true,
-}
+// functionWords are the prepositions, pronouns, auxiliaries and conjunctions of three
+// letters or more, in Arabic and English, folded as tokens are; shorter words are never
+// content words.
+var functionWords = foldSet(
+	"على", "إلى", "هذه", "هذا", "ذلك", "تلك", "التي", "الذي", "الذين", "حتى", "إذا", "بعد", "قبل", "عند",
+	"حول", "بين", "منذ", "خلال", "كان", "كانت", "يكون", "تكون", "لكن", "أنه", "أنها", "ضمن", "عبر", "لدى",
+	"فيه", "فيها", "منه", "منها", "عليه", "عليها",
+	"the", "and", "for", "with", "that", "this", "from", "are", "was", "were", "has", "have", "had", "will",
+	"would", "should", "can", "could", "its", "their", "they", "them", "not", "but", "all", "more", "than",
+	"into", "about", "been", "which", "who", "what", "there", "these", "those",
+)
 
 func isContentWord(w string) bool {
 	return runeCount(w) >= 3 && !functionWords[w]

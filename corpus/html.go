@@ -203,14 +203,14 @@ func extractHTML(raw Raw, opts ExtractOptions) (schema.Document, boldRuns, error
 		seen = append(seen, labelled...)
 		doc.Byline = firstNonEmptyList(cleanByline(labelled, keys), doc.Byline)
 	}
-	if noPerson(doc.Byline, keys) {
+	if none := noPerson(doc.Byline, keys); none || displayName(doc.Byline) {
 		inText := textBylines(doc.Text)
 		seen = append(seen, inText...)
-		doc.Byline = firstNonEmptyList(cleanByline(inText, keys), doc.Byline)
-	} else if displayName(doc.Byline) {
-		inText := textBylines(doc.Text)
-		seen = append(seen, inText...)
-		doc.Byline = fullNameOf(doc.Byline[0], cleanByline(inText, keys))
+		if none {
+			doc.Byline = firstNonEmptyList(cleanByline(inText, keys), doc.Byline)
+		} else {
+			doc.Byline = fullNameOf(doc.Byline[0], cleanByline(inText, keys))
+		}
 	}
 	if creditsInterview(seen, byline.InField) {
 		doc.Meta[schema.MetaInterviewCredit] = true
