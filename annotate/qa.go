@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.24.0"
+const qaVersion = "2.25.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -89,7 +89,7 @@ type qaPara struct {
 	prompt    bool     // a short request to the interviewee: "Tell us about …", "حدثينا عن …"
 	reported  bool     // the question is quoted speech ("Alito asked: “Is that so?”")
 	words     int      // words of body
-	numbered  bool     // opens with a list number ("1.", "٢)")
+	number    int      // the list number it opens with ("1.", "٢)", "b)"), 0 when none
 	heading   bool     // looks like a subheading: short, unmarked, no final punctuation
 }
 
@@ -104,7 +104,7 @@ var (
 	// (a label set as its own paragraph). Quotes may wrap an outlet ("«عكاظ»:").
 	reNameLabelEn = regexp.MustCompile(`^([\p{Lu}][\p{L}\p{M}'’.\-]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|of|the|de|del|da|di|du|al|el|bin|ibn|van|von|der|den|le|la|y)){0,4})\s*[:：](?:\s+|$)`)
 	reNameLabelAr = regexp.MustCompile(`^[«"“]?(\p{Arabic}+\.?(?:\s+\p{Arabic}+\.?){0,3})[»"”]?\s*[:：]`)
-	reNumbered    = regexp.MustCompile(`^\s*(?:[0-9٠-٩]{1,2}|[a-z])\s*[.)\-–:]\s+`)
+	reNumbered    = regexp.MustCompile(`^\s*([0-9٠-٩]{1,2}|[a-z])\s*[.)\-–:]\s+`)
 )
 
 // notSpeakerLabels are words that end in a colon in ordinary news text: reporting verbs,
@@ -121,6 +121,26 @@ var notSpeakerLabels = foldSet(
 	"ثانيا", "ثالثا", "رابعا", "خامسا", "حاوره", "حاورها", "حاورته", "اعداد", "ترجمه", "متابعه", "تقرير",
 	"المكان", "الزمان", "الموعد", "التاريخ", "العنوان", "الموضوع", "الهدف",
 )
+
+// listNumber returns the list number s opens with ("3- ", "٢) ", "c. "), 0 when none.
+func listNumber(s string) int {
+	m := reNumbered.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	n := 0
+	for _, r := range m[1] {
+		switch {
+		case r >= '0' && r <= '9':
+			n = 10*n + int(r-'0')
+		case r >= '٠' && r <= '٩':
+			n = 10*n + int(r-'٠')
+		default:
+			n = int(r-'a') + 1
+		}
+	}
+	return n
+}
 
 // stripLeadMarkers removes the leading dialogue markers the gold strips ("-", "•", "ـ", "..").
 func stripLeadMarkers(s string) string {
@@ -210,7 +230,7 @@ func classifyPara(p schema.Paragraph) qaPara {
 	qp.words = len(strings.Fields(body))
 	qp.question, qp.reported = questionEnd(body)
 	qp.prompt = !qp.question && qp.words <= maxRequestWords && reRequest.MatchString(fold(reNumbered.ReplaceAllString(body, "")))
-	qp.numbered = reNumbered.MatchString(body)
+	qp.number = listNumber(body)
 	qp.heading = qp.marker == "" && qp.kind == kindNone && qp.words > 0 && qp.words <= maxHeadingWords && !endsSentence(body)
 	return qp
 }
@@ -1048,7 +1068,33 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 	if !readsLikeInterview(qps, plan, cue) {
 		return plan, false
 	}
+	continueNumbering(qps, &plan)
 	return plan, true
+}
+
+// continueNumbering marks as questions the paragraphs that carry the next number of
+// numbered questions ("1- …؟", "2- …؟", then "3- هل هناك نية لخصخصة المستشفيات"):
+// the numbers count the interviewer's turns, and a question may lack its question mark.
+// Two numbered questions in sequence set the count; another list's item (an answer's
+// "1.", "2.") or an unnumbered question ends it. It only segments an interview that the
+// question marks have shown to be one.
+func continueNumbering(qps []qaPara, plan *qaPlan) {
+	last, run := 0, 0
+	for i := plan.first; i < len(qps); i++ {
+		n, isQ := qps[i].number, plan.sides[i] == sideQ
+		switch {
+		case isQ && n > 0 && (run == 0 || n == last+1):
+			last, run = n, run+1
+		case isQ:
+			last, run = n, min(1, n)
+		case n == 0:
+		case run >= 2 && n == last+1 && plan.sides[i-1] != sideQ && qps[i].words <= maxQuestionWords && !qps[i].reported:
+			plan.sides[i] = sideQ
+			last, run = n, run+1
+		default:
+			last, run = 0, 0
+		}
+	}
 }
 
 // readsLikeInterview rejects the question-and-answer shapes that are not interviews:
@@ -1077,7 +1123,7 @@ func readsLikeInterview(qps []qaPara, plan qaPlan, cue bool) bool {
 		case sideQ:
 			flush()
 			questions++
-			if qps[i].numbered {
+			if qps[i].number > 0 {
 				numbered++
 			}
 			if addresses(qps[i].body) {
@@ -1492,6 +1538,7 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bo
 	if !readsLikeInterview(qps, plan, cue) {
 		return plan, false
 	}
+	continueNumbering(qps, &plan)
 	return plan, true
 }
 

@@ -491,8 +491,28 @@ func TestQANumberedInterview(t *testing.T) {
 			"3. What is different", "I left the loud", "4. Describe a day", "I get up at dawn",
 			"5. Will you show", "Yes, a gallery"}},
 	})
+	// The numbers count the questions, so the next number opens the next question though
+	// it lacks its question mark; a list inside an answer has numbers of its own, and
+	// after it the count is lost.
+	ar := func(text string) *schema.Document {
+		return &schema.Document{Lang: "ar", Title: "وزير الصحة لـ«المدينة»: نعمل على توسيع الخدمات", Byline: []string{"جدة: خالد المالكي"},
+			Text: "أكد وزير الصحة الدكتور سعد الحربي أن الوزارة تعمل على خطة شاملة، و«المدينة» أجرت معه هذا الحوار:\n\n" + text}
+	}
+	numbered := "1- معالي الوزير، متى تنتهي مشروعاتكم المتعثرة؟\n\nأغلب المشروعات عولجت، وبقي عدد قليل أتابعه بنفسي.\n\n" +
+		"2- وماذا عن نقص الكوادر في المناطق البعيدة لديكم؟\n\nوضعنا حوافز للأطباء، وأنا أرى نتائجها.\n\n" +
+		"3- هل لديكم نية لخصخصة بعض المستشفيات\n\nالخصخصة ليست هدفا بذاتها عندي، وإنما الخدمة."
+	doc := ar(numbered)
+	checkTurns(t, doc, annotateQA(t, doc), alternate("خالد المالكي", "سعد الحربي",
+		"1- معالي الوزير", "أغلب المشروعات", "2- وماذا عن", "وضعنا حوافز", "3- هل لديكم", "الخصخصة ليست"))
+	withList := strings.Replace(numbered, "وضعنا حوافز للأطباء، وأنا أرى نتائجها.",
+		"لدينا خطة من ثلاث خطوات:\n\n1- حوافز للأطباء.\n\n2- سكن قريب من المستشفى.", 1)
+	withList = strings.Replace(withList, "3- هل لديكم نية", "3- ولديكم نية", 1)
+	doc = ar(withList)
+	checkTurns(t, doc, annotateQA(t, doc), alternate("خالد المالكي", "سعد الحربي",
+		"1- معالي الوزير", "أغلب المشروعات", "2- وماذا عن", "لدينا خطة"))
+
 	// A shop's FAQ asks "you" and answers "we", numbered, but nothing says interview.
-	doc := &schema.Document{Lang: "en", Title: "Delivery and returns", Text: "Everything about your order.\n\n" +
+	doc = &schema.Document{Lang: "en", Title: "Delivery and returns", Text: "Everything about your order.\n\n" +
 		"1. Do you ship abroad?\n\nYes, we ship to forty countries, and we show the cost before you pay.\n\n" +
 		"2. Can you gift-wrap my order?\n\nWe can, for two euros, and we add a card with your message.\n\n" +
 		"3. How long do you take to deliver?\n\nWe deliver within three working days in the country.\n\n" +
@@ -836,6 +856,12 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "أكد وزير الصحة الدكتور توفيق الربيعة أن الوضع مطمئن. وأضاف الربيعة أن الوزارة تتابع الحالات."}, "محمد العتيبي", "توفيق الربيعة"},
 		{"kicker before the title's person, adjectives of an occupation in the lede", schema.Document{Title: "في حوار مع «الوطن».. الخبير الاقتصادي فضل البوعينين: النفط سيتعافى",
 			Byline: []string{"أجرى الحوار: علي القرني"}, Text: "توقع الخبير الاقتصادي فضل البوعينين تعافي أسعار النفط خلال عام."}, "علي القرني", "فضل البوعينين"},
+		{"family name with a feminine ending after a man's given name", schema.Document{Title: "وزير الصحة لـ«الرياض»: لا إصابات جديدة", Byline: []string{"حاوره: محمد العتيبي"},
+			Text: "أكد وزير الصحة الدكتور توفيق الربيعة أن الوضع مطمئن."}, "محمد العتيبي", "توفيق الربيعة"},
+		{"family name with a plural ending after a compound given name", schema.Document{Title: "مدير الجامعة لـ«الرياض»: القبول يبدأ غدا", Byline: []string{"حاوره: محمد العتيبي"},
+			Text: "أوضح مدير الجامعة الدكتور عبد الله الحسين أن القبول يبدأ غدا."}, "محمد العتيبي", "عبدالله الحسين"},
+		{"an adjective after a woman's given name is no family name", schema.Document{Title: "الفنانة لـ«الوطن»: أعود قريبا", Byline: []string{"حوار: سارة القحطاني"},
+			Text: "أكدت الفنانة الدكتورة هند الناجية من الحادث أنها بخير."}, "سارة القحطاني", "هند"},
 		{"lineage: the family name after the father's name", schema.Document{Title: "وزير الصحة لـ«الوطن»: 20 مستشفى جديدا", Byline: []string{"حوار: سارة القحطاني"},
 			Text: "أكد وزير الصحة الدكتور أحمد بن سالم الخطيب أن الوزارة ستفتتح عشرين مستشفى."}, "سارة القحطاني", "أحمد بن سالم الخطيب"},
 		{"lineage: an adjective after the father's name is no family name", schema.Document{Title: "الفنانة لـ«الوطن»: أعود قريبا", Byline: []string{"حوار: سارة القحطاني"},

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -612,12 +613,13 @@ var (
 	arKinship       = foldSet("بن", "ابن", "بنت", "آل")
 	// arLineage join a person to a parent ("فهد بن سعد"); "آل" joins the family instead.
 	arLineage = foldSet("بن", "ابن", "بنت")
-	// arGivenNames are common Arabic given names. After one, a word with the article is
+	// arMaleGivenNames and arFemaleGivenNames are common Arabic given names, men's and
+	// women's (arGivenNames, both). After one, a word with the article is
 	// a family name ("رئيس نادي الاتفاق خالد الدبل"), where after other words it is the
 	// description going on ("نادي الاتفاق"). Names that are also everyday adjectives or
 	// nouns ("سعيد", "كريم", "أمل", "وفاء") are left out: they would read "رئيس … سعيد
 	// الحظ" as a person.
-	arGivenNames = foldSet(
+	arMaleGivenNames = foldSet(
 		"محمد", "أحمد", "محمود", "مصطفى", "علي", "عمر", "عثمان", "خالد", "سعد", "سعود", "فهد", "فيصل", "سلطان",
 		"سلمان", "عبدالله", "عبدالرحمن", "عبدالعزيز", "عبدالمحسن", "عبدالكريم", "عبدالرحيم", "عبداللطيف",
 		"عبدالمجيد", "عبدالملك", "عبدالإله", "عبدالحميد", "عبدالسلام", "عبدالهادي", "عبدالوهاب", "عبدالقادر",
@@ -632,14 +634,38 @@ var (
 		"قيس", "لطفي", "متعب", "محسن", "مساعد", "منذر", "نجيب", "نعيم", "همام", "وحيد", "يزيد", "أنس",
 		"أسامة", "أشرف", "أكرم", "أمجد", "أنور", "إياد", "باسل", "باسم", "توفيق", "جلال", "رفيق", "رمزي",
 		"شاكر", "صابر", "صقر", "ظافر", "عبيد", "عوض", "غانم", "فالح", "فايز", "فهمي", "فتحي", "مجدي",
-		"مشهور", "مفلح", "مهدي", "ناجي", "هيام", "فاطمة", "عائشة", "مريم", "خديجة", "زينب", "سارة", "نورة",
+		"مشهور", "مفلح", "مهدي", "ناجي",
+	)
+	arFemaleGivenNames = foldSet(
+		"هيام", "فاطمة", "عائشة", "مريم", "خديجة", "زينب", "سارة", "نورة",
 		"نوال", "هند", "ليلى", "سلمى", "منى", "مها", "ريم", "رنا", "رانيا", "رشا", "سمر", "سماح", "سميرة",
 		"سهام", "سعاد", "عبير", "علياء", "غادة", "لمياء", "لينا", "مروة", "ميساء", "نادية", "نجلاء", "نهى",
 		"هالة", "هبة", "ياسمين", "أسماء", "آمنة", "بشرى", "حنان", "حصة", "دانة", "رغد", "روان", "ريهام",
 		"سوسن", "شيماء", "عفاف", "فدوى", "لبنى", "مشاعل", "منيرة", "نوف", "هيفاء", "وداد", "أروى", "جواهر",
 		"خلود", "دلال", "سامية",
 	)
+	arGivenNames = union(arMaleGivenNames, arFemaleGivenNames)
 )
+
+func union(sets ...map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range sets {
+		maps.Copy(out, s)
+	}
+	return out
+}
+
+// isMaleGivenName reports whether words are one man's given name, in one word or a
+// compound of two ("عبد الله").
+func isMaleGivenName(words []string) bool {
+	switch len(words) {
+	case 1:
+		return arMaleGivenNames[fold(words[0])]
+	case 2:
+		return arCompoundHeads[fold(words[0])] && arMaleGivenNames[fold(words[0]+words[1])]
+	}
+	return false
+}
 
 // arCore strips the clitics a name word can carry in a sentence ("للدكتورة" is "ل" +
 // "الدكتورة", "وسامية" is "و" + "سامية") for honorific look-up.
@@ -803,7 +829,11 @@ func arNameWord(w string, before []string, surnames *surnameIndex) bool {
 			!strings.HasSuffix(f, "ون") && !strings.HasSuffix(f, "ين") {
 			return true
 		}
-		return surnames.has(f)
+		// After a man's given name and nothing else, a feminine or plural ending is a
+		// family name's ("الدكتور توفيق الربيعة", "محمد الحسين"): an adjective after it
+		// would agree with him. After a woman's name it may be her description ("هند
+		// الناجية").
+		return isMaleGivenName(before) || surnames.has(f)
 	}
 	if strings.HasPrefix(f, "ال") && k == 0 {
 		return false
