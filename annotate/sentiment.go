@@ -29,7 +29,7 @@ var (
 // feature code it was trained with.
 const (
 	sentimentFeatures = "words1-2+emoji,charwb2-5/tfidf-sublinear/v2"
-	stanceFeatures    = "text,pair:novel+missing+overlap+content-overlap(xnegation)+negation,cross/tfidf-sublinear/v4"
+	stanceFeatures    = "text,pair:novel+missing+overlap+content-overlap(xnegation)+negation,polarity(lexicon),cross/tfidf-sublinear/v5"
 )
 
 // 1.1.0: spans are read by sentence votes over clauses that keep their discourse markers.
@@ -211,7 +211,7 @@ func (s *sentimentScorer) classify(text string) (string, float64) {
 		i := argmax(p)
 		return s.m.Labels[i], round4(p[i])
 	}
-	c := s.compound(text)
+	c := s.m.Lexicon.compound(text)
 	switch {
 	case c >= lexThreshold:
 		return "positive", round4(0.5 + c/2)
@@ -312,11 +312,25 @@ func isNegator(w string) bool {
 	return enNegators[w] || strings.HasSuffix(w, "n't")
 }
 
+// lexicon is an English valence lexicon, values on -1..1 (loadLexicons).
+type lexicon map[string]float64
+
+// polarity is the sign of text's compound: -1, 0 (within lexThreshold of zero) or 1.
+func (l lexicon) polarity(text string) int {
+	switch c := l.compound(text); {
+	case c >= lexThreshold:
+		return 1
+	case c <= -lexThreshold:
+		return -1
+	}
+	return 0
+}
+
 // compound scores English text: the mean, over its sentences, of a normalised sum of
 // lexicon valences, each flipped and damped after a negator in the three words before
 // it, raised or lowered by a booster just before it, and weighted toward the clause
 // after "but".
-func (s *sentimentScorer) compound(text string) float64 {
+func (l lexicon) compound(text string) float64 {
 	var sum float64
 	n := 0
 	for _, r := range sentenceRanges(text, 0) {
@@ -324,7 +338,7 @@ func (s *sentimentScorer) compound(text string) float64 {
 		if err != nil {
 			continue
 		}
-		sum += s.sentenceCompound(sent)
+		sum += l.sentenceCompound(sent)
 		n++
 	}
 	if n == 0 {
@@ -333,16 +347,16 @@ func (s *sentimentScorer) compound(text string) float64 {
 	return sum / float64(n)
 }
 
-func (s *sentimentScorer) sentenceCompound(sent string) float64 {
+func (l lexicon) sentenceCompound(sent string) float64 {
 	toks := tokens(sent)
 	but := slices.Index(toks, "but")
 	var sum float64
 	for i, w := range toks {
-		v, ok := s.m.Lexicon[w]
+		v, ok := l[w]
 		first := i // first token of the matched term
 		if i > 0 {
 			// a two-word term ("not good", "no fun") already carries its negation
-			if bv, ok2 := s.m.Lexicon[toks[i-1]+" "+w]; ok2 {
+			if bv, ok2 := l[toks[i-1]+" "+w]; ok2 {
 				v, ok, first = bv, true, i-1
 			}
 		}

@@ -225,3 +225,38 @@ func TestStanceUnrelatedText(t *testing.T) {
 		t.Errorf("P(neutral): unrelated text %.3f, restated claim %.3f; want the unrelated text's at least twice the other", pu, pr)
 	}
 }
+
+// On a claim it never saw, the model reads a text that praises what the claim condemns
+// as against it, and the same text as favouring the opposite claim: the two pairs differ
+// only in the claim's polarity, which the lexicon gives for any claim.
+func TestStancePolarity(t *testing.T) {
+	ms, err := shippedModels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex := ms["stance"].Lexicon
+	for text, want := range map[string]int{
+		"Homework is a waste of time for young children": -1,
+		"Homework helps children learn good habits":      1,
+		"Homework is not helpful":                        -1,
+		"The school sets homework on Tuesdays":           0,
+		"الواجبات المدرسية مفيدة للأطفال":                0,
+	} {
+		if got := lex.polarity(text); got != want {
+			t.Errorf("polarity(%q) = %d, want %d", text, got, want)
+		}
+	}
+	model := &stanceModel{m: ms["stance"]}
+	against := slices.Index(model.m.Labels, "against")
+	for _, tt := range []struct{ condemns, praises, text string }{
+		{"Homework is a waste of time for young children", "Homework is good for young children", "Homework helps children learn good habits and succeed"},
+		{"City parks are a danger at night", "City parks make a city better", "Parks give families a safe and pleasant place to meet"},
+		{"Nuclear power is a terrible risk", "Nuclear power is a great solution", "Nuclear plants produce clean and reliable energy"},
+	} {
+		pc, pp := model.probs(tt.condemns, tt.text)[against], model.probs(tt.praises, tt.text)[against]
+		t.Logf("P(against) %q: %.3f under %q, %.3f under %q", tt.text, pc, tt.condemns, pp, tt.praises)
+		if pc < pp+0.15 {
+			t.Errorf("%q: P(against) %.3f under the claim it contradicts, %.3f under the one it agrees with; want 0.15 apart", tt.text, pc, pp)
+		}
+	}
+}

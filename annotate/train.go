@@ -65,8 +65,9 @@ type modelHeader struct {
 	IDFScale float64     `json:"idf_scale"`
 	Files    []TrainFile `json:"files"`
 	HeldOut  string      `json:"held_out"`
-	// Lexicon is the English valence lexicon (sentiment only).
-	Lexicon map[string]float64 `json:"lexicon,omitempty"`
+	// Lexicon is the English valence lexicon: sentiment scores English text with it,
+	// stance compares the polarity of claim and text.
+	Lexicon lexicon `json:"lexicon,omitempty"`
 	// C is the inverse L2 strength (scikit-learn's convention) chosen on the validation
 	// fold from CGrid; Temperature divides the logits so that probabilities are
 	// calibrated, fitted on the same fold.
@@ -952,7 +953,7 @@ type TrainOptions struct {
 	// Files overrides the labelled training files (CSV, or TSV by extension); columns and
 	// labels are detected as by EvalClassifier.
 	Files []string
-	// Lexicons overrides the English lexicons folded into the sentiment model
+	// Lexicons overrides the English lexicons folded into the model
 	// (VADER "token<TAB>mean...", AFINN "term<TAB>score").
 	Lexicons []string
 	// Out is the model file to write; empty writes nothing (the report still counts).
@@ -1060,13 +1061,7 @@ func TrainSentiment(ctx context.Context, opts TrainOptions) (TrainReport, error)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	lexFiles := o.Lexicons
-	if len(lexFiles) == 0 && o.Data != "" {
-		for _, f := range defaultLexicons {
-			lexFiles = append(lexFiles, filepath.Join(o.Data, f))
-		}
-	}
-	lex, err := loadLexicons(lexFiles)
+	lex, err := o.lexicon()
 	if err != nil {
 		return TrainReport{}, err
 	}
@@ -1128,9 +1123,13 @@ func TrainStance(ctx context.Context, opts TrainOptions) (TrainReport, error) {
 	}
 	// Weighted within each file: pooled with Perspectrum, the 50 ANS "other" rows are
 	// too few to count at all.
-	h := modelHeader{Task: "stance", Labels: stanceLabels(), Features: stanceFeatures, Bits: o.Bits, ClassWeight: "file-balanced"}
+	lex, err := o.lexicon()
+	if err != nil {
+		return TrainReport{}, err
+	}
+	h := modelHeader{Task: "stance", Labels: stanceLabels(), Features: stanceFeatures, Bits: o.Bits, ClassWeight: "file-balanced", Lexicon: lex}
 	return train(ctx, o, h, "stance", func(f *featurizer, r labelledRow) []feature {
-		return stanceVector(f, r.Target, r.Text)
+		return stanceVector(f, lex, r.Target, r.Text)
 	})
 }
 
@@ -1355,10 +1354,21 @@ func argmax(p []float64) int {
 	return best
 }
 
+// lexicon loads the lexicons of o, by default those of the shared data folder.
+func (o TrainOptions) lexicon() (lexicon, error) {
+	files := o.Lexicons
+	if len(files) == 0 && o.Data != "" {
+		for _, f := range defaultLexicons {
+			files = append(files, filepath.Join(o.Data, f))
+		}
+	}
+	return loadLexicons(files)
+}
+
 // loadLexicons merges English valence lexicons into one map scaled to -1..1: VADER
 // (mean -4..4) wins over AFINN (-5..5) where both have the token.
-func loadLexicons(paths []string) (map[string]float64, error) {
-	lex := map[string]float64{}
+func loadLexicons(paths []string) (lexicon, error) {
+	lex := lexicon{}
 	for _, path := range paths {
 		f, err := os.Open(path)
 		if err != nil {
