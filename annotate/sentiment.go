@@ -29,7 +29,7 @@ var (
 // feature code it was trained with.
 const (
 	sentimentFeatures = "words1-2+emoji,charwb2-5/tfidf-sublinear/v2"
-	stanceFeatures    = "text,pair:novel+missing+overlap+content-overlap(xnegation)+negation,polarity(lexicon),cross/tfidf-sublinear/v5"
+	stanceFeatures    = "text,pair:novel+missing+overlap+content-overlap(xnegation)+negation,polarity(lexicon)(xnegation),cross/tfidf-sublinear/v5"
 )
 
 // 1.1.0: spans are read by sentence votes over clauses that keep their discourse markers.
