@@ -1411,6 +1411,38 @@ func isInitials(label string) bool {
 	return true
 }
 
+// arFamilyHeads open a family name of two words, which a label may use alone: "أبو
+// راس" (with arKinship: "بن لادن", "آل الشيخ").
+var arFamilyHeads = foldSet("أبو", "ابو")
+
+// isTwoWordFamily reports whether words are an Arabic family name of two words.
+func isTwoWordFamily(words []string) bool {
+	return len(words) == 2 && (arKinship[fold(words[0])] || arFamilyHeads[fold(words[0])])
+}
+
+// givenBeforeFamily completes an Arabic family name of two words ("أبو راس:", "آل
+// الشيخ:") from the texts: the given name written before it ("المهندس هاني أبو راس"),
+// a compound one included ("عبد الرحمن آل الشيخ").
+func (c *nameContext) givenBeforeFamily(family []string, texts []string) string {
+	head, last := fold(family[0]), fold(family[1])
+	for _, t := range texts {
+		ws := nameWords(t)
+		for j := 2; j < len(ws); j++ {
+			if fold(ws[j].w) != last || fold(ws[j-1].w) != head || ws[j].brk || ws[j-1].brk {
+				continue
+			}
+			k := j - 2
+			if strings.HasPrefix(fold(ws[k].w), "ال") && k > 0 && !ws[k].brk && arCompoundHeads[fold(ws[k-1].w)] {
+				k--
+			} else if !arNameWord(ws[k].w, nil, c.surnames) {
+				continue
+			}
+			return strings.Join(wordsOf(ws[k:j+1]), " ")
+		}
+	}
+	return ""
+}
+
 // expand returns the fullest form of a short name in the lede, the title or the text:
 // a form that starts with the short name's first word and ends with its last ("العميد
 // الصبيحي" → "العميد عبدالله الصبيحي"); for a one-word name, the form the article uses
@@ -1460,6 +1492,9 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 					}
 				}
 			}
+		}
+		if best == "" && arabic && isTwoWordFamily(sw) {
+			best = c.givenBeforeFamily(sw, texts)
 		}
 		return best
 	}
@@ -1550,7 +1585,8 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 	label = cleanName(label)
 	// A label that gives the full name is how the article names the speaker at the
 	// turn; a known name with more words adds a role ("Mayor Lena Hart" from the title).
-	if len(labelWords(label)) >= 2 && !c.isOutlet(label) {
+	// A family name of two words ("أبو راس:") is the short form.
+	if len(labelWords(label)) >= 2 && !c.isOutlet(label) && !isTwoWordFamily(strings.Fields(label)) {
 		if f := c.writtenCase(label); f != "" {
 			return f
 		}
