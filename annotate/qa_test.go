@@ -819,9 +819,10 @@ func TestQASpeakerLabels(t *testing.T) {
 		checkTurns(t, &ar, annotateQA(t, &ar), alternate("فهد السالم", "خالد اليوسف",
 			"المحاور: ما", "اليوسف: رواية", "المحاور: ولماذا", "اليوسف: لأنني", "المحاور: متى", "اليوسف: في"))
 	})
-	// A family name of two words ("أبو راس", "آل الشيخ") is the short form of the name
-	// the lede gives; a kunya the lede does not complete stays as written.
-	t.Run("arabic family names of two words", func(t *testing.T) {
+	// A family name of several words ("أبو راس", "آل الشيخ", "von der Leyen") is the
+	// short form of the name the lede gives; one the lede does not complete stays as
+	// written.
+	t.Run("family names of several words", func(t *testing.T) {
 		qa := func(label string) string {
 			return "\n\nالمدينة: متى تنتهي المشروعات؟\n\n" + label + ": نهاية العام المقبل.\n\n" +
 				"المدينة: وماذا عن الأحياء القديمة؟\n\n" + label + ": لدينا خطة لتطويرها.\n\n" +
@@ -837,6 +838,20 @@ func TestQASpeakerLabels(t *testing.T) {
 			l := tt.label + ":"
 			checkTurns(t, &doc, annotateQA(t, &doc), alternate("المدينة", tt.want,
 				"المدينة: متى", l, "المدينة: وماذا", l, "المدينة: هل", l))
+		}
+		en := func(label string) string {
+			return "\n\nThe Review: Is Europe ready?\n\n" + label + ": Not yet, but we are closer.\n\n" +
+				"The Review: Who pays?\n\n" + label + ": All of us.\n\nThe Review: And if they say no?\n\n" + label + ": I will keep asking."
+		}
+		for _, tt := range []struct{ lede, label, want string }{
+			{"President Ursula von der Leyen spoke to The Review in Strasbourg.", "Von der Leyen", "Ursula von der Leyen"},
+			{"The actor Robert De Niro spoke to The Review in New York.", "De Niro", "Robert De Niro"},
+			{"The mayor spoke to The Review at the town hall.", "De Leon", "De Leon"},
+		} {
+			doc := schema.Document{Lang: "en", Title: "Europe's defence", Text: tt.lede + en(tt.label)}
+			l := tt.label + ":"
+			checkTurns(t, &doc, annotateQA(t, &doc), alternate("The Review", tt.want,
+				"The Review: Is", l, "The Review: Who", l, "The Review: And", l))
 		}
 	})
 	t.Run("english outlet, full name and short form", func(t *testing.T) {

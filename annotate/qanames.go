@@ -1411,33 +1411,56 @@ func isInitials(label string) bool {
 	return true
 }
 
-// arFamilyHeads open a family name of two words, which a label may use alone: "أبو
-// راس" (with arKinship: "بن لادن", "آل الشيخ").
+// arFamilyHeads open an Arabic family name of two words, which a label may use alone:
+// "أبو راس" (with arKinship: "بن لادن", "آل الشيخ").
 var arFamilyHeads = foldSet("أبو", "ابو")
 
-// isTwoWordFamily reports whether words are an Arabic family name of two words.
-func isTwoWordFamily(words []string) bool {
-	return len(words) == 2 && (arKinship[fold(words[0])] || arFamilyHeads[fold(words[0])])
+// nameParticles open a family name in Latin script that a label may use alone: "von der
+// Leyen", "De Niro", "Le Pen" (folded).
+var nameParticles = foldSet("von", "van", "de", "del", "della", "da", "di", "du", "der", "den", "le", "la", "bin",
+	"ibn", "ben", "dos", "das")
+
+// isFamilyLabel reports whether the words of a label are a family name of more than one
+// word, which is a short form, not the full name.
+func isFamilyLabel(words []string) bool {
+	if len(words) < 2 {
+		return false
+	}
+	f := fold(words[0])
+	if isArabic(words[0]) {
+		return len(words) == 2 && (arKinship[f] || arFamilyHeads[f])
+	}
+	return nameParticles[f]
 }
 
-// givenBeforeFamily completes an Arabic family name of two words ("أبو راس:", "آل
-// الشيخ:") from the texts: the given name written before it ("المهندس هاني أبو راس"),
-// a compound one included ("عبد الرحمن آل الشيخ").
+// givenBeforeFamily completes a family name of several words from the texts: the given
+// name written right before it ("المهندس هاني أبو راس", "President Ursula von der
+// Leyen"), an Arabic compound one included ("عبد الرحمن آل الشيخ"). The words are as the
+// text writes them.
 func (c *nameContext) givenBeforeFamily(family []string, texts []string) string {
-	head, last := fold(family[0]), fold(family[1])
+	n := len(family)
+	arabic := isArabic(family[0])
 	for _, t := range texts {
 		ws := nameWords(t)
-		for j := 2; j < len(ws); j++ {
-			if fold(ws[j].w) != last || fold(ws[j-1].w) != head || ws[j].brk || ws[j-1].brk {
-				continue
+	next:
+		for s := 1; s+n <= len(ws); s++ {
+			for i := range n {
+				if fold(ws[s+i].w) != fold(family[i]) || ws[s+i].brk {
+					continue next
+				}
 			}
-			k := j - 2
-			if strings.HasPrefix(fold(ws[k].w), "ال") && k > 0 && !ws[k].brk && arCompoundHeads[fold(ws[k-1].w)] {
+			k := s - 1
+			switch {
+			case !arabic:
+				if !enNameWord(ws[k].w) {
+					continue
+				}
+			case strings.HasPrefix(fold(ws[k].w), "ال") && k > 0 && !ws[k].brk && arCompoundHeads[fold(ws[k-1].w)]:
 				k--
-			} else if !arNameWord(ws[k].w, nil, c.surnames) {
+			case !arNameWord(ws[k].w, nil, c.surnames):
 				continue
 			}
-			return strings.Join(wordsOf(ws[k:j+1]), " ")
+			return strings.Join(wordsOf(ws[k:s+n]), " ")
 		}
 	}
 	return ""
@@ -1493,7 +1516,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 				}
 			}
 		}
-		if best == "" && arabic && isTwoWordFamily(sw) {
+		if best == "" && isFamilyLabel(sw) {
 			best = c.givenBeforeFamily(sw, texts)
 		}
 		return best
@@ -1585,12 +1608,19 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 	label = cleanName(label)
 	// A label that gives the full name is how the article names the speaker at the
 	// turn; a known name with more words adds a role ("Mayor Lena Hart" from the title).
-	// A family name of two words ("أبو راس:") is the short form.
-	if len(labelWords(label)) >= 2 && !c.isOutlet(label) && !isTwoWordFamily(strings.Fields(label)) {
+	// A family name of several words ("أبو راس:", "Von der Leyen:") is a short form of
+	// the name the lede or title gives.
+	family := isFamilyLabel(labelWords(label))
+	if len(labelWords(label)) >= 2 && !c.isOutlet(label) && !family {
 		if f := c.writtenCase(label); f != "" {
 			return f
 		}
 		return label
+	}
+	if family {
+		if e := c.expand(label, lede); e != "" {
+			return e
+		}
 	}
 	for _, k := range known {
 		if k != "" && sharesWord(label, k) && len(strings.Fields(k)) >= len(labelWords(label)) {
