@@ -823,35 +823,37 @@ func TestQASpeakerLabels(t *testing.T) {
 	// short form of the name the lede gives; one the lede does not complete stays as
 	// written.
 	t.Run("family names of several words", func(t *testing.T) {
-		qa := func(label string) string {
-			return "\n\nالمدينة: متى تنتهي المشروعات؟\n\n" + label + ": نهاية العام المقبل.\n\n" +
-				"المدينة: وماذا عن الأحياء القديمة؟\n\n" + label + ": لدينا خطة لتطويرها.\n\n" +
-				"المدينة: هل تكفي الميزانية؟\n\n" + label + ": الميزانية معتمدة."
+		// Three questions by the outlet's label, each answered under label.
+		interview := func(outlet string, questions, answers [3]string, label string) string {
+			var b strings.Builder
+			for i := range questions {
+				b.WriteString("\n\n" + outlet + ": " + questions[i] + "\n\n" + label + ": " + answers[i])
+			}
+			return b.String()
 		}
-		for _, tt := range []struct{ lede, label, want string }{
-			{"كشف رئيس البلدية المهندس هاني أبو راس أن المشروعات تكتمل العام المقبل.", "أبو راس", "هاني أبو راس"},
-			{"أكد الوزير الشيخ عبد اللطيف آل الشيخ أن المشروعات تكتمل العام المقبل.", "آل الشيخ", "عبداللطيف آل الشيخ"},
-			{"أكد رجل الأعمال بكر بن لادن أن المشروعات تكتمل العام المقبل.", "بن لادن", "بكر بن لادن"},
-			{"أكد رئيس البلدية أن المشروعات تكتمل العام المقبل.", "أبو محمد", "أبو محمد"},
+		ar := [2][3]string{{"متى تنتهي المشروعات؟", "وماذا عن الأحياء القديمة؟", "هل تكفي الميزانية؟"},
+			{"نهاية العام المقبل.", "لدينا خطة لتطويرها.", "الميزانية معتمدة."}}
+		en := [2][3]string{{"Is Europe ready?", "Who pays?", "And if they say no?"},
+			{"Not yet, but we are closer.", "All of us.", "I will keep asking."}}
+		for _, tt := range []struct {
+			lang, outlet      string
+			qa                [2][3]string
+			lede, label, want string
+		}{
+			{"ar", "المدينة", ar, "كشف رئيس البلدية المهندس هاني أبو راس أن المشروعات تكتمل العام المقبل.", "أبو راس", "هاني أبو راس"},
+			{"ar", "المدينة", ar, "أكد الوزير الشيخ عبد اللطيف آل الشيخ أن المشروعات تكتمل العام المقبل.", "آل الشيخ", "عبداللطيف آل الشيخ"},
+			{"ar", "المدينة", ar, "أكد رجل الأعمال بكر بن لادن أن المشروعات تكتمل العام المقبل.", "بن لادن", "بكر بن لادن"},
+			{"ar", "المدينة", ar, "أكد رئيس البلدية أن المشروعات تكتمل العام المقبل.", "أبو محمد", "أبو محمد"},
+			{"en", "The Review", en, "President Ursula von der Leyen spoke to The Review in Strasbourg.", "Von der Leyen", "Ursula von der Leyen"},
+			{"en", "The Review", en, "The actor Robert De Niro spoke to The Review in New York.", "De Niro", "Robert De Niro"},
+			{"en", "The Review", en, "The mayor spoke to The Review at the town hall.", "De Leon", "De Leon"},
 		} {
-			doc := schema.Document{Lang: "ar", Title: "رئيس البلدية: المشروعات تكتمل العام المقبل", Text: tt.lede + qa(tt.label)}
-			l := tt.label + ":"
-			checkTurns(t, &doc, annotateQA(t, &doc), alternate("المدينة", tt.want,
-				"المدينة: متى", l, "المدينة: وماذا", l, "المدينة: هل", l))
-		}
-		en := func(label string) string {
-			return "\n\nThe Review: Is Europe ready?\n\n" + label + ": Not yet, but we are closer.\n\n" +
-				"The Review: Who pays?\n\n" + label + ": All of us.\n\nThe Review: And if they say no?\n\n" + label + ": I will keep asking."
-		}
-		for _, tt := range []struct{ lede, label, want string }{
-			{"President Ursula von der Leyen spoke to The Review in Strasbourg.", "Von der Leyen", "Ursula von der Leyen"},
-			{"The actor Robert De Niro spoke to The Review in New York.", "De Niro", "Robert De Niro"},
-			{"The mayor spoke to The Review at the town hall.", "De Leon", "De Leon"},
-		} {
-			doc := schema.Document{Lang: "en", Title: "Europe's defence", Text: tt.lede + en(tt.label)}
-			l := tt.label + ":"
-			checkTurns(t, &doc, annotateQA(t, &doc), alternate("The Review", tt.want,
-				"The Review: Is", l, "The Review: Who", l, "The Review: And", l))
+			doc := schema.Document{Lang: tt.lang, Title: "Interview", Text: tt.lede + interview(tt.outlet, tt.qa[0], tt.qa[1], tt.label)}
+			var starts []string
+			for i := range 3 {
+				starts = append(starts, tt.outlet+": "+tt.qa[0][i], tt.label+": ")
+			}
+			checkTurns(t, &doc, annotateQA(t, &doc), alternate(tt.outlet, tt.want, starts...))
 		}
 	})
 	t.Run("english outlet, full name and short form", func(t *testing.T) {
