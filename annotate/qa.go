@@ -1538,7 +1538,6 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bo
 	if !readsLikeInterview(qps, plan, cue) {
 		return plan, false
 	}
-	continueNumbering(qps, &plan)
 	return plan, true
 }
 
