@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.26.0"
+const qaVersion = "2.27.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -104,6 +104,7 @@ var (
 	// (a label set as its own paragraph). Quotes may wrap an outlet ("«عكاظ»:").
 	reNameLabelEn = regexp.MustCompile(`^([\p{Lu}][\p{L}\p{M}'’.\-]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|of|the|de|del|da|di|du|al|el|bin|ibn|van|von|der|den|le|la|y)){0,4})\s*[:：](?:\s+|$)`)
 	reNameLabelAr = regexp.MustCompile(`^[«"“]?(\p{Arabic}+\.?(?:\s+\p{Arabic}+\.?){0,3})[»"”]?\s*[:：]`)
+	reTimestamp   = regexp.MustCompile(`^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*(?:[-–—|]\s*)?`)
 	reNumbered    = regexp.MustCompile(`^\s*([0-9٠-٩]{1,2}|[a-z])\s*[.)\-–:]\s+`)
 )
 
@@ -197,11 +198,24 @@ func speakerLabel(body string) (name, rest string, ok bool) {
 	return name, strings.TrimSpace(rest), true
 }
 
+// opensWithLabel reports whether s opens with a Q/A or speaker label.
+func opensWithLabel(s string) bool {
+	if reQALabelAr.MatchString(s) || reQALabelEn.MatchString(s) {
+		return true
+	}
+	_, _, ok := speakerLabel(s)
+	return ok
+}
+
 func classifyPara(p schema.Paragraph) qaPara {
 	qp := qaPara{p: p}
 	marker, body := leadMarker(p.Text)
 	qp.marker = marker
 	body = strings.TrimSpace(body)
+	// A transcript's timestamp before a label ("[00:01:02] Maya Chen: …") is no part of it.
+	if loc := reTimestamp.FindStringIndex(body); loc != nil && opensWithLabel(body[loc[1]:]) {
+		body = body[loc[1]:]
+	}
 	if m := reQALabelAr.FindStringSubmatch(body); m != nil {
 		switch m[1] {
 		case "س", "سؤال", "السؤال":

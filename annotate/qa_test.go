@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -1026,6 +1027,31 @@ func TestBylineName(t *testing.T) {
 	}
 }
 
+// A transcript's timestamps stand before its speaker labels ("[00:01:02] Maya Chen:"):
+// the labels split and name the turns as they do without them.
+func TestQATranscriptTimestamps(t *testing.T) {
+	for _, stamp := range []string{"[00:00:%02d] ", "(0:%02d) ", "00:%02d - "} {
+		var b strings.Builder
+		b.WriteString("An edited transcript of a conversation recorded last week.")
+		lines := []string{"Oliver Hart: Where did Voltcell start?", "Maya Chen: In my garage, honestly. I had a box of cells.",
+			"Oliver Hart: And now you have four factories. What changed?", "Maya Chen: We found a cheaper cathode.",
+			"Oliver Hart: What keeps you up at night", "Maya Chen: Lithium prices. And my kids."}
+		for i, l := range lines {
+			b.WriteString("\n\n" + fmt.Sprintf(stamp, 10*i+5) + l)
+		}
+		doc := schema.Document{Lang: "en", Title: "Batteries, cathodes and sleep", Text: b.String()}
+		items := annotateQA(t, &doc)
+		var got []string
+		for _, it := range items {
+			got = append(got, it.Attrs[schema.AttrSpeaker])
+		}
+		want := []string{"Oliver Hart", "Maya Chen", "Oliver Hart", "Maya Chen", "Oliver Hart", "Maya Chen"}
+		if !slices.Equal(got, want) {
+			t.Errorf("stamps %q: speakers %q, want %q", stamp, got, want)
+		}
+	}
+}
+
 func TestTitleSpeaker(t *testing.T) {
 	for _, tt := range []struct {
 		title, name string
@@ -1045,6 +1071,8 @@ func TestTitleSpeaker(t *testing.T) {
 		{"محمد عبده في حوار مع «الرياض»: الفن رسالة", "محمد عبده", false, "الرياض"},
 		{"Zadie Smith on writing at night", "Zadie Smith", false, ""},
 		{"The Interview: Amina Yusuf", "Amina Yusuf", false, ""},
+		{"Transcript: Maya Chen on building batteries", "Maya Chen", false, ""},
+		{"Transcript: the budget in twelve charts", "", false, ""},
 		{"في حوار مع «الوطن».. الخبير الاقتصادي فضل البوعينين: النفط سيتعافى", "الخبير الاقتصادي فضل البوعينين", true, "الوطن"},
 		{"خاص | هند صبري: أحب السينما المستقلة", "هند صبري", false, ""},
 		{"في المعرض: كتب كثيرة وقراء قليلون", "", false, ""},

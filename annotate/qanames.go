@@ -210,6 +210,7 @@ var titleGeneric = map[string]bool{
 	"update": true, "q&a": true, "q & a": true, "opinion": true, "analysis": true, "review": true, "photos": true,
 	"questions and answers": true, "faq": true, "explained": true, "fact check": true,
 	"in conversation": true, "podcast": true, "listen": true, "explainer": true, "interview of the week": true,
+	"transcript": true, "full transcript": true, "نص الحوار": true, "نص المقابله": true,
 }
 
 // roleNouns are folded words that describe a person by office or occupation: a title that
@@ -246,7 +247,7 @@ var (
 	// A quotation that opens a title before its person ("‘We were not ready’: Marta Ruiz
 	// on the storm") is what the person said.
 	reTitleQuoteKicker = regexp.MustCompile(`^[‘'"“«][^’'"”»]{2,}[’'"”»]\s*[:：\-–—|]\s*`)
-	reTitleLead        = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
+	reTitleLead        = regexp.MustCompile(`^(?i:(?:the\s+)?(?:interview|q\s*&\s*a|(?:full\s+|edited\s+)?transcript)|in conversation|exclusive)\s*[:\-–|]\s*` + enName)
 	// A role may stand before the name here too: "conductor Hiro Tanaka on the new season".
 	reTitleOn = regexp.MustCompile(`^(?:\p{Ll}[\p{L}\-]*\s+){0,2}` + enName + `\s+on\s+\p{Ll}`)
 	// In a headline set in title case ("Maria Ressa on Truth, Power and the Press") the
