@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.27.0"
+const qaVersion = "2.28.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -692,9 +692,17 @@ func planNameLabels(qps []qaPara, clusters labelClusters, names *nameContext) (q
 			return qaPlan{}, false
 		}
 	}
+	// Several journalists may ask: whoever the byline, the outlet or the lede names as
+	// one and asks a question, however often they speak.
+	asks := map[string]bool{interviewer: true}
+	for _, k := range clusters.order {
+		if k != interviewer && questions[k] > 0 && names.isInterviewerName(clusters.display[k]) {
+			asks[k] = true
+		}
+	}
 	plan := newPlan(len(qps), "name-labels")
 	// A question whose label was lost opens the Q&A when the first label is an answer.
-	if k := clusters.key(qps[first].name); k != interviewer && first > 0 && qps[first-1].question && !qps[first-1].reported {
+	if k := clusters.key(qps[first].name); !asks[k] && first > 0 && qps[first-1].question && !qps[first-1].reported {
 		first--
 		plan.sides[first] = sideQ
 	}
@@ -703,7 +711,7 @@ func planNameLabels(qps []qaPara, clusters labelClusters, names *nameContext) (q
 		qp := qps[i]
 		switch {
 		case plan.sides[i] != sideNone:
-		case qp.kind == kindName && clusters.key(qp.name) == interviewer:
+		case qp.kind == kindName && asks[clusters.key(qp.name)]:
 			plan.sides[i] = sideQ
 		case qp.kind == kindName:
 			plan.sides[i] = sideA

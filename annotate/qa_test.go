@@ -1027,6 +1027,39 @@ func TestBylineName(t *testing.T) {
 	}
 }
 
+// Two journalists of the byline take turns asking; one who asks once is still an
+// interviewer. A byline name that only answers stays the interviewee. A role label
+// ("الوزير:") is not joined to the lede's verb of meeting ("التقينا الوزير").
+func TestQATwoInterviewers(t *testing.T) {
+	en := schema.Document{Lang: "en", Title: "Two reporters, one mayor", Byline: []string{"Tom Fenn", "Alice Grey"},
+		Text: "Mayor Carla Ruiz met us at city hall.\n\nTom Fenn: How is the budget looking?\n\n" +
+			"Carla Ruiz: Tight, but balanced. We cut nothing that matters.\n\nAlice Grey: And the buses?\n\n" +
+			"Carla Ruiz: Free for under-18s from September.\n\nTom Fenn: Will you run again?\n\nCarla Ruiz: Ask me in a year."}
+	checkTurns(t, &en, annotateQA(t, &en), []wantTurn{
+		{"question", "Tom Fenn", "interviewer", "Tom Fenn: How"}, {"answer", "Carla Ruiz", "interviewee", "Carla Ruiz: Tight"},
+		{"question", "Alice Grey", "interviewer", "Alice Grey: And"}, {"answer", "Carla Ruiz", "interviewee", "Carla Ruiz: Free"},
+		{"question", "Tom Fenn", "interviewer", "Tom Fenn: Will"}, {"answer", "Carla Ruiz", "interviewee", "Carla Ruiz: Ask"},
+	})
+	ar := schema.Document{Lang: "ar", Title: "وزير النقل: القطار يصل العام المقبل", Byline: []string{"فهد السالم", "سعد العتيبي"},
+		Text: "التقينا الوزير في مكتبه.\n\nفهد السالم: متى يصل القطار؟\n\nالوزير: العام المقبل.\n\n" +
+			"سعد العتيبي: وكم تبلغ تكلفته؟\n\nالوزير: عشرة مليارات.\n\nفهد السالم: هل ستنخفض الأسعار؟\n\nالوزير: نعم."}
+	items := annotateQA(t, &ar)
+	var roles []string
+	for _, it := range items {
+		roles = append(roles, it.Attrs[schema.AttrSpeaker]+"/"+it.Attrs[schema.AttrSpeakerRole])
+	}
+	if want := []string{"فهد السالم/interviewer", "الوزير/interviewee", "سعد العتيبي/interviewer", "الوزير/interviewee",
+		"فهد السالم/interviewer", "الوزير/interviewee"}; !slices.Equal(roles, want) {
+		t.Errorf("arabic: %q, want %q", roles, want)
+	}
+	// The interviewee shares the byline ("By Carla Ruiz and Tom Fenn") but asks nothing.
+	en.Byline = []string{"Tom Fenn", "Carla Ruiz"}
+	items = annotateQA(t, &en)
+	if len(items) != 6 || items[1].Attrs[schema.AttrSpeakerRole] != "interviewee" {
+		t.Errorf("interviewee in the byline: %d turns, turn 2 %q", len(items), items[min(1, len(items)-1)].Attrs[schema.AttrSpeakerRole])
+	}
+}
+
 // A transcript's timestamps stand before its speaker labels ("[00:01:02] Maya Chen:"):
 // the labels split and name the turns as they do without them.
 func TestQATranscriptTimestamps(t *testing.T) {

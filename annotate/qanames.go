@@ -25,8 +25,10 @@ type nameContext struct {
 	doc   *schema.Document
 	qps   []qaPara
 	title string
-	// bylineName and bylineOutlet come from the byline ("حاوره: X - سبق").
+	// bylineName and bylineOutlet come from the byline ("حاوره: X - سبق"); coAuthors are
+	// the names of the byline's other entries, who may ask questions too.
 	bylineName, bylineOutlet string
+	coAuthors                []string
 	// titleName is the person the title quotes ("سمير جعجع: …"), titleDesc whether that is
 	// a description rather than a name ("السفير الكازاخي لـ الشرق: …"), titleOutlet the
 	// outlet the title names ("لـ«الشرق»").
@@ -40,9 +42,13 @@ type nameContext struct {
 func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 	c := &nameContext{doc: doc, qps: qps, title: cleanMeta(doc.Title)}
 	for _, b := range doc.Byline {
-		if n, o := bylineName(b); n != "" || o != "" {
+		n, o := bylineName(b)
+		switch {
+		case n == "" && o == "":
+		case c.bylineName == "" && c.bylineOutlet == "":
 			c.bylineName, c.bylineOutlet = n, o
-			break
+		case n != "":
+			c.coAuthors = append(c.coAuthors, n)
 		}
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
@@ -512,7 +518,7 @@ func (c *nameContext) isInterviewerName(label string) bool {
 			}
 		}
 	}
-	return c.bylineName != "" && sharesWord(label, c.bylineName)
+	return c.bylineName != "" && sharesWord(label, c.bylineName) || slices.ContainsFunc(c.coAuthors, func(n string) bool { return sharesWord(label, n) })
 }
 
 var (
@@ -702,7 +708,8 @@ func isArStop(w string) bool {
 		return true // "لـ", "بـ": a preposition cut off a quoted outlet
 	}
 	f := fold(w)
-	return arNameStopRaw[w] || isArReportVerb(w) || arRoleNoun(f) || (strings.HasPrefix(f, "و") && arRoleNoun(f[len("و"):]))
+	// A verb of meeting may look like a word with the article ("التقينا", "التقت").
+	return arNameStopRaw[w] || isArReportVerb(w) || arMeetVerbs[f] || arRoleNoun(f) || (strings.HasPrefix(f, "و") && arRoleNoun(f[len("و"):]))
 }
 
 // arPossessives are the folded pronoun suffixes a role noun takes in a lede: "مديرته"
