@@ -104,8 +104,9 @@ var (
 	// (a label set as its own paragraph). Quotes may wrap an outlet ("«عكاظ»:").
 	reNameLabelEn = regexp.MustCompile(`^([\p{Lu}][\p{L}\p{M}'’.\-]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|of|the|de|del|da|di|du|al|el|bin|ibn|van|von|der|den|le|la|y)){0,4})\s*[:：](?:\s+|$)`)
 	reNameLabelAr = regexp.MustCompile(`^[«"“]?(\p{Arabic}+\.?(?:\s+\p{Arabic}+\.?){0,3})[»"”]?\s*[:：]`)
-	reTimestamp   = regexp.MustCompile(`^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*(?:[-–—|]\s*)?`)
-	reNumbered    = regexp.MustCompile(`^\s*([0-9٠-٩]{1,2}|[a-z])\s*[.)\-–:]\s+`)
+	// A timestamp with its clock words ("14:05 GMT", "9:30 a.m."), which are no label.
+	reTimestamp = regexp.MustCompile(`^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s*(?i:[ap]\.?m\.?))?(?:\s+(?:GMT|UTC|BST|CET|CEST|EET|EEST|MEZ|MESZ|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|CT|MT|PT|IST|AST|JST|AEST|AEDT)\b)?[\])]?\s*(?:[-–—|]\s*)?`)
+	reNumbered  = regexp.MustCompile(`^\s*([0-9٠-٩]{1,2}|[a-z])\s*[.)\-–:]\s+`)
 )
 
 // notSpeakerLabels are words that end in a colon in ordinary news text: reporting verbs,

@@ -1061,7 +1061,8 @@ func TestQATwoInterviewers(t *testing.T) {
 }
 
 // A transcript's timestamps stand before its speaker labels ("[00:01:02] Maya Chen:"):
-// the labels split and name the turns as they do without them.
+// the labels split and name the turns as they do without them. A time zone after the
+// time ("14:05 GMT:") is part of it, not a label.
 func TestQATranscriptTimestamps(t *testing.T) {
 	for _, stamp := range []string{"[00:00:%02d] ", "(0:%02d) ", "00:%02d - "} {
 		var b strings.Builder
@@ -1082,6 +1083,14 @@ func TestQATranscriptTimestamps(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("stamps %q: speakers %q, want %q", stamp, got, want)
 		}
+	}
+	// A live blog's entries open with the time and its zone, which is no speaker.
+	blog := schema.Document{Lang: "en", Title: "Storm live: trains cancelled", Text: "14:05 GMT: All trains north of York are cancelled.\n\n" +
+		"What does this mean for commuters?\n\n14:12 GMT: Commuters are advised to work from home.\n\n" +
+		"Will schools close tomorrow?\n\n14:20 GMT: The council will decide by 6pm.\n\n" +
+		"Is the storm getting worse?\n\n14:31 GMT: The warning is amber for the coast."}
+	if items := annotateQA(t, &blog); len(items) != 0 {
+		t.Errorf("live blog: %d turns, want none", len(items))
 	}
 }
 
