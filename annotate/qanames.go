@@ -104,7 +104,7 @@ func (x *surnameIndex) has(folded string) bool {
 	}
 	if x.set == nil {
 		x.set = arSurnames(x.text)
-		if ws := strings.Fields(x.titleName); len(ws) > 1 && strings.HasPrefix(fold(ws[len(ws)-1]), "ال") {
+		if ws := strings.Fields(x.titleName); len(ws) > 1 && strings.HasPrefix(fold(ws[len(ws)-1]), "ال") && !namedAfter(x.text, fold(ws[len(ws)-1])) {
 			x.set[fold(ws[len(ws)-1])] = true
 		}
 	}
@@ -786,6 +786,23 @@ func arSurnames(text string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// namedAfter reports whether text writes a name right after the folded word f, one that
+// opens with a common given name or an honorific: the title's words then describe the
+// person the text names ("رئيس الاتحاد السعودي لكرة القدم ياسر المسحل"), and f ends the
+// description, not a name.
+func namedAfter(text, f string) bool {
+	ws := nameWords(text)
+	for i := 0; i+1 < len(ws); i++ {
+		if fold(ws[i].w) != f || ws[i+1].brk {
+			continue
+		}
+		if n := strings.Fields(arNameAt(ws, i+1, nil)); isArHonorific(ws[i+1].w) || len(n) > 0 && opensWithGivenName(n) {
+			return true
+		}
+	}
+	return false
 }
 
 // endsInFamilyName reports whether an Arabic name of two or more words ends in a family
