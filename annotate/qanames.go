@@ -985,7 +985,8 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 var arInstitutions = foldSet("نادي", "شركة", "مجلس", "هيئة", "وزارة", "جامعة", "مستشفى", "جمعية", "غرفة", "لجنة",
 	"إدارة", "مركز", "بنك", "مصرف", "صندوق", "مؤسسة", "فريق", "منتخب", "اتحاد", "مدرسة", "كلية", "معهد", "مجموعة",
 	"حزب", "حركة", "منظمة", "مكتب", "قسم", "دار", "مجمع", "مصنع", "بلدية", "أمانة", "رابطة", "نقابة", "جمهورية",
-	"مملكة", "دولة", "سلطنة", "إمارة", "ولاية", "محافظة", "منطقة")
+	"مملكة", "دولة", "سلطنة", "إمارة", "ولاية", "محافظة", "منطقة", "مدينة", "مطار", "ميناء", "جسر", "جائزة", "برنامج",
+	"قاعدة", "ملعب", "استاد")
 
 // isArInstitution reports whether w is an institution noun, bare or with a clitic
 // ("بنادي", "لشركة").
@@ -1077,7 +1078,10 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				for j < len(ws) && isArHonorific(ws[j].w) && (j == i || !ws[j].brk) {
 					j++
 				}
-				if j < len(ws) && !ws[j].brk {
+				// After an institution's noun the title and name are the institution's
+				// ("جامعة الملك سعود", "مستشفى الملك فهد"), no person in the lede.
+				inName := i > 0 && !ws[i].brk && isArInstitution(ws[i-1].w)
+				if j < len(ws) && !ws[j].brk && !inName {
 					if n := arNameAt(ws, j, surnames); n != "" && (len(strings.Fields(n)) >= 2 || !arCommonNounRanks[fold(ws[j-1].w)]) {
 						out = append(out, ledeCandidate{name: n, at: i})
 					} else if n := arNameAfterAdjectives(ws, j, surnames); n != "" {
