@@ -1665,8 +1665,10 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 	if n := c.initialsName(label, lede); n != "" {
 		return n
 	}
-	if e := c.expand(label, lede); e != "" {
-		return e
+	if !family { // a family label was expanded above
+		if e := c.expand(label, lede); e != "" {
+			return e
+		}
 	}
 	if f := c.writtenCase(label); f != "" {
 		return f

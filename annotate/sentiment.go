@@ -212,10 +212,10 @@ func (s *sentimentScorer) classify(text string) (string, float64) {
 		return s.m.Labels[i], round4(p[i])
 	}
 	c := s.m.Lexicon.compound(text)
-	switch {
-	case c >= lexThreshold:
+	switch compoundSign(c) {
+	case 1:
 		return "positive", round4(0.5 + c/2)
-	case c <= -lexThreshold:
+	case -1:
 		return "negative", round4(0.5 - c/2)
 	}
 	return "neutral", round4(1 - math.Abs(c)/(2*lexThreshold))
@@ -315,9 +315,13 @@ func isNegator(w string) bool {
 // lexicon is an English valence lexicon, values on -1..1 (loadLexicons).
 type lexicon map[string]float64
 
-// polarity is the sign of text's compound: -1, 0 (within lexThreshold of zero) or 1.
-func (l lexicon) polarity(text string) int {
-	switch c := l.compound(text); {
+// polarity is the sign of text's compound (compoundSign).
+func (l lexicon) polarity(text string) int { return compoundSign(l.compound(text)) }
+
+// compoundSign is -1, 0 (within lexThreshold of zero) or 1: how English sentiment labels
+// a compound, and the polarity stance reads.
+func compoundSign(c float64) int {
+	switch {
 	case c >= lexThreshold:
 		return 1
 	case c <= -lexThreshold:
