@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.30.0"
+const qaVersion = "2.31.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -103,7 +103,12 @@ var (
 	// A speaker label: one to five name words and a colon, then the turn text or nothing
 	// (a label set as its own paragraph). Quotes may wrap an outlet ("«عكاظ»:").
 	reNameLabelEn = regexp.MustCompile(`^([\p{Lu}][\p{L}\p{M}'’.\-]*(?:\s+(?:[\p{Lu}][\p{L}\p{M}'’.\-]*|of|the|de|del|da|di|du|al|el|bin|ibn|van|von|der|den|le|la|y)){0,4})\s*[:：](?:\s+|$)`)
-	reNameLabelAr = regexp.MustCompile(`^[«"“]?(\p{Arabic}+\.?(?:\s+\p{Arabic}+\.?){0,3})[»"”]?\s*[:：]`)
+	// A transcript's label in capitals with the speaker's role after a comma ("RACHEL
+	// MARTIN, HOST:", "MARCUS OBI, CHIEF NEGOTIATOR, DOCKWORKERS UNION:",
+	// "UNIDENTIFIED PERSON #1:"), as broadcast transcripts set them; the name is the part
+	// before the comma.
+	reNameRoleLabel = regexp.MustCompile(`^(\p{Lu}[\p{Lu}'’.\-]+(?:\s+\p{Lu}[\p{Lu}'’.\-]*){0,3}(?:\s+#\d+)?)(?:,\s+[\p{Lu}\d][\p{Lu}\d'’.&/\-]*(?:,?\s+[\p{Lu}\d][\p{Lu}\d'’.&/\-]*){0,8})?\s*[:：](?:\s+|$)`)
+	reNameLabelAr   = regexp.MustCompile(`^[«"“]?(\p{Arabic}+\.?(?:\s+\p{Arabic}+\.?){0,3})[»"”]?\s*[:：]`)
 	// A timestamp with its clock words ("14:05 GMT", "9:30 a.m."), which are no label.
 	reTimestamp = regexp.MustCompile(`^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s*(?i:[ap]\.?m\.?))?(?:\s+(?:GMT|UTC|BST|CET|CEST|EET|EEST|MEZ|MESZ|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|CT|MT|PT|IST|AST|JST|AEST|AEDT)\b)?[\])]?\s*(?:[-–—|]\s*)?`)
 	reNumbered  = regexp.MustCompile(`^\s*([0-9٠-٩]{1,2}|[a-z])\s*[.)\-–:]\s+`)
@@ -185,6 +190,9 @@ func leadMarker(s string) (marker, rest string) {
 // speakerLabel returns the speaker label opening body, if any, and the text after it.
 func speakerLabel(body string) (name, rest string, ok bool) {
 	if m := reNameLabelEn.FindStringSubmatchIndex(body); m != nil {
+		name = body[m[2]:m[3]]
+		rest = body[m[1]:]
+	} else if m := reNameRoleLabel.FindStringSubmatchIndex(body); m != nil {
 		name = body[m[2]:m[3]]
 		rest = body[m[1]:]
 	} else if m := reNameLabelAr.FindStringSubmatchIndex(body); m != nil {

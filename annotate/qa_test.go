@@ -1539,6 +1539,41 @@ func TestQAEditorsNote(t *testing.T) {
 	}
 }
 
+// Broadcast transcripts set a speaker in capitals with a role after a comma ("NOOR HADI,
+// HOST:", "ELENA VOSS, MAYOR OF LINDHOLM:"), alone in its paragraph or before the words;
+// later turns use the family name alone. The name is the part before the comma, written
+// as the byline or the text writes it (the text after a label counts: "Joining me is …").
+func TestQABroadcastTranscript(t *testing.T) {
+	for _, tt := range []struct {
+		name, iv, ie string
+		byline       []string
+		text         string
+		starts       []string
+	}{
+		{"role label alone, host in the byline", "Noor Hadi", "Elena Voss", []string{"Noor Hadi"},
+			"NOOR HADI, HOST:\n\nThe town of Lindholm voted to close its coal plant two years early. Its mayor, Elena Voss, joins us. Good morning.\n\n" +
+				"ELENA VOSS: Good morning, Noor.\n\nHADI: Why close it early?\n\nVOSS: Because the repairs it needed cost more than a solar farm.\n\n" +
+				"HADI: And the workers?\n\nVOSS: Every one of them was offered a job at the new site.",
+			[]string{"NOOR HADI, HOST:", "ELENA VOSS: Good", "HADI: Why", "VOSS: Because", "HADI: And", "VOSS: Every"}},
+		// A name written only in capitals stays so: that is how the article gives it.
+		{"roles inline, guest named after a label", "NOOR HADI", "Elena Voss", nil,
+			"NOOR HADI, HOST: Good evening. Joining me now is the mayor of Lindholm, Elena Voss.\n\n" +
+				"ELENA VOSS, MAYOR OF LINDHOLM: Thank you for having me.\n\nHADI: Why close the plant early?\n\n" +
+				"VOSS: Because the repairs it needed cost more than a solar farm.\n\nHADI: Will bills go up?\n\nVOSS: Not this year.",
+			[]string{"NOOR HADI, HOST: Good", "ELENA VOSS, MAYOR", "HADI: Why", "VOSS: Because", "HADI: Will", "VOSS: Not"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := schema.Document{Lang: "en", Title: "A coal plant closes early", Byline: tt.byline, Text: tt.text}
+			want := alternate(tt.iv, tt.ie, tt.starts...)
+			checkTurns(t, &doc, annotateQA(t, &doc), want)
+		})
+	}
+	// Capitals with no comma-role are no role label: a sentence opening with an acronym.
+	if name, _, ok := speakerLabel("NATO, the EU and the UN: all three met."); ok {
+		t.Errorf("a sentence read as the label %q", name)
+	}
+}
+
 // A closing paragraph that names the interviewee in full is the article's note on who
 // they are, not the rest of the last answer; one that names someone else continues it.
 func TestQAClosingBio(t *testing.T) {

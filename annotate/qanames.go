@@ -1684,10 +1684,16 @@ func (c *nameContext) writtenCase(label string) string {
 		return ""
 	}
 	want := strings.Fields(fold(label))
-	// The title counts too: a scrape's headline is no paragraph of the text.
-	texts := []string{c.title}
+	// The title and the byline count too: a scrape's headline is no paragraph of the
+	// text, and a host is often named only in the byline. A labelled paragraph counts
+	// after its label ("MARCUS OBI, …: Thank you, Dana." names no one; "Joining me now is
+	// Marcus Obi" does).
+	texts := append([]string{c.title}, c.bylineName)
+	texts = append(texts, c.coAuthors...)
 	for _, qp := range c.qps {
-		if qp.kind != kindName {
+		if qp.kind == kindName {
+			texts = append(texts, qp.body)
+		} else {
 			texts = append(texts, qp.p.Text)
 		}
 	}
