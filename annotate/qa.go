@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.31.0"
+const qaVersion = "2.32.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -1599,7 +1599,7 @@ func labelWords(label string) []string {
 var personTitles = map[string]bool{
 	"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "prof": true, "professor": true, "sir": true,
 	"dame": true, "herr": true, "frau": true, "m": true, "mme": true, "sr": true, "sra": true,
-	"د": true, "السيد": true, "السيده": true, "الدكتور": true, "الدكتوره": true, "الشيخ": true, "الشيخه": true,
+	"د": true, "م": true, "ا": true, "ا.د": true, "السيد": true, "السيده": true, "الدكتور": true, "الدكتوره": true, "الشيخ": true, "الشيخه": true,
 	"الاستاذ": true, "الاستاذه": true, "المهندس": true, "المهندسه": true,
 }
 

@@ -820,6 +820,29 @@ func TestQASpeakerLabels(t *testing.T) {
 		checkTurns(t, &ar, annotateQA(t, &ar), alternate("فهد السالم", "خالد اليوسف",
 			"المحاور: ما", "اليوسف: رواية", "المحاور: ولماذا", "اليوسف: لأنني", "المحاور: متى", "اليوسف: في"))
 	})
+	// A round table: each guest's label is a title's abbreviation and the family name
+	// ("د. العتيبي:" for الدكتور, "م. الشهري:" for المهندس), completed from the lede's one
+	// writing of the name; the labels' own repeats do not count as writings of it.
+	t.Run("round table with abbreviated titles", func(t *testing.T) {
+		doc := schema.Document{Lang: "ar", Title: "ندوة «اليوم»: التستر التجاري يكلف الاقتصاد المليارات", Byline: []string{"أدار الندوة: فيصل الدوسري"},
+			Text: "ناقشت الندوة ظاهرة التستر التجاري بمشاركة الخبير الاقتصادي الدكتور عبدالرحمن العتيبي، وعضو الغرفة التجارية المهندس ناصر الشهري.\n\n" +
+				"فيصل: كيف تقدرون حجم التستر التجاري؟\n\nد. العتيبي: التقديرات تتراوح بين ثلاثين وأربعين مليار ريال.\n\nم. الشهري: أتفق، وقطاع المقاولات هو الأكثر تضررا.\n\n" +
+				"فيصل: لماذا فشلت الحملات السابقة؟\n\nد. العتيبي: لأنها عالجت النتائج لا الأسباب.\n\nم. الشهري: وضعف العقوبات.\n\n" +
+				"فيصل: ما الحل؟\n\nد. العتيبي: الدفع الإلكتروني في كل المحلات.\n\nم. الشهري: وتمويل ميسر للشباب."}
+		const iv, ie1, ie2 = "فيصل الدوسري", "عبدالرحمن العتيبي", "ناصر الشهري"
+		want := []wantTurn{
+			{"question", iv, "interviewer", "فيصل: كيف"}, {"answer", ie1, "interviewee", "د. العتيبي: التقديرات"}, {"answer", ie2, "interviewee", "م. الشهري: أتفق"},
+			{"question", iv, "interviewer", "فيصل: لماذا"}, {"answer", ie1, "interviewee", "د. العتيبي: لأنها"}, {"answer", ie2, "interviewee", "م. الشهري: وضعف"},
+			{"question", iv, "interviewer", "فيصل: ما"}, {"answer", ie1, "interviewee", "د. العتيبي: الدفع"}, {"answer", ie2, "interviewee", "م. الشهري: وتمويل"},
+		}
+		checkTurns(t, &doc, annotateQA(t, &doc), want)
+	})
+	t.Run("an analyst described in the title, named in the lede", func(t *testing.T) {
+		doc := schema.Document{Lang: "en", Title: "Analyst: oil will stay above $80", Byline: []string{"By Sam Lee"},
+			Text: "Energy analyst Maria Gomez of Northbridge Capital expects prices to stay high.\n\nQ: Why?\n\nA: Supply is tight.\n\n" +
+				"Q: For how long?\n\nA: At least a year.\n\nQ: And then?\n\nA: We will see."}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Sam Lee", "Maria Gomez", "Q: Why", "A: Supply", "Q: For", "A: At", "Q: And", "A: We"))
+	})
 	// A family name of several words ("أبو راس", "آل الشيخ", "von der Leyen") is the
 	// short form of the name the lede gives; one the lede does not complete stays as
 	// written.
@@ -912,6 +935,8 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "قالت الطالبة سارة الحربي إنها ستدرس الطب."}, "سارة القحطاني", "سارة الحربي"},
 		{"a present-tense reporting verb after its subject is followed by what is said", schema.Document{Title: "رحلتي مع الكرة", Byline: []string{"حوار ـ محمد الزهراني"},
 			Text: "شقيق اللاعب الدولي يروي قصصا طريفة عن طفولته\n\nكشف ماجد الغامدي شقيق اللاعب الدولي تفاصيل مسيرة أخيه منذ الطفولة."}, "محمد الزهراني", "ماجد الغامدي"},
+		{"a deputy's office in the title describes the person the lede names", schema.Document{Title: "وكيل وزارة التعليم لـ«الرياض»: المناهج الجديدة جاهزة",
+			Byline: []string{"حوار - نورة القحطاني"}, Text: "أكد وكيل وزارة التعليم للمناهج الدكتور سالم بن محمد الدوسري أن المناهج جاهزة."}, "نورة القحطاني", "سالم بن محمد الدوسري"},
 		{"description in the title, outlet from the title", schema.Document{Title: "السفير الياباني لـ«الشرق»: نقدر دعم قطر",
 			Text: "ثمن سعادة السيد كينجي تاناكا، سفير اليابان لدى الدوحة، العلاقات بين البلدين."}, "الشرق", "كينجي تاناكا"},
 	} {

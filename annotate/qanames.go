@@ -229,9 +229,19 @@ var roleNouns = foldSet(
 	"زوجة", "أرملة", "مسؤول", "المسؤول", "خبير", "الخبير", "مستشار", "المستشار", "محافظ", "المحافظ", "متحدث", "المتحدث",
 	"الناطق", "ناطق", "عميد", "أستاذ", "استاذ", "رئيسا", "سفيرة", "السفيرة", "مدربة", "لاعبة", "مؤلف", "مؤلفة",
 	"كاتب", "كاتبة", "مخرج", "مخرجة", "ممثل", "ممثلة", "مطرب", "مطربة", "صاحب", "صاحبة", "مالك", "رجل", "سيدة",
+	"وكيل", "الوكيل", "وكيلة", "الوكيلة", "مساعد", "المساعد", "مساعدة", "المساعدة", "محلل", "المحلل", "محللة",
+	"باحث", "باحثة", "طبيب", "طبيبة", "استشاري", "الاستشاري", "استشارية", "محامي", "محامية", "قاضي", "شاعر",
+	"شاعرة", "فنان", "فنانة", "إعلامي", "إعلامية", "ناشط", "ناشطة", "مفتي", "المفتي", "عمدة", "العمدة", "قنصل",
+	"القنصل", "مندوب", "المندوب", "مندوبة", "منسق", "المنسق", "منسقة", "مشرف", "المشرف", "مشرفة", "روائي",
+	"روائية", "ناقد", "ناقدة", "داعية", "مسؤولة", "المسؤولة", "متحدثة", "المتحدثة", "الناطقة", "ناطقة", "محافظة",
+	"عضوة", "أمينة", "الأمينة", "نائبة", "النائبة", "مؤسسة", "رئيسة",
 	"ambassador", "minister", "president", "director", "chairman", "chairwoman", "chief", "ceo", "founder",
 	"governor", "senator", "mayor", "coach", "author", "novelist", "writer", "actor", "actress", "singer",
 	"artist", "filmmaker", "professor", "expert", "economist", "scientist", "spokesman", "spokeswoman", "the",
+	"deputy", "undersecretary", "analyst", "researcher", "doctor", "lawyer", "judge", "poet", "activist",
+	"journalist", "chef", "designer", "architect", "historian", "photographer", "composer", "conductor",
+	"musician", "editor", "entrepreneur", "investor", "official", "commissioner", "chancellor", "captain",
+	"manager", "candidate", "survivor", "nurse", "teacher", "farmer", "spokesperson", "envoy", "diplomat",
 	"a", "an", "our", "this", "one",
 )
 
@@ -549,8 +559,9 @@ type nameWord struct {
 	index int
 }
 
-// abbreviations keep their full stop inside a name ("د. سامية", "Dr. Amina Yusuf").
-var abbreviations = map[string]bool{"د": true, "dr": true, "mr": true, "mrs": true, "ms": true, "prof": true, "st": true, "jr": true, "sr": true, "m": true}
+// abbreviations keep their full stop inside a name ("د. سامية", "م. ناصر" for المهندس,
+// "أ. هند" for الأستاذة, "Dr. Amina Yusuf").
+var abbreviations = map[string]bool{"د": true, "م": true, "ا": true, "dr": true, "mr": true, "mrs": true, "ms": true, "prof": true, "st": true, "jr": true, "sr": true, "m": true}
 
 // nameWords splits s into words; any character that is not a letter, a mark, a hyphen,
 // an apostrophe or white space is a break.
@@ -1396,6 +1407,25 @@ func (c *nameContext) ledeTitleText(lede []qaPara) []string {
 	return texts
 }
 
+// shortFormSources is ledeTitleText for completing the short label short: a speaker label
+// no longer than short is left out of its paragraph, so that the label's own repeats
+// ("م. الشهري:" on every answer) do not outvote the lede's one full writing ("المهندس
+// ناصر الشهري"); a longer label ("HIRO TANAKA:") is a writing of the name and stays.
+func (c *nameContext) shortFormSources(lede []qaPara, short string) []string {
+	texts := c.ledeTitleText(lede)
+	n := len(labelWords(short))
+	for i, qp := range c.qps {
+		if qp.kind == kindName && len(labelWords(qp.name)) <= n {
+			at := i
+			if i >= len(lede) {
+				at++ // after the title
+			}
+			texts[at] = qp.body
+		}
+	}
+	return texts
+}
+
 // reCapitalisedRun is a run of capitalised words, where a Latin name is looked for.
 var reCapitalisedRun = regexp.MustCompile(`\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+)+`)
 
@@ -1518,7 +1548,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 		}
 		return enNameWord(w)
 	}
-	texts := c.ledeTitleText(lede)
+	texts := c.shortFormSources(lede, short)
 	last, firstW := fold(sw[len(sw)-1]), fold(sw[0])
 	join := func(ws []nameWord) string { return strings.Join(wordsOf(ws), " ") }
 	if len(sw) >= 2 {
