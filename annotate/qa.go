@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.32.0"
+const qaVersion = "2.33.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -867,7 +867,7 @@ func planTwoKeys(doc *schema.Document, qps []qaPara, keys []string, k1, k2 strin
 		return qaPlan{}, false
 	}
 	s1, s2 := statsOf(qps, keys, k1), statsOf(qps, keys, k2)
-	kq, ka, sq, sa := k1, k2, s1, s2
+	kq, ka, sq := k1, k2, s1
 	swap := false
 	switch {
 	case s1.qShare()-s2.qShare() >= 0.2:
@@ -880,13 +880,16 @@ func planTwoKeys(doc *schema.Document, qps []qaPara, keys []string, k1, k2 strin
 		swap = true
 	}
 	if swap {
-		kq, ka, sq, sa = k2, k1, s2, s1
+		kq, ka, sq = k2, k1, s2
 	}
+	// The Q&A opens with its first question: a marked one, or one that lost its marker
+	// just before a marked answer. Answer-marked paragraphs before it are the article's
+	// highlights ("- لا تهاون مع المخالفين"), set with the answers' dash as quotes from them.
 	first := sq.firstAt
-	if sa.firstAt < first {
-		first = sa.firstAt
-		if first > 0 && keys[first-1] == "" && qps[first-1].question && !qps[first-1].reported {
-			first--
+	for i := 0; i+1 < sq.firstAt; i++ {
+		if keys[i] == "" && qps[i].question && !qps[i].reported && keys[i+1] == ka {
+			first = i
+			break
 		}
 	}
 	if !(sq.qShare() >= 1.0/3 || hasInterviewCue(doc, qps[:first]) || 2*addressing(qps, keys, kq) >= sq.n) {
@@ -970,9 +973,23 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 	// Keyed answers: in each run of unkeyed paragraphs between two answers, the question
 	// starts at the first paragraph ending in "?" (or the run's last paragraph); the ones
 	// before it still belong to the answer.
+	asked := func(i int) bool {
+		return i > 0 && keys[i-1] == "" && (qps[i-1].question && !qps[i-1].reported || qps[i-1].prompt)
+	}
 	first := sk.firstAt
 	if first > 0 && keys[first-1] == "" {
 		first--
+	}
+	// Keyed paragraphs that open the text, or come two in a row before any question, are
+	// highlights quoted from the answers (as in planTwoKeys): the first answer is the
+	// first keyed paragraph after an unkeyed question or prompt.
+	if !asked(sk.firstAt) && (sk.firstAt == 0 || sk.firstAt+1 < len(qps) && keys[sk.firstAt+1] == k) {
+		for i := sk.firstAt + 1; i < len(qps); i++ {
+			if keys[i] == k && asked(i) {
+				first = i - 1
+				break
+			}
+		}
 	}
 	plan.first = first
 	for i := first; i < len(qps); {

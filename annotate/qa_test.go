@@ -1646,6 +1646,36 @@ func TestQACuedImpersonalQuestions(t *testing.T) {
 	}
 }
 
+// Highlights before an interview, set with the answers' dash ("- لا تهاون مع المخالفين"),
+// are the article's quotes from the answers, not answers to no question: the Q&A opens
+// with its first question, marked or one that lost its marker before a marked answer.
+func TestQAHighlightsBeforeQA(t *testing.T) {
+	const highlights = "- الواجهة البحرية ستكون الأجمل في الخليج\n\n- لا تهاون مع المخالفين في المطاعم\n\n"
+	const lede = "كشف رئيس بلدية الخبر المهندس سلطان الزايدي عن قرب الانتهاء من مشروع الواجهة البحرية.\n\n"
+	const rest = "- مطلع العام المقبل، ونسبة الإنجاز تجاوزت ثمانين في المئة.\n\n" +
+		"* هناك شكاوى من تكرار المخالفات في المطاعم\n\n- لا تهاون مع أي مخالف، وقد أغلقنا ستين مطعما.\n\n" +
+		"* وماذا عن المراقبين؟\n\n- نحتاج إلى ضعف العدد.\n\n* ما رسالتك لسكان الخبر؟\n\n- أن يكونوا شركاء لنا."
+	for _, tt := range []struct{ name, first, start string }{
+		{"marked first question", "* متى ينتهي المشروع؟\n\n", "* متى"},
+		{"first question without its marker", "متى ينتهي المشروع؟\n\n", "متى"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := schema.Document{Lang: "ar", Title: "رئيس بلدية الخبر: الواجهة البحرية تنتهي مطلع العام", Byline: []string{"حوار - سلمان العمري"},
+				Text: highlights + lede + tt.first + rest}
+			checkTurns(t, &doc, annotateQA(t, &doc), alternate("سلمان العمري", "سلطان الزايدي",
+				tt.start, "- مطلع", "* هناك", "- لا تهاون مع أي", "* وماذا", "- نحتاج", "* ما", "- أن"))
+		})
+	}
+	// Unmarked questions and dashed answers: the highlights' dashes are the answers' too.
+	t.Run("unmarked questions", func(t *testing.T) {
+		doc := schema.Document{Lang: "ar", Title: "رئيس بلدية الخبر: الواجهة البحرية تنتهي مطلع العام", Byline: []string{"حوار - سلمان العمري"},
+			Text: highlights + lede + "متى ينتهي المشروع؟\n\n- مطلع العام المقبل.\n\nوماذا عن المخالفات في المطاعم؟\n\n- لا تهاون مع أي مخالف.\n\n" +
+				"ما رسالتك لسكان الخبر؟\n\n- أن يكونوا شركاء لنا."}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("سلمان العمري", "سلطان الزايدي",
+			"متى", "- مطلع", "وماذا", "- لا تهاون مع أي", "ما", "- أن"))
+	})
+}
+
 // The interviewer's credit at the foot of an interview ("أجرى الحوار: X", "Interview by
 // X") names the interviewer and is no part of the last answer.
 func TestQAClosingCredit(t *testing.T) {
