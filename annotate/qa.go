@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.33.0"
+const qaVersion = "2.34.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -886,8 +886,8 @@ func planTwoKeys(doc *schema.Document, qps []qaPara, keys []string, k1, k2 strin
 	// just before a marked answer. Answer-marked paragraphs before it are the article's
 	// highlights ("- لا تهاون مع المخالفين"), set with the answers' dash as quotes from them.
 	first := sq.firstAt
-	for i := 0; i+1 < sq.firstAt; i++ {
-		if keys[i] == "" && qps[i].question && !qps[i].reported && keys[i+1] == ka {
+	for i := 0; i < sq.firstAt; i++ {
+		if lostMarker(qps, keys, i, ka) {
 			first = i
 			break
 		}
@@ -904,7 +904,7 @@ func planTwoKeys(doc *schema.Document, qps []qaPara, keys []string, k1, k2 strin
 			plan.sides[i] = sideQ
 		case keys[i] == ka:
 			plan.sides[i] = sideA
-		case i == first || (cur == sideA && keys[i] == "" && qps[i].question && !qps[i].reported && i+1 < len(qps) && keys[i+1] == ka):
+		case i == first || (cur == sideA && lostMarker(qps, keys, i, ka)):
 			// A question that lost its marker, just before a marked answer.
 			plan.sides[i] = sideQ
 		default:
@@ -915,6 +915,12 @@ func planTwoKeys(doc *schema.Document, qps []qaPara, keys []string, k1, k2 strin
 		}
 	}
 	return plan, true
+}
+
+// lostMarker reports whether paragraph i is a question that lost its marker: unkeyed,
+// ending in a question mark of its own, just before an answer keyed ka.
+func lostMarker(qps []qaPara, keys []string, i int, ka string) bool {
+	return keys[i] == "" && qps[i].question && !qps[i].reported && i+1 < len(qps) && keys[i+1] == ka
 }
 
 // planOneKey segments by a key (a marker or a label) on one side only. When the key

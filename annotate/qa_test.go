@@ -937,6 +937,8 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "شقيق اللاعب الدولي يروي قصصا طريفة عن طفولته\n\nكشف ماجد الغامدي شقيق اللاعب الدولي تفاصيل مسيرة أخيه منذ الطفولة."}, "محمد الزهراني", "ماجد الغامدي"},
 		{"a deputy's office in the title describes the person the lede names", schema.Document{Title: "وكيل وزارة التعليم لـ«الرياض»: المناهج الجديدة جاهزة",
 			Byline: []string{"حوار - نورة القحطاني"}, Text: "أكد وكيل وزارة التعليم للمناهج الدكتور سالم بن محمد الدوسري أن المناهج جاهزة."}, "نورة القحطاني", "سالم بن محمد الدوسري"},
+		{"a given name that is also an office's feminine form stays a name", schema.Document{Title: "أمينة الوكيل: الرواية بيتي الأول", Byline: []string{"حوار: سارة القحطاني"},
+			Text: "تحدثت الروائية أمينة الوكيل عن روايتها الجديدة."}, "سارة القحطاني", "أمينة الوكيل"},
 		{"description in the title, outlet from the title", schema.Document{Title: "السفير الياباني لـ«الشرق»: نقدر دعم قطر",
 			Text: "ثمن سعادة السيد كينجي تاناكا، سفير اليابان لدى الدوحة، العلاقات بين البلدين."}, "الشرق", "كينجي تاناكا"},
 	} {

@@ -229,19 +229,18 @@ var roleNouns = foldSet(
 	"زوجة", "أرملة", "مسؤول", "المسؤول", "خبير", "الخبير", "مستشار", "المستشار", "محافظ", "المحافظ", "متحدث", "المتحدث",
 	"الناطق", "ناطق", "عميد", "أستاذ", "استاذ", "رئيسا", "سفيرة", "السفيرة", "مدربة", "لاعبة", "مؤلف", "مؤلفة",
 	"كاتب", "كاتبة", "مخرج", "مخرجة", "ممثل", "ممثلة", "مطرب", "مطربة", "صاحب", "صاحبة", "مالك", "رجل", "سيدة",
-	"وكيل", "الوكيل", "وكيلة", "الوكيلة", "مساعد", "المساعد", "مساعدة", "المساعدة", "محلل", "المحلل", "محللة",
+	"وكيل", "وكيلة", "مساعد", "مساعدة", "محلل", "المحلل", "محللة",
 	"باحث", "باحثة", "طبيب", "طبيبة", "استشاري", "الاستشاري", "استشارية", "محامي", "محامية", "قاضي", "شاعر",
-	"شاعرة", "فنان", "فنانة", "إعلامي", "إعلامية", "ناشط", "ناشطة", "مفتي", "المفتي", "عمدة", "العمدة", "قنصل",
-	"القنصل", "مندوب", "المندوب", "مندوبة", "منسق", "المنسق", "منسقة", "مشرف", "المشرف", "مشرفة", "روائي",
-	"روائية", "ناقد", "ناقدة", "داعية", "مسؤولة", "المسؤولة", "متحدثة", "المتحدثة", "الناطقة", "ناطقة", "محافظة",
-	"عضوة", "أمينة", "الأمينة", "نائبة", "النائبة", "مؤسسة", "رئيسة",
+	"شاعرة", "فنان", "فنانة", "إعلامي", "إعلامية", "ناشط", "ناشطة", "مفتي", "عمدة", "العمدة", "قنصل",
+	"القنصل", "مندوب", "المندوب", "مندوبة", "منسق", "المنسق", "منسقة", "مشرف", "مشرفة", "روائي",
+	"روائية", "ناقد", "ناقدة", "داعية", "مسؤولة", "المسؤولة", "متحدثة", "المتحدثة", "الناطقة", "ناطقة", "عضوة", "نائبة", "النائبة",
 	"ambassador", "minister", "president", "director", "chairman", "chairwoman", "chief", "ceo", "founder",
 	"governor", "senator", "mayor", "coach", "author", "novelist", "writer", "actor", "actress", "singer",
 	"artist", "filmmaker", "professor", "expert", "economist", "scientist", "spokesman", "spokeswoman", "the",
-	"deputy", "undersecretary", "analyst", "researcher", "doctor", "lawyer", "judge", "poet", "activist",
+	"deputy", "undersecretary", "analyst", "researcher", "doctor", "lawyer", "poet", "activist",
 	"journalist", "chef", "designer", "architect", "historian", "photographer", "composer", "conductor",
 	"musician", "editor", "entrepreneur", "investor", "official", "commissioner", "chancellor", "captain",
-	"manager", "candidate", "survivor", "nurse", "teacher", "farmer", "spokesperson", "envoy", "diplomat",
+	"manager", "candidate", "survivor", "nurse", "teacher", "spokesperson", "envoy", "diplomat",
 	"a", "an", "our", "this", "one",
 )
 
@@ -1393,35 +1392,26 @@ func initialsOf(name string) string {
 	return b.String()
 }
 
-// ledeTitleText is where a name is looked for, in the order it is trusted: the lede's
-// paragraphs, the title, then the rest of the text.
-func (c *nameContext) ledeTitleText(lede []qaPara) []string {
+// ledeTitleText is where the short label short's full name is looked for, in the order
+// it is trusted: the lede's paragraphs, the title, then the rest of the text. A speaker
+// label no longer than short is left out of its paragraph, so that the label's own repeats
+// ("م. الشهري:" on every answer) do not outvote the lede's one writing ("المهندس ناصر
+// الشهري"); a longer label ("HIRO TANAKA:") is a writing of the name and stays.
+func (c *nameContext) ledeTitleText(lede []qaPara, short string) []string {
+	n := len(labelWords(short))
+	text := func(qp qaPara) string {
+		if qp.kind == kindName && len(labelWords(qp.name)) <= n {
+			return qp.body
+		}
+		return qp.p.Text
+	}
 	texts := make([]string, 0, len(c.qps)+1)
 	for _, qp := range lede {
-		texts = append(texts, qp.p.Text)
+		texts = append(texts, text(qp))
 	}
 	texts = append(texts, c.title)
 	for _, qp := range c.qps[len(lede):] {
-		texts = append(texts, qp.p.Text)
-	}
-	return texts
-}
-
-// shortFormSources is ledeTitleText for completing the short label short: a speaker label
-// no longer than short is left out of its paragraph, so that the label's own repeats
-// ("م. الشهري:" on every answer) do not outvote the lede's one full writing ("المهندس
-// ناصر الشهري"); a longer label ("HIRO TANAKA:") is a writing of the name and stays.
-func (c *nameContext) shortFormSources(lede []qaPara, short string) []string {
-	texts := c.ledeTitleText(lede)
-	n := len(labelWords(short))
-	for i, qp := range c.qps {
-		if qp.kind == kindName && len(labelWords(qp.name)) <= n {
-			at := i
-			if i >= len(lede) {
-				at++ // after the title
-			}
-			texts[at] = qp.body
-		}
+		texts = append(texts, text(qp))
 	}
 	return texts
 }
@@ -1439,7 +1429,7 @@ func (c *nameContext) initialsName(label string, lede []qaPara) string {
 	}
 	want := strings.ReplaceAll(label, ".", "")
 	n := runeCount(want)
-	texts := c.ledeTitleText(lede)
+	texts := c.ledeTitleText(lede, label)
 	for _, t := range texts {
 		for _, run := range reCapitalisedRun.FindAllString(t, -1) {
 			ws := strings.Fields(run)
@@ -1548,7 +1538,7 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 		}
 		return enNameWord(w)
 	}
-	texts := c.shortFormSources(lede, short)
+	texts := c.ledeTitleText(lede, short)
 	last, firstW := fold(sw[len(sw)-1]), fold(sw[0])
 	join := func(ws []nameWord) string { return strings.Join(wordsOf(ws), " ") }
 	if len(sw) >= 2 {
