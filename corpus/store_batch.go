@@ -39,7 +39,7 @@ type docBatch struct {
 	// transaction back when its context ends).
 	ctx context.Context
 	// conn is the writer's own connection, taken from the pool for the whole ingest,
-	// with a larger page cache than the pool's connections (see writerCacheKiB).
+	// whose page cache grows for a bulk ingest (see bulkCacheKiB).
 	conn   *sql.Conn
 	tx     *sql.Tx
 	n      int
@@ -59,29 +59,26 @@ type docBatch struct {
 	dem *demotions
 }
 
-// writerCacheKiB is the page cache of an ingest's writing connection for its first
-// batch: enough for the upper levels of every index an ingest inserts into and much of
-// a batch's dirty pages (with SQLite's default, 2 MiB, the writer re-read index pages
-// from the file for every document and spilled dirty pages mid-batch). The pool's
-// connections keep the default, so that readers' memory does not grow with the corpus.
-const writerCacheKiB = 16 << 10
-
 // bulkCacheKiB is the writer's page cache once an ingest has stored a full batch of
 // documents. The documents' own pages (bodies, raw copies) pass through the cache once
 // and crowd out the index pages that the next batch touches again; at 100k documents
-// the 16 MiB cache missed most index lookups, each a read from the file. An ingest
-// that stores less (the usual update of a corpus, or a re-ingest that finds its inputs
-// unchanged and writes nothing) keeps the smaller cache.
+// a 16 MiB cache missed most index lookups, each a read from the file. An ingest that
+// stores less (the usual update of a corpus, or a re-ingest that finds its inputs
+// unchanged and writes nothing) keeps SQLite's default: a batch's dirty pages outgrow
+// any cache of a few MiB, and what is read again, the indexes' upper levels, fits in
+// the default. Updating 4,000 of 100k documents took the same CPU with 2, 4 and 16 MiB
+// (2.8–3.1 s, bench/scale -changed 4000, 2026-12-07), and 16 MiB held 40 MiB more
+// memory at its peak.
 const bulkCacheKiB = 64 << 10
 
-// defaultCacheKiB is SQLite's default page cache, restored before the writer's
-// connection goes back to the pool.
+// defaultCacheKiB is SQLite's default page cache: the writer's until it has stored a
+// full batch, and restored before its connection goes back to the pool.
 const defaultCacheKiB = 2000
 
 // newDocBatch is the group writer of an ingest.
 func (s *Store) newDocBatch(ctx context.Context) *docBatch {
 	return &docBatch{s: s, ctx: context.WithoutCancel(ctx), maxDocs: ingestBatchDocs, maxAge: ingestBatchAge,
-		cacheKiB: writerCacheKiB, bulkCacheKiB: bulkCacheKiB, dem: newDemotions()}
+		cacheKiB: defaultCacheKiB, bulkCacheKiB: bulkCacheKiB, dem: newDemotions()}
 }
 
 func (b *docBatch) begin() error {

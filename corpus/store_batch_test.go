@@ -499,7 +499,7 @@ func testMigrateReindexes(t *testing.T, from string) {
 	}
 }
 
-// An ingest's writer keeps the smaller page cache until it has committed a full
+// An ingest's writer keeps SQLite's default page cache until it has committed a full
 // batch of stored documents (batches that only confirm unchanged inputs store none),
 // and takes the bulk cache from then on; the annotation group keeps SQLite's default.
 func TestWriterCacheGrowsAfterFullBatch(t *testing.T) {
@@ -518,7 +518,7 @@ func TestWriterCacheGrowsAfterFullBatch(t *testing.T) {
 	defer b.close()
 	// Documents stored by each batch, and the cache it must run with.
 	for i, step := range []struct{ docs, want int }{
-		{0, writerCacheKiB}, {2, writerCacheKiB}, {0, writerCacheKiB}, {1, writerCacheKiB}, {0, bulkCacheKiB}, {1, bulkCacheKiB},
+		{0, defaultCacheKiB}, {2, defaultCacheKiB}, {0, defaultCacheKiB}, {1, defaultCacheKiB}, {0, bulkCacheKiB}, {1, bulkCacheKiB},
 	} {
 		if err := b.begin(); err != nil {
 			t.Fatal(err)
