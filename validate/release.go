@@ -580,14 +580,6 @@ func (c *releaseChecker) checkArrowFile(f *releaseFile) {
 	}
 }
 
-// releaseBatchRows is how many rows of a shard are decoded at once. A batch holds its
-// rows' texts several times over (the column readers' values, the Arrow arrays, the
-// decoded rows), so it is the largest thing validate holds. With 1,024 rows of 3–8 KB
-// articles, peak RSS grew with the release (216 MiB at 10k documents, 285 MiB at 40k,
-// whose row groups are 2.7 times longer); with 128 it is 188 and 203 MiB, for the same
-// CPU (issue 15; TestValidateReleaseMemoryFlat).
-const releaseBatchRows = 128
-
 // checkParquet reads every row of a Parquet shard and checks it. The Parquet reader
 // runs under saferead (capped allocations, recovered panics): a damaged shard is a
 // finding naming it, and the other files are still checked.
@@ -597,7 +589,7 @@ func (c *releaseChecker) checkParquet(ctx context.Context, f *releaseFile, sc *s
 		f.corrupt = true
 		c.s.emit(Finding{Rule: RuleFileUnreadable, Location: loc, Message: fmt.Sprintf(format, a...), Fix: rebuildFix})
 	}
-	pq, err := saferead.OpenParquet(filepath.Join(c.dir, filepath.FromSlash(f.rel)), memory.DefaultAllocator, releaseBatchRows)
+	pq, err := saferead.OpenParquet(filepath.Join(c.dir, filepath.FromSlash(f.rel)), memory.DefaultAllocator, datasets.ReadBatchRows)
 	if err != nil {
 		unreadable("%s is not a readable Parquet file: %v", f.rel, err)
 		return nil
