@@ -16,7 +16,8 @@
 // examples/targets.yaml). The steps, in order: ingest; unchanged re-ingest; commit v1;
 // ingest of 1% changed documents (a file of only those); annotate with each built-in
 // (qa, sentiment, stance); commit v2; diff v1 v2; export; release; validate corpus;
-// validate release.
+// validate release; release again (a second version, which reads the first for its
+// changelog).
 package main
 
 import (
@@ -242,9 +243,12 @@ func measure(o options, pool *synth.Pool, n int) (Size, error) {
 	}
 	root := filepath.Join(dir, "corpus")
 	release := filepath.Join(dir, "release")
+	// A release after the first also reads the previous one, for its changelog.
+	releaseAgain := filepath.Join(dir, "release-1.0.1")
 	exported := filepath.Join(dir, "export.jsonl")
 	os.RemoveAll(root)
 	os.RemoveAll(release)
+	os.RemoveAll(releaseAgain)
 	if _, err := newsds(o, "", nil, "init", root); err != nil {
 		return Size{}, err
 	}
@@ -271,6 +275,7 @@ func measure(o options, pool *synth.Pool, n int) (Size, error) {
 		{"release", n, "", []string{"release", "--version", "1.0.0", "--out", release}},
 		{"validate corpus", n, "", []string{"validate"}},
 		{"validate release", n, "", []string{"validate", release}},
+		{"release again", n, "", []string{"release", "--version", "1.0.1", "--out", releaseAgain}},
 	}
 	sz := Size{Docs: n}
 	remaining := len(o.steps)
@@ -301,6 +306,7 @@ func measure(o options, pool *synth.Pool, n int) (Size, error) {
 var stepNames = []string{
 	"ingest", "re-ingest unchanged", "commit v1", "ingest 1% changed", "annotate qa", "annotate sentiment",
 	"annotate stance", "commit v2", "diff v1 v2", "export", "release", "validate corpus", "validate release",
+	"release again",
 }
 
 func knownStep(name string) bool { return slices.Contains(stepNames, name) }
