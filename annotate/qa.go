@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.34.0"
+const qaVersion = "2.35.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -384,11 +384,12 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	}
 	skipHeadings(qps, &plan)
 	skipEditorsNote(qps, &plan)
-	turns := buildTurns(qps, plan, clusters)
+	lede := qps[:plan.first]
+	turns := buildTurns(qps, plan, clusters, func(label string) bool { return ctx.introduces(label, lede) })
 	if len(turns) < 2 || !hasQuestionAndAnswer(turns) {
 		return nil, ""
 	}
-	nameSpeakers(ctx, qps[:plan.first], turns, clusters)
+	nameSpeakers(ctx, lede, turns, clusters)
 	endBeforeNote(qps, turns)
 	if !anyoneAnswers(qps, plan, turns) {
 		return nil, ""
@@ -531,8 +532,8 @@ func nextOpens(plan *qaPlan, i int) side {
 // buildTurns turns a plan into turns: a question or answer paragraph extends the open
 // turn of the same label and speaker, a continuation extends the open turn, a skipped
 // paragraph closes it.
-func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters) []qaTurn {
-	speakers := speakerKeys(qps, plan, clusters)
+func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters, introduced func(label string) bool) []qaTurn {
+	speakers := speakerKeys(qps, plan, clusters, introduced)
 	var turns []qaTurn
 	open := false
 	for i := plan.first; i < len(qps); i++ {
@@ -578,8 +579,12 @@ func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters) []qaTurn {
 // speakerKeys returns the label clusters that name speakers. In a labelled transcript
 // every label does; otherwise a label must open a change of speaker at least twice
 // ("Friederike:" after each question): a label inside answers is a caption or a note
-// ("Kleid: Christopher Kane").
-func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters) map[string]bool {
+// ("Kleid: Christopher Kane"). The guests of a round table under labelled questions
+// take turns inside one answer ("ALVAREZ: …", "CHEN: …" after "Q: …"), and a guest may
+// open an answer only once: when two or more labels that the lede introduces as people
+// (introduced: "Maria Alvarez, who teaches third grade, and David Chen") each open two
+// paragraphs of the answers, they all name speakers.
+func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters, introduced func(label string) bool) map[string]bool {
 	keys := map[string]bool{}
 	if plan.mode == "name-labels" {
 		for _, k := range clusters.order {
@@ -601,6 +606,23 @@ func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters) map[string]b
 	}
 	for k, n := range opens {
 		if n >= 2 {
+			keys[k] = true
+		}
+	}
+	answering := map[string]int{}
+	for i := plan.first; i < len(qps); i++ {
+		if s := plan.sides[i]; qps[i].kind == kindName && (s == sideA || s == sideCont) {
+			answering[clusters.key(qps[i].name)]++
+		}
+	}
+	var guests []string
+	for _, k := range clusters.order {
+		if answering[k] >= 2 && introduced(clusters.display[k]) {
+			guests = append(guests, k)
+		}
+	}
+	if len(guests) >= 2 {
+		for _, k := range guests {
 			keys[k] = true
 		}
 	}

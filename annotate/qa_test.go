@@ -1758,3 +1758,43 @@ func TestQAOccupationInTitleAndLede(t *testing.T) {
 		checkTurns(t, doc, annotateQA(t, doc), alternate("سعد الزهراني", tt.ie, starts...))
 	}
 }
+
+// A round table under labelled questions: the guests the lede introduces answer in turn
+// inside one answer, each paragraph opened by their family name. A guest who opens an
+// answer only once is a speaker all the same; a label the lede introduces as no one
+// ("Texas:" in a list inside an answer) stays part of the answer.
+func TestQARoundTableUnderQuestionLabels(t *testing.T) {
+	q := func(iv, start string) wantTurn { return wantTurn{"question", iv, "interviewer", start} }
+	a := func(ie, start string) wantTurn { return wantTurn{"answer", ie, "interviewee", start} }
+	for _, tt := range []struct {
+		name string
+		doc  schema.Document
+		want []wantTurn
+	}{
+		{"English, capitals", schema.Document{Lang: "en", Title: "Two nurses on the new shift rules", Byline: []string{"Tomas Berg"},
+			Text: "The hospital moved to twelve-hour shifts in May. We asked Grace Okafor, a ward nurse, and Paul Lindqvist, who runs the night team, how it is going.\n\n" +
+				"Q: What changed first?\n\nOKAFOR: The handovers. There are fewer of them, and they take longer.\n\nLINDQVIST: At night it is quieter, so we notice it less.\n\n" +
+				"Q: Are you more tired?\n\nLINDQVIST: Yes, by the third night in a row.\n\nOKAFOR: I sleep most of the next day.\n\n" +
+				"Q: Would you go back?\n\nOKAFOR: Not yet.\n\nLINDQVIST: Ask me in winter."},
+			[]wantTurn{q("Tomas Berg", "Q: What"), a("Grace Okafor", "OKAFOR: The"), a("Paul Lindqvist", "LINDQVIST: At"),
+				q("Tomas Berg", "Q: Are"), a("Paul Lindqvist", "LINDQVIST: Yes"), a("Grace Okafor", "OKAFOR: I sleep"),
+				q("Tomas Berg", "Q: Would"), a("Grace Okafor", "OKAFOR: Not"), a("Paul Lindqvist", "LINDQVIST: Ask")}},
+		{"Arabic, family names", schema.Document{Lang: "ar", Title: "مزارعون: الموسم أفضل من العام الماضي", Byline: []string{"سلمان الحربي"},
+			Text: "مع بداية موسم التمور التقت الصحيفة المزارع ناصر الدوسري، والمهندس الزراعي فيصل الشمري، وسألتهما عن الموسم.\n\n" +
+				"س: كيف ترون إنتاج هذا العام؟\n\nالدوسري: الإنتاج جيد، والأمطار ساعدتنا كثيرا.\n\nالشمري: الجودة أعلى من العام الماضي بفضل الري الحديث.\n\n" +
+				"س: وما أكبر مشكلة تواجهكم؟\n\nالشمري: نقص العمالة في وقت الحصاد.\n\nالدوسري: والنقل إلى الأسواق البعيدة.\n\n" +
+				"س: وماذا تتوقعون للأسعار؟\n\nالدوسري: ستبقى مستقرة.\n\nالشمري: وربما ترتفع قليلا في رمضان."},
+			[]wantTurn{q("سلمان الحربي", "س: كيف"), a("ناصر الدوسري", "الدوسري: الإنتاج"), a("فيصل الشمري", "الشمري: الجودة"),
+				q("سلمان الحربي", "س: وما"), a("فيصل الشمري", "الشمري: نقص"), a("ناصر الدوسري", "الدوسري: والنقل"),
+				q("سلمان الحربي", "س: وماذا"), a("ناصر الدوسري", "الدوسري: ستبقى"), a("فيصل الشمري", "الشمري: وربما")}},
+		{"one guest, labels the lede does not introduce", schema.Document{Lang: "en", Title: "A trucker on fuel prices", Byline: []string{"Tomas Berg"},
+			Text: "Dana Whitfield has driven freight across the South for twenty years. We asked her about diesel.\n\n" +
+				"Q: Where is fuel cheapest on your route?\n\nIt changes every week. Last month it went like this:\n\nTexas: about four dollars a gallon.\n\nLouisiana: a little more.\n\n" +
+				"Q: Do you plan around it?\n\nI fill up where I can.\n\nTexas: always, if the timing works.\n\nLouisiana: only when I have to."},
+			[]wantTurn{q("Tomas Berg", "Q: Where"), a("Dana Whitfield", "It changes"), q("Tomas Berg", "Q: Do you"), a("Dana Whitfield", "I fill")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			checkTurns(t, &tt.doc, annotateQA(t, &tt.doc), tt.want)
+		})
+	}
+}

@@ -1651,6 +1651,23 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 	return pick(both)
 }
 
+// introduces reports whether the lede or the title writes a label as part of a fuller
+// name ("ALVAREZ" of "Maria Alvarez, who teaches third grade"), or a label of several
+// words as it stands: whether the article introduces the label as a person.
+func (c *nameContext) introduces(label string, lede []qaPara) bool {
+	label = cleanName(label)
+	if len(labelWords(label)) < 2 {
+		return c.expand(label, lede) != ""
+	}
+	want := fold(label)
+	for _, t := range c.ledeTitleText(lede, label) {
+		if strings.Contains(fold(t), want) {
+			return true
+		}
+	}
+	return false
+}
+
 // fullName resolves a speaker label: the known full name it is part of ("Smith" of "John
 // Smith"), else its fullest form in the article, else the label as written.
 func (c *nameContext) fullName(label string, lede []qaPara, known ...string) string {
