@@ -385,7 +385,9 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	skipHeadings(qps, &plan)
 	skipEditorsNote(qps, &plan)
 	lede := qps[:plan.first]
-	turns := buildTurns(qps, plan, clusters, func(label string) bool { return ctx.introduces(label, lede) })
+	turns := buildTurns(qps, plan, clusters, func(label string) bool {
+		return ctx.introduces(label, lede) && !ctx.isInterviewerName(label)
+	})
 	if len(turns) < 2 || !hasQuestionAndAnswer(turns) {
 		return nil, ""
 	}
@@ -533,7 +535,7 @@ func nextOpens(plan *qaPlan, i int) side {
 // turn of the same label and speaker, a continuation extends the open turn, a skipped
 // paragraph closes it.
 func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters, introduced func(label string) bool) []qaTurn {
-	speakers := speakerKeys(qps, plan, clusters, introduced)
+	speakers, guests := speakerKeys(qps, plan, clusters, introduced)
 	var turns []qaTurn
 	open := false
 	for i := plan.first; i < len(qps); i++ {
@@ -543,7 +545,13 @@ func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters, introduced fu
 			key = clusters.key(qps[i].name)
 		}
 		n := len(turns)
-		switch s := plan.sides[i]; s {
+		s := plan.sides[i]
+		// A guest's label opens an answer wherever the plan put the paragraph: with the
+		// questions unmarked, the second guest's answer read as the question's next line.
+		if guests[key] && (s == sideQ || s == sideCont) {
+			s = sideA
+		}
+		switch s {
 		case sideNone, sideSkip:
 			open = false
 		case sideCont:
@@ -583,14 +591,15 @@ func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters, introduced fu
 // take turns inside one answer ("ALVAREZ: …", "CHEN: …" after "Q: …"), and a guest may
 // open an answer only once: when two or more labels that the lede introduces as people
 // (introduced: "Maria Alvarez, who teaches third grade, and David Chen") each open two
-// paragraphs of the answers, they all name speakers.
-func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters, introduced func(label string) bool) map[string]bool {
-	keys := map[string]bool{}
+// paragraphs of the answers, they all name speakers, and are the guests (nil when there
+// are none) whose labels open answers.
+func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters, introduced func(label string) bool) (keys, guests map[string]bool) {
+	keys = map[string]bool{}
 	if plan.mode == "name-labels" {
 		for _, k := range clusters.order {
 			keys[k] = true
 		}
-		return keys
+		return keys, nil
 	}
 	opens := map[string]int{}
 	prev := sideNone
@@ -615,18 +624,20 @@ func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters, introduced f
 			answering[clusters.key(qps[i].name)]++
 		}
 	}
-	var guests []string
+	var named []string
 	for _, k := range clusters.order {
 		if answering[k] >= 2 && introduced(clusters.display[k]) {
-			guests = append(guests, k)
+			named = append(named, k)
 		}
 	}
-	if len(guests) >= 2 {
-		for _, k := range guests {
-			keys[k] = true
-		}
+	if len(named) < 2 {
+		return keys, nil
 	}
-	return keys
+	guests = map[string]bool{}
+	for _, k := range named {
+		keys[k], guests[k] = true, true
+	}
+	return keys, guests
 }
 
 // planQALabels segments by explicit question/answer labels. At least two labelled

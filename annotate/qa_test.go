@@ -1759,11 +1759,11 @@ func TestQAOccupationInTitleAndLede(t *testing.T) {
 	}
 }
 
-// A round table under labelled questions: the guests the lede introduces answer in turn
-// inside one answer, each paragraph opened by their family name. A guest who opens an
-// answer only once is a speaker all the same; a label the lede introduces as no one
+// A round table: the guests the lede introduces answer in turn inside one answer, each
+// paragraph opened by their family name, under labelled questions or unlabelled ones. A
+// guest who opens an answer only once is a speaker all the same; a label the lede introduces as no one
 // ("Texas:" in a list inside an answer) stays part of the answer.
-func TestQARoundTableUnderQuestionLabels(t *testing.T) {
+func TestQARoundTable(t *testing.T) {
 	q := func(iv, start string) wantTurn { return wantTurn{"question", iv, "interviewer", start} }
 	a := func(ie, start string) wantTurn { return wantTurn{"answer", ie, "interviewee", start} }
 	for _, tt := range []struct {
@@ -1787,6 +1787,14 @@ func TestQARoundTableUnderQuestionLabels(t *testing.T) {
 			[]wantTurn{q("سلمان الحربي", "س: كيف"), a("ناصر الدوسري", "الدوسري: الإنتاج"), a("فيصل الشمري", "الشمري: الجودة"),
 				q("سلمان الحربي", "س: وما"), a("فيصل الشمري", "الشمري: نقص"), a("ناصر الدوسري", "الدوسري: والنقل"),
 				q("سلمان الحربي", "س: وماذا"), a("ناصر الدوسري", "الدوسري: ستبقى"), a("فيصل الشمري", "الشمري: وربما")}},
+		{"questions unlabelled", schema.Document{Lang: "en", Title: "Two bakers on the price of flour", Byline: []string{"Tomas Berg"},
+			Text: "Flour costs a third more than a year ago. We asked Hanna Kowalski of North Bakery and Omar Haddad, who bakes for six cafés, what they do about it.\n\n" +
+				"Have your prices gone up?\n\nKowalski: By ten percent since January. Nobody complained.\n\nHaddad: Mine have not, yet. The cafés signed for the whole year.\n\n" +
+				"What about smaller loaves?\n\nHaddad: I tried it once. People notice.\n\nKowalski: We bake fewer kinds instead.\n\n" +
+				"Will it get better?\n\nKowalski: The harvest looks good.\n\nHaddad: I hope she is right."},
+			[]wantTurn{q("Tomas Berg", "Have"), a("Hanna Kowalski", "Kowalski: By"), a("Omar Haddad", "Haddad: Mine"),
+				q("Tomas Berg", "What"), a("Omar Haddad", "Haddad: I tried"), a("Hanna Kowalski", "Kowalski: We"),
+				q("Tomas Berg", "Will"), a("Hanna Kowalski", "Kowalski: The"), a("Omar Haddad", "Haddad: I hope")}},
 		{"one guest, labels the lede does not introduce", schema.Document{Lang: "en", Title: "A trucker on fuel prices", Byline: []string{"Tomas Berg"},
 			Text: "Dana Whitfield has driven freight across the South for twenty years. We asked her about diesel.\n\n" +
 				"Q: Where is fuel cheapest on your route?\n\nIt changes every week. Last month it went like this:\n\nTexas: about four dollars a gallon.\n\nLouisiana: a little more.\n\n" +
