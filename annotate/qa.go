@@ -1070,7 +1070,13 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 }
 
 var (
-	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|(?:spoke|speaks|talked|talks|chatted|chats) (?:to|with)|s[ai]ts? down with|minutes with|questions for|entretien|entrevista|intervista|gespräch`)
+	// reInterviewCue also takes a lede that says the person answered the outlet's
+	// questions ("وأجاب عن أسئلة «عكاظ»", "answered our questions").
+	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|(?:spoke|speaks|talked|talks|chatted|chats) (?:to|with)|s[ai]ts? down with|minutes with|questions for|entretien|entrevista|intervista|gespräch` +
+		`|(?:أجاب|أجابت|يجيب|تجيب|رد|ردت)\s+(?:\S+\s+)?(?:عن|على)\s+(?:\S+\s+)?أسئلة|answer(?:s|ed)?\s+(?:our|the|these|some|a few|readers'?)\s+questions`)
+	// reTitleToOutlet is a title that gives what someone told the outlet ("مدير تعليم
+	// الطائف لـ«عكاظ»: …"): the Saudi press heads its interviews so.
+	reTitleToOutlet = regexp.MustCompile(`(?:^|\s)لـ?\s*[«"“][^»"”]{1,40}[»"”]\s*[:：]`)
 )
 
 // minQuestionShare is the share of question paragraphs, from the first question on,
@@ -1152,7 +1158,7 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 			plan.sides[i] = sideA
 		}
 	}
-	if !readsLikeInterview(qps, plan, cue) {
+	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc)) {
 		return plan, false
 	}
 	continueNumbering(qps, &plan)
@@ -1192,7 +1198,7 @@ func continueNumbering(qps []qaPara, plan *qaPlan) {
 // third of the questions must speak to someone ("you", "Sie", "تجربتك"): a self-help post
 // asks "When will I use this?", a listicle's subheadings ask "Insecurities?". With a cue,
 // a quarter of the questions must still address someone.
-func readsLikeInterview(qps []qaPara, plan qaPlan, cue bool) bool {
+func readsLikeInterview(qps []qaPara, plan qaPlan, cue, told bool) bool {
 	var questions, numbered, answers, first, addressed int
 	inAnswer := false
 	personal := false
@@ -1231,7 +1237,9 @@ func readsLikeInterview(qps []qaPara, plan qaPlan, cue bool) bool {
 	// for …" sets an interview: the interview says it is one (a cue), and its answers
 	// speak as "I" or "we", half of them at least, to questions put to someone. A
 	// shop's FAQ ("Do you ship abroad?" "Yes, we …") has no cue.
-	if 2*numbered >= questions && (!cue || 2*first < answers || 3*addressed < questions) {
+	// A title that gives what the person told the outlet ("X لـ«عكاظ»: …", told) heads
+	// an interview however its questions are numbered: no FAQ is headed so.
+	if 2*numbered >= questions && !told && (!cue || 2*first < answers || 3*addressed < questions) {
 		return false
 	}
 	// With a cue, questions that put nothing to anyone ("Do people get stung?", "ما
@@ -1309,8 +1317,14 @@ func firstPerson(s string) bool { return reFirstPerson.MatchString(fold(s)) }
 
 // hasInterviewCue reports whether the title, byline or lede says the article is an
 // interview.
+// toldOutlet reports whether the title gives what someone told the outlet.
+func toldOutlet(doc *schema.Document) bool { return reTitleToOutlet.MatchString(doc.Title) }
+
 func hasInterviewCue(doc *schema.Document, lede []qaPara) bool {
 	if doc.CreditsInterview() {
+		return true
+	}
+	if toldOutlet(doc) {
 		return true
 	}
 	cue := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
@@ -1622,7 +1636,7 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bo
 			plan.sides[i] = sideCont
 		}
 	}
-	if !readsLikeInterview(qps, plan, cue) {
+	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc)) {
 		return plan, false
 	}
 	return plan, true

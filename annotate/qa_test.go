@@ -1806,3 +1806,42 @@ func TestQARoundTable(t *testing.T) {
 		})
 	}
 }
+
+// An official's interview whose answers never say "I" or "we" is an interview when the
+// title gives what he told the outlet ("X لـ«الوطن»: …") or the lede says he answered
+// its questions, numbered questions or not; the same questions and answers under a
+// plain headline are a ministry's FAQ.
+func TestQAImpersonalAnswersToOutlet(t *testing.T) {
+	const qa = "\n\nما موعد فتح باب القبول؟\n\nيفتح الباب مطلع شهر شوال عبر البوابة الإلكترونية.\n\n" +
+		"هل تغيرت شروط القبول؟\n\nأضيف شرط اجتياز اختبار القدرات للتخصصات الصحية.\n\n" +
+		"وماذا عن السكن الجامعي؟\n\nتتوفر ألفا وحدة سكنية للطلاب القادمين من خارج المنطقة."
+	numbered := strings.NewReplacer("\n\nما موعد", "\n\n١- ما موعد", "\n\nهل تغيرت", "\n\n٢- هل تغيرت", "\n\nوماذا عن", "\n\n٣- وماذا عن").Replace(qa)
+	const lede = "أوضح وكيل جامعة الباحة للشؤون التعليمية الدكتور سامي بن عبدالله الغامدي أن الجامعة استكملت استعداداتها للعام الجديد."
+	const told = "وكيل جامعة الباحة لـ«الوطن»: القبول يبدأ في شوال"
+	for _, tt := range []struct {
+		name, title, text string
+		turns             int
+	}{
+		{"title to the outlet", told, lede + qa, 6},
+		{"title to the outlet, numbered", told, lede + numbered, 6},
+		{"lede: answered the questions", "القبول يبدأ في شوال", lede + " وأجاب الغامدي عن أسئلة الصحيفة." + qa, 6},
+		{"no cue", "القبول يبدأ في شوال", lede + qa, 0},
+		{"no cue, numbered", "القبول يبدأ في شوال", lede + numbered, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := schema.Document{Lang: "ar", Title: tt.title, Byline: []string{"علي الزهراني"}, Text: tt.text}
+			items := annotateQA(t, &doc)
+			if len(items) != tt.turns {
+				t.Fatalf("%d turns, want %d", len(items), tt.turns)
+			}
+			if tt.turns > 0 {
+				n1, n2, n3 := "", "", ""
+				if strings.Contains(tt.text, "١- ") {
+					n1, n2, n3 = "١- ", "٢- ", "٣- "
+				}
+				checkTurns(t, &doc, items, alternate("علي الزهراني", "سامي بن عبدالله الغامدي",
+					n1+"ما موعد", "يفتح الباب", n2+"هل تغيرت", "أضيف شرط", n3+"وماذا عن", "تتوفر ألفا"))
+			}
+		})
+	}
+}
