@@ -1070,13 +1070,13 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 }
 
 var (
-	// reInterviewCue also takes a lede that says the person answered the outlet's
-	// questions ("وأجاب عن أسئلة «عكاظ»", "answered our questions").
-	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|(?:spoke|speaks|talked|talks|chatted|chats) (?:to|with)|s[ai]ts? down with|minutes with|questions for|entretien|entrevista|intervista|gespräch` +
-		`|(?:أجاب|أجابت|يجيب|تجيب|رد|ردت)\s+(?:\S+\s+)?(?:عن|على)\s+(?:\S+\s+)?أسئلة|answer(?:s|ed)?\s+(?:our|the|these|some|a few|readers'?)\s+questions`)
+	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|(?:spoke|speaks|talked|talks|chatted|chats) (?:to|with)|s[ai]ts? down with|minutes with|questions for|entretien|entrevista|intervista|gespräch`)
 	// reTitleToOutlet is a title that gives what someone told the outlet ("مدير تعليم
-	// الطائف لـ«عكاظ»: …"): the Saudi press heads its interviews so.
-	reTitleToOutlet = regexp.MustCompile(`(?:^|\s)لـ?\s*[«"“][^»"”]{1,40}[»"”]\s*[:：]`)
+	// الطائف لـ«عكاظ»: …"), as the Saudi press heads its interviews; reAnsweredQuestions a
+	// lede that says someone answered its questions ("وأجاب عن أسئلة «عكاظ»", "answered
+	// our questions", "responded to questions by email").
+	reTitleToOutlet     = regexp.MustCompile(`(?:^|\s)لـ?\s*[«"“][^»"”]{1,40}[»"”]\s*[:：]`)
+	reAnsweredQuestions = regexp.MustCompile(`(?i)(?:أجاب|أجابت|يجيب|تجيب|رد|ردت)\s+(?:\S+\s+)?(?:عن|على)\s+(?:\S+\s+)?أسئلة|(?:answer(?:s|ed)?|respond(?:s|ed)?\s+to)\s+(?:(?:our|the|these|some|a few|readers'?|written)\s+)?questions`)
 )
 
 // minQuestionShare is the share of question paragraphs, from the first question on,
@@ -1158,7 +1158,7 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 			plan.sides[i] = sideA
 		}
 	}
-	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc)) {
+	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc, qps[:first])) {
 		return plan, false
 	}
 	continueNumbering(qps, &plan)
@@ -1237,9 +1237,13 @@ func readsLikeInterview(qps []qaPara, plan qaPlan, cue, told bool) bool {
 	// for …" sets an interview: the interview says it is one (a cue), and its answers
 	// speak as "I" or "we", half of them at least, to questions put to someone. A
 	// shop's FAQ ("Do you ship abroad?" "Yes, we …") has no cue.
-	// A title that gives what the person told the outlet ("X لـ«عكاظ»: …", told) heads
-	// an interview however its questions are numbered: no FAQ is headed so.
-	if 2*numbered >= questions && !told && (!cue || 2*first < answers || 3*addressed < questions) {
+	// A title that gives what the person told the outlet ("X لـ«عكاظ»: …"), or a lede
+	// that says they answered its questions (told), heads an interview whatever the
+	// questions' numbering and the answers' wording: no FAQ or explainer says so.
+	if told {
+		return answers > 0
+	}
+	if 2*numbered >= questions && (!cue || 2*first < answers || 3*addressed < questions) {
 		return false
 	}
 	// With a cue, questions that put nothing to anyone ("Do people get stung?", "ما
@@ -1317,14 +1321,25 @@ func firstPerson(s string) bool { return reFirstPerson.MatchString(fold(s)) }
 
 // hasInterviewCue reports whether the title, byline or lede says the article is an
 // interview.
-// toldOutlet reports whether the title gives what someone told the outlet.
-func toldOutlet(doc *schema.Document) bool { return reTitleToOutlet.MatchString(doc.Title) }
+// toldOutlet reports whether the title gives what someone told the outlet, or the lede
+// says someone answered its questions: a person answers, whatever the answers' wording.
+func toldOutlet(doc *schema.Document, lede []qaPara) bool {
+	if reTitleToOutlet.MatchString(doc.Title) {
+		return true
+	}
+	for _, qp := range lede {
+		if reAnsweredQuestions.MatchString(qp.p.Text) {
+			return true
+		}
+	}
+	return false
+}
 
 func hasInterviewCue(doc *schema.Document, lede []qaPara) bool {
 	if doc.CreditsInterview() {
 		return true
 	}
-	if toldOutlet(doc) {
+	if toldOutlet(doc, lede) {
 		return true
 	}
 	cue := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
@@ -1636,7 +1651,7 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bo
 			plan.sides[i] = sideCont
 		}
 	}
-	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc)) {
+	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc, qps[:first])) {
 		return plan, false
 	}
 	return plan, true

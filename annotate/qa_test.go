@@ -1844,4 +1844,16 @@ func TestQAImpersonalAnswersToOutlet(t *testing.T) {
 			}
 		})
 	}
+	en := func(lede string) schema.Document {
+		return schema.Document{Lang: "en", Title: "Port expansion on schedule", Byline: []string{"Ruth Amsel"},
+			Text: lede + "\n\nWhen will the new berth open?\n\nIn March, after the dredging is finished.\n\n" +
+				"Is the budget still $300 million?\n\nIt is, with a reserve of ten percent.\n\nWill the ferry terminal move?\n\nNo, it stays where it is."}
+	}
+	const enLede = "The port authority's director, Karen Holt, expects the first ships at the new quay next spring."
+	doc := en(enLede + " She answered questions by email.")
+	checkTurns(t, &doc, annotateQA(t, &doc), alternate("Ruth Amsel", "Karen Holt", "When", "In March", "Is the", "It is", "Will", "No, it"))
+	doc = en(enLede)
+	if items := annotateQA(t, &doc); len(items) != 0 {
+		t.Errorf("without a cue: %d turns, want none", len(items))
+	}
 }
