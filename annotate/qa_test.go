@@ -1857,3 +1857,30 @@ func TestQAImpersonalAnswersToOutlet(t *testing.T) {
 		t.Errorf("without a cue: %d turns, want none", len(items))
 	}
 }
+
+// An office on every answer ("الوزير:", "The Ambassador:") labels the one person
+// interviewed, whom the lede names; two offices answering are two people, and neither
+// takes the lede's name.
+func TestQAOfficeLabel(t *testing.T) {
+	ar := schema.Document{Lang: "ar", Title: "وزير النقل: القطار السريع يبدأ رحلاته في الربيع", Byline: []string{"منيرة الشهري"},
+		Text: "سألت الصحيفة وزير النقل المهندس صالح بن ناصر الجاسر عن مشروعات الوزارة.\n\n" +
+			"سؤال: متى يبدأ القطار السريع رحلاته؟\n\nالوزير: في الربيع المقبل، بعد اكتمال الاختبارات.\n\n" +
+			"سؤال: وما سعر التذكرة؟\n\nالوزير: لم يحدد بعد.\n\nسؤال: وهل ستربط المحطة بالمطار؟\n\nالوزير: نعم، بخط مباشر."}
+	checkTurns(t, &ar, annotateQA(t, &ar), alternate("منيرة الشهري", "صالح بن ناصر الجاسر",
+		"سؤال: متى", "الوزير: في", "سؤال: وما", "الوزير: لم", "سؤال: وهل", "الوزير: نعم"))
+	en := schema.Document{Lang: "en", Title: "Envoy says talks will resume", Byline: []string{"Leah Moss"},
+		Text: "We spoke to Ambassador Joanna Pike about the stalled trade talks.\n\n" +
+			"Q: When do talks resume?\n\nThe Ambassador: In two weeks, in Geneva.\n\nQ: What changed?\n\nThe Ambassador: Both sides dropped a demand.\n\n" +
+			"Q: Will a deal come this year?\n\nThe Ambassador: I believe so."}
+	checkTurns(t, &en, annotateQA(t, &en), alternate("Leah Moss", "Joanna Pike",
+		"Q: When", "The Ambassador: In", "Q: What", "The Ambassador: Both", "Q: Will", "The Ambassador: I"))
+	two := schema.Document{Lang: "ar", Title: "مشروع المطار الجديد", Byline: []string{"منيرة الشهري"},
+		Text: "سألت الصحيفة وزير النقل المهندس صالح بن ناصر الجاسر ومدير المطار عن المشروع.\n\n" +
+			"سؤال: متى يفتتح المطار؟\n\nالوزير: في الصيف.\n\nالمدير: والصالات جاهزة.\n\n" +
+			"سؤال: وكم عدد الرحلات؟\n\nالمدير: مئة رحلة يوميا.\n\nالوزير: وتزيد لاحقا.\n\nسؤال: والنقل إلى المدينة؟\n\nالوزير: بالقطار.\n\nالمدير: وبالحافلات."}
+	for _, it := range annotateQA(t, &two) {
+		if it.Label == "answer" && it.Attrs[schema.AttrSpeaker] == "صالح بن ناصر الجاسر" && strings.HasPrefix(it.Text, "المدير") {
+			t.Errorf("two offices: the director's answer %q took the minister's name", it.Text)
+		}
+	}
+}

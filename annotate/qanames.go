@@ -1652,10 +1652,22 @@ func (c *nameContext) expand(short string, lede []qaPara) string {
 }
 
 // introduces reports whether the lede or the title writes a label as part of a fuller
-// name ("ALVAREZ" of "Maria Alvarez, who teaches third grade"), or a label of several
-// words as it stands: whether the article introduces the label as a person.
+// name ("ALVAREZ" of "Maria Alvarez, who teaches third grade"), a label of several words
+// as it stands, or an office label's office: whether the article introduces the label as
+// a person.
 func (c *nameContext) introduces(label string, lede []qaPara) bool {
 	label = cleanName(label)
+	if isOfficeLabel(label) {
+		// An office introduces whoever holds it: "المدير:" after "ومدير المطار".
+		ws := labelWords(label)
+		office := strings.TrimPrefix(fold(ws[len(ws)-1]), "ال")
+		for _, t := range c.ledeTitleText(lede, label) {
+			if strings.Contains(fold(t), office) {
+				return true
+			}
+		}
+		return false
+	}
 	if len(labelWords(label)) < 2 {
 		return c.expand(label, lede) != ""
 	}
@@ -1816,6 +1828,10 @@ func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelC
 		name := ""
 		switch {
 		case roleLabels[fold(cleanName(label))]:
+		case interviewee != "" && isOfficeLabel(label) && len(roleKeys["interviewee"]) == 1 && containsString(roleKeys["interviewee"], key):
+			// An office on every answer ("الوزير:", "The Ambassador:") is how the page
+			// labels the one person it interviews, whom the title or the lede names.
+			name = interviewee
 		case interviewer != "" && containsString(roleKeys["interviewer"], key) && (c.isOutlet(cleanName(label)) || c.quotedLabel(key, clusters)):
 			// The paper's name on the questions («الجزيرة»:) stands for its journalist, whom
 			// the byline or the lede names: the person is the speaker.
@@ -1899,6 +1915,16 @@ var officeWords = foldSet(
 	"ceo", "councillor", "councilman", "councilwoman", "alderman", "mp", "spokesman", "spokeswoman",
 	"spokesperson", "superintendent", "detective", "inspector", "sheikh", "emir", "king", "queen",
 )
+
+// isOfficeLabel reports whether a label is an office alone ("الوزير", "Minister", "The
+// Ambassador"), which describes a person without naming them.
+func isOfficeLabel(label string) bool {
+	ws := labelWords(cleanName(label))
+	if len(ws) == 2 && fold(ws[0]) == "the" {
+		ws = ws[1:]
+	}
+	return len(ws) == 1 && roleNouns[fold(ws[0])]
+}
 
 // roleLabels are speaker labels that name a part in the conversation, not a person.
 var roleLabels = foldSet(
