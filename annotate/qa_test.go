@@ -1884,3 +1884,21 @@ func TestQAOfficeLabel(t *testing.T) {
 		}
 	}
 }
+
+// A paper shortens its own name on the questions ("Herald:" for the Lakeside Herald,
+// "اليوم:" for جريدة اليوم): the label is the outlet, and the questions are the
+// journalist's whom the byline names.
+func TestQAOutletShortLabel(t *testing.T) {
+	en := schema.Document{Lang: "en", SiteName: "Lakeside Herald", Title: "The mayor on the bridge repairs", Byline: []string{"Sam Ortega"},
+		Text: "A month after the bridge closed, we asked Mayor Dana Whitcomb about the repairs.\n\n" +
+			"Herald: When will the bridge reopen?\n\nWhitcomb: In June, if the steel arrives.\n\nHerald: Who pays?\n\nWhitcomb: Mostly the state.\n\n" +
+			"Herald: And the shops on Elm Street?\n\nWhitcomb: Their parking fees are waived."}
+	checkTurns(t, &en, annotateQA(t, &en), alternate("Sam Ortega", "Dana Whitcomb",
+		"Herald: When", "Whitcomb: In", "Herald: Who", "Whitcomb: Mostly", "Herald: And", "Whitcomb: Their"))
+	ar := schema.Document{Lang: "ar", SiteName: "جريدة اليوم", Title: "مدير الميناء: التوسعة تنتهي العام المقبل", Byline: []string{"فيصل الدوسري"},
+		Text: "التقت الصحيفة مدير ميناء الدمام المهندس ماجد العتيبي.\n\n" +
+			"اليوم: متى تنتهي التوسعة؟\n\nالعتيبي: في العام المقبل.\n\nاليوم: وكم رصيفا جديدا؟\n\nالعتيبي: أربعة أرصفة.\n\n" +
+			"اليوم: وماذا عن الوظائف؟\n\nالعتيبي: ألف وظيفة للشباب."}
+	checkTurns(t, &ar, annotateQA(t, &ar), alternate("فيصل الدوسري", "ماجد العتيبي",
+		"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
+}

@@ -1771,10 +1771,21 @@ func (c *nameContext) writtenCase(label string) string {
 	return ""
 }
 
+// isOutlet reports whether a label is the outlet's name, or its last words ("Herald:"
+// for the Lakeside Herald, "Times:" for The New York Times), as a paper shortens its
+// own name on the questions.
 func (c *nameContext) isOutlet(label string) bool {
 	fl := fold(label)
+	lw := strings.Fields(fl)
 	for _, o := range []string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)} {
-		if o != "" && fold(o) == fl {
+		if o == "" {
+			continue
+		}
+		fo := fold(o)
+		if fo == fl {
+			return true
+		}
+		if ow := strings.Fields(fo); len(lw) > 0 && len(lw) < len(ow) && slices.Equal(ow[len(ow)-len(lw):], lw) {
 			return true
 		}
 	}
