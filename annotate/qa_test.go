@@ -1902,3 +1902,21 @@ func TestQAOutletShortLabel(t *testing.T) {
 	checkTurns(t, &ar, annotateQA(t, &ar), alternate("فيصل الدوسري", "ماجد العتيبي",
 		"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
 }
+
+func TestContainsWords(t *testing.T) {
+	for _, c := range []struct {
+		s, words string
+		want     bool
+	}{
+		{"we asked ann lee, a nurse", "ann lee", true},
+		{"ann lee", "ann lee", true},
+		{"joann leeds said", "ann lee", false},
+		{"joann leeds and ann lee.", "ann lee", true},
+		{"التقت ناصر الدوسري والمهندس", "ناصر الدوسري", true},
+		{"التقت ناصر الدوسريين", "ناصر الدوسري", false},
+	} {
+		if got := containsWords(c.s, c.words); got != c.want {
+			t.Errorf("containsWords(%q, %q) = %v, want %v", c.s, c.words, got, c.want)
+		}
+	}
+}

@@ -1673,9 +1673,28 @@ func (c *nameContext) introduces(label string, lede []qaPara) bool {
 	}
 	want := fold(label)
 	for _, t := range c.ledeTitleText(lede, label) {
-		if strings.Contains(fold(t), want) {
+		if containsWords(fold(t), want) {
 			return true
 		}
+	}
+	return false
+}
+
+// containsWords reports whether s holds words as whole words: "ann lee" is not in
+// "joann leeds".
+func containsWords(s, words string) bool {
+	for from := 0; from <= len(s); {
+		i := strings.Index(s[from:], words)
+		if i < 0 {
+			return false
+		}
+		i += from
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(words):])
+		if !unicode.IsLetter(before) && !unicode.IsLetter(after) {
+			return true
+		}
+		from = i + 1
 	}
 	return false
 }
