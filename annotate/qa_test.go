@@ -1016,6 +1016,10 @@ func TestArNameAfterRole(t *testing.T) {
 		// After a common given name a word with the article is a family name.
 		"أكد رئيس نادي الاتفاق خالد الدبل أن الفريق سيعود.": "خالد الدبل",
 		"أكد رئيس النادي عبد الله الدبل أن الفريق سيعود.":   "عبد الله الدبل",
+		// Where the office is held comes between it and the name.
+		"قال رئيس الغرفة التجارية في المنطقة الشرقية عبدالحكيم الخالدي إن الصادرات زادت.": "عبدالحكيم الخالدي",
+		"أكد مدير التعليم في جدة عبدالله الثقفي أن الدراسة مستمرة.":                       "عبدالله الثقفي",
+		"قال مدير الشركة في تصريح له إن الأرباح زادت.":                                    "",
 	} {
 		var got string
 		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {

@@ -960,6 +960,15 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 	}
 	for k := i + 1; k < len(ws) && k <= i+maxRoleWords; k++ {
 		w, f := ws[k].w, fold(ws[k].w)
+		if f == "في" && len(run) == 0 && k+1 < len(ws) && !ws[k+1].brk && isArabic(ws[k+1].w) {
+			// Where the office is held ("رئيس الغرفة التجارية في المنطقة الشرقية
+			// عبدالحكيم الخالدي", "مدير التعليم في جدة …"): a region is an institution
+			// noun and its adjective, a plain place one word.
+			if next := ws[k+1].w; !isArInstitution(next) && !strings.HasPrefix(fold(next), "ال") {
+				k++
+			}
+			continue
+		}
 		if ws[k].brk || isArStop(w) || isArHonorific(w) || !isArabic(w) {
 			break
 		}
