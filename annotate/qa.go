@@ -587,12 +587,12 @@ func buildTurns(qps []qaPara, plan qaPlan, clusters labelClusters, introduced fu
 // speakerKeys returns the label clusters that name speakers. In a labelled transcript
 // every label does; otherwise a label must open a change of speaker at least twice
 // ("Friederike:" after each question): a label inside answers is a caption or a note
-// ("Kleid: Christopher Kane"). The guests of a round table under labelled questions
-// take turns inside one answer ("ALVAREZ: …", "CHEN: …" after "Q: …"), and a guest may
-// open an answer only once: when two or more labels that the lede introduces as people
-// (introduced: "Maria Alvarez, who teaches third grade, and David Chen") each open two
-// paragraphs of the answers, they all name speakers, and are the guests (nil when there
-// are none) whose labels open answers.
+// ("Kleid: Christopher Kane"). The guests of a round table take turns inside one
+// answer ("ALVAREZ: …", "CHEN: …" after "Q: …"), and a guest may open an answer only
+// once: when two or more labels that the lede introduces as people (introduced: "Maria
+// Alvarez, who teaches third grade, and David Chen") each open two paragraphs of the
+// answers, they all name speakers, and are the guests (nil when there are none) whose
+// labels open answers.
 func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters, introduced func(label string) bool) (keys, guests map[string]bool) {
 	keys = map[string]bool{}
 	if plan.mode == "name-labels" {
@@ -1197,7 +1197,8 @@ func continueNumbering(qps []qaPara, plan *qaPlan) {
 // interview cue, at least a quarter of the answers must be in the first person and a
 // third of the questions must speak to someone ("you", "Sie", "تجربتك"): a self-help post
 // asks "When will I use this?", a listicle's subheadings ask "Insecurities?". With a cue,
-// a quarter of the questions must still address someone.
+// a quarter of the questions must still address someone. When the title or the lede says
+// the person answered the outlet (told), any answers will do.
 func readsLikeInterview(qps []qaPara, plan qaPlan, cue, told bool) bool {
 	var questions, numbered, answers, first, addressed int
 	inAnswer := false
@@ -1233,16 +1234,16 @@ func readsLikeInterview(qps []qaPara, plan qaPlan, cue, told bool) bool {
 	if questions == 0 {
 		return false
 	}
-	// Numbered questions are how FAQs and listicles set theirs, and how "Ten questions
-	// for …" sets an interview: the interview says it is one (a cue), and its answers
-	// speak as "I" or "we", half of them at least, to questions put to someone. A
-	// shop's FAQ ("Do you ship abroad?" "Yes, we …") has no cue.
 	// A title that gives what the person told the outlet ("X لـ«عكاظ»: …"), or a lede
 	// that says they answered its questions (told), heads an interview whatever the
 	// questions' numbering and the answers' wording: no FAQ or explainer says so.
 	if told {
 		return answers > 0
 	}
+	// Numbered questions are how FAQs and listicles set theirs, and how "Ten questions
+	// for …" sets an interview: the interview says it is one (a cue), and its answers
+	// speak as "I" or "we", half of them at least, to questions put to someone. A
+	// shop's FAQ ("Do you ship abroad?" "Yes, we …") has no cue.
 	if 2*numbered >= questions && (!cue || 2*first < answers || 3*addressed < questions) {
 		return false
 	}
