@@ -1145,7 +1145,7 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 			nq++
 		}
 	}
-	cue := hasInterviewCue(doc, qps[:first])
+	cue, told := interviewCues(doc, qps[:first])
 	if (pairs < minPairs || float64(nq) < minQuestionShare*float64(len(qps)-first)) && !cue {
 		return qaPlan{}, false
 	}
@@ -1158,7 +1158,7 @@ func planQuestionMarks(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 			plan.sides[i] = sideA
 		}
 	}
-	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc, qps[:first])) {
+	if !readsLikeInterview(qps, plan, cue, told) {
 		return plan, false
 	}
 	continueNumbering(qps, &plan)
@@ -1337,17 +1337,24 @@ func toldOutlet(doc *schema.Document, lede []qaPara) bool {
 }
 
 func hasInterviewCue(doc *schema.Document, lede []qaPara) bool {
+	cue, _ := interviewCues(doc, lede)
+	return cue
+}
+
+// interviewCues reports whether the page says it is an interview (cue), and whether it
+// says a person answered the outlet (told, which is a cue too).
+func interviewCues(doc *schema.Document, lede []qaPara) (cue, told bool) {
+	if told = toldOutlet(doc, lede); told {
+		return true, true
+	}
 	if doc.CreditsInterview() {
-		return true
+		return true, false
 	}
-	if toldOutlet(doc, lede) {
-		return true
-	}
-	cue := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
+	text := doc.Title + "\n" + strings.Join(doc.Byline, "\n")
 	for _, qp := range lede {
-		cue += "\n" + qp.p.Text
+		text += "\n" + qp.p.Text
 	}
-	return reInterviewCue.MatchString(cue)
+	return reInterviewCue.MatchString(text), false
 }
 
 // boldLayout is the bold type of a document's paragraphs, as analyseTurns reads them:
@@ -1636,7 +1643,7 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bo
 			nQuestion++
 		}
 	}
-	cue := hasInterviewCue(doc, qps[:first])
+	cue, told := interviewCues(doc, qps[:first])
 	if (pairs < minPairs && !cue) || 3*nAsk < 2*nBold || (2*nQuestion < nAsk && !cue) {
 		return qaPlan{}, false
 	}
@@ -1652,7 +1659,7 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bo
 			plan.sides[i] = sideCont
 		}
 	}
-	if !readsLikeInterview(qps, plan, cue, toldOutlet(doc, qps[:first])) {
+	if !readsLikeInterview(qps, plan, cue, told) {
 		return plan, false
 	}
 	return plan, true
