@@ -14,7 +14,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.35.0"
+const qaVersion = "2.36.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -372,7 +372,8 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 		func() (qaPlan, bool) { return planNameLabels(qps, clusters, ctx) },
 		func() (qaPlan, bool) { return planMarkers(doc, qps) },
 		func() (qaPlan, bool) { return planOneLabel(doc, qps, clusters) },
-		func() (qaPlan, bool) { return planBold(doc, qps, layout.bold) },
+		func() (qaPlan, bool) { return planBold(doc, qps, layout.bold, "bold") },
+		func() (qaPlan, bool) { return planBold(doc, qps, layout.italic, "italic") },
 		func() (qaPlan, bool) { return planQuestionMarks(doc, qps) },
 	} {
 		if plan, ok = try(); ok {
@@ -1360,8 +1361,9 @@ func interviewCues(doc *schema.Document, lede []qaPara) (cue, told bool) {
 // boldLayout is the bold type of a document's paragraphs, as analyseTurns reads them:
 // the paragraphs split where a bold question opens one, and which of those are bold.
 type boldLayout struct {
-	paras []schema.Paragraph
-	bold  map[int]bool
+	paras  []schema.Paragraph
+	bold   map[int]bool
+	italic map[int]bool // the paragraphs set entirely in italics
 }
 
 // minBoldLeadQuestions is how many paragraphs must open with a bold question before they
@@ -1373,10 +1375,15 @@ const minBoldLeadQuestions = 2
 // paragraph whose bold lead reads as a question becomes two: the question (bold) and the
 // rest of the paragraph, its answer.
 func readBoldLayout(doc *schema.Document, paras []schema.Paragraph) boldLayout {
-	whole := map[int]bool{}
+	whole, italic := map[int]bool{}, map[int]bool{}
 	for _, i := range doc.BoldParagraphs() {
 		if i >= 0 && i < len(paras) {
 			whole[i] = true
+		}
+	}
+	for _, i := range doc.ItalicParagraphs() {
+		if i >= 0 && i < len(paras) {
+			italic[i] = true
 		}
 	}
 	splits := map[int]int{} // paragraph → code points of its question
@@ -1399,7 +1406,7 @@ func readBoldLayout(doc *schema.Document, paras []schema.Paragraph) boldLayout {
 		// emphasis.
 		maps.Copy(splits, requests)
 	}
-	return boldLayout{paras: paras, bold: whole}.split(splits, true)
+	return boldLayout{paras: paras, bold: whole, italic: italic}.split(splits, true)
 }
 
 // split cuts each paragraph i of l after cuts[i] code points into two; the first half is
@@ -1408,12 +1415,15 @@ func (l boldLayout) split(cuts map[int]int, boldHead bool) boldLayout {
 	if len(cuts) == 0 {
 		return l
 	}
-	out := boldLayout{bold: map[int]bool{}}
+	out := boldLayout{bold: map[int]bool{}, italic: map[int]bool{}}
 	for i, p := range l.paras {
 		n, ok := cuts[i]
 		if !ok {
 			if l.bold[i] {
 				out.bold[len(out.paras)] = true
+			}
+			if l.italic[i] {
+				out.italic[len(out.paras)] = true
 			}
 			out.paras = append(out.paras, p)
 			continue
@@ -1421,6 +1431,10 @@ func (l boldLayout) split(cuts map[int]int, boldHead bool) boldLayout {
 		head, rest := splitParagraph(p, n)
 		if boldHead || l.bold[i] {
 			out.bold[len(out.paras)] = true
+		}
+		if l.italic[i] {
+			out.italic[len(out.paras)] = true
+			out.italic[len(out.paras)+1] = true
 		}
 		out.paras = append(out.paras, head)
 		if l.bold[i] {
@@ -1587,8 +1601,8 @@ func classifyBold(text string) boldKind {
 	return boldHeading
 }
 
-// planBold segments an interview whose questions the page set in bold and whose
-// answers are plain. Bold is also how pages set subheadings, standfirsts and emphasised
+// planBold segments an interview whose questions the page set in bold (or, given the
+// italic paragraphs, in italics) and whose answers are plain. Bold is also how pages set subheadings, standfirsts and emphasised
 // passages, so the bold paragraphs must read as an interviewer's: from the first one on,
 // at least three bold questions or prompts each followed by a plain answer (two with an
 // interview cue in the title, byline or lede); at least two thirds of the bold paragraphs
@@ -1596,7 +1610,7 @@ func classifyBold(text string) boldKind {
 // with a question word); at least half of those actual questions unless a cue says
 // interview (a run of bold sentences in a petition is emphasis, not prompts); and answers
 // that read like an interviewee's (see readsLikeInterview).
-func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bool) {
+func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool, mode string) (qaPlan, bool) {
 	if len(bold) < 2 {
 		return qaPlan{}, false
 	}
@@ -1647,7 +1661,7 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool) (qaPlan, bo
 	if (pairs < minPairs && !cue) || 3*nAsk < 2*nBold || (2*nQuestion < nAsk && !cue) {
 		return qaPlan{}, false
 	}
-	plan := newPlan(len(qps), "bold")
+	plan := newPlan(len(qps), mode)
 	plan.first = first
 	for i := first; i < len(qps); i++ {
 		switch {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -251,12 +252,14 @@ func extractHTMLFixture(t *testing.T, name string) *schema.Document {
 	return &doc
 }
 
-// withoutBold returns a copy of doc without the bold-paragraph evidence.
+// withoutBold returns a copy of doc without the evidence of its type: bold and italic
+// paragraphs, bold leads.
 func withoutBold(doc *schema.Document) *schema.Document {
 	c := *doc
 	c.Meta = maps.Clone(doc.Meta)
 	delete(c.Meta, schema.MetaBoldParagraphs)
 	delete(c.Meta, schema.MetaBoldLeads)
+	delete(c.Meta, schema.MetaItalicParagraphs)
 	return &c
 }
 
@@ -391,20 +394,41 @@ func TestQABoldHTML(t *testing.T) {
 			t.Errorf("without the headings' bold: %d turns, want none", len(items))
 		}
 	})
-	// Bold that is no interview: an explainer's questions heading its paragraphs or set
-	// as headings, answered impersonally; a news story's bold subheadings.
+	// Magazines that set their questions in italics: read as bold questions are, so a
+	// statement put to the interviewee is a question too.
+	t.Run("english questions set in italics", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_interview_italic.html")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("Tom Reyes", "Ines Varga",
+			"Your new opera is set", "Night is when people",
+			"Tell us about the letters", "There are about two hundred",
+			"You never compose at a piano", "No. The piano tells you",
+			"What did your teachers", "Patience, mostly",
+			"And what comes next", "A piece for children"))
+		for _, it := range annotateQA(t, withoutBold(doc)) {
+			if strings.HasPrefix(it.Text, "You never compose") {
+				t.Errorf("without the italics the statement %q is still a question: the test shows nothing", it.Text)
+			}
+		}
+	})
+	// Bold and italics that are no interview: an explainer's questions heading its
+	// paragraphs or set as headings, answered impersonally; a news story's bold
+	// subheadings; italic captions and a credit line, or quoted verse in a review, between
+	// plain paragraphs.
 	for _, tt := range []struct {
 		file string
-		kept func(*schema.Document) bool // the fixture still has its bold evidence
+		kept func(*schema.Document) bool // the fixture still has its bold or italic evidence
 	}{
 		{"en_explainer_bold_leads.html", func(d *schema.Document) bool { return len(d.BoldLeads()) == 4 }},
 		{"en_explainer_headings.html", func(d *schema.Document) bool { return len(d.BoldParagraphs()) == 4 }},
 		{"en_news_bold_subheadings.html", func(d *schema.Document) bool { return len(d.BoldParagraphs()) > 0 }},
+		{"en_news_italic_captions.html", func(d *schema.Document) bool { return len(d.ItalicParagraphs()) == 5 }},
+		{"en_review_italic_quotes.html", func(d *schema.Document) bool { return len(d.ItalicParagraphs()) == 5 }},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			doc := extractHTMLFixture(t, tt.file)
 			if !tt.kept(doc) {
-				t.Fatalf("fixture lost its bold: paragraphs %v, leads %v", doc.BoldParagraphs(), doc.BoldLeads())
+				t.Fatalf("fixture lost its type: bold paragraphs %v, leads %v, italic paragraphs %v", doc.BoldParagraphs(), doc.BoldLeads(), doc.ItalicParagraphs())
 			}
 			if items := annotateQA(t, doc); len(items) != 0 {
 				t.Errorf("got %d turns, want none", len(items))
@@ -1907,20 +1931,43 @@ func TestQAOutletShortLabel(t *testing.T) {
 		"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
 }
 
-func TestContainsWords(t *testing.T) {
+// Whole-word matches of the name machinery: a label of several words in the lede
+// (containsWords), an office written as a word of its own (mentionsOffice).
+func TestWordMatches(t *testing.T) {
 	for _, c := range []struct {
+		fn       func(s, words string) bool
 		s, words string
 		want     bool
 	}{
-		{"we asked ann lee, a nurse", "ann lee", true},
-		{"ann lee", "ann lee", true},
-		{"joann leeds said", "ann lee", false},
-		{"joann leeds and ann lee.", "ann lee", true},
-		{"التقت ناصر الدوسري والمهندس", "ناصر الدوسري", true},
-		{"التقت ناصر الدوسريين", "ناصر الدوسري", false},
+		{containsWords, "we asked ann lee, a nurse", "ann lee", true},
+		{containsWords, "ann lee", "ann lee", true},
+		{containsWords, "joann leeds said", "ann lee", false},
+		{containsWords, "joann leeds and ann lee.", "ann lee", true},
+		{containsWords, "التقت ناصر الدوسري والمهندس", "ناصر الدوسري", true},
+		{containsWords, "التقت ناصر الدوسريين", "ناصر الدوسري", false},
+		{mentionsOffice, "سألت الصحيفة وزير النقل ومدير المطار", "مدير", true},
+		{mentionsOffice, "التقت الصحيفة المدير العام للمطار", "مدير", true},
+		{mentionsOffice, "وللمدير رأي آخر", "مدير", true},
+		{mentionsOffice, "زارت الصحيفة مديرية التعليم", "مدير", false},
+		{mentionsOffice, "We met the prime minister's spokesman", "minister", true},
+		{mentionsOffice, "The ministers met in Geneva", "minister", false},
+		{mentionsOffice, "The administration said", "minister", false},
 	} {
-		if got := containsWords(c.s, c.words); got != c.want {
-			t.Errorf("containsWords(%q, %q) = %v, want %v", c.s, c.words, got, c.want)
+		if got := c.fn(c.s, c.words); got != c.want {
+			t.Errorf("%s(%q, %q) = %v, want %v", runtime.FuncForPC(reflect.ValueOf(c.fn).Pointer()).Name(), c.s, c.words, got, c.want)
+		}
+	}
+}
+
+func TestIsOfficeLabel(t *testing.T) {
+	for _, label := range []string{"The", "A", "An", "One"} {
+		if isOfficeLabel(label) {
+			t.Errorf("isOfficeLabel(%q) = true: a determiner alone is no office", label)
+		}
+	}
+	for _, label := range []string{"The Ambassador", "Minister", "الوزير"} {
+		if !isOfficeLabel(label) {
+			t.Errorf("isOfficeLabel(%q) = false", label)
 		}
 	}
 }

@@ -1671,7 +1671,7 @@ func (c *nameContext) introduces(label string, lede []qaPara) bool {
 		ws := labelWords(label)
 		office := strings.TrimPrefix(fold(ws[len(ws)-1]), "ال")
 		for _, t := range c.ledeTitleText(lede, label) {
-			if strings.Contains(fold(t), office) {
+			if mentionsOffice(t, office) {
 				return true
 			}
 		}
@@ -1962,7 +1962,28 @@ func isOfficeLabel(label string) bool {
 	if len(ws) == 2 && fold(ws[0]) == "the" {
 		ws = ws[1:]
 	}
-	return len(ws) == 1 && roleNouns[fold(ws[0])]
+	return len(ws) == 1 && roleNouns[fold(ws[0])] && !enDeterminers[fold(ws[0])]
+}
+
+// enDeterminers are the words roleNouns holds because they open an English role ("a
+// writer", "the minister"); alone they are no office ("A:" is the answer marker).
+var enDeterminers = foldSet("the", "a", "an", "our", "this", "one")
+
+// mentionsOffice reports whether text writes an office (folded, without its article) as
+// a word of its own, bare or with the article or a proclitic: "ومدير المطار" writes
+// "مدير", "مديرية التعليم" does not.
+func mentionsOffice(text, office string) bool {
+	for _, tok := range tokens(text) {
+		// tokens keeps the apostrophe of "minister's" inside the word.
+		for _, w := range strings.Split(tok, "'") {
+			for _, c := range arCore(w) {
+				if strings.TrimPrefix(c, "ال") == office {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // roleLabels are speaker labels that name a part in the conversation, not a person.

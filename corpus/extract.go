@@ -151,12 +151,15 @@ func Extract(raw Raw, opts ExtractOptions) (schema.Document, error) {
 	if doc.Meta == nil {
 		doc.Meta = map[string]any{}
 	}
-	whole, leads := boldMeta(doc.Text, bold)
+	whole, leads, italic := boldMeta(doc.Text, bold)
 	if len(whole) > 0 {
 		doc.Meta[schema.MetaBoldParagraphs] = whole
 	}
 	if len(leads) > 0 {
 		doc.Meta[schema.MetaBoldLeads] = leads
+	}
+	if len(italic) > 0 {
+		doc.Meta[schema.MetaItalicParagraphs] = italic
 	}
 	return doc, nil
 }

@@ -1243,12 +1243,15 @@ func nodeText(n *html.Node) string {
 // bold (every letter and digit inside <b> or <strong>) and the paragraphs that open with a
 // bold run and go on in plain type. Interviews on the web set their questions so, a
 // question alone or before its answer; the formatting is lost in the plain text, and the
-// Q&A annotator reads it back from Meta["bold_paragraphs"] and Meta["bold_leads"].
-// Italics are not counted: they mark introductions, captions and editor's notes as often
-// as questions.
+// Q&A annotator reads it back from Meta["bold_paragraphs"] and Meta["bold_leads"]. Some
+// magazines set their questions in italics instead, so the paragraphs set entirely in
+// <i> or <em> are kept too (Meta["italic_paragraphs"]); italics also mark introductions,
+// captions and editor's notes, which the annotator tells apart from an interviewer's
+// questions as it does bold subheadings.
 type boldRuns struct {
-	whole []string
-	leads []boldLeadRun
+	whole  []string
+	leads  []boldLeadRun
+	italic []string
 }
 
 // boldLeadRun is a paragraph's raw text and its opening bold run.
@@ -1257,6 +1260,7 @@ type boldLeadRun struct{ para, lead string }
 func (b *boldRuns) add(o boldRuns) {
 	b.whole = append(b.whole, o.whole...)
 	b.leads = append(b.leads, o.leads...)
+	b.italic = append(b.italic, o.italic...)
 }
 
 // renderText is nodeText that also returns the bold type it saw.
@@ -1292,6 +1296,9 @@ type textRenderer struct {
 	paraStart int // byte offset in b where the current paragraph starts
 	// Letters and digits of the current paragraph inside and outside bold elements.
 	inBold, outBold int
+	italicDepth     int // open <i>/<em> elements around the current node
+	// Letters and digits of the current paragraph inside and outside italic elements.
+	inItalic, outItalic int
 	// leadEnd is the byte offset in b where the current paragraph's opening bold run
 	// ends, -1 when it opens in plain type or has not left bold yet.
 	leadEnd int
@@ -1319,6 +1326,11 @@ func (r *textRenderer) walk(n *html.Node) {
 				} else {
 					r.outBold++
 				}
+				if r.italicDepth > 0 {
+					r.inItalic++
+				} else {
+					r.outItalic++
+				}
 			}
 		}
 		return
@@ -1337,14 +1349,21 @@ func (r *textRenderer) walk(n *html.Node) {
 	if block {
 		r.breakParagraph()
 	}
+	italic := n.Type == html.ElementNode && (a == atom.I || a == atom.Em)
 	if bold {
 		r.boldDepth++
+	}
+	if italic {
+		r.italicDepth++
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		r.walk(c)
 	}
 	if bold {
 		r.boldDepth--
+	}
+	if italic {
+		r.italicDepth--
 	}
 	if block {
 		r.breakParagraph()
@@ -1358,8 +1377,12 @@ func (r *textRenderer) breakParagraph() {
 	r.paraStart = r.b.Len()
 }
 
-// endParagraph records the current paragraph if it is all bold or opens in bold.
+// endParagraph records the current paragraph if it is all bold or opens in bold, and if
+// it is all italic.
 func (r *textRenderer) endParagraph() {
+	if r.inItalic > 0 && r.outItalic == 0 {
+		r.bold.italic = append(r.bold.italic, r.b.String()[r.paraStart:])
+	}
 	switch {
 	case r.inBold > 0 && r.outBold == 0:
 		r.bold.whole = append(r.bold.whole, r.b.String()[r.paraStart:])
@@ -1368,6 +1391,7 @@ func (r *textRenderer) endParagraph() {
 		r.bold.leads = append(r.bold.leads, boldLeadRun{para: text[r.paraStart:], lead: text[r.paraStart:r.leadEnd]})
 	}
 	r.inBold, r.outBold, r.leadEnd = 0, 0, -1
+	r.inItalic, r.outItalic = 0, 0
 }
 
 // interviewCredits are the byline labels that credit an interviewer.
@@ -1402,9 +1426,9 @@ func nodeAtom(n *html.Node) atom.Atom {
 // the all-bold paragraphs, and the paragraphs that open with a bold run with the run's
 // length in code points. A paragraph Extract dropped (the headline, an empty one) or
 // changed matches nothing.
-func boldMeta(text string, bold boldRuns) ([]int, []schema.BoldLead) {
-	if len(bold.whole) == 0 && len(bold.leads) == 0 {
-		return nil, nil
+func boldMeta(text string, bold boldRuns) (whole []int, leads []schema.BoldLead, italic []int) {
+	if len(bold.whole) == 0 && len(bold.leads) == 0 && len(bold.italic) == 0 {
+		return nil, nil, nil
 	}
 	paras := schema.SplitParagraphs(text)
 	norm := make([]string, len(paras))
@@ -1423,16 +1447,19 @@ func boldMeta(text string, bold boldRuns) ([]int, []schema.BoldLead) {
 		}
 		return -1
 	}
-	var whole []int
-	next := 0
-	for _, b := range bold.whole {
-		if i := find(next, b); i >= 0 {
-			whole = append(whole, i)
-			next = i + 1
+	indexes := func(raws []string) []int {
+		var out []int
+		next := 0
+		for _, raw := range raws {
+			if i := find(next, raw); i >= 0 {
+				out = append(out, i)
+				next = i + 1
+			}
 		}
+		return out
 	}
-	var leads []schema.BoldLead
-	next = 0
+	whole, italic = indexes(bold.whole), indexes(bold.italic)
+	next := 0
 	for _, l := range bold.leads {
 		i := find(next, l.para)
 		if i < 0 {
@@ -1446,7 +1473,7 @@ func boldMeta(text string, bold boldRuns) ([]int, []schema.BoldLead) {
 			leads = append(leads, schema.BoldLead{Paragraph: i, Length: utf8.RuneCountInString(lead)})
 		}
 	}
-	return whole, leads
+	return whole, leads, italic
 }
 
 // splitAuthors splits a byline string into names ("A; B", "A, B and C", "A و B").

@@ -219,7 +219,10 @@ func TestRenderTextBold(t *testing.T) {
 <p><strong>Bold <em>with italics</em> and <b>nested</b> 2024</strong></p>
 <p><strong>How did you <em>start</em>?</strong> My grandmother.</p>
 <p><b>Why now</b>? Because it was time.</p>
-<p> <b>«Tabs</b> or spaces?» Spaces.</p></body></html>`
+<p> <b>«Tabs</b> or spaces?» Spaces.</p>
+<p><em>You never compose at a piano.</em></p>
+<p><i>An <b>italic</b> prompt</i>, then plain</p>
+<p><i>Tell us <em>more</em>.</i></p></body></html>`
 	root, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +254,17 @@ func TestRenderTextBold(t *testing.T) {
 	}
 	// Indexes refer to the cleaned text; the headline, absent from it, matches nothing.
 	final := strings.TrimPrefix(joinParagraphs(strings.Split(text, "\n\n")), "Headline\n\n")
-	idx, leads := boldMeta(final, bold)
+	got = got[:0]
+	for _, b := range bold.italic {
+		got = append(got, normSpace(b))
+	}
+	if want := []string{"You never compose at a piano.", "Tell us more."}; !slices.Equal(got, want) {
+		t.Errorf("italic = %q, want %q", got, want)
+	}
+	idx, leads, italic := boldMeta(final, bold)
+	if !slices.Equal(italic, []int{10, 12}) {
+		t.Errorf("italic indexes = %v in %q", italic, final)
+	}
 	if !slices.Equal(idx, []int{0, 2, 4, 6}) {
 		t.Errorf("indexes = %v in %q", idx, final)
 	}

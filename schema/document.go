@@ -86,6 +86,10 @@ const (
 	// MetaBoldLeads lists the paragraphs that open with a bold run and go on in plain type
 	// ("<b>How did you start?</b> My grandmother."), each as a BoldLead.
 	MetaBoldLeads = "bold_leads"
+	// MetaItalicParagraphs lists the 0-based indexes (ascending) of the paragraphs the
+	// page set entirely in italics (<i>, <em>), as MetaBoldParagraphs does for bold: some
+	// magazines set their questions so.
+	MetaItalicParagraphs = "italic_paragraphs"
 )
 
 // MetaInterviewCredit is true when the byline the document was found with credited an
@@ -111,8 +115,13 @@ type BoldLead struct {
 // BoldParagraphs returns Meta["bold_paragraphs"], as extraction set it ([]int) or as
 // decoded from stored JSON ([]any of numbers); entries that are not whole numbers are
 // dropped.
-func (d Document) BoldParagraphs() []int {
-	switch v := d.Meta[MetaBoldParagraphs].(type) {
+func (d Document) BoldParagraphs() []int { return d.paragraphIndexes(MetaBoldParagraphs) }
+
+// ItalicParagraphs returns Meta["italic_paragraphs"], read as BoldParagraphs reads its key.
+func (d Document) ItalicParagraphs() []int { return d.paragraphIndexes(MetaItalicParagraphs) }
+
+func (d Document) paragraphIndexes(key string) []int {
+	switch v := d.Meta[key].(type) {
 	case []int:
 		return v
 	case []any:
