@@ -835,8 +835,8 @@ func planMarkers(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 
 // keyStats summarises the paragraphs carrying one key.
 type keyStats struct {
-	n, questions, words int
-	firstAt             int
+	n, questions, prompts, words int
+	firstAt                      int
 }
 
 func statsOf(qps []qaPara, keys []string, k string) keyStats {
@@ -852,6 +852,9 @@ func statsOf(qps []qaPara, keys []string, k string) keyStats {
 		st.words += qp.words
 		if qp.question && !qp.reported {
 			st.questions++
+		}
+		if qp.prompt {
+			st.prompts++
 		}
 	}
 	return st
@@ -992,7 +995,12 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 			// short unmarked prompt before it, and the article says it is an interview.
 			(5*before.n >= 4*sk.n && 2*before.avgWords() <= sk.avgWords() && sk.qShare() < 0.2 &&
 				hasInterviewCue(doc, qps[:max(0, sk.firstAt-1)])))
-	keyAsks := after.n >= minPairs && sk.qShare() >= need && sk.qShare() > before.qShare()
+	// Where the article says it is an interview, the key's prompts ("حدثنا عن بداياتك",
+	// "كلمة أخيرة") count with its questions: between them a sports interview's marked
+	// statements put to the player ("البعض يرى أنك تفضل اللعب الفردي") are questions too.
+	asks := sk.qShare() >= need ||
+		ratio(sk.questions+sk.prompts, sk.n) >= need && hasInterviewCue(doc, qps[:sk.firstAt])
+	keyAsks := after.n >= minPairs && asks && sk.qShare() > before.qShare()
 	if !keyAnswers && !keyAsks {
 		return qaPlan{}, false
 	}

@@ -1971,3 +1971,29 @@ func TestIsOfficeLabel(t *testing.T) {
 		}
 	}
 }
+
+// A sports interview marks every question with "●", and half of them are prompts
+// ("حدثنا عن بداياتك", "كلمة أخيرة") or a statement put to the player: where the lede
+// says it is an interview, the marked paragraphs are the questions, the statement among
+// them. The player is named by the title's description ("لاعب الهلال سالم الدوسري: …")
+// where the lede calls him otherwise. A tips list marked the same way, with no interview
+// cue, gets no turns.
+func TestQAMarkedPrompts(t *testing.T) {
+	interview := schema.Document{Lang: "ar", Title: "لاعب الهلال سالم الدوسري: هدفي الاحتراف في أوروبا", Byline: []string{"تركي العجمة"},
+		Text: "يعيش نجم الهلال سالم الدوسري أفضل فتراته مع فريقه هذا الموسم، بعد أن سجل ثمانية أهداف في الدوري. «الرياضية» التقته بعد تدريبات الفريق أمس وكان هذا الحوار:\n\n" +
+			"● حدثنا عن بداياتك مع كرة القدم\n\nبدأت في حواري الرياض، ثم انضممت إلى فئات الهلال السنية وعمري أحد عشر عاما.\n\n" +
+			"● ثمانية أهداف حتى الآن.. هل توقعت هذا؟\n\nلم أتوقع هذا العدد، لكنني عملت كثيرا في الصيف على اللمسة الأخيرة.\n\n" +
+			"● البعض يرى أنك تفضل اللعب الفردي\n\nهذا غير صحيح، وأرقامي في التمريرات الحاسمة تقول ذلك.\n\n" +
+			"● ما طموحك في المرحلة المقبلة؟\n\nالاحتراف في أوروبا هدفي.\n\n● كلمة أخيرة\n\nشكرا لجماهير الهلال."}
+	checkTurns(t, &interview, annotateQA(t, &interview), alternate("تركي العجمة", "سالم الدوسري",
+		"● حدثنا", "بدأت", "● ثمانية", "لم أتوقع", "● البعض", "هذا غير", "● ما طموحك", "الاحتراف", "● كلمة", "شكرا"))
+	tips := schema.Document{Lang: "ar", Title: "خمس نصائح قبل شراء سيارة مستعملة", Byline: []string{"سبق"},
+		Text: "يقبل كثير من الشباب على شراء السيارات المستعملة، لكن الخبراء ينصحون بالتأني قبل الشراء.\n\n" +
+			"● افحص السيارة عند ورشة موثوقة\n\nيكشف الفحص الشامل عيوب المحرك التي لا تظهر في التجربة القصيرة.\n\n" +
+			"● هل السعر مناسب؟\n\nقارن السعر بأسعار السيارات المماثلة في مواقع البيع.\n\n" +
+			"● راجع سجل الصيانة\n\nالسيارة التي صينت بانتظام تعيش أطول.\n\n● من المالك السابق؟\n\nالسيارة التي تنقلت بين ملاك كثيرين قد تخفي مشكلات.\n\n" +
+			"● جرب السيارة على الطريق السريع\n\nالقيادة بسرعات عالية تكشف الاهتزازات."}
+	if items := annotateQA(t, &tips); len(items) != 0 {
+		t.Errorf("tips list: %d turns, want none; first %q", len(items), items[0].Text)
+	}
+}

@@ -1304,6 +1304,11 @@ func (c *nameContext) intervieweeAsFound(lede []qaPara, interviewer string) stri
 				return n
 			}
 		}
+		// The description may end in the name ("لاعب الهلال سالم الدوسري: …") where the
+		// lede describes the person otherwise ("نجم الهلال").
+		if n := describedName(c.titleName, c.titleName, c.surnames); ok(n) {
+			return n
+		}
 	}
 	if lang := c.doc.Lang; !isArabic(c.doc.Text) && (lang == "" || lang == "en") {
 		for _, qp := range lede {
