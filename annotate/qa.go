@@ -1079,7 +1079,7 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 }
 
 var (
-	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|(?:spoke|speaks|talked|talks|chatted|chats) (?:to|with)|s[ai]ts? down with|minutes with|questions for|entretien|entrevista|intervista|gespräch`)
+	reInterviewCue = regexp.MustCompile(`(?i)حوار|حاور|مقابلة|interview|q\s*&\s*a|in conversation|(?:spoke|speaks|talked|talks|chatted|chats) (?:to|with)|s[ai]ts? down with|minutes with|questions for|\b(?:we|i) asked|caught up with|put (?:\S+ )?questions to|سألنا|طرحنا|طرحت\s+[«"“]|entretien|entrevista|intervista|gespräch`)
 	// reTitleToOutlet is a title that gives what someone told the outlet ("مدير تعليم
 	// الطائف لـ«عكاظ»: …"), as the Saudi press heads its interviews; reAnsweredQuestions a
 	// lede that says someone answered its questions ("وأجاب عن أسئلة «عكاظ»", "answered

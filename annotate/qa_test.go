@@ -411,10 +411,19 @@ func TestQABoldHTML(t *testing.T) {
 			}
 		}
 	})
+	// A lede that says the outlet asked a named expert ("We asked Dr. Elena Marsh …") is
+	// an interview cue: the bold questions put nothing to her by "you", and her answers
+	// speak as "I".
+	t.Run("english questions put to an expert", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_expert_qa_we_asked.html")
+		checkTurns(t, doc, annotateQA(t, doc), alternate("Paul Kim", "Elena Marsh",
+			"Is the new variant", "So far we see", "Should people get", "If you are over",
+			"Will schools have", "I do not expect"))
+	})
 	// Bold and italics that are no interview: an explainer's questions heading its
 	// paragraphs or set as headings, answered impersonally; a news story's bold
 	// subheadings; italic captions and a credit line, or quoted verse in a review, between
-	// plain paragraphs.
+	// plain paragraphs; an explainer whose lede asked readers for their questions.
 	for _, tt := range []struct {
 		file string
 		kept func(*schema.Document) bool // the fixture still has its bold or italic evidence
@@ -424,6 +433,7 @@ func TestQABoldHTML(t *testing.T) {
 		{"en_news_bold_subheadings.html", func(d *schema.Document) bool { return len(d.BoldParagraphs()) > 0 }},
 		{"en_news_italic_captions.html", func(d *schema.Document) bool { return len(d.ItalicParagraphs()) == 5 }},
 		{"en_review_italic_quotes.html", func(d *schema.Document) bool { return len(d.ItalicParagraphs()) == 5 }},
+		{"en_explainer_we_asked.html", func(d *schema.Document) bool { return len(d.BoldParagraphs()) == 4 }},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			doc := extractHTMLFixture(t, tt.file)
