@@ -1054,6 +1054,12 @@ func TestArNameAfterRole(t *testing.T) {
 		"قال رئيس الغرفة التجارية في المنطقة الشرقية عبدالحكيم الخالدي إن الصادرات زادت.": "عبدالحكيم الخالدي",
 		"أكد مدير التعليم في جدة عبدالله الثقفي أن الدراسة مستمرة.":                       "عبدالله الثقفي",
 		"قال مدير الشركة في تصريح له إن الأرباح زادت.":                                    "",
+		// Offices in a chain, where the office is held bound to "ب", and "حوارا مع".
+		"التقينا نائب رئيس مجلس إدارة الغرفة التجارية بجدة زياد البسام، وكان هذا الحوار.":              "زياد البسام",
+		"أجرت «الرياض» حوارا مع وكيل وزارة الصناعة للشؤون الفنية عبدالرحمن العتيبي حول مستقبل القطاع.": "عبدالرحمن العتيبي",
+		"أجرت «الرياض» لقاء مع عبدالرحمن العتيبي حول مستقبل القطاع.":                                   "عبدالرحمن العتيبي",
+		"أجرت «الرياض» حوارا مع عدد من المسؤولين حول مستقبل القطاع.":                                   "",
+		"في حديث مع «عكاظ» أكد الوزير أن القطاع واعد.":                                                 "",
 	} {
 		var got string
 		for _, c := range ledeNames(text, "ar", &surnameIndex{text: text}) {
@@ -1924,7 +1930,7 @@ func TestQAOfficeLabel(t *testing.T) {
 }
 
 // A paper shortens its own name on the questions ("Herald:" for the Lakeside Herald,
-// "اليوم:" for جريدة اليوم): the label is the outlet, and the questions are the
+// "اليوم:" for جريدة اليوم, or "LH:"): the label is the outlet, and the questions are the
 // journalist's whom the byline names.
 func TestQAOutletShortLabel(t *testing.T) {
 	en := schema.Document{Lang: "en", SiteName: "Lakeside Herald", Title: "The mayor on the bridge repairs", Byline: []string{"Sam Ortega"},
@@ -1933,6 +1939,12 @@ func TestQAOutletShortLabel(t *testing.T) {
 			"Herald: And the shops on Elm Street?\n\nWhitcomb: Their parking fees are waived."}
 	checkTurns(t, &en, annotateQA(t, &en), alternate("Sam Ortega", "Dana Whitcomb",
 		"Herald: When", "Whitcomb: In", "Herald: Who", "Whitcomb: Mostly", "Herald: And", "Whitcomb: Their"))
+	// Or its initials, as a transcript labels its speakers.
+	initials := en
+	initials.SiteName = "The Lakeside Herald"
+	initials.Text = strings.ReplaceAll(strings.ReplaceAll(en.Text, "Herald:", "LH:"), "Whitcomb:", "DW:")
+	checkTurns(t, &initials, annotateQA(t, &initials), alternate("Sam Ortega", "Dana Whitcomb",
+		"LH: When", "DW: In", "LH: Who", "DW: Mostly", "LH: And", "DW: Their"))
 	ar := schema.Document{Lang: "ar", SiteName: "جريدة اليوم", Title: "مدير الميناء: التوسعة تنتهي العام المقبل", Byline: []string{"فيصل الدوسري"},
 		Text: "التقت الصحيفة مدير ميناء الدمام المهندس ماجد العتيبي.\n\n" +
 			"اليوم: متى تنتهي التوسعة؟\n\nالعتيبي: في العام المقبل.\n\nاليوم: وكم رصيفا جديدا؟\n\nالعتيبي: أربعة أرصفة.\n\n" +

@@ -940,6 +940,39 @@ func arNameAfterAdjectives(ws []nameWord, j int, surnames *surnameIndex) string 
 // maxRoleWords bounds the description between a role noun and the name it closes.
 const maxRoleWords = 10
 
+// arBoundPlace reports whether w is a place bound to the preposition "ب" ("بجدة",
+// "بالرياض"): a given name does not start so.
+func arBoundPlace(w string) bool {
+	f := fold(w)
+	return strings.HasPrefix(f, "ب") && runeCount(f) > 3 && !arGivenNames[f]
+}
+
+// arInterviewNouns are the folded nouns of an interview, as a lede writes them before
+// "مع" and the person, in any case ending ("حوار", "حوارا", "لقاء", "لقاءً").
+var arInterviewNouns = foldSet("حوار", "حوارا", "لقاء", "لقاءا", "مقابلة", "حديث", "دردشة")
+
+// arNameAfterVerb is the person a lede names at ws[j], after a verb that introduces
+// them (a reporting or meeting verb, "حوارا مع"): a name of two words or more, a name
+// after an office ("وكيل وزارة الصناعة عبدالرحمن العتيبي"), or after a noun of the
+// person's walk of life that no list holds ("الطالبة سارة الحربي"), where the family
+// name with the article tells the name from the words of a sentence ("أكدت الدراسة
+// نتائج مهمة"). An honorific at ws[j] is ledeNames' own case.
+func arNameAfterVerb(ws []nameWord, j int, surnames *surnameIndex) string {
+	if j >= len(ws) || ws[j].brk || isArHonorific(ws[j].w) {
+		return ""
+	}
+	if n := arNameAt(ws, j, surnames); len(strings.Fields(n)) >= 2 {
+		return n
+	}
+	if arRoleNoun(fold(ws[j].w)) {
+		return arNameAfterRole(ws, j, surnames)
+	}
+	if n := arNameAfterAdjectives(ws, j, surnames); endsInFamilyName(n) {
+		return n
+	}
+	return ""
+}
+
 // arNameAfterRole reads the name that closes a description opened by a role noun at i,
 // when no honorific marks it: "أكد مدرب فريق الهلال الأول لكرة القدم البرتغالي جورجي
 // جيسوس أن …". The name is a run, before the clause goes on (a stop word or punctuation),
@@ -969,6 +1002,9 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 			}
 			continue
 		}
+		if !ws[k].brk && len(run) == 0 && arRoleNoun(f) {
+			continue // offices in a chain: "نائب رئيس مجلس الإدارة"
+		}
 		if ws[k].brk || isArStop(w) || isArHonorific(w) || !isArabic(w) {
 			break
 		}
@@ -991,6 +1027,11 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 		if len(run) > 0 && (isNisba(f) || surnames.has(f) || opensWithGivenName(run)) {
 			run = append(run, w)
 			return strings.Join(run, " ")
+		}
+		// Where the office is held, bound to a preposition ("الغرفة التجارية بجدة زياد
+		// البسام"), may open the run: the name starts after it.
+		if len(run) > 1 && arBoundPlace(run[0]) && opensWithGivenName(run[1:]) {
+			return strings.Join(append(run[1:], w), " ")
 		}
 		run = run[:0]
 	}
@@ -1109,26 +1150,16 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				}
 				i = j - 1
 			case isArReportVerb(ws[i].w) && !arSubjectBefore(ws, i):
-				if i+1 < len(ws) && !ws[i+1].brk && !isArHonorific(ws[i+1].w) {
-					if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
-						out = append(out, ledeCandidate{name: n, at: i})
-					} else if arRoleNoun(fold(ws[i+1].w)) {
-						if n := arNameAfterRole(ws, i+1, surnames); n != "" {
-							out = append(out, ledeCandidate{name: n, at: i})
-						}
-					} else if n := arNameAfterAdjectives(ws, i+1, surnames); endsInFamilyName(n) {
-						// A noun of the person's walk of life that no list holds ("قالت
-						// الطالبة سارة الحربي"); the family name with the article tells the
-						// name from the words of a sentence ("أكدت الدراسة نتائج مهمة").
-						out = append(out, ledeCandidate{name: n, at: i})
-					}
-				}
-			case (fold(ws[i].w) == "حوار" || fold(ws[i].w) == "لقاء" || fold(ws[i].w) == "مقابله") && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
-				if n := arNameAt(ws, i+2, surnames); len(strings.Fields(n)) >= 2 {
+				if n := arNameAfterVerb(ws, i+1, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
-			case arMeetVerbs[fold(ws[i].w)] && i+1 < len(ws) && !isArHonorific(ws[i+1].w):
-				if n := arNameAt(ws, i+1, surnames); len(strings.Fields(n)) >= 2 {
+			case arInterviewNouns[fold(ws[i].w)] && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
+				// "أجرت «الرياض» حوارا مع وكيل وزارة الصناعة عبدالرحمن العتيبي"
+				if n := arNameAfterVerb(ws, i+2, surnames); n != "" {
+					out = append(out, ledeCandidate{name: n, at: i})
+				}
+			case arMeetVerbs[fold(ws[i].w)]:
+				if n := arNameAfterVerb(ws, i+1, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			}
@@ -1819,6 +1850,11 @@ func (c *nameContext) isOutlet(label string) bool {
 			return true
 		}
 		if ow := strings.Fields(fo); len(lw) > 0 && len(lw) < len(ow) && slices.Equal(ow[len(ow)-len(lw):], lw) {
+			return true
+		}
+		// The outlet's initials ("NR:" for the Northbank Review), as a transcript labels
+		// its speakers.
+		if ow := strings.Fields(strings.TrimPrefix(o, "The ")); isInitials(label) && len(ow) >= 2 && initialsOf(strings.Join(ow, " ")) == strings.ReplaceAll(label, ".", "") {
 			return true
 		}
 	}
