@@ -940,16 +940,32 @@ func arNameAfterAdjectives(ws []nameWord, j int, surnames *surnameIndex) string 
 // maxRoleWords bounds the description between a role noun and the name it closes.
 const maxRoleWords = 10
 
-// arBoundPlace reports whether w is a place bound to the preposition "ب" ("بجدة",
-// "بالرياض"): a given name does not start so.
-func arBoundPlace(w string) bool {
-	f := fold(w)
-	return strings.HasPrefix(f, "ب") && runeCount(f) > 3 && !arGivenNames[f]
-}
-
 // arInterviewNouns are the folded nouns of an interview, as a lede writes them before
 // "مع" and the person, in any case ending ("حوار", "حوارا", "لقاء", "لقاءً").
 var arInterviewNouns = foldSet("حوار", "حوارا", "لقاء", "لقاءا", "مقابلة", "حديث", "دردشة")
+
+// arOurGuest ("our guest") introduces the interviewee, after arGuestFillers ("ضيفنا في
+// هذا الحوار هو …").
+var (
+	arOurGuest     = foldSet("ضيفنا", "ضيفتنا", "وضيفنا", "وضيفتنا")
+	arGuestFillers = foldSet("اليوم", "الليلة", "هو", "هي", "في", "هذا", "هذه", "الحوار", "اللقاء", "الحلقة", "العدد", "لهذا", "لهذه")
+)
+
+// arAfterOutlet is the index of the word after the outlet a meeting verb may name before
+// its object ("حاورت «الرياض» الأمين العام …", "التقت «الشرق الأوسط» …"): a span of at most
+// three words set off by punctuation on both sides. Without one it is j, and quoted is
+// false.
+func arAfterOutlet(ws []nameWord, j int) (next int, quoted bool) {
+	if j >= len(ws) || !ws[j].brk {
+		return j, false
+	}
+	for k := j + 1; k < len(ws) && k <= j+3; k++ {
+		if ws[k].brk {
+			return k, true
+		}
+	}
+	return j, false
+}
 
 // arNameAfterVerb is the person a lede names at ws[j], after a verb that introduces
 // them (a reporting or meeting verb, "حوارا مع"): a name of two words or more, a name
@@ -1024,14 +1040,21 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 			run = append(run, w) // "عبد الله", "أبو الفضل"
 			continue
 		}
-		if len(run) > 0 && (isNisba(f) || surnames.has(f) || opensWithGivenName(run)) {
+		// Words of the description may open the run ("تعليم جدة عبدالله الثقفي", "بجدة
+		// زياد البسام", where the office is held): the name starts at a given name.
+		given := -1
+		for s := range run {
+			if opensWithGivenName(run[s:]) {
+				given = s
+				break
+			}
+		}
+		if given >= 0 {
+			return strings.Join(append(run[given:], w), " ")
+		}
+		if len(run) > 0 && (isNisba(f) || surnames.has(f)) {
 			run = append(run, w)
 			return strings.Join(run, " ")
-		}
-		// Where the office is held, bound to a preposition ("الغرفة التجارية بجدة زياد
-		// البسام"), may open the run: the name starts after it.
-		if len(run) > 1 && arBoundPlace(run[0]) && opensWithGivenName(run[1:]) {
-			return strings.Join(append(run[1:], w), " ")
 		}
 		run = run[:0]
 	}
@@ -1158,8 +1181,25 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				if n := arNameAfterVerb(ws, i+2, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
+			case arOurGuest[fold(ws[i].w)]:
+				// "ضيفنا اليوم هو رجل الأعمال عبدالله المبطي"
+				j := i + 1
+				for j < len(ws) && j <= i+4 && !ws[j].brk && arGuestFillers[fold(ws[j].w)] {
+					j++
+				}
+				if n := arNameAfterVerb(ws, j, surnames); n != "" {
+					out = append(out, ledeCandidate{name: n, at: i})
+				}
 			case arMeetVerbs[fold(ws[i].w)]:
-				if n := arNameAfterVerb(ws, i+1, surnames); n != "" {
+				j, quoted := arAfterOutlet(ws, i+1)
+				if quoted {
+					// The object follows the quote's closing mark.
+					ws2 := slices.Clone(ws)
+					ws2[j].brk = false
+					if n := arNameAfterVerb(ws2, j, surnames); n != "" {
+						out = append(out, ledeCandidate{name: n, at: i})
+					}
+				} else if n := arNameAfterVerb(ws, j, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			}
