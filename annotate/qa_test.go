@@ -2025,3 +2025,20 @@ func TestQAMarkedPrompts(t *testing.T) {
 		t.Errorf("tips list: %d turns, want none; first %q", len(items), items[0].Text)
 	}
 }
+
+// An English lede names the person in its first capitalised words, but the words that
+// present them ("Meet …") are no part of the name, and a body or place after "the" is no
+// person, up to its comma.
+func TestFirstEnName(t *testing.T) {
+	for text, want := range map[string]string{
+		"Meet Jonah Whitfield, the carpenter who built a theatre in a mill.":  "Jonah Whitfield",
+		"Jonah Whitfield, 52, spent a decade turning a mill into a theatre.":  "Jonah Whitfield",
+		"Introducing Ana Ruiz, our new columnist.":                            "Ana Ruiz",
+		"In the Old Mill Theatre, Jonah Whitfield sells out most nights.":     "Jonah Whitfield",
+		"Welcome to the Old Mill, where the carpenter Jonah Whitfield works.": "Jonah Whitfield",
+	} {
+		if got := firstEnName(text); got != want {
+			t.Errorf("firstEnName(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

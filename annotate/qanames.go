@@ -1438,6 +1438,9 @@ var enFunctionWords = map[string]bool{
 	"last": true, "next": true, "we": true, "i": true, "it": true, "he": true, "she": true, "they": true,
 	"since": true, "during": true, "while": true, "if": true, "now": true, "today": true, "yesterday": true,
 	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	// verbs that open a lede by presenting the person ("Meet Jonah Whitfield, …")
+	"meet": true, "introducing": true, "presenting": true, "welcome": true, "imagine": true, "picture": true,
+	"every": true, "some": true, "many": true, "most": true, "here": true, "there": true, "so": true,
 }
 
 // firstEnName is the last resort for an English lede: the first run of two or three
@@ -1450,7 +1453,8 @@ func firstEnName(text string) string {
 			continue
 		}
 		if i > 0 && fold(ws[i-1].w) == "the" && !ws[i].brk {
-			for i < len(ws) && enNameWord(ws[i].w) {
+			// "the Old Mill Theatre" is a place or a body; a name after its comma is not.
+			for i+1 < len(ws) && !ws[i+1].brk && enNameWord(ws[i+1].w) {
 				i++
 			}
 			continue
