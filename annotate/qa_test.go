@@ -1945,6 +1945,12 @@ func TestQAOutletShortLabel(t *testing.T) {
 			"Herald: And the shops on Elm Street?\n\nWhitcomb: Their parking fees are waived."}
 	checkTurns(t, &en, annotateQA(t, &en), alternate("Sam Ortega", "Dana Whitcomb",
 		"Herald: When", "Whitcomb: In", "Herald: Who", "Whitcomb: Mostly", "Herald: And", "Whitcomb: Their"))
+	// Or its brand without the site's generic word ("BBC" of "BBC News").
+	brand := en
+	brand.SiteName = "Lakeside News"
+	brand.Text = strings.ReplaceAll(en.Text, "Herald:", "Lakeside:")
+	checkTurns(t, &brand, annotateQA(t, &brand), alternate("Sam Ortega", "Dana Whitcomb",
+		"Lakeside: When", "Whitcomb: In", "Lakeside: Who", "Whitcomb: Mostly", "Lakeside: And", "Whitcomb: Their"))
 	// Or its initials, as a transcript labels its speakers.
 	initials := en
 	initials.SiteName = "The Lakeside Herald"
@@ -1957,6 +1963,11 @@ func TestQAOutletShortLabel(t *testing.T) {
 			"اليوم: وماذا عن الوظائف؟\n\nالعتيبي: ألف وظيفة للشباب."}
 	checkTurns(t, &ar, annotateQA(t, &ar), alternate("فيصل الدوسري", "ماجد العتيبي",
 		"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
+	arBrand := ar
+	arBrand.SiteName = "الجزيرة نت"
+	arBrand.Text = strings.ReplaceAll(ar.Text, "اليوم:", "الجزيرة:")
+	checkTurns(t, &arBrand, annotateQA(t, &arBrand), alternate("فيصل الدوسري", "ماجد العتيبي",
+		"الجزيرة: متى", "العتيبي: في", "الجزيرة: وكم", "العتيبي: أربعة", "الجزيرة: وماذا", "العتيبي: ألف"))
 }
 
 // Whole-word matches of the name machinery: a label of several words in the lede

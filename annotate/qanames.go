@@ -1893,7 +1893,13 @@ func (c *nameContext) isOutlet(label string) bool {
 		if fo == fl {
 			return true
 		}
-		if ow := strings.Fields(fo); len(lw) > 0 && len(lw) < len(ow) && slices.Equal(ow[len(ow)-len(lw):], lw) {
+		ow := strings.Fields(fo)
+		if len(lw) > 0 && len(lw) < len(ow) && slices.Equal(ow[len(ow)-len(lw):], lw) {
+			return true
+		}
+		// The brand before a generic word of the site's name ("BBC" of "BBC News",
+		// "الجزيرة" of "الجزيرة نت").
+		if k := len(ow); k > 1 && outletSuffixes[ow[k-1]] && slices.Equal(ow[:k-1], lw) {
 			return true
 		}
 		// The outlet's initials ("NR:" for the Northbank Review), as a transcript labels
@@ -2039,6 +2045,9 @@ var officeWords = foldSet(
 	"ceo", "councillor", "councilman", "councilwoman", "alderman", "mp", "spokesman", "spokeswoman",
 	"spokesperson", "superintendent", "detective", "inspector", "sheikh", "emir", "king", "queen",
 )
+
+// outletSuffixes are the folded words a site's name adds to the outlet's brand.
+var outletSuffixes = foldSet("news", "online", "net", "english", "international", "digital", "نت", "اونلاين", "الإلكترونية", "الالكترونية")
 
 // isOfficeLabel reports whether a label is an office alone ("الوزير", "Minister", "The
 // Ambassador"), which describes a person without naming them.
