@@ -1856,7 +1856,7 @@ func cleanByline(names []string, site map[string]bool) []string {
 			// class names finds; what follows the heading is the box's first identifier.
 			continue
 		}
-		n = htmlLabels.Strip(n, byline.InField)
+		n = htmlLabels.Strip(cutPhotoCredit(n), byline.InField)
 		n = strings.Trim(cutRole(n), " ,;:|-–—·")
 		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
 		key := siteKey(n)
@@ -1935,6 +1935,20 @@ func readsLikeSentence(n string) bool {
 		}
 	}
 	return 2*lower > len(words)
+}
+
+// rePhotoCredit is a second credit inside a byline, the photographer's ("سعد الغامدي -
+// تصوير: فهد العتيبي", "حوار: X تصوير: Y", "Jane Roe, photos by Ann Lee"): it and what
+// follows it are no writer. It needs a space or separator before it, so "حوار وتصوير: X"
+// keeps its X.
+var rePhotoCredit = regexp.MustCompile(`(?i)(?:\s+|\s*[-–—ـ|,،/]\s*)(?:تصوير|عدسة|photos?|photography|pictures?|fotos?)\s*(?:[:：/-]|by\s)`)
+
+// cutPhotoCredit is a byline without a photographer's credit after the writer's name.
+func cutPhotoCredit(n string) string {
+	if loc := rePhotoCredit.FindStringIndex(n); loc != nil && strings.ContainsFunc(n[:loc[0]], unicode.IsLetter) {
+		return strings.TrimSpace(n[:loc[0]])
+	}
+	return n
 }
 
 // cutRole removes a job title and what follows it from a name ("Ben Silverman Games

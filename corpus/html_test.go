@@ -299,6 +299,12 @@ func TestCleanByline(t *testing.T) {
 		// an interview's credit ("interviewed him: X")
 		{[]string{"حاوره: خالد المنصوري"}, []string{"خالد المنصوري"}},
 		{[]string{"حاورها خالد المنصوري"}, []string{"خالد المنصوري"}},
+		// the photographer's credit after the writer's name is no writer
+		{[]string{"حوار: سعد الغامدي تصوير: فهد العتيبي"}, []string{"سعد الغامدي"}},
+		{[]string{"سعد الغامدي - تصوير: فهد العتيبي"}, []string{"سعد الغامدي"}},
+		{[]string{"حوار وتصوير: نوف السالم"}, []string{"نوف السالم"}},
+		{[]string{"Jane Roe, photos by Ann Lee"}, []string{"Jane Roe"}},
+		{[]string{"Jane Roe | Photography: Ann Lee"}, []string{"Jane Roe"}},
 		{[]string{"Interviewed by Jane Doe"}, []string{"Jane Doe"}},
 		// job titles after the name
 		{[]string{"Ben Silverman Games Editor"}, []string{"Ben Silverman"}},
