@@ -1936,7 +1936,8 @@ func TestQAOfficeLabel(t *testing.T) {
 }
 
 // A paper shortens its own name on the questions ("Herald:" for the Lakeside Herald,
-// "اليوم:" for جريدة اليوم, or "LH:"): the label is the outlet, and the questions are the
+// "اليوم:" for جريدة اليوم, or "LH:"), or is the paper its lede quotes beside a verb of
+// meeting ("التقت «اليوم» …"): the label is the outlet, and the questions are the
 // journalist's whom the byline names.
 func TestQAOutletShortLabel(t *testing.T) {
 	en := schema.Document{Lang: "en", SiteName: "Lakeside Herald", Title: "The mayor on the bridge repairs", Byline: []string{"Sam Ortega"},
@@ -1963,6 +1964,14 @@ func TestQAOutletShortLabel(t *testing.T) {
 			"اليوم: وماذا عن الوظائف؟\n\nالعتيبي: ألف وظيفة للشباب."}
 	checkTurns(t, &ar, annotateQA(t, &ar), alternate("فيصل الدوسري", "ماجد العتيبي",
 		"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
+	// A scrape that keeps no site name: the lede quotes the paper beside a verb of meeting.
+	for _, lede := range []string{"التقت «اليوم» مدير ميناء الدمام المهندس ماجد العتيبي.", "«اليوم» تحاور مدير ميناء الدمام المهندس ماجد العتيبي."} {
+		scraped := ar
+		scraped.SiteName = ""
+		scraped.Text = lede + ar.Text[strings.Index(ar.Text, "\n\n"):]
+		checkTurns(t, &scraped, annotateQA(t, &scraped), alternate("فيصل الدوسري", "ماجد العتيبي",
+			"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
+	}
 	arBrand := ar
 	arBrand.SiteName = "الجزيرة نت"
 	arBrand.Text = strings.ReplaceAll(ar.Text, "اليوم:", "الجزيرة:")

@@ -37,6 +37,9 @@ type nameContext struct {
 	// surnames are the family names the article uses on their own or that end the
 	// title's person (see surnameIndex).
 	surnames *surnameIndex
+	// metOutlets are the outlets the opening paragraphs quote beside a verb of meeting
+	// ("التقت «عكاظ» …", "«اليوم» تحاور …"): the paper, which labels its questions so.
+	metOutlets []string
 }
 
 func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
@@ -52,6 +55,11 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 		}
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
+	for _, qp := range qps[:min(len(qps), maxMetOutletParas)] {
+		for _, m := range reMetOutlet.FindAllStringSubmatch(qp.p.Text, -1) {
+			c.metOutlets = append(c.metOutlets, cleanName(m[1]+m[2]))
+		}
+	}
 	c.surnames = &surnameIndex{text: doc.Text, titleName: c.titleName}
 	// One word with the article is the title's person only as a family name, by its
 	// form or by the article's use of it alone ("القحطاني: …", "الربيعة: …"); otherwise
@@ -69,6 +77,12 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 	}
 	return c
 }
+
+// reMetOutlet is an outlet in guillemets beside a verb of meeting, before or after it;
+// maxMetOutletParas the opening paragraphs it is looked for in.
+var reMetOutlet = regexp.MustCompile(`(?:(?:^|\s)(?:و|ف)?(?:التقت|التقى|حاورت|حاور|سألت|استضافت|زارت|التقتها|التقته|حاورته|حاورتها)\s*«([^«»]{2,30})»|«([^«»]{2,30})»\s*(?:تلتقي|تحاور|تستضيف|التقت|حاورت|استضافت))`)
+
+const maxMetOutletParas = 3
 
 // writesAsFamilyName reports whether text uses the folded word f for a person: after a
 // given name ("عبدالله الغذامي"), or alone after a reporting verb or honorific
@@ -511,7 +525,7 @@ func (c *nameContext) outletOf(lede []qaPara, ledeOutlet string) string {
 // ("The Economist"), or the byline's person.
 func (c *nameContext) isInterviewerName(label string) bool {
 	fl := fold(cleanName(label))
-	for _, o := range []string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)} {
+	for _, o := range append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.metOutlets...) {
 		if o != "" && fold(o) == fl {
 			return true
 		}
@@ -1885,7 +1899,7 @@ func (c *nameContext) writtenCase(label string) string {
 func (c *nameContext) isOutlet(label string) bool {
 	fl := fold(label)
 	lw := strings.Fields(fl)
-	for _, o := range []string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)} {
+	for _, o := range append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.metOutlets...) {
 		if o == "" {
 			continue
 		}
