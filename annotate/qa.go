@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsds/newsds/internal/byline"
 	"github.com/newsds/newsds/schema"
 )
 
@@ -363,6 +364,9 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	for i, p := range paras {
 		qps[i] = classifyPara(p)
 	}
+	if isDateline(qps) {
+		qps[0] = unlabelled(qps[0])
+	}
 	clusters := clusterLabels(qps)
 	ctx := newNameContext(doc, qps)
 	var plan qaPlan
@@ -398,6 +402,38 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 		return nil, ""
 	}
 	return turns, plan.mode
+}
+
+// isDateline reports whether the label opening the text is its dateline ("جدة: …",
+// "RIYADH: …"), which has a speaker label's shape: a place datelines name, or a name in
+// capitals that labels no other paragraph, in full or in part.
+func isDateline(qps []qaPara) bool {
+	if len(qps) == 0 || qps[0].kind != kindName || qps[0].labelOnly {
+		return false
+	}
+	label := cleanName(qps[0].name)
+	if byline.IsPlace(label) {
+		return true
+	}
+	if isArabic(label) || strings.ToUpper(label) != label || !strings.ContainsFunc(label, unicode.IsLetter) {
+		return false
+	}
+	for _, qp := range qps[1:] {
+		// The same person labelled again, in full or in part ("NOOR HADI, HOST:", then
+		// "HADI:").
+		if qp.kind == kindName && (fold(qp.name) == fold(label) || sharesWord(cleanName(qp.name), label)) {
+			return false
+		}
+	}
+	return true
+}
+
+// unlabelled is qp read without its speaker label, which was none.
+func unlabelled(qp qaPara) qaPara {
+	qp.kind, qp.name = kindNone, ""
+	qp.body = strings.TrimSpace(stripLeadMarkers(qp.p.Text))
+	qp.words = len(strings.Fields(qp.body))
+	return qp
 }
 
 // anyoneAnswers reports whether the answers are a person's: the article names who

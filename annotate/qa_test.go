@@ -2062,3 +2062,27 @@ func TestFirstEnName(t *testing.T) {
 		}
 	}
 }
+
+// A dateline opening the text has a speaker label's shape ("جدة: التقت …", "RIYADH:
+// Saudi Foreign Minister …"): it is part of the lede, no speaker and no turn. A label in
+// capitals that goes on labelling paragraphs is a speaker's.
+func TestQADatelineIsNoSpeaker(t *testing.T) {
+	ar := schema.Document{Lang: "ar", Title: "مدير تعليم مكة: أربعون مدرسة جديدة", Byline: []string{"بدر الغانمي"},
+		Text: "جدة: التقت «عكاظ» مدير عام التعليم بمنطقة مكة المكرمة الدكتور أحمد الزهراني، وكان هذا الحوار:\n\n" +
+			"عكاظ: كيف تستعدون للعام الدراسي الجديد؟\n\nالزهراني: جهزنا المدارس، ونحن جاهزون.\n\n" +
+			"عكاظ: وماذا عن نقص المعلمين؟\n\nالزهراني: عالجنا معظمه بالتعاقد.\n\nعكاظ: هل هناك مدارس جديدة؟\n\nالزهراني: نعم، أربعون مدرسة."}
+	checkTurns(t, &ar, annotateQA(t, &ar), alternate("بدر الغانمي", "أحمد الزهراني",
+		"عكاظ: كيف", "الزهراني: جهزنا", "عكاظ: وماذا", "الزهراني: عالجنا", "عكاظ: هل", "الزهراني: نعم"))
+	en := schema.Document{Lang: "en", SiteName: "Arab News", Title: "Al-Jubeir: Kingdom will keep supporting Yemen's government", Byline: []string{"Rashid Hassan"},
+		Text: "RIYADH: Saudi Foreign Minister Adel Al-Jubeir spoke to Arab News about Yemen, Iran and the Kingdom's economic reforms.\n\n" +
+			"ARAB NEWS: What is the Kingdom's position on the talks?\n\nAL-JUBEIR: We support any political solution.\n\n" +
+			"ARAB NEWS: Do you see a role for Iran?\n\nAL-JUBEIR: Only if Iran stops arming the militias.\n\n" +
+			"ARAB NEWS: How will the reforms change daily life?\n\nAL-JUBEIR: They will create jobs for young people."}
+	checkTurns(t, &en, annotateQA(t, &en), alternate("Rashid Hassan", "Adel Al-Jubeir",
+		"ARAB NEWS: What", "AL-JUBEIR: We", "ARAB NEWS: Do", "AL-JUBEIR: Only", "ARAB NEWS: How", "AL-JUBEIR: They"))
+	transcript := en
+	transcript.Text = "HASSAN: Minister, thank you for your time. What is the Kingdom's position on the talks?\n\n" +
+		strings.ReplaceAll(en.Text[strings.Index(en.Text, "AL-JUBEIR: We"):], "ARAB NEWS:", "HASSAN:")
+	checkTurns(t, &transcript, annotateQA(t, &transcript), alternate("Rashid Hassan", "Al-Jubeir",
+		"HASSAN: Minister", "AL-JUBEIR: We", "HASSAN: Do", "AL-JUBEIR: Only", "HASSAN: How", "AL-JUBEIR: They"))
+}
