@@ -364,8 +364,8 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	for i, p := range paras {
 		qps[i] = classifyPara(p)
 	}
-	if isDateline(qps) {
-		qps[0] = unlabelled(qps[0])
+	if i := datelineAt(qps); i >= 0 {
+		qps[i] = unlabelled(qps[i])
 	}
 	clusters := clusterLabels(qps)
 	ctx := newNameContext(doc, qps)
@@ -404,29 +404,35 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	return turns, plan.mode
 }
 
-// isDateline reports whether the label opening the text is its dateline ("جدة: …",
-// "RIYADH: …"), which has a speaker label's shape: a place datelines name, or a name in
-// capitals that labels no other paragraph, in full or in part.
-func isDateline(qps []qaPara) bool {
-	if len(qps) == 0 || qps[0].kind != kindName || qps[0].labelOnly {
-		return false
+// datelineAt is the paragraph whose opening label is the text's dateline ("جدة: …",
+// "RIYADH: …"), which has a speaker label's shape: the first labelled paragraph, within
+// the first few (highlights may come before the lede), whose label is a place datelines
+// name or capitals that label no other paragraph, in full or in part. It is -1 when there
+// is none.
+func datelineAt(qps []qaPara) int {
+	i := slices.IndexFunc(qps, func(qp qaPara) bool { return qp.kind != kindNone })
+	if i < 0 || i >= maxDatelinePara || qps[i].kind != kindName || qps[i].labelOnly {
+		return -1
 	}
-	label := cleanName(qps[0].name)
+	label := cleanName(qps[i].name)
 	if byline.IsPlace(label) {
-		return true
+		return i
 	}
 	if isArabic(label) || strings.ToUpper(label) != label || !strings.ContainsFunc(label, unicode.IsLetter) {
-		return false
+		return -1
 	}
-	for _, qp := range qps[1:] {
+	for _, qp := range qps[i+1:] {
 		// The same person labelled again, in full or in part ("NOOR HADI, HOST:", then
 		// "HADI:").
 		if qp.kind == kindName && (fold(qp.name) == fold(label) || sharesWord(cleanName(qp.name), label)) {
-			return false
+			return -1
 		}
 	}
-	return true
+	return i
 }
+
+// maxDatelinePara bounds where the dateline may stand: after a few highlights at most.
+const maxDatelinePara = 5
 
 // unlabelled is qp read without its speaker label, which was none.
 func unlabelled(qp qaPara) qaPara {

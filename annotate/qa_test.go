@@ -2073,6 +2073,11 @@ func TestQADatelineIsNoSpeaker(t *testing.T) {
 			"عكاظ: وماذا عن نقص المعلمين؟\n\nالزهراني: عالجنا معظمه بالتعاقد.\n\nعكاظ: هل هناك مدارس جديدة؟\n\nالزهراني: نعم، أربعون مدرسة."}
 	checkTurns(t, &ar, annotateQA(t, &ar), alternate("بدر الغانمي", "أحمد الزهراني",
 		"عكاظ: كيف", "الزهراني: جهزنا", "عكاظ: وماذا", "الزهراني: عالجنا", "عكاظ: هل", "الزهراني: نعم"))
+	// After the highlights a scrape opens with.
+	highlights := ar
+	highlights.Text = "- أربعون مدرسة جديدة هذا العام\n\n- لا نقص في المعلمين\n\n" + ar.Text
+	checkTurns(t, &highlights, annotateQA(t, &highlights), alternate("بدر الغانمي", "أحمد الزهراني",
+		"عكاظ: كيف", "الزهراني: جهزنا", "عكاظ: وماذا", "الزهراني: عالجنا", "عكاظ: هل", "الزهراني: نعم"))
 	en := schema.Document{Lang: "en", SiteName: "Arab News", Title: "Al-Jubeir: Kingdom will keep supporting Yemen's government", Byline: []string{"Rashid Hassan"},
 		Text: "RIYADH: Saudi Foreign Minister Adel Al-Jubeir spoke to Arab News about Yemen, Iran and the Kingdom's economic reforms.\n\n" +
 			"ARAB NEWS: What is the Kingdom's position on the talks?\n\nAL-JUBEIR: We support any political solution.\n\n" +
