@@ -1652,8 +1652,9 @@ func classifyBold(text string) boldKind {
 }
 
 // planBold segments an interview whose questions the page set in bold (or, given the
-// italic paragraphs, in italics) and whose answers are plain. Bold is also how pages set subheadings, standfirsts and emphasised
-// passages, so the bold paragraphs must read as an interviewer's: from the first one on,
+// italic paragraphs, in italics) and whose answers are plain. Bold is also how pages set
+// subheadings, standfirsts and emphasised passages, so the bold paragraphs must read as
+// an interviewer's: from the first one on,
 // at least three bold questions or prompts each followed by a plain answer (two with an
 // interview cue in the title, byline or lede); at least two thirds of the bold paragraphs
 // questions or prompts, not headings (subheadings are rarely sentences, and rarely open

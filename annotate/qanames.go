@@ -78,6 +78,12 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 	return c
 }
 
+// outlets are the names the document gives its outlet: in the byline, the title, the
+// site's name, beside a verb of meeting in the lede; "" where it gives none.
+func (c *nameContext) outlets() []string {
+	return append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.metOutlets...)
+}
+
 // reMetOutlet is an outlet in guillemets beside a verb of meeting, before or after it;
 // maxMetOutletParas the opening paragraphs it is looked for in.
 var reMetOutlet = regexp.MustCompile(`(?:(?:^|\s)(?:و|ف)?(?:التقت|التقى|حاورت|حاور|سألت|استضافت|زارت|التقتها|التقته|حاورته|حاورتها)\s*«([^«»]{2,30})»|«([^«»]{2,30})»\s*(?:تلتقي|تحاور|تستضيف|التقت|حاورت|استضافت))`)
@@ -525,7 +531,7 @@ func (c *nameContext) outletOf(lede []qaPara, ledeOutlet string) string {
 // ("The Economist"), or the byline's person.
 func (c *nameContext) isInterviewerName(label string) bool {
 	fl := fold(cleanName(label))
-	for _, o := range append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.metOutlets...) {
+	for _, o := range c.outlets() {
 		if o != "" && fold(o) == fl {
 			return true
 		}
@@ -965,11 +971,11 @@ var (
 	arGuestFillers = foldSet("اليوم", "الليلة", "هو", "هي", "في", "هذا", "هذه", "الحوار", "اللقاء", "الحلقة", "العدد", "لهذا", "لهذه")
 )
 
-// arAfterOutlet is the index of the word after the outlet a meeting verb may name before
-// its object ("حاورت «الرياض» الأمين العام …", "التقت «الشرق الأوسط» …"): a span of at most
-// three words set off by punctuation on both sides. Without one it is j, and quoted is
-// false.
-func arAfterOutlet(ws []nameWord, j int) (next int, quoted bool) {
+// arAfterOutlet skips the outlet a meeting verb may name before its object ("حاورت
+// «الرياض» الأمين العام …", "التقت «الشرق الأوسط» …"): a span of at most three words set
+// off by punctuation on both sides. It returns where the object starts (j without such a
+// span) and whether punctuation, the span's closing mark, may stand before it.
+func arAfterOutlet(ws []nameWord, j int) (next int, afterMark bool) {
 	if j >= len(ws) || !ws[j].brk {
 		return j, false
 	}
@@ -986,9 +992,10 @@ func arAfterOutlet(ws []nameWord, j int) (next int, quoted bool) {
 // after an office ("وكيل وزارة الصناعة عبدالرحمن العتيبي"), or after a noun of the
 // person's walk of life that no list holds ("الطالبة سارة الحربي"), where the family
 // name with the article tells the name from the words of a sentence ("أكدت الدراسة
-// نتائج مهمة"). An honorific at ws[j] is ledeNames' own case.
-func arNameAfterVerb(ws []nameWord, j int, surnames *surnameIndex) string {
-	if j >= len(ws) || ws[j].brk || isArHonorific(ws[j].w) {
+// نتائج مهمة"). An honorific at ws[j] is ledeNames' own case. Punctuation before ws[j]
+// ends the clause unless afterMark says it closes what came between.
+func arNameAfterVerb(ws []nameWord, j int, afterMark bool, surnames *surnameIndex) string {
+	if j >= len(ws) || ws[j].brk && !afterMark || isArHonorific(ws[j].w) {
 		return ""
 	}
 	if n := arNameAt(ws, j, surnames); len(strings.Fields(n)) >= 2 {
@@ -1187,12 +1194,12 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				}
 				i = j - 1
 			case isArReportVerb(ws[i].w) && !arSubjectBefore(ws, i):
-				if n := arNameAfterVerb(ws, i+1, surnames); n != "" {
+				if n := arNameAfterVerb(ws, i+1, false, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			case arInterviewNouns[fold(ws[i].w)] && i+2 < len(ws) && fold(ws[i+1].w) == "مع":
 				// "أجرت «الرياض» حوارا مع وكيل وزارة الصناعة عبدالرحمن العتيبي"
-				if n := arNameAfterVerb(ws, i+2, surnames); n != "" {
+				if n := arNameAfterVerb(ws, i+2, false, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			case arOurGuest[fold(ws[i].w)]:
@@ -1201,19 +1208,13 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				for j < len(ws) && j <= i+4 && !ws[j].brk && arGuestFillers[fold(ws[j].w)] {
 					j++
 				}
-				if n := arNameAfterVerb(ws, j, surnames); n != "" {
+				if n := arNameAfterVerb(ws, j, false, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			case arMeetVerbs[fold(ws[i].w)]:
-				j, quoted := arAfterOutlet(ws, i+1)
-				if quoted {
-					// The object follows the quote's closing mark.
-					ws2 := slices.Clone(ws)
-					ws2[j].brk = false
-					if n := arNameAfterVerb(ws2, j, surnames); n != "" {
-						out = append(out, ledeCandidate{name: n, at: i})
-					}
-				} else if n := arNameAfterVerb(ws, j, surnames); n != "" {
+				// The object may follow a quoted outlet's closing mark.
+				j, afterMark := arAfterOutlet(ws, i+1)
+				if n := arNameAfterVerb(ws, j, afterMark, surnames); n != "" {
 					out = append(out, ledeCandidate{name: n, at: i})
 				}
 			}
@@ -1899,7 +1900,7 @@ func (c *nameContext) writtenCase(label string) string {
 func (c *nameContext) isOutlet(label string) bool {
 	fl := fold(label)
 	lw := strings.Fields(fl)
-	for _, o := range append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.metOutlets...) {
+	for _, o := range c.outlets() {
 		if o == "" {
 			continue
 		}

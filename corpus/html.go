@@ -1423,8 +1423,8 @@ func nodeAtom(n *html.Node) atom.Atom {
 
 // boldMeta maps the bold type renderText saw to the paragraphs of text
 // (schema.SplitParagraphs) it became, matching normalised text in order: the indexes of
-// the all-bold paragraphs, and the paragraphs that open with a bold run with the run's
-// length in code points. A paragraph Extract dropped (the headline, an empty one) or
+// the all-bold paragraphs, the paragraphs that open with a bold run with the run's
+// length in code points, and the all-italic paragraphs. A paragraph Extract dropped (the headline, an empty one) or
 // changed matches nothing.
 func boldMeta(text string, bold boldRuns) (whole []int, leads []schema.BoldLead, italic []int) {
 	if len(bold.whole) == 0 && len(bold.leads) == 0 && len(bold.italic) == 0 {
