@@ -2091,3 +2091,37 @@ func TestQADatelineIsNoSpeaker(t *testing.T) {
 	checkTurns(t, &transcript, annotateQA(t, &transcript), alternate("Rashid Hassan", "Al-Jubeir",
 		"HASSAN: Minister", "AL-JUBEIR: We", "HASSAN: Do", "AL-JUBEIR: Only", "HASSAN: How", "AL-JUBEIR: They"))
 }
+
+// A label that gives the full name gives it as the lede's names come out: without a
+// courtesy or academic title ("Dr.", "د."), with a rank or a knighthood.
+func TestQALabelTitles(t *testing.T) {
+	for _, tt := range []struct {
+		lang, label, want string
+	}{
+		{"en", "Dr. Henrik Sollie", "Henrik Sollie"},
+		{"en", "Prof. Amara Diallo", "Amara Diallo"},
+		{"en", "Sir Ian Blake", "Sir Ian Blake"},
+		{"ar", "د. سامية العمودي", "سامية العمودي"},
+		{"ar", "الدكتورة سامية العمودي", "سامية العمودي"},
+		{"ar", "العميد عبدالله الصبيحي", "العميد عبدالله الصبيحي"},
+	} {
+		q, a := "Q: How fast is it melting?", "Faster than we thought."
+		if tt.lang == "ar" {
+			q, a = "س: ما سرعة الذوبان؟", "أسرع مما ظننا."
+		}
+		var b strings.Builder
+		b.WriteString("Our reporter met the scientist.")
+		for range 3 {
+			b.WriteString("\n\n" + q + "\n\n" + tt.label + ": " + a)
+		}
+		doc := schema.Document{Lang: tt.lang, Title: "The melting glacier", Byline: []string{"Leah Moss"}, Text: b.String()}
+		items := annotateQA(t, &doc)
+		if len(items) != 6 {
+			t.Errorf("%s: %d turns, want 6", tt.label, len(items))
+			continue
+		}
+		if got := items[1].Attrs[schema.AttrSpeaker]; got != tt.want {
+			t.Errorf("%s: speaker %q, want %q", tt.label, got, tt.want)
+		}
+	}
+}

@@ -1260,10 +1260,7 @@ var arRanks = foldSet("العميد", "اللواء", "الفريق", "العق�
 // stripDescriptors removes the leading occupations and courtesy titles of a name
 // ("الفنانة ليلى حداد" → "ليلى حداد") and keeps ranks.
 func stripDescriptors(name string) string {
-	ws := strings.Fields(name)
-	for len(ws) > 1 && isArHonorific(ws[0]) && !arRanks[fold(ws[0])] {
-		ws = ws[1:]
-	}
+	ws := strings.Fields(withoutTitles(name))
 	if len(ws) >= 3 && arNisba(ws[0]) {
 		ws = ws[1:]
 	}
@@ -1428,6 +1425,22 @@ func describedName(text, desc string, surnames *surnameIndex) string {
 		}
 	}
 	return ""
+}
+
+// withoutTitles is a name without the courtesy and academic titles that open it ("د.",
+// "الدكتورة", "Dr.", "Prof."), as the lede's names come out: the gold writes "سامية
+// العمودي" for "الدكتورة سامية العمودي". Ranks stay ("العميد عبدالله الصبيحي"), and so
+// does a knighthood ("Sir", "Dame"), which British papers give as part of the name.
+func withoutTitles(name string) string {
+	ws := strings.Fields(name)
+	for len(ws) > 1 {
+		f := fold(strings.TrimSuffix(ws[0], "."))
+		if !(isArHonorific(ws[0]) && !arRanks[fold(ws[0])]) && !(personTitles[f] && !isArabic(ws[0]) && f != "sir" && f != "dame") {
+			break
+		}
+		ws = ws[1:]
+	}
+	return strings.Join(ws, " ")
 }
 
 // isPossessive reports whether an English word is a possessive ("Patel's"): a name ends
@@ -1814,9 +1827,9 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 	family := isFamilyLabel(labelWords(label))
 	if len(labelWords(label)) >= 2 && !c.isOutlet(label) && !family {
 		if f := c.writtenCase(label); f != "" {
-			return f
+			return withoutTitles(f)
 		}
-		return label
+		return withoutTitles(label)
 	}
 	if family {
 		if e := c.expand(label, lede); e != "" {
