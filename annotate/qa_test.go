@@ -2125,3 +2125,18 @@ func TestQALabelTitles(t *testing.T) {
 		}
 	}
 }
+
+// The journalist the byline names meets, or talks to, the interviewee, who may be
+// described before the name ("talked to theatre founder Jonah Whitfield").
+func TestQAEnglishLedeVerbs(t *testing.T) {
+	for _, lede := range []string{
+		"Maya Lund meets Jonah Whitfield, the carpenter who built a theatre in a mill.",
+		"Our arts editor Maya Lund talked to theatre founder Jonah Whitfield about permits and luck.",
+		"Maya Lund met with Jonah Whitfield at the mill.",
+	} {
+		doc := schema.Document{Lang: "en", Title: "The mill that became a theatre", Byline: []string{"Maya Lund"},
+			Text: lede + "\n\nQ: How did it start?\n\nA: With a phone call from my sister.\n\nQ: What was hardest?\n\nA: The permits.\n\nQ: Any advice?\n\nA: Keep your day job."}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Maya Lund", "Jonah Whitfield",
+			"Q: How", "A: With", "Q: What", "A: The", "Q: Any", "A: Keep"))
+	}
+}

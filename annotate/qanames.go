@@ -475,8 +475,9 @@ func labelledName(labels byline.Labels, qp qaPara) string {
 // interviewee: who it spoke to is the interviewer.
 var rePronounSpokeTo = regexp.MustCompile(`\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+` + enSpokeTo + enName)
 
-// enSpokeTo is the verb of "X spoke to Y", whose subject is the one who answers.
-const enSpokeTo = `(?:spoke|talked|speaks|talks|sat down|caught up)\s+(?:to|with)\s+`
+// enSpokeTo is the verb of "X spoke to Y" or "X meets Y", and the words of who Y is
+// ("theatre founder"), which may stand before Y's name.
+const enSpokeTo = `(?:(?:spoke|talked|speaks|talks|sat down|caught up)\s+(?:to|with)|meets|met(?:\s+with)?)\s+(?:\p{Ll}[\p{L}\-]*\s+){0,2}`
 
 // bodyBylineLabels open a byline line left in the body: the writer's, including the
 // word for "by" in German, French, Spanish and Portuguese, which ledeInterviewer accepts
