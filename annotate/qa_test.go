@@ -2140,3 +2140,18 @@ func TestQAEnglishLedeVerbs(t *testing.T) {
 			"Q: How", "A: With", "Q: What", "A: The", "Q: Any", "A: Keep"))
 	}
 }
+
+// A publisher's byline ("Harbor Daily Staff", stored as the site's name) names no one who
+// asked: a closing credit line ("Interview by Maya Lund.") does, without its full stop;
+// with neither, the questions are the outlet's.
+func TestQAPublisherByline(t *testing.T) {
+	body := "This interview has been edited for length and clarity.\n\nHow did the project start?\n\nWith a phone call from my sister.\n\n" +
+		"What was the hardest part?\n\nThe permits. I nearly gave up twice.\n\nWhat would you tell someone starting out?\n\nFind a partner you trust."
+	doc := schema.Document{Lang: "en", SiteName: "Harbor Daily", Title: "Jonah Whitfield on building a theatre", Byline: []string{"Harbor Daily"},
+		Text: body + "\n\nInterview by Maya Lund."}
+	checkTurns(t, &doc, annotateQA(t, &doc), alternate("Maya Lund", "Jonah Whitfield",
+		"How did", "With a phone", "What was", "The permits", "What would", "Find a partner"))
+	doc.Text = body
+	checkTurns(t, &doc, annotateQA(t, &doc), alternate("Harbor Daily", "Jonah Whitfield",
+		"How did", "With a phone", "What was", "The permits", "What would", "Find a partner"))
+}

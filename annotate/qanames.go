@@ -465,6 +465,13 @@ func labelledName(labels byline.Labels, qp qaPara) string {
 		return ""
 	}
 	n := cleanName(rest)
+	// A credit line is a sentence ("Interview by Maya Lund."): its full stop is no part of
+	// the name, an initial's or "Jr."'s is.
+	if ws := strings.Fields(n); len(ws) > 0 {
+		if last := strings.TrimSuffix(ws[len(ws)-1], "."); last != ws[len(ws)-1] && runeCount(last) > 2 && !abbreviations[fold(last)] {
+			n = strings.TrimSuffix(n, ".")
+		}
+	}
 	if ws := strings.Fields(n); len(ws) < 2 || len(ws) > 4 || !validPersonName(n) || !capitalisedName(ws) {
 		return ""
 	}
@@ -1958,6 +1965,11 @@ func (c *nameContext) quotedLabel(key string, clusters labelClusters) bool {
 // else the outlet; the interviewee's from the labels, the title or the lede.
 func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelClusters) {
 	interviewer := c.bylineName
+	if c.isOutlet(interviewer) {
+		// A publisher's byline ("Harbor Daily" for "Harbor Daily Staff") names no one who
+		// asked; a credit line ("Interview by Maya Lund.") may.
+		interviewer = ""
+	}
 	ledeName, ledeOutlet := ledeInterviewer(lede)
 	if interviewer == "" {
 		interviewer = ledeName
