@@ -1964,8 +1964,11 @@ func TestQAOutletShortLabel(t *testing.T) {
 			"اليوم: وماذا عن الوظائف؟\n\nالعتيبي: ألف وظيفة للشباب."}
 	checkTurns(t, &ar, annotateQA(t, &ar), alternate("فيصل الدوسري", "ماجد العتيبي",
 		"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
-	// A scrape that keeps no site name: the lede quotes the paper beside a verb of meeting.
-	for _, lede := range []string{"التقت «اليوم» مدير ميناء الدمام المهندس ماجد العتيبي.", "«اليوم» تحاور مدير ميناء الدمام المهندس ماجد العتيبي."} {
+	// A scrape that keeps no site name: the lede quotes the paper beside a verb of meeting,
+	// or as whom the person spoke to or with.
+	for _, lede := range []string{"التقت «اليوم» مدير ميناء الدمام المهندس ماجد العتيبي.", "«اليوم» تحاور مدير ميناء الدمام المهندس ماجد العتيبي.",
+		"أكد مدير ميناء الدمام المهندس ماجد العتيبي، في حوار مع «اليوم»، أن التوسعة تنتهي العام المقبل.",
+		"قال مدير ميناء الدمام المهندس ماجد العتيبي لـ«اليوم» إن التوسعة تنتهي العام المقبل."} {
 		scraped := ar
 		scraped.SiteName = ""
 		scraped.Text = lede + ar.Text[strings.Index(ar.Text, "\n\n"):]

@@ -37,9 +37,10 @@ type nameContext struct {
 	// surnames are the family names the article uses on their own or that end the
 	// title's person (see surnameIndex).
 	surnames *surnameIndex
-	// metOutlets are the outlets the opening paragraphs quote beside a verb of meeting
-	// ("التقت «عكاظ» …", "«اليوم» تحاور …"): the paper, which labels its questions so.
-	metOutlets []string
+	// ledeOutlets are the outlets the opening paragraphs quote beside a verb of meeting
+	// ("التقت «عكاظ» …", "«اليوم» تحاور …") or as whom the person spoke to or with ("قال
+	// … لـ«اليوم»", "في حوار مع «اليوم»"): the paper, which labels its questions so.
+	ledeOutlets []string
 }
 
 func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
@@ -55,9 +56,12 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 		}
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
-	for _, qp := range qps[:min(len(qps), maxMetOutletParas)] {
+	for _, qp := range qps[:min(len(qps), maxLedeOutletParas)] {
 		for _, m := range reMetOutlet.FindAllStringSubmatch(qp.p.Text, -1) {
-			c.metOutlets = append(c.metOutlets, cleanName(m[1]+m[2]))
+			c.ledeOutlets = append(c.ledeOutlets, cleanName(m[1]+m[2]))
+		}
+		for _, m := range reLedeOutletAr.FindAllStringSubmatch(qp.p.Text, -1) {
+			c.ledeOutlets = append(c.ledeOutlets, cleanName(m[1]))
 		}
 	}
 	c.surnames = &surnameIndex{text: doc.Text, titleName: c.titleName}
@@ -79,16 +83,16 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 }
 
 // outlets are the names the document gives its outlet: in the byline, the title, the
-// site's name, beside a verb of meeting in the lede; "" where it gives none.
+// site's name, the lede (see ledeOutlets); "" where it gives none.
 func (c *nameContext) outlets() []string {
-	return append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.metOutlets...)
+	return append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.ledeOutlets...)
 }
 
 // reMetOutlet is an outlet in guillemets beside a verb of meeting, before or after it;
-// maxMetOutletParas the opening paragraphs it is looked for in.
+// maxLedeOutletParas the opening paragraphs outlets are looked for in.
 var reMetOutlet = regexp.MustCompile(`(?:(?:^|\s)(?:و|ف)?(?:التقت|التقى|حاورت|حاور|سألت|استضافت|زارت|التقتها|التقته|حاورته|حاورتها)\s*«([^«»]{2,30})»|«([^«»]{2,30})»\s*(?:تلتقي|تحاور|تستضيف|التقت|حاورت|استضافت))`)
 
-const maxMetOutletParas = 3
+const maxLedeOutletParas = 3
 
 // writesAsFamilyName reports whether text uses the folded word f for a person: after a
 // given name ("عبدالله الغذامي"), or alone after a reporting verb or honorific
