@@ -37,9 +37,10 @@ type nameContext struct {
 	// surnames are the family names the article uses on their own or that end the
 	// title's person (see surnameIndex).
 	surnames *surnameIndex
-	// ledeOutlets are the outlets the opening paragraphs quote beside a verb of meeting
-	// ("التقت «عكاظ» …", "«اليوم» تحاور …") or as whom the person spoke to or with ("قال
-	// … لـ«اليوم»", "في حوار مع «اليوم»"): the paper, which labels its questions so.
+	// ledeOutlets (read by outlets) are the outlets the opening paragraphs quote beside a
+	// verb of meeting ("التقت «عكاظ» …", "«اليوم» تحاور …") or as whom the person spoke to
+	// or with ("قال … لـ«اليوم»", "في حوار مع «اليوم»"): the paper, which labels its
+	// questions so.
 	ledeOutlets []string
 }
 
@@ -56,14 +57,6 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 		}
 	}
 	c.titleName, c.titleDesc, c.titleOutlet = titleSpeaker(c.title)
-	for _, qp := range qps[:min(len(qps), maxLedeOutletParas)] {
-		for _, m := range reMetOutlet.FindAllStringSubmatch(qp.p.Text, -1) {
-			c.ledeOutlets = append(c.ledeOutlets, cleanName(m[1]+m[2]))
-		}
-		for _, m := range reLedeOutletAr.FindAllStringSubmatch(qp.p.Text, -1) {
-			c.ledeOutlets = append(c.ledeOutlets, cleanName(m[1]))
-		}
-	}
 	c.surnames = &surnameIndex{text: doc.Text, titleName: c.titleName}
 	// One word with the article is the title's person only as a family name, by its
 	// form or by the article's use of it alone ("القحطاني: …", "الربيعة: …"); otherwise
@@ -85,6 +78,22 @@ func newNameContext(doc *schema.Document, qps []qaPara) *nameContext {
 // outlets are the names the document gives its outlet: in the byline, the title, the
 // site's name, the lede (see ledeOutlets); "" where it gives none.
 func (c *nameContext) outlets() []string {
+	// Read on first use: only labelled interviews ask, and the regexps cost a few percent
+	// of the annotator's time on every document.
+	if c.ledeOutlets == nil {
+		c.ledeOutlets = []string{}
+		for _, qp := range c.qps[:min(len(c.qps), maxLedeOutletParas)] {
+			if !strings.ContainsAny(qp.p.Text, `«"“`) {
+				continue
+			}
+			for _, m := range reMetOutlet.FindAllStringSubmatch(qp.p.Text, -1) {
+				c.ledeOutlets = append(c.ledeOutlets, cleanName(m[1]+m[2]))
+			}
+			for _, m := range reLedeOutletAr.FindAllStringSubmatch(qp.p.Text, -1) {
+				c.ledeOutlets = append(c.ledeOutlets, cleanName(m[1]))
+			}
+		}
+	}
 	return append([]string{c.bylineOutlet, c.titleOutlet, cleanMeta(c.doc.SiteName)}, c.ledeOutlets...)
 }
 
@@ -1925,6 +1934,7 @@ func (c *nameContext) writtenCase(label string) string {
 func (c *nameContext) isOutlet(label string) bool {
 	fl := fold(label)
 	lw := strings.Fields(fl)
+	initials := isInitials(label)
 	for _, o := range c.outlets() {
 		if o == "" {
 			continue
@@ -1944,7 +1954,7 @@ func (c *nameContext) isOutlet(label string) bool {
 		}
 		// The outlet's initials ("NR:" for the Northbank Review), as a transcript labels
 		// its speakers.
-		if ow := strings.Fields(strings.TrimPrefix(o, "The ")); isInitials(label) && len(ow) >= 2 && initialsOf(strings.Join(ow, " ")) == strings.ReplaceAll(label, ".", "") {
+		if initials && len(ow) >= 2 && initialsOf(strings.TrimPrefix(o, "The ")) == strings.ReplaceAll(label, ".", "") {
 			return true
 		}
 	}
