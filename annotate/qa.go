@@ -1674,6 +1674,9 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool, mode string
 			kinds[i] = classifyBold(qps[i].p.Text)
 		}
 	}
+	for _, i := range pullQuotes(qps, bold) {
+		kinds[i] = boldPassage
+	}
 	// A bold sentence opening the text is the standfirst, not a prompt.
 	if kinds[0] == boldPrompt {
 		kinds[0] = boldPassage
@@ -1728,6 +1731,41 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool, mode string
 		return plan, false
 	}
 	return plan, true
+}
+
+// minPullQuoteWords is the length from which a bold sentence that another paragraph
+// holds word for word is a pull quote: shorter ones may be a prompt the answer repeats.
+const minPullQuoteWords = 6
+
+// pullQuotes are the bold paragraphs that another paragraph holds word for word: quotes
+// the page sets large beside the answer they come from ("The roof was gone and there
+// were pigeons everywhere"), no interviewer's.
+func pullQuotes(qps []qaPara, bold map[int]bool) []int {
+	var words []string
+	var out []int
+	for i := range qps {
+		if !bold[i] {
+			continue
+		}
+		toks := tokens(qps[i].body)
+		if len(toks) < minPullQuoteWords {
+			continue
+		}
+		if words == nil {
+			words = make([]string, len(qps))
+			for j, qp := range qps {
+				words[j] = " " + strings.Join(tokens(qp.body), " ") + " "
+			}
+		}
+		quote := " " + strings.Join(toks, " ") + " "
+		for j := range qps {
+			if j != i && strings.Contains(words[j], quote) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // labelClusters groups the speaker labels of a document by person: "Barenberg" is

@@ -420,6 +420,15 @@ func TestQABoldHTML(t *testing.T) {
 			"Is the new variant", "So far we see", "Should people get", "If you are over",
 			"Will schools have", "I do not expect"))
 	})
+	// A pull quote set in bold between an answer's paragraphs repeats a sentence of the
+	// answer word for word: it is no question, and the bold question after it still
+	// opens its turn.
+	t.Run("english pull quote", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "en_interview_bold_pullquote.html")
+		checkTurns(t, doc, annotateQA(t, doc), alternate("Maya Lund", "Jonah Whitfield",
+			"How did the project", "With a phone call", "What was the hardest", "The permits",
+			"What would you tell", "Find a partner", "And what comes next", "A season of new plays"))
+	})
 	// Bold and italics that are no interview: an explainer's questions heading its
 	// paragraphs or set as headings, answered impersonally; a news story's bold
 	// subheadings; italic captions and a credit line, or quoted verse in a review, between
