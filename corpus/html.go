@@ -1941,7 +1941,7 @@ func readsLikeSentence(n string) bool {
 // تصوير: فهد العتيبي", "حوار: X تصوير: Y", "Jane Roe, photos by Ann Lee"): it and what
 // follows it are no writer. It needs a space or separator before it, so "حوار وتصوير: X"
 // keeps its X.
-var rePhotoCredit = regexp.MustCompile(`(?i)(?:\s+|\s*[-–—ـ|,،/]\s*)(?:تصوير|عدسة|photos?|photography|pictures?|fotos?)\s*(?:[:：/-]|by\s)`)
+var rePhotoCredit = regexp.MustCompile(`(?i)(?:\s+|\s*[-–—ـ|,،/]\s*)` + creditLabels + `\s*(?:[:：/-]|by\s)`)
 
 // cutPhotoCredit is a byline without a photographer's credit after the writer's name.
 func cutPhotoCredit(n string) string {

@@ -108,7 +108,11 @@ var solicitRe = regexp.MustCompile(`(?i)^(?:do you have|have you got|got) (?:a|a
 // creditRe matches a picture credit set as a paragraph of its own: a copyright sign or a
 // credit label, then the photographer or agency ("© Oli Scarff/Getty Images", "Foto:
 // IBU/C. Manzoni", "Bildnachweis:", "Image credit: …", "تصوير: …").
-var creditRe = regexp.MustCompile(`(?i)^(?:©|\(c\)\s|(?:fotos?|photos?|bild(?:er|quelle|nachweis|credit|rechte)?|images?|image credit|photo credit|credits?|pictures?|illustrations?|fotograf[ií]as?|imagen(?: ilustrativa)?|cr[ée]dits? photo|صورة|الصورة|الصور|تصوير|عدسة)(?:\s*/\s*\pL+)?\s*[:：]|(?:bildnachweis|bildquelle|bildcredit|bildrechte|fotonachweis|photo credits?|image credits?)\s*$)`)
+var creditRe = regexp.MustCompile(`(?i)^(?:©|\(c\)\s|` + creditLabels + `(?:\s*/\s*\pL+)?\s*[:：]|(?:bildnachweis|bildquelle|bildcredit|bildrechte|fotonachweis|photo credits?|image credits?)\s*$)`)
+
+// creditLabels are the labels of a picture credit, as a regexp group: creditRe finds them
+// opening a paragraph, rePhotoCredit after a writer's name in a byline.
+const creditLabels = `(?:fotos?|photos?|photography|bild(?:er|quelle|nachweis|credit|rechte)?|images?|image credit|photo credit|credits?|pictures?|illustrations?|fotograf[ií]as?|imagen(?: ilustrativa)?|cr[ée]dits? photo|صورة|الصورة|الصور|تصوير|عدسة)`
 
 // maxCreditWords bounds the paragraph a credit may be: a name or two and an agency.
 const maxCreditWords = 8
