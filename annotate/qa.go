@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.36.0"
+const qaVersion = "2.37.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -1698,6 +1698,14 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool, mode string
 	for first > 0 && asks(first-1) {
 		first--
 	}
+	cue, told := interviewCues(doc, qps[:first])
+	if cue {
+		for i := first + 1; i < len(qps)-1; i++ {
+			if kinds[i] == boldHeading && !bold[i-1] && !bold[i+1] && readsAsStatement(qps[i].body) {
+				kinds[i] = boldPrompt
+			}
+		}
+	}
 	var nBold, nAsk, nQuestion int
 	for i := first; i < len(qps); i++ {
 		if !bold[i] {
@@ -1711,7 +1719,6 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool, mode string
 			nQuestion++
 		}
 	}
-	cue, told := interviewCues(doc, qps[:first])
 	if (pairs < minPairs && !cue) || 3*nAsk < 2*nBold || (2*nQuestion < nAsk && !cue) {
 		return qaPlan{}, false
 	}
@@ -1732,6 +1739,33 @@ func planBold(doc *schema.Document, qps []qaPara, bold map[int]bool, mode string
 	}
 	return plan, true
 }
+
+// readsAsStatement says whether a bold paragraph without final punctuation that stands
+// between an answer and a plain paragraph, in an interview whose questions are bold, is a
+// statement put to the interviewee ("المزارعون يشكون من نقص مياه الري في الصيف", then "هذا
+// صحيح، …"): a subheading there would be followed by the next question, not by an answer.
+// Short phrases and title-cased English stay headings ("The Early Years", "On His Father").
+func readsAsStatement(body string) bool {
+	words := strings.Fields(body)
+	if len(words) < minStatementWords {
+		return false
+	}
+	capitalised, latin := 0, 0
+	for _, w := range words[1:] {
+		r, _ := utf8.DecodeRuneInString(w)
+		if r < unicode.MaxLatin1 && unicode.IsLetter(r) {
+			latin++
+			if unicode.IsUpper(r) {
+				capitalised++
+			}
+		}
+	}
+	return latin == 0 || 2*capitalised < latin
+}
+
+// minStatementWords is the length from which an unpunctuated bold line can be a
+// statement put to the interviewee rather than a subheading.
+const minStatementWords = 5
 
 // minPullQuoteWords is the length from which a bold sentence that another paragraph
 // holds word for word is a pull quote: shorter ones may be a prompt the answer repeats.

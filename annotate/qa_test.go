@@ -394,6 +394,32 @@ func TestQABoldHTML(t *testing.T) {
 			t.Errorf("without the headings' bold: %d turns, want none", len(items))
 		}
 	})
+	// A bold statement without final punctuation between an answer and a plain
+	// paragraph, in an interview, is put to the interviewee ("… نقص مياه الري في الصيف",
+	// then "هذا صحيح"): a subheading there would be followed by the next question. A short
+	// subheading before a question, and a title-cased one, stay headings.
+	t.Run("unpunctuated statements put to the interviewee", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "ar_interview_bold_statement.html")
+		items := annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("ليلى حداد", "كريم النابلسي",
+			"كيف وصلتم", "بالمطر أولا",
+			"هل ستنخفض", "الأسعار ثابتة",
+			"المزارعون يشكون", "هذا صحيح",
+			"وما الذي ستقدمونه", "قروضا بلا فوائد"))
+		if strings.Contains(items[6].Text, "ملف الدعم") {
+			t.Errorf("the subheading joined the question: %q", items[6].Text)
+		}
+		doc = extractHTMLFixture(t, "en_interview_bold_statement.html")
+		items = annotateQA(t, doc)
+		checkTurns(t, doc, items, alternate("Clara Mendes", "Tomas Reyes",
+			"Where were you", "I was on the pier",
+			"How bad was the damage", "The east pier lost",
+			"Some people say", "I understand that",
+			"Is the June date", "It is tight"))
+		if !strings.Contains(items[5].Text, "The council has set aside") {
+			t.Errorf("the title-cased heading opened a turn: answer %q", items[5].Text)
+		}
+	})
 	// Magazines that set their questions in italics: read as bold questions are, so a
 	// statement put to the interviewee is a question too.
 	t.Run("english questions set in italics", func(t *testing.T) {
