@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.37.0"
+const qaVersion = "2.38.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -108,7 +108,9 @@ var (
 	// MARTIN, HOST:", "MARCUS OBI, CHIEF NEGOTIATOR, DOCKWORKERS UNION:",
 	// "UNIDENTIFIED PERSON #1:"), as broadcast transcripts set them; the name is the part
 	// before the comma.
-	reNameRoleLabel = regexp.MustCompile(`^(\p{Lu}[\p{Lu}'’.\-]+(?:\s+\p{Lu}[\p{Lu}'’.\-]*){0,3}(?:\s+#\d+)?)(?:,\s+[\p{Lu}\d][\p{Lu}\d'’.&/\-]*(?:,?\s+[\p{Lu}\d][\p{Lu}\d'’.&/\-]*){0,8})?\s*[:：](?:\s+|$)`)
+	// A party and state ("SEN. RUTH CALDER (D-ME):") or a note ("(through translator)")
+	// may follow the name in parentheses, no part of it.
+	reNameRoleLabel = regexp.MustCompile(`^(\p{Lu}[\p{Lu}'’.\-]+(?:\s+\p{Lu}[\p{Lu}'’.\-]*){0,3}(?:\s+#\d+)?)(?:\s+\([^():\n]{1,30}\))?(?:,\s+[\p{Lu}\d][\p{Lu}\d'’.&/\-]*(?:,?\s+[\p{Lu}\d][\p{Lu}\d'’.&/\-]*){0,8})?\s*[:：](?:\s+|$)`)
 	reNameLabelAr   = regexp.MustCompile(`^[«"“]?(\p{Arabic}+\.?(?:\s+\p{Arabic}+\.?){0,3})[»"”]?\s*[:：]`)
 	// A timestamp with its clock words ("14:05 GMT", "9:30 a.m."), which are no label.
 	reTimestamp = regexp.MustCompile(`^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s*(?i:[ap]\.?m\.?))?(?:\s+(?:GMT|UTC|BST|CET|CEST|EET|EEST|MEZ|MESZ|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|CT|MT|PT|IST|AST|JST|AEST|AEDT)\b)?[\])]?\s*(?:[-–—|]\s*)?`)

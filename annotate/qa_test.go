@@ -1673,6 +1673,13 @@ func TestQABroadcastTranscript(t *testing.T) {
 				"ELENA VOSS, MAYOR OF LINDHOLM: Thank you for having me.\n\nHADI: Why close the plant early?\n\n" +
 				"VOSS: Because the repairs it needed cost more than a solar farm.\n\nHADI: Will bills go up?\n\nVOSS: Not this year.",
 			[]string{"NOOR HADI, HOST: Good", "ELENA VOSS, MAYOR", "HADI: Why", "VOSS: Because", "HADI: Will", "VOSS: Not"}},
+		// A party and state in parentheses ("(D-ME)") and an office ("SEN.") are no part of
+		// the name, which the text writes "Senator Elena Voss".
+		{"party in parentheses, office abbreviated", "NOOR HADI", "Elena Voss", nil,
+			"NOOR HADI, HOST: Joining me now is Senator Elena Voss, who wrote the coal bill. Senator, welcome.\n\n" +
+				"SEN. ELENA VOSS (D-ME): Thank you, Noor.\n\nHADI: Why close the plant early?\n\n" +
+				"VOSS: Because the repairs it needed cost more than a solar farm.\n\nHADI: Will bills go up?\n\nVOSS: Not this year.",
+			[]string{"NOOR HADI, HOST: Joining", "SEN. ELENA VOSS (D-ME): Thank", "HADI: Why", "VOSS: Because", "HADI: Will", "VOSS: Not"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := schema.Document{Lang: "en", Title: "A coal plant closes early", Byline: tt.byline, Text: tt.text}
@@ -2010,6 +2017,12 @@ func TestQAOutletShortLabel(t *testing.T) {
 		checkTurns(t, &scraped, annotateQA(t, &scraped), alternate("فيصل الدوسري", "ماجد العتيبي",
 			"اليوم: متى", "العتيبي: في", "اليوم: وكم", "العتيبي: أربعة", "اليوم: وماذا", "العتيبي: ألف"))
 	}
+	// Two journalists in the byline: the paper's name on the questions stands for both,
+	// and is the speaker, not the first of them.
+	pair := en
+	pair.Byline = []string{"Sam Ortega", "Lena Brandt"}
+	checkTurns(t, &pair, annotateQA(t, &pair), alternate("Herald", "Dana Whitcomb",
+		"Herald: When", "Whitcomb: In", "Herald: Who", "Whitcomb: Mostly", "Herald: And", "Whitcomb: Their"))
 	arBrand := ar
 	arBrand.SiteName = "الجزيرة نت"
 	arBrand.Text = strings.ReplaceAll(ar.Text, "اليوم:", "الجزيرة:")

@@ -1850,6 +1850,13 @@ func (c *nameContext) fullName(label string, lede []qaPara, known ...string) str
 		if f := c.writtenCase(label); f != "" {
 			return withoutTitles(f)
 		}
+		// The article may write the name without the label's office ("SEN. RUTH CALDER:",
+		// then "Senator Ruth Calder").
+		if bare := withoutOffice(withoutTitles(label)); bare != label {
+			if f := c.writtenCase(bare); f != "" {
+				return f
+			}
+		}
 		return withoutTitles(label)
 	}
 	if family {
@@ -2019,8 +2026,13 @@ func nameSpeakers(c *nameContext, lede []qaPara, turns []qaTurn, clusters labelC
 			name = interviewee
 		case interviewer != "" && containsString(roleKeys["interviewer"], key) && (c.isOutlet(cleanName(label)) || c.quotedLabel(key, clusters)):
 			// The paper's name on the questions («الجزيرة»:) stands for its journalist, whom
-			// the byline or the lede names: the person is the speaker.
+			// the byline or the lede names: the person is the speaker. Where the byline
+			// names several ("Interview Conducted By Jonas Keller und Petra Lindner" over
+			// "DER SPIEGEL:"), the name stands for them all, and no one of them is it.
 			name = interviewer
+			if len(c.coAuthors) > 0 && interviewer == c.bylineName {
+				name = cleanName(label)
+			}
 		default:
 			name = c.fullName(label, lede, interviewer, interviewee)
 		}

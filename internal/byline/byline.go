@@ -83,6 +83,8 @@ var builtin = []entry{
 	{word: "interview by", kind: Interviewer},
 	{word: "interviewed by", kind: Interviewer},
 	{word: "conducted by", kind: Interviewer},
+	{word: "interview conducted by", kind: Interviewer},
+	{word: "interviews conducted by", kind: Interviewer},
 	{word: "author", kind: Field},
 	{word: "authors", kind: Field},
 	{word: "autor", kind: Field},

@@ -84,6 +84,7 @@ func TestCutInProse(t *testing.T) {
 		{"أجرى الحوار - منى", "منى", true},
 		{"Interviewed by Jane Roe", "Jane Roe", true},
 		{"Conducted by Jane Roe", "Jane Roe", true},
+		{"Interview Conducted By Jane Roe and Ann Lee", "Jane Roe and Ann Lee", true},
 		{"Interview: Jane Roe", "Jane Roe", true},
 		{"Interview season opens", "Interview season opens", false},
 	} {
