@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.38.0"
+const qaVersion = "2.39.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -357,7 +357,7 @@ func findTurns(doc *schema.Document) []qaTurn {
 
 // analyseTurns is findTurns that also says which evidence segmented the interview.
 func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
-	layout := splitInlineLabels(readBoldLayout(doc, doc.Paragraphs()))
+	layout := splitInlineMarkers(splitInlineLabels(readBoldLayout(doc, doc.Paragraphs())))
 	paras := layout.paras
 	if len(paras) < 3 {
 		return nil, ""
@@ -1520,6 +1520,60 @@ func splitInlineLabels(l boldLayout) boldLayout {
 		}
 		l = l.split(cuts, false)
 	}
+}
+
+// reInlineMarkedPair finds a question opened by a marker and answered after a dash
+// inside a paragraph ("… الصيف. * كم زائرا تتوقعون؟ - نتوقع مليون زائر"), as a scrape
+// that lost its line breaks writes a marked interview: the positions of the question's
+// marker and of the answer's dash.
+var reInlineMarkedPair = regexp.MustCompile(`(?:^|[.!?؟…»"”]\s+)([*•●>])\s*[^*•●>\n]{2,400}?[?؟]\s+([-–ـ])\s`)
+
+// splitInlineMarkers cuts a scrape's paragraphs before every marked question and every
+// dashed answer inside them, so each turn is a paragraph of its own, where the text holds
+// at least minPairs such pairs: one "?" followed by a dash is prose.
+func splitInlineMarkers(l boldLayout) boldLayout {
+	found := make([][][]int, len(l.paras))
+	pairs := 0
+	for i, p := range l.paras {
+		if !strings.ContainsAny(p.Text, "*•●>") || !strings.ContainsAny(p.Text, "?؟") {
+			continue
+		}
+		found[i] = reInlineMarkedPair.FindAllStringSubmatchIndex(p.Text, -1)
+		pairs += len(found[i])
+	}
+	if pairs < minPairs {
+		return l
+	}
+	out := boldLayout{paras: make([]schema.Paragraph, 0, len(l.paras)+2*pairs), bold: map[int]bool{}, italic: map[int]bool{}}
+	for i, p := range l.paras {
+		var cuts []int
+		for _, m := range found[i] {
+			for _, at := range []int{m[2], m[4]} {
+				if n := utf8.RuneCountInString(p.Text[:at]); n > 0 {
+					cuts = append(cuts, n)
+				}
+			}
+		}
+		done := 0
+		for _, n := range cuts {
+			head, rest := splitParagraph(p, n-done)
+			out.add(head, l.bold[i], l.italic[i])
+			p, done = rest, n
+		}
+		out.add(p, l.bold[i], l.italic[i])
+	}
+	return out
+}
+
+// add appends a paragraph to l with its type.
+func (l *boldLayout) add(p schema.Paragraph, bold, italic bool) {
+	if bold {
+		l.bold[len(l.paras)] = true
+	}
+	if italic {
+		l.italic[len(l.paras)] = true
+	}
+	l.paras = append(l.paras, p)
 }
 
 // questionLead returns how many code points of text its bold lead of n code points

@@ -1136,6 +1136,10 @@ func TestBylineName(t *testing.T) {
 		"خميس مشيط - علي الشهري":          {"علي الشهري", ""},
 		"فيصل الدوسري - مكة المكرمة":      {"فيصل الدوسري", ""},
 		"حوار - سعد العتيبي - الرياض":     {"سعد العتيبي", "الرياض"},
+		// No one named: the outlet and the dateline's city, in either order.
+		"سبق- الرياض":  {"", "سبق"},
+		"الرياض - واس": {"", "واس"},
+		"جدة - عكاظ":   {"", "عكاظ"},
 	} {
 		if n, o := bylineName(in); n != want[0] || o != want[1] {
 			t.Errorf("bylineName(%q) = %q, %q; want %q, %q", in, n, o, want[0], want[1])
@@ -2205,4 +2209,39 @@ func TestQAPublisherByline(t *testing.T) {
 	doc.Text = body
 	checkTurns(t, &doc, annotateQA(t, &doc), alternate("Harbor Daily", "Jonah Whitfield",
 		"How did", "With a phone", "What was", "The permits", "What would", "Find a partner"))
+}
+
+// A scrape that lost its line breaks writes a marked interview inside paragraphs ("… *
+// كم زائرا تتوقعون؟ - نتوقع مليون زائر. * وهل …"): each marked question and dashed
+// answer is a turn. One or two such pairs in a news story are prose, and stay whole.
+func TestQAInlineMarkers(t *testing.T) {
+	const lede = "أجرت «سبق» حوارا مع رئيس هيئة السياحة في منطقة الباحة سعيد الغامدي عن موسم الصيف."
+	pairs := []string{"* كم زائرا تتوقعون هذا الصيف؟ - نتوقع مليون زائر، بزيادة الربع عن العام الماضي.",
+		"* وهل الفنادق كافية؟ - لا، ولذلك رخصنا لثلاثين شقة مفروشة جديدة.",
+		"* ما أبرز الفعاليات؟ - مهرجان الورد ومسابقة الشعر وسوق الأسر المنتجة."}
+	starts := []string{"* كم زائرا", "- نتوقع مليون", "* وهل الفنادق", "- لا، ولذلك", "* ما أبرز", "- مهرجان الورد"}
+	for name, text := range map[string]string{
+		"one paragraph":     lede + " " + strings.Join(pairs, " "),
+		"a pair to a line":  lede + "\n\n" + strings.Join(pairs, "\n\n"),
+		"lede on its own":   lede + "\n\n" + strings.Join(pairs, " "),
+		"stretched answers": lede + "\n\n" + strings.ReplaceAll(strings.Join(pairs, "\n\n"), "؟ - ", "؟ ـ "),
+	} {
+		t.Run(name, func(t *testing.T) {
+			doc := schema.Document{Lang: "ar", Title: "الغامدي: السياحة الداخلية تنمو", Byline: []string{"حاوره: فهد القحطاني"}, Text: text}
+			want := alternate("فهد القحطاني", "سعيد الغامدي", starts...)
+			if name == "stretched answers" {
+				want = alternate("فهد القحطاني", "سعيد الغامدي", "* كم زائرا", "ـ نتوقع مليون", "* وهل الفنادق", "ـ لا، ولذلك", "* ما أبرز", "ـ مهرجان الورد")
+			}
+			checkTurns(t, &doc, annotateQA(t, &doc), want)
+		})
+	}
+	// A byline of the outlet and its city names the outlet as the interviewer.
+	doc := schema.Document{Lang: "ar", Title: "الغامدي: السياحة الداخلية تنمو", Byline: []string{"سبق- الرياض"}, Text: lede + " " + strings.Join(pairs, " ")}
+	checkTurns(t, &doc, annotateQA(t, &doc), alternate("سبق", "سعيد الغامدي", starts...))
+	news := schema.Document{Lang: "ar", Title: "الأمطار تغلق طرقا في الباحة", Byline: []string{"سبق- الباحة"},
+		Text: "أغلقت الأمطار الغزيرة ثلاثة طرق في منطقة الباحة أمس. * هل هذا معقول؟ - سؤال يتكرر كل موسم، دون أن تجد البلدية له جوابا.\n\n" +
+			"* وهل تكفي فرق الدفاع المدني؟ - يقول الأهالي إنها لا تكفي. وقال أحد السكان إن المياه دخلت منزله.\n\nوأكد الدفاع المدني أن فرقه تعمل على فتح الطرق."}
+	if items := annotateQA(t, &news); len(items) != 0 {
+		t.Errorf("two marked questions in a news story: %d turns, want none", len(items))
+	}
 }

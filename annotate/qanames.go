@@ -215,6 +215,15 @@ func bylineName(b string) (name, outlet string) {
 	case validPersonName(parts[at]) && len(strings.Fields(parts[at])) >= 2:
 		name = parts[at]
 	}
+	if name == "" && len(parts) > 1 {
+		// No one named: the parts are the outlet and the dateline's city, in either order
+		// ("الرياض - واس", "سبق- الرياض"); the outlet is the last that is no place.
+		for _, p := range slices.Backward(parts) {
+			if len(strings.Fields(p)) <= 3 && isLetterWord(p) && !byline.IsPlace(p) {
+				return "", p
+			}
+		}
+	}
 	if len(parts) > at+1 {
 		// A city of two words after the name is the dateline, no paper's name; of one
 		// word it may be either ("الرياض", a city and a paper).
