@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.39.0"
+const qaVersion = "2.40.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -1063,8 +1063,9 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 		return plan, true
 	}
 	// Keyed answers: in each run of unkeyed paragraphs between two answers, the question
-	// starts at the first paragraph ending in "?" (or the run's last paragraph); the ones
-	// before it still belong to the answer.
+	// starts at the last group of paragraphs ending in "?" (or at the run's last
+	// paragraph); the ones before it still belong to the answer, which may ask a question
+	// of its own ("فهل يعقل أن يتحمل لاعب واحد خسارة فريق كامل؟", then "نحن نفوز معا …").
 	asked := func(i int) bool {
 		return i > 0 && keys[i-1] == "" && (qps[i-1].question && !qps[i-1].reported || qps[i-1].prompt)
 	}
@@ -1101,9 +1102,11 @@ func planOneKey(doc *schema.Document, qps []qaPara, keys []string, k string) (qa
 			break
 		}
 		q := j - 1
-		for r := i; r < j; r++ {
-			if qps[r].question && !qps[r].reported {
-				q = r
+		isQ := func(r int) bool { return qps[r].question && !qps[r].reported }
+		for r := j - 1; r >= i; r-- {
+			if isQ(r) {
+				for q = r; q > i && isQ(q-1); q-- {
+				}
 				break
 			}
 		}

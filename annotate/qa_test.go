@@ -2245,3 +2245,27 @@ func TestQAInlineMarkers(t *testing.T) {
 		t.Errorf("two marked questions in a news story: %d turns, want none", len(items))
 	}
 }
+
+// Where the answers are marked ("ـ …") and the questions are not, an answer may ask a
+// question of its own and go on ("فهل يعقل …؟", then "نحن نفوز معا …"): the question is
+// the last group of paragraphs ending in "؟" before the next answer. A trade given as a
+// title ("الحارس محمد العويس: …") is no part of the name.
+func TestQAAnswerAsksItself(t *testing.T) {
+	const lede = "حارس المنتخب محمد العويس تحدث لـ«الرياضي» عن مشاركة المنتخب المقبلة وعن الانتقادات التي طالته بعد المباراة الأخيرة.\n\n"
+	const qa = "كيف تقيم مستواك هذا الموسم؟\n\nـ راض عنه إلى حد كبير، لعبت ثلاثين مباراة ولم تهتز شباكي إلا في اثنتي عشرة منها.\n\n" +
+		"لكن الجماهير حملتك مسؤولية الخسارة الأخيرة؟\n\nـ أتقبل النقد، لكن الخسارة مسؤولية الفريق كله.\n\n" +
+		"فهل يعقل أن يتحمل لاعب واحد خسارة فريق كامل؟\n\nنحن نفوز معا ونخسر معا، وهذا ما تعلمته من مدربي الأول.\n\n" +
+		"ما طموحك مع المنتخب؟\n\nـ التأهل إلى كأس العالم، وأن أكون الحارس الأول.\n\nوماذا تقول للجماهير؟\n\nـ أطلب منها الصبر والدعم."
+	doc := schema.Document{Lang: "ar", Title: "الحارس محمد العويس: المنتخب يحتاج إلى الصبر", Byline: []string{"حوار - ماجد الحربي"}, Text: lede + qa}
+	items := annotateQA(t, &doc)
+	checkTurns(t, &doc, items, alternate("ماجد الحربي", "محمد العويس",
+		"كيف تقيم", "ـ راض عنه", "لكن الجماهير", "ـ أتقبل النقد", "ما طموحك", "ـ التأهل", "وماذا تقول", "ـ أطلب منها"))
+	if !strings.Contains(items[3].Text, "نحن نفوز معا") {
+		t.Errorf("the answer lost its own question and what follows: %q", items[3].Text)
+	}
+	// Two questions in a row before an answer are one turn.
+	two := doc
+	two.Text = lede + strings.Replace(qa, "ما طموحك مع المنتخب؟", "وبعد الخسارة؟\n\nما طموحك مع المنتخب؟", 1)
+	checkTurns(t, &two, annotateQA(t, &two), alternate("ماجد الحربي", "محمد العويس",
+		"كيف تقيم", "ـ راض عنه", "لكن الجماهير", "ـ أتقبل النقد", "وبعد الخسارة", "ـ التأهل", "وماذا تقول", "ـ أطلب منها"))
+}
