@@ -48,7 +48,11 @@ func (g longSource) Records(context.Context, string) iter.Seq2[schema.Record, er
 // Issue 15: validating a release held more memory the larger the release: 1,024 rows
 // of articles were decoded at once, and peak RSS grew from 234 to 297 MiB between 10k
 // and 40k documents (the scale benchmark's corpora). Four times the rows must not take
-// more than 1.2 times the peak live heap.
+// more than 1.2 times the peak live heap. Below about 4,000 articles the peak still
+// rises to its bound (47 MiB live at 2,000, 52–55 from 4,000 to 16,000: the splits' row
+// groups filling), so both sizes are past it; at 2,000 against 8,000 the ratio sat at
+// 1.13–1.21, failing under load, and a leak of a kilobyte per article would have stayed
+// under 1.2.
 func TestValidateReleaseMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two releases of thousands of articles")
@@ -76,10 +80,10 @@ func TestValidateReleaseMemoryFlat(t *testing.T) {
 		}
 		return best
 	}
-	small, large := peak(2000), peak(8000)
-	t.Logf("peak live heap: %.1f MiB for 2,000 articles, %.1f MiB for 8,000", float64(small)/(1<<20), float64(large)/(1<<20))
+	small, large := peak(4000), peak(16000)
+	t.Logf("peak live heap: %.1f MiB for 4,000 articles, %.1f MiB for 16,000", float64(small)/(1<<20), float64(large)/(1<<20))
 	if float64(large) > 1.2*float64(small) {
-		t.Errorf("validating 8,000 articles took %.2f times the memory of 2,000 (%.1f vs %.1f MiB live); want at most 1.2",
+		t.Errorf("validating 16,000 articles took %.2f times the memory of 4,000 (%.1f vs %.1f MiB live); want at most 1.2",
 			float64(large)/float64(small), float64(large)/(1<<20), float64(small)/(1<<20))
 	}
 }
