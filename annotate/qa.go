@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.40.0"
+const qaVersion = "2.41.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -1410,8 +1410,13 @@ func interviewCues(doc *schema.Document, lede []qaPara) (cue, told bool) {
 	for _, qp := range lede {
 		text += "\n" + qp.p.Text
 	}
-	return reInterviewCue.MatchString(text), false
+	// The paper meeting the person ("وقد التقته «الضفة»", "التقيناه في مكتبه") says so
+	// too, where the paper meeting no one is the subject ("التقى الوزير نظيره") does not.
+	return reInterviewCue.MatchString(text) || reMetOutlet.MatchString(text) || reWeMet.MatchString(text), false
 }
+
+// reWeMet is the paper, in the first person plural, meeting the person it interviews.
+var reWeMet = regexp.MustCompile(`(?:^|\s)(?:و|ف)?(?:التقيناه|التقيناها|التقيناهم|التقينا\s+(?:ب|مع))`)
 
 // boldLayout is the bold type of a document's paragraphs, as analyseTurns reads them:
 // the paragraphs split where a bold question opens one, and which of those are bold.

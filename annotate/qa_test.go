@@ -420,6 +420,21 @@ func TestQABoldHTML(t *testing.T) {
 			t.Errorf("the title-cased heading opened a turn: answer %q", items[5].Text)
 		}
 	})
+	// The paper meeting the person ("وقد التقته «الضفة»", "التقيناه") says interview, as
+	// "حاورته" does: three bold questions whose answers speak little in the first person
+	// are an interview then. A minister meeting his counterpart says nothing of the kind.
+	t.Run("arabic lede where the paper met the person", func(t *testing.T) {
+		doc := extractHTMLFixture(t, "ar_interview_met_br.html")
+		want := alternate("رامي يوسف", "سليم الأحمد", "متى كتبت", "في الثانية عشرة", "وما الذي تغير", "صرت أكتب", "هل تكتب", "لا، القصيدة")
+		checkTurns(t, doc, annotateQA(t, doc), want)
+		we := *doc
+		we.Text = strings.Replace(doc.Text, "وقد التقته «الضفة» في مقهى", "وقد التقيناه في مقهى", 1)
+		checkTurns(t, &we, annotateQA(t, &we), want)
+		news := extractHTMLFixture(t, "ar_news_minister_met.html")
+		if items := annotateQA(t, news); len(items) != 0 {
+			t.Errorf("a minister meeting his counterpart, bold questions answered impersonally: %d turns, want none", len(items))
+		}
+	})
 	// Magazines that set their questions in italics: read as bold questions are, so a
 	// statement put to the interviewee is a question too.
 	t.Run("english questions set in italics", func(t *testing.T) {
