@@ -474,9 +474,9 @@ type qaGoldTurn struct {
 }
 
 // normTurnText is the gold's normalisation: NFC, leading Q/A markers and an inline
-// speaker label removed, white space collapsed.
+// speaker label (with a transcript's timestamp before it) removed, white space collapsed.
 func normTurnText(s string) string {
-	s = stripLeadMarkers(collapseSpace(nfc(s)))
+	s = cutTimestamp(stripLeadMarkers(collapseSpace(nfc(s))))
 	if m := reQALabelAr.FindString(s); m != "" {
 		s = s[len(m):]
 	} else if m := reQALabelEn.FindString(s); m != "" {

@@ -161,6 +161,9 @@ func TestNormTurnText(t *testing.T) {
 		"The Economist: So, what?":  "So, what?",
 		"ـ نعم\nبالتأكيد":           "نعم بالتأكيد",
 		"Rick: What first drew you": "What first drew you",
+		// A transcript's timestamp before the label goes with it.
+		"[00:01:02] Maya Chen: Where were you?": "Where were you?",
+		"14:05 GMT: the vote is delayed":        "14:05 GMT: the vote is delayed",
 	} {
 		if got := normTurnText(in); got != want {
 			t.Errorf("normTurnText(%q) = %q, want %q", in, got, want)

@@ -219,15 +219,21 @@ func opensWithLabel(s string) bool {
 	return ok
 }
 
+// cutTimestamp removes a transcript's timestamp before a speaker label ("[00:01:02] Maya
+// Chen: …"), which is no part of the turn's words.
+func cutTimestamp(body string) string {
+	if loc := reTimestamp.FindStringIndex(body); loc != nil && opensWithLabel(body[loc[1]:]) {
+		return body[loc[1]:]
+	}
+	return body
+}
+
 func classifyPara(p schema.Paragraph) qaPara {
 	qp := qaPara{p: p}
 	marker, body := leadMarker(p.Text)
 	qp.marker = marker
 	body = strings.TrimSpace(body)
-	// A transcript's timestamp before a label ("[00:01:02] Maya Chen: …") is no part of it.
-	if loc := reTimestamp.FindStringIndex(body); loc != nil && opensWithLabel(body[loc[1]:]) {
-		body = body[loc[1]:]
-	}
+	body = cutTimestamp(body)
 	if m := reQALabelAr.FindStringSubmatch(body); m != nil {
 		switch m[1] {
 		case "س", "سؤال", "السؤال":
