@@ -1418,7 +1418,12 @@ func interviewCues(doc *schema.Document, lede []qaPara) (cue, told bool) {
 	}
 	// The paper meeting the person ("وقد التقته «الضفة»", "التقيناه في مكتبه") says so
 	// too, where the paper meeting no one is the subject ("التقى الوزير نظيره") does not.
-	return reInterviewCue.MatchString(text) || reMetOutlet.MatchString(text) || reWeMet.MatchString(text), false
+	if reInterviewCue.MatchString(text) {
+		return true, false
+	}
+	// The cheap tests first: most texts hold neither guillemets nor "التقينا".
+	return strings.Contains(text, "«") && reMetOutlet.MatchString(text) ||
+		strings.Contains(text, "التقينا") && reWeMet.MatchString(text), false
 }
 
 // reWeMet is the paper, in the first person plural, meeting the person it interviews.
@@ -1549,7 +1554,9 @@ func splitInlineMarkers(l boldLayout) boldLayout {
 	found := make([][][]int, len(l.paras))
 	pairs := 0
 	for i, p := range l.paras {
-		if !strings.ContainsAny(p.Text, "*•●>") || !strings.ContainsAny(p.Text, "?؟") {
+		// The regexp only where a dash follows a question mark: marked interviews with a
+		// turn to a line are common, and have none.
+		if !hasMarker(p.Text) || !dashAfterQuestion(p.Text) {
 			continue
 		}
 		found[i] = reInlineMarkedPair.FindAllStringSubmatchIndex(p.Text, -1)
@@ -1577,6 +1584,32 @@ func splitInlineMarkers(l boldLayout) boldLayout {
 		out.add(p, l.bold[i], l.italic[i])
 	}
 	return out
+}
+
+// hasMarker reports whether s holds a question marker of reInlineMarkedPair, by byte
+// search: strings.ContainsAny with non-ASCII runes decodes every rune of s.
+func hasMarker(s string) bool {
+	return strings.IndexByte(s, '*') >= 0 || strings.IndexByte(s, '>') >= 0 ||
+		strings.Contains(s, "•") || strings.Contains(s, "●")
+}
+
+// dashAfterQuestion reports whether a question mark in s is followed, after spaces, by a
+// dash that may open an answer.
+func dashAfterQuestion(s string) bool {
+	for _, mark := range []string{"؟", "?"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], mark)
+			if j < 0 {
+				break
+			}
+			i += j + len(mark)
+			rest := strings.TrimLeft(s[i:], " \t\u00a0")
+			if r, _ := utf8.DecodeRuneInString(rest); len(rest) < len(s[i:]) && (r == '-' || r == '–' || r == 'ـ') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // add appends a paragraph to l with its type.

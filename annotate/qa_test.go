@@ -2284,3 +2284,24 @@ func TestQAAnswerAsksItself(t *testing.T) {
 	checkTurns(t, &two, annotateQA(t, &two), alternate("ماجد الحربي", "محمد العويس",
 		"كيف تقيم", "ـ راض عنه", "لكن الجماهير", "ـ أتقبل النقد", "وبعد الخسارة", "ـ التأهل", "وماذا تقول", "ـ أطلب منها"))
 }
+
+// The byte-level prefilters of splitInlineMarkers agree with its regexp's reading.
+func TestInlineMarkerPrefilters(t *testing.T) {
+	for s, want := range map[string]bool{
+		"كم زائرا؟ - نتوقع":       true,
+		"Why now?\u00a0– Because": true,
+		"وهل تكفي؟ ـ لا":          true,
+		"Why now? Because":        false,
+		"Why now?- Because":       false,
+		"سعر 5 - 7 ريالات":        false,
+	} {
+		if got := dashAfterQuestion(s); got != want {
+			t.Errorf("dashAfterQuestion(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for s, want := range map[string]bool{"* سؤال": true, "> quote": true, "• نقطة": true, "● بند": true, "- جواب": false} {
+		if got := hasMarker(s); got != want {
+			t.Errorf("hasMarker(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
