@@ -1857,7 +1857,7 @@ func cleanByline(names []string, site map[string]bool) []string {
 			continue
 		}
 		n = htmlLabels.Strip(cutPhotoCredit(n), byline.InField)
-		n = strings.Trim(cutRole(n), " ,;:|-–—·")
+		n = strings.Trim(cutCapsAffiliation(cutRole(n)), " ,;:|-–—·")
 		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
 		key := siteKey(n)
 		switch {
@@ -1935,6 +1935,43 @@ func readsLikeSentence(n string) bool {
 		}
 	}
 	return 2*lower > len(words)
+}
+
+// cutCapsAffiliation removes the outlet a wire byline sets after a name in capitals
+// ("MARTA KOWALSKI Associated Press", "JOSH BOAK for The Times"): the name is the
+// capitals, the capitalised words after them in lower case the affiliation. A name
+// written in ordinary case ("Marta Kowalski") is returned unchanged.
+func cutCapsAffiliation(n string) string {
+	words := strings.Fields(n)
+	k := 0
+	for k < len(words) && isCapsWord(words[k]) {
+		k++
+	}
+	if k < 2 || k == len(words) {
+		return n
+	}
+	for _, w := range words[k:] {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.Is(unicode.Latin, r) || isCapsWord(w) || !unicode.IsUpper(r) && w != "for" && w != "of" && w != "the" {
+			return n
+		}
+	}
+	return strings.Join(words[:k], " ")
+}
+
+// isCapsWord reports whether w is a Latin word in capitals ("KOWALSKI", "O'NEIL",
+// "J."), two letters or more or an initial.
+func isCapsWord(w string) bool {
+	letters := 0
+	for _, r := range w {
+		switch {
+		case unicode.IsLower(r) || unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r):
+			return false
+		case unicode.IsUpper(r):
+			letters++
+		}
+	}
+	return letters >= 2 || letters == 1 && strings.HasSuffix(w, ".")
 }
 
 // rePhotoCredit is a second credit inside a byline, the photographer's ("سعد الغامدي -

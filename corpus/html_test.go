@@ -313,6 +313,12 @@ func TestCleanByline(t *testing.T) {
 		{[]string{"John Smith", "Staff Writer"}, []string{"John Smith"}},
 		{[]string{"محمد علي - مراسل الجزيرة"}, []string{"محمد علي"}},
 		{[]string{"Reuters Staff"}, []string{"Reuters Staff"}},
+		// a wire byline's outlet after a name in capitals
+		{[]string{"MARTA KOWALSKI Associated Press"}, []string{"MARTA KOWALSKI"}},
+		{[]string{"JOSH BOAK", "FATIMA HUSSEIN Associated Press"}, []string{"JOSH BOAK", "FATIMA HUSSEIN"}},
+		{[]string{"JOSH O'NEIL for The Times"}, []string{"JOSH O'NEIL"}},
+		{[]string{"Marta Kowalski Associated Press"}, []string{"Marta Kowalski Associated Press"}},
+		{[]string{"NASA Goddard Space Center"}, []string{"NASA Goddard Space Center"}},
 		// what a stripped date leaves behind
 		{[]string{"MORITZ GATHMANN am"}, []string{"MORITZ GATHMANN"}},
 		{[]string{"Contributors to Wikimedia projects"}, []string{"Contributors to Wikimedia projects"}},
