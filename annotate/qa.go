@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.41.0"
+const qaVersion = "2.42.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -401,7 +401,7 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	turns := buildTurns(qps, plan, clusters, func(label string) bool {
 		return ctx.introduces(label, lede) && !ctx.isInterviewerName(label)
 	})
-	if len(turns) < 2 || !hasQuestionAndAnswer(turns) {
+	if len(turns) < 2 || !hasQuestionAndAnswer(turns) || askedByThirdParty(ctx, turns, clusters) {
 		return nil, ""
 	}
 	nameSpeakers(ctx, lede, turns, clusters)
@@ -410,6 +410,25 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 		return nil, ""
 	}
 	return turns, plan.mode
+}
+
+// askedByThirdParty reports whether every turn is labelled by someone the article names
+// by what they are (see isThirdParty), neither side by a name or an office: a judge
+// questioning the accused in a court report ("القاضي:", "المتهم:") is an exchange the
+// article reports, not its interview. A paper's name that is also a word ("المدينة:")
+// asks a person named on the answers ("أبو راس:"), and an office ("الوزير:") is how
+// an interview labels the one it interviews.
+func askedByThirdParty(ctx *nameContext, turns []qaTurn, clusters labelClusters) bool {
+	for _, t := range turns {
+		if t.key == "" || ctx.quotedLabel(t.key, clusters) {
+			return false
+		}
+		label := clusters.display[t.key]
+		if !ctx.isThirdParty(label) || t.Role == "interviewee" && isOfficeLabel(label) {
+			return false
+		}
+	}
+	return len(turns) > 0
 }
 
 // datelineAt is the paragraph whose opening label is the text's dateline ("جدة: …",
@@ -1418,13 +1437,18 @@ func interviewCues(doc *schema.Document, lede []qaPara) (cue, told bool) {
 	}
 	// The paper meeting the person ("وقد التقته «الضفة»", "التقيناه في مكتبه") says so
 	// too, where the paper meeting no one is the subject ("التقى الوزير نظيره") does not.
-	if reInterviewCue.MatchString(text) {
+	if reInterviewCue.MatchString(reDialogue.ReplaceAllString(text, " ")) {
 		return true, false
 	}
 	// The cheap tests first: most texts hold neither guillemets nor "التقينا".
 	return strings.Contains(text, "«") && reMetOutlet.MatchString(text) ||
 		strings.Contains(text, "التقينا") && reWeMet.MatchString(text), false
 }
+
+// reDialogue is "حوار" in the sense of a dialogue between others, no interview: an
+// exchange in court ("حوارا بين القاضي والمتهم"), a national or political dialogue,
+// its sessions and table.
+var reDialogue = regexp.MustCompile(`(?:ال)?حوار(?:ا|ات)?\s+(?:دار\s+|جرى\s+)?بين|(?:ال)?حوار\s+(?:ال)?(?:وطني|سياسي|استراتيجي|مجتمعي|الأديان)|(?:طاولة|جلسة|جلسات|مؤتمر)\s+(?:ال)?حوار`)
 
 // reWeMet is the paper, in the first person plural, meeting the person it interviews.
 var reWeMet = regexp.MustCompile(`(?:^|\s)(?:و|ف)?(?:التقيناه|التقيناها|التقيناهم|التقينا\s+(?:ب|مع))`)

@@ -2305,3 +2305,48 @@ func TestInlineMarkerPrefilters(t *testing.T) {
 		}
 	}
 }
+
+// A court report quoting the judge's questions and the accused's answers under their
+// labels ("القاضي:", "المتهم:") reports an exchange; it is no interview. The same labels
+// of a paper whose name is a word ("المدينة:") and of an office ("الوزير:") are one.
+// "حوار" meaning a dialogue between others, or a national dialogue, is no interview cue.
+func TestQAReportedExchange(t *testing.T) {
+	const exchange = "القاضي: هل تعترف بما نسب إليك؟\n\nالمتهم: لا، لم أحتل على أحد، والعقود موقعة من الطرفين.\n\n" +
+		"القاضي: ولماذا لم تسلم الوحدات في موعدها؟\n\nالمتهم: بسبب تأخر المقاول، وقد رفعت عليه قضية.\n\n" +
+		"القاضي: هل لديك ما يثبت ذلك؟\n\nالمتهم: نعم، وسيقدمه المحامي في الجلسة المقبلة."
+	court := schema.Document{Lang: "ar", Title: "المحكمة تؤجل النظر في قضية الاحتيال العقاري", Byline: []string{"جدة - عكاظ"},
+		Text: "أجلت المحكمة الجزائية في جدة أمس النظر في قضية الاحتيال العقاري إلى الشهر المقبل.\n\nوشهدت الجلسة حوارا بين القاضي والمتهم الأول، جاء فيه:\n\n" + exchange}
+	if items := annotateQA(t, &court); len(items) != 0 {
+		t.Errorf("a court exchange: %d turns, want none", len(items))
+	}
+	office := schema.Document{Lang: "ar", Title: "وزير الإسكان: الوحدات تسلم في موعدها", Byline: []string{"حوار - فهد الحربي"}, SiteName: "المدينة",
+		Text: "التقت الصحيفة وزير الإسكان ماجد الحقيل في مكتبه بالرياض.\n\n" +
+			strings.NewReplacer("القاضي:", "المدينة:", "المتهم:", "الوزير:").Replace(exchange)}
+	checkTurns(t, &office, annotateQA(t, &office), alternate("فهد الحربي", "ماجد الحقيل",
+		"المدينة: هل", "الوزير: لا", "المدينة: ولماذا", "الوزير: بسبب", "المدينة: هل", "الوزير: نعم"))
+	en := schema.Document{Lang: "en", Title: "Harbour fraud trial adjourned", Byline: []string{"Clara Mendes"},
+		Text: "The trial of a harbour contractor accused of fraud was adjourned on Monday after an exchange in which the judge pressed him on the missing invoices.\n\n" +
+			"The Judge: Did you sign these invoices?\n\nThe Defendant: I signed some of them, not all.\n\n" +
+			"The Judge: Which ones did you not sign?\n\nThe Defendant: The ones from March.\n\n" +
+			"The Judge: Why were they paid, then?\n\nThe Defendant: I do not know. The office paid them."}
+	if items := annotateQA(t, &en); len(items) != 0 {
+		t.Errorf("an English court exchange: %d turns, want none", len(items))
+	}
+	// Where nothing says "المدينة" is the paper, the office answering still makes it an
+	// interview.
+	office.SiteName = ""
+	if items := annotateQA(t, &office); len(items) != 6 {
+		t.Errorf("an office answering a label that is a word: %d turns, want 6", len(items))
+	}
+	for lede, want := range map[string]bool{
+		"وشهدت الجلسة حوارا بين القاضي والمتهم.":         false,
+		"افتتح مؤتمر الحوار الوطني أعماله أمس.":          false,
+		"وقال الوزير في حوار مع «الوطن» إن الخطة جاهزة.": true,
+		"حاورته الصحيفة في مكتبه.":                       true,
+	} {
+		doc := schema.Document{Lang: "ar", Title: "خبر", Text: lede}
+		if cue, _ := interviewCues(&doc, []qaPara{classifyPara(doc.Paragraphs()[0])}); cue != want {
+			t.Errorf("interviewCues(%q) = %v, want %v", lede, cue, want)
+		}
+	}
+}

@@ -558,6 +558,24 @@ func (c *nameContext) outletOf(lede []qaPara, ledeOutlet string) string {
 	return ""
 }
 
+// isThirdParty reports whether the label of the side that asks names someone by what
+// they are, neither the paper nor its journalist nor a name: "القاضي:" and "المتهم:" in a
+// court report, "The Judge:". Their exchange is one the article reports, not its
+// interview. A family name with the article ("الغذامي:", "القاضي" where the text writes
+// "محمد القاضي") is a name, and "المحاور:", "الصحيفة:" are the interviewer's roles.
+func (c *nameContext) isThirdParty(label string) bool {
+	ws := strings.Fields(cleanName(label))
+	if len(ws) == 2 && strings.EqualFold(ws[0], "the") {
+		r, _ := utf8.DecodeRuneInString(ws[1])
+		return unicode.IsUpper(r) && !roleLabels[fold(ws[1])] && !c.isOutlet(label) && !strings.Contains(c.doc.Text, " "+ws[1]+" ")
+	}
+	if len(ws) != 1 || !isArabic(ws[0]) {
+		return false
+	}
+	f := fold(ws[0])
+	return strings.HasPrefix(f, "ال") && !roleLabels[f] && !c.isOutlet(label) && !c.surnames.has(f) && !writesAsFamilyName(c.doc.Text, f)
+}
+
 // isInterviewerName reports whether a speaker label names the interviewer: the outlet
 // ("The Economist"), or the byline's person.
 func (c *nameContext) isInterviewerName(label string) bool {
@@ -2164,7 +2182,9 @@ func mentionsOffice(text, office string) bool {
 var roleLabels = foldSet(
 	"interviewer", "interviewee", "reporter", "journalist", "host", "moderator", "presenter", "guest",
 	"المحاور", "المحاورة", "المحرر", "المحررة", "الصحفي", "الصحفية", "المذيع", "المذيعة", "الضيف", "الضيفة",
-	"المراسل", "المراسلة",
+	"المراسل", "المراسلة", "السائل",
+	// The paper by its kind ("الصحيفة:", "المجلة:"), as some set their questions.
+	"الصحيفة", "الجريدة", "المجلة", "الموقع", "القناة", "البرنامج", "الإذاعة",
 )
 
 // reArCompound matches the theophoric compound written in two words ("عبد الله",
