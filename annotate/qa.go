@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.42.0"
+const qaVersion = "2.43.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -686,6 +686,16 @@ func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters, introduced f
 	for k, n := range opens {
 		if n >= 2 {
 			keys[k] = true
+		}
+	}
+	// Where labels already name who answers, a second guest the lede introduces may
+	// answer once ("- العلي: …" twice, "- النجار: …" once, both ministers named in the
+	// lede): that label names a speaker too.
+	if len(keys) > 0 {
+		for k, n := range opens {
+			if n == 1 && introduced(clusters.display[k]) {
+				keys[k] = true
+			}
 		}
 	}
 	answering := map[string]int{}

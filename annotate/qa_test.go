@@ -2350,3 +2350,22 @@ func TestQAReportedExchange(t *testing.T) {
 		}
 	}
 }
+
+// Two guests the lede names answer under their family names after the answer marker;
+// the second answers once, and its label names him as the first's does.
+func TestQASecondGuestAnswersOnce(t *testing.T) {
+	doc := schema.Document{Lang: "ar", Title: "وزيرا الخارجية والاقتصاد لـ«الشرق الأوسط»: الاتفاق قريب", Byline: []string{"لندن: أسماء الغابري"},
+		Text: "التقت «الشرق الأوسط» وزير الخارجية فيصل العلي ووزير الاقتصاد سامي النجار على هامش المؤتمر في لندن.\n\n" +
+			"* متى يوقع الاتفاق؟\n\n- العلي: خلال الشهر المقبل، بعد أن تنتهي اللجان الفنية من عملها.\n\n" +
+			"* وما أثره على الاقتصاد؟\n\n- النجار: سيضاعف التبادل التجاري خلال ثلاث سنوات.\n\n" +
+			"* هل هناك خلافات باقية؟\n\n- العلي: نقاط صغيرة، ستحل في الجولة الأخيرة."}
+	items := annotateQA(t, &doc)
+	if len(items) != 6 {
+		t.Fatalf("%d turns, want 6", len(items))
+	}
+	for i, want := range []string{"أسماء الغابري", "فيصل العلي", "أسماء الغابري", "سامي النجار", "أسماء الغابري", "فيصل العلي"} {
+		if got := items[i].Attrs[schema.AttrSpeaker]; got != want {
+			t.Errorf("turn %d: speaker %q, want %q", i+1, got, want)
+		}
+	}
+}
