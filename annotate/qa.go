@@ -1524,28 +1524,12 @@ func (l boldLayout) split(cuts map[int]int, boldHead bool) boldLayout {
 	for i, p := range l.paras {
 		n, ok := cuts[i]
 		if !ok {
-			if l.bold[i] {
-				out.bold[len(out.paras)] = true
-			}
-			if l.italic[i] {
-				out.italic[len(out.paras)] = true
-			}
-			out.paras = append(out.paras, p)
+			out.add(p, l.bold[i], l.italic[i])
 			continue
 		}
 		head, rest := splitParagraph(p, n)
-		if boldHead || l.bold[i] {
-			out.bold[len(out.paras)] = true
-		}
-		if l.italic[i] {
-			out.italic[len(out.paras)] = true
-			out.italic[len(out.paras)+1] = true
-		}
-		out.paras = append(out.paras, head)
-		if l.bold[i] {
-			out.bold[len(out.paras)] = true
-		}
-		out.paras = append(out.paras, rest)
+		out.add(head, boldHead || l.bold[i], l.italic[i])
+		out.add(rest, l.bold[i], l.italic[i])
 	}
 	return out
 }
