@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.43.0"
+const qaVersion = "2.44.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -536,12 +536,28 @@ var reEditorsNote = regexp.MustCompile(`(?i)^[\s(\[*_—–-]*(?:` +
 	`)`)
 
 // skipEditorsNote takes an editor's note, or the interviewer's credit ("أجرى الحوار: X"),
-// that closes the Q&A out of the last answer.
+// that closes the Q&A out of the last answer. A note set as the questions are (in
+// italics) reads as the last question: it and what follows it, the article's closing
+// lines, are no turn.
 func skipEditorsNote(qps []qaPara, plan *qaPlan) {
+	isNote := func(i int) bool {
+		return qps[i].kind != kindName && qps[i].words <= maxNoteWords && reEditorsNote.MatchString(qps[i].p.Text) && !firstPerson(qps[i].body)
+	}
+	for i := len(qps) - 1; i > plan.first; i-- {
+		if plan.sides[i] != sideQ {
+			continue
+		}
+		if isNote(i) {
+			for j := i; j < len(qps); j++ {
+				plan.sides[j] = sideSkip
+			}
+			return
+		}
+		break
+	}
 	for i := len(qps) - 1; i > plan.first; i-- {
 		s := plan.sides[i]
-		note := qps[i].kind != kindName && qps[i].words <= maxNoteWords && reEditorsNote.MatchString(qps[i].p.Text) && !firstPerson(qps[i].body)
-		if (s != sideCont && s != sideA) || !note && interviewCredit(qps[i]) == "" {
+		if (s != sideCont && s != sideA) || !isNote(i) && interviewCredit(qps[i]) == "" {
 			return
 		}
 		plan.sides[i] = sideSkip

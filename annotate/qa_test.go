@@ -987,6 +987,12 @@ func TestQASpeakerNames(t *testing.T) {
 	}{
 		{"title name, dateline byline", schema.Document{Title: "هاني الشمري: لن أعتزل قبل المونديال", Byline: []string{"جدة: نوال القحطاني"},
 			Text: "أكد هاني الشمري لاعب المنتخب أنه مستمر."}, "نوال القحطاني", "هاني الشمري"},
+		{"no byline, the reporter in the dateline line", schema.Document{Title: "وكيل الوزارة لـ«الجزيرة»: لا تأخير في المشاريع",
+			Text: "الرياض - عبدالله المالكي:\n\nنفى وكيل وزارة الشؤون البلدية الدكتور فهد الزهراني في حوار مع «الجزيرة» وجود أي تأخير."}, "عبدالله المالكي", "فهد الزهراني"},
+		{"no byline, the reporter before a listed city", schema.Document{SiteName: "الجزيرة",
+			Text: "فيصل الدوسري - مكة المكرمة\n\nتحدث الشيخ سعد الحربي في حوار مع «الجزيرة» عن موسم الحج."}, "فيصل الدوسري", "سعد الحربي"},
+		{"no byline, a dateline with the agency names no one", schema.Document{SiteName: "الجزيرة",
+			Text: "الرياض - واس:\n\nتحدث الشيخ سعد الحربي في حوار مع «الجزيرة» عن موسم الحج."}, "الجزيرة", "سعد الحربي"},
 		{"short title name with rank, fuller in the lede", schema.Document{Title: "اللواء الزهراني: الحدود آمنة", Byline: []string{"حوار: سعد العتيبي"},
 			Text: "اللواء فهد بن سعد الزهراني قائد حرس الحدود تحدث عن خطط العام المقبل."}, "سعد العتيبي", "اللواء فهد بن سعد الزهراني"},
 		{"surname in the title, compound in the lede", schema.Document{Title: "القحطاني: الرواية ديوان العرب", Byline: []string{"حاوره : ماجد الدوسري - الرياض :&nbsp;"},

@@ -446,6 +446,13 @@ func ledeInterviewer(lede []qaPara) (name, outlet string) {
 			return n, ""
 		}
 	}
+	// A scrape that kept the dateline as its first line ("الرياض - عبدالله المالكي:") and
+	// has no byline names the reporter there; in an interview he asks.
+	for _, qp := range lede[:min(len(lede), 2)] {
+		if n := datelineReporter(cleanMeta(qp.p.Text)); n != "" {
+			return n, ""
+		}
+	}
 	// "He spoke to Anna Clarke about …": the interviewee, already introduced, spoke to
 	// the journalist (or to the outlet, "She talked to The Courier").
 	for _, qp := range lede {
@@ -462,6 +469,32 @@ func ledeInterviewer(lede []qaPara) (name, outlet string) {
 		}
 	}
 	return "", ""
+}
+
+// datelineReporter is the name of a line that is a dateline and a name and nothing else:
+// a city and a reporter of two to four words, in either order ("الرياض - عبدالله المالكي:",
+// "فهد العتيبي - جدة"), "" for any other line. The city is one the dateline list knows, or
+// a single Arabic word before the name of a line that ends in the dateline's colon.
+func datelineReporter(line string) string {
+	t := strings.TrimSpace(strings.TrimRight(line, " :："))
+	colon := t != strings.TrimSpace(line)
+	if n := len(strings.Fields(t)); n < 3 || n > 7 {
+		return ""
+	}
+	parts := reBylineSep.Split(t, -1)
+	if len(parts) != 2 {
+		return ""
+	}
+	place, name := cleanName(parts[0]), cleanName(parts[1])
+	if byline.IsPlace(name) {
+		name = place
+	} else if !byline.IsPlace(place) && (!colon || !isArabic(place) || strings.Contains(place, " ")) {
+		return ""
+	}
+	if ws := strings.Fields(name); len(ws) < 2 || len(ws) > 4 || !validPersonName(name) || byline.IsPlace(name) {
+		return ""
+	}
+	return name
 }
 
 // closingInterviewer is the interviewer a credit line after the interview names
