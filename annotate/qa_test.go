@@ -993,6 +993,12 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "فيصل الدوسري - مكة المكرمة\n\nتحدث الشيخ سعد الحربي في حوار مع «الجزيرة» عن موسم الحج."}, "فيصل الدوسري", "سعد الحربي"},
 		{"no byline, a dateline with the agency names no one", schema.Document{SiteName: "الجزيرة",
 			Text: "الرياض - واس:\n\nتحدث الشيخ سعد الحربي في حوار مع «الجزيرة» عن موسم الحج."}, "الجزيرة", "سعد الحربي"},
+		{"family name after آل", schema.Document{Title: "مدير التعليم لـ«المواطن»: لا تغيير في موعد الدراسة", Byline: []string{"حوار: سعد العتيبي"},
+			Text: "أكد مدير التعليم بمنطقة عسير الأستاذ جلوي آل كركمان في حوار خاص مع «المواطن» أن موعد الدراسة لن يتغير."}, "سعد العتيبي", "جلوي آل كركمان"},
+		// A description the text writes after a preposition with the article ("للقارئ
+		// الجزائري") is still a description, not a family name.
+		{"title description used after a preposition", schema.Document{Title: "الروائي الجزائري: الرواية العربية تعيش عصرها الذهبي", Byline: []string{"باريس - عمر الهاشمي"},
+			Text: "يرى الروائي الجزائري سليم بن عيسى في حواره مع «الحياة» أن الرواية تكتب للقارئ الجزائري قبل غيره."}, "عمر الهاشمي", "سليم بن عيسى"},
 		{"short title name with rank, fuller in the lede", schema.Document{Title: "اللواء الزهراني: الحدود آمنة", Byline: []string{"حوار: سعد العتيبي"},
 			Text: "اللواء فهد بن سعد الزهراني قائد حرس الحدود تحدث عن خطط العام المقبل."}, "سعد العتيبي", "اللواء فهد بن سعد الزهراني"},
 		{"surname in the title, compound in the lede", schema.Document{Title: "القحطاني: الرواية ديوان العرب", Byline: []string{"حاوره : ماجد الدوسري - الرياض :&nbsp;"},
@@ -1161,6 +1167,9 @@ func TestBylineName(t *testing.T) {
 		"سبق- الرياض":  {"", "سبق"},
 		"الرياض - واس": {"", "واس"},
 		"جدة - عكاظ":   {"", "عكاظ"},
+		// "Exclusive" beside the outlet names no one.
+		"المواطن - خاص": {"", "المواطن"},
+		"خاص - سبق":     {"", "سبق"},
 	} {
 		if n, o := bylineName(in); n != want[0] || o != want[1] {
 			t.Errorf("bylineName(%q) = %q, %q; want %q, %q", in, n, o, want[0], want[1])

@@ -115,7 +115,9 @@ func writesAsFamilyName(text, f string) bool {
 		if ws[i].brk || fold(ws[i].w) != f {
 			continue
 		}
-		if prev := ws[i-1].w; isArabic(prev) && !strings.HasPrefix(fold(prev), "ال") && !isArStop(prev) && !isArHonorific(prev) {
+		// The word before must be able to open a name: "للقارئ الجزائري" (a preposition
+		// with the article) is a reader who is Algerian.
+		if prev := ws[i-1].w; arNameWord(prev, nil, nil) {
 			return true
 		}
 	}
@@ -185,7 +187,7 @@ func bylineName(b string) (name, outlet string) {
 		p = cleanName(p)
 		// A place is no part of the name: "في الرياض" on its own, "من عدن" after it
 		// ("محمد الجرادي من عدن").
-		if reBylinePlace.MatchString(p) {
+		if reBylinePlace.MatchString(p) || byline.IsExclusiveMark(p) {
 			continue
 		}
 		if loc := reBylinePlaceAfter.FindStringIndex(p); loc != nil && len(strings.Fields(p[:loc[0]])) >= 2 {
@@ -1008,7 +1010,8 @@ func arNameAt(ws []nameWord, i int, surnames *surnameIndex) string {
 		out = append(out, ws[j].w)
 		// A family name with the article ends the name; what follows it is the sentence
 		// ("فضل البوعينين تعافي أسعار النفط").
-		if len(out) > 1 && strings.HasPrefix(fold(ws[j].w), "ال") && !arCompoundHeads[fold(prev)] {
+		// "آل" folds to the article's letters but opens the family name ("جلوي آل كركمان").
+		if len(out) > 1 && strings.HasPrefix(fold(ws[j].w), "ال") && !arCompoundHeads[fold(prev)] && !arCompoundHeads[fold(ws[j].w)] {
 			break
 		}
 	}

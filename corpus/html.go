@@ -1861,7 +1861,7 @@ func cleanByline(names []string, site map[string]bool) []string {
 		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
 		key := siteKey(n)
 		switch {
-		case key == "" || notNames[key] || credentials[key] || strings.ContainsFunc(n, unicode.IsDigit) || bareLabel(n):
+		case key == "" || notNames[key] || credentials[key] || byline.IsExclusiveMark(n) || strings.ContainsFunc(n, unicode.IsDigit) || bareLabel(n):
 			continue
 		case slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return dateWords[w] }):
 			continue
@@ -1902,6 +1902,10 @@ func arDatelineFree(n string) string {
 		return inner
 	}
 	switch {
+	case byline.IsExclusiveMark(parts[1]):
+		return parts[0] // "المواطن - خاص": the outlet's own story
+	case byline.IsExclusiveMark(parts[0]):
+		return parts[1]
 	case byline.IsPlace(parts[0]):
 		return parts[1]
 	case byline.IsPlace(parts[1]):

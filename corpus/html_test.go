@@ -296,6 +296,9 @@ func TestCleanByline(t *testing.T) {
 		{[]string{"Author: Jane Doe"}, []string{"Jane Doe"}},
 		{[]string{"بقلم: محمد علي"}, []string{"محمد علي"}},
 		{[]string{"كتب - سامي خليل"}, []string{"سامي خليل"}},
+		// the outlet's mark of its own story is no name
+		{[]string{"المواطن - خاص"}, []string{"المواطن"}},
+		{[]string{"خاص"}, nil},
 		// an interview's credit ("interviewed him: X")
 		{[]string{"حاوره: خالد المنصوري"}, []string{"خالد المنصوري"}},
 		{[]string{"حاورها خالد المنصوري"}, []string{"خالد المنصوري"}},
