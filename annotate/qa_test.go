@@ -1061,6 +1061,12 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "The club's owner talked about the season.\n\nQ: How do you feel?\n\nA: Delighted.\n\nQ: Will you sell?\n\nA: No."}
 		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Tom Baker", "Maria Lopez", "Q: How", "A: Delighted", "Q: Will", "A: No"))
 	})
+	// A desk byline names no one: the outlet the lede has speaking to him asks.
+	t.Run("english desk byline, outlet in the lede", func(t *testing.T) {
+		doc := schema.Document{Title: "Q&A: Chef Omar Haddad on feeding a city", Byline: []string{"Staff Reporter"}, Lang: "en",
+			Text: "Chef Omar Haddad cooks 20,000 meals a night. Gulf News spoke to him between services.\n\nQ: How do you do it?\n\nA: With 140 people.\n\nQ: Do you eat?\n\nA: Always."}
+		checkTurns(t, &doc, annotateQA(t, &doc), alternate("Gulf News", "Chef Omar Haddad", "Q: How", "A: With", "Q: Do", "A: Always"))
+	})
 }
 
 // Arabic questions speak to the interviewee through the verb after the question word
@@ -1170,6 +1176,9 @@ func TestBylineName(t *testing.T) {
 		// "Exclusive" beside the outlet names no one.
 		"المواطن - خاص": {"", "المواطن"},
 		"خاص - سبق":     {"", "سبق"},
+		// The newsroom's credit names no one.
+		"Staff Reporter": {"", ""},
+		"مراسلنا":        {"", ""},
 	} {
 		if n, o := bylineName(in); n != want[0] || o != want[1] {
 			t.Errorf("bylineName(%q) = %q, %q; want %q, %q", in, n, o, want[0], want[1])

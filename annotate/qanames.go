@@ -182,6 +182,9 @@ func bylineName(b string) (name, outlet string) {
 		}
 		s = t
 	}
+	if byline.IsDeskCredit(s) {
+		return "", ""
+	}
 	var parts []string
 	for _, p := range reBylineSep.Split(s, -1) {
 		p = cleanName(p)
@@ -566,6 +569,9 @@ var (
 	// "يتحدث ... لـ”الاقتصادية”", `مع "سبق"`, "told The Economist".
 	reLedeOutletAr = regexp.MustCompile(`(?:لـ\s*|ل|مع\s+|معه\s+|معها\s+)[«"“”]\s*([^«»"“”]{2,30}?)\s*[»"“”]`)
 	reLedeOutletEn = regexp.MustCompile(`(?:told|tells|to|with)\s+(The\s+[\p{Lu}][\p{L}]+(?:\s+[\p{Lu}][\p{L}]+)?)`)
+	// The outlet as the subject that spoke to the interviewee, whom a pronoun stands for:
+	// "Gulf News spoke to him between services", "The Courier sat down with her".
+	reLedeOutletSubjectEn = regexp.MustCompile(`(?:^|[.!?]\s+)((?:The\s+)?[\p{Lu}][\p{L}]+(?:\s+[\p{Lu}][\p{L}]+){0,2})\s+(?:spoke|talked|sat\s+down|caught\s+up)\s+(?:to|with)\s+(?:him|her|them)\b`)
 )
 
 // outletOf returns the outlet the interviewer writes for: from the byline, the title, the
@@ -584,6 +590,11 @@ func (c *nameContext) outletOf(lede []qaPara, ledeOutlet string) string {
 			return cleanName(m[1])
 		}
 		if m := reLedeOutletEn.FindStringSubmatch(qp.p.Text); m != nil {
+			return cleanName(m[1])
+		}
+	}
+	for _, qp := range lede {
+		if m := reLedeOutletSubjectEn.FindStringSubmatch(qp.p.Text); m != nil {
 			return cleanName(m[1])
 		}
 	}
