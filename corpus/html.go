@@ -1859,6 +1859,8 @@ func cleanByline(names []string, site map[string]bool) []string {
 		n = htmlLabels.Strip(cutPhotoCredit(n), byline.InField)
 		n = strings.Trim(cutCapsAffiliation(cutRole(n)), " ,;:|-–—·")
 		n = trimLowerTail(arDatelineFree(byline.DatelineFree(n)))
+		// A dateline may come before the label ("الرياض - حوار: نايف العتيبي").
+		n = strings.TrimSpace(htmlLabels.Strip(n, byline.InField))
 		key := siteKey(n)
 		switch {
 		case key == "" || notNames[key] || credentials[key] || byline.IsExclusiveMark(n) || strings.ContainsFunc(n, unicode.IsDigit) || bareLabel(n):

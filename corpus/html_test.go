@@ -299,6 +299,9 @@ func TestCleanByline(t *testing.T) {
 		// the outlet's mark of its own story is no name
 		{[]string{"المواطن - خاص"}, []string{"المواطن"}},
 		{[]string{"خاص"}, nil},
+		// a dateline before the label
+		{[]string{"الرياض - حوار: نايف العتيبي"}, []string{"نايف العتيبي"}},
+		{[]string{"جدة - حاوره: نايف العتيبي"}, []string{"نايف العتيبي"}},
 		// an interview's credit ("interviewed him: X")
 		{[]string{"حاوره: خالد المنصوري"}, []string{"خالد المنصوري"}},
 		{[]string{"حاورها خالد المنصوري"}, []string{"خالد المنصوري"}},
