@@ -1538,7 +1538,7 @@ var nameParticles = map[string]bool{
 var notNames = map[string]bool{
 	"noauthor": true, "username": true, "author": true, "authors": true, "autor": true, "autoren": true,
 	"admin": true, "administrator": true, "unknown": true, "none": true, "null": true, "作者": true,
-	"الكاتب": true, "المحرر": true,
+	"الكاتب": true,
 	// Widget and navigation labels next to the byline ("Follow @handle", "Archiv").
 	"follow": true, "share": true, "subscribe": true, "email": true, "contact": true, "archive": true,
 	"archiv": true, "menu": true, "home": true, "login": true, "folgen": true, "teilen": true, "suivre": true,
@@ -1863,7 +1863,7 @@ func cleanByline(names []string, site map[string]bool) []string {
 		n = strings.TrimSpace(htmlLabels.Strip(n, byline.InField))
 		key := siteKey(n)
 		switch {
-		case key == "" || notNames[key] || credentials[key] || byline.IsExclusiveMark(n) || strings.ContainsFunc(n, unicode.IsDigit) || bareLabel(n):
+		case key == "" || notNames[key] || credentials[key] || byline.IsExclusiveMark(n) || byline.IsDeskCredit(n) || strings.ContainsFunc(n, unicode.IsDigit) || bareLabel(n):
 			continue
 		case slices.ContainsFunc(strings.Fields(strings.ToLower(n)), func(w string) bool { return dateWords[w] }):
 			continue

@@ -299,6 +299,9 @@ func TestCleanByline(t *testing.T) {
 		// the outlet's mark of its own story is no name
 		{[]string{"المواطن - خاص"}, []string{"المواطن"}},
 		{[]string{"خاص"}, nil},
+		// the newsroom's credit beside a writer is no name
+		{[]string{"Staff Reporter", "Jane Roe"}, []string{"Jane Roe"}},
+		{[]string{"المحرر"}, nil},
 		// a dateline before the label
 		{[]string{"الرياض - حوار: نايف العتيبي"}, []string{"نايف العتيبي"}},
 		{[]string{"جدة - حاوره: نايف العتيبي"}, []string{"نايف العتيبي"}},
