@@ -991,6 +991,8 @@ func TestQASpeakerNames(t *testing.T) {
 			Text: "الرياض - عبدالله المالكي:\n\nنفى وكيل وزارة الشؤون البلدية الدكتور فهد الزهراني في حوار مع «الجزيرة» وجود أي تأخير."}, "عبدالله المالكي", "فهد الزهراني"},
 		{"no byline, the reporter before a listed city", schema.Document{SiteName: "الجزيرة",
 			Text: "فيصل الدوسري - مكة المكرمة\n\nتحدث الشيخ سعد الحربي في حوار مع «الجزيرة» عن موسم الحج."}, "فيصل الدوسري", "سعد الحربي"},
+		{"no byline, the outlet that met the interviewee asks", schema.Document{Title: "المخرجة سلمى الفارس: السينما ذاكرة المدن",
+			Text: "تعد المخرجة سلمى الفارس من أبرز صناع الأفلام الوثائقية في الخليج.\n\n«المدينة» التقت الفارس في مهرجان البحر الأحمر وحاورتها عن فيلمها الجديد."}, "المدينة", "سلمى الفارس"},
 		{"no byline, a dateline with the agency names no one", schema.Document{SiteName: "الجزيرة",
 			Text: "الرياض - واس:\n\nتحدث الشيخ سعد الحربي في حوار مع «الجزيرة» عن موسم الحج."}, "الجزيرة", "سعد الحربي"},
 		{"family name after آل", schema.Document{Title: "مدير التعليم لـ«المواطن»: لا تغيير في موعد الدراسة", Byline: []string{"حوار: سعد العتيبي"},
@@ -2390,6 +2392,29 @@ func TestQASecondGuestAnswersOnce(t *testing.T) {
 	for i, want := range []string{"أسماء الغابري", "فيصل العلي", "أسماء الغابري", "سامي النجار", "أسماء الغابري", "فيصل العلي"} {
 		if got := items[i].Attrs[schema.AttrSpeaker]; got != want {
 			t.Errorf("turn %d: speaker %q, want %q", i+1, got, want)
+		}
+	}
+}
+
+// A rank that is also an everyday noun ("الفريق", the team) inside a player's description
+// does not open a name: the name closes the description.
+func TestLedeNameAfterEverydayRank(t *testing.T) {
+	for text, want := range map[string]string{
+		"أوضح حارس مرمى الفريق الأول لكرة السلة بنادي النصر فيصل العنزي أن الموسم صعب.": "فيصل العنزي",
+		"قال قائد القوات البرية الفريق فهد الشهري إن التدريبات مستمرة.":                 "فهد الشهري",
+		"أكد العميد الركن أحمد المالكي أن الوضع مستقر.":                                 "أحمد المالكي",
+	} {
+		var got []string
+		for _, c := range ledeNames(text, "ar", nil) {
+			got = append(got, c.name)
+		}
+		if len(got) == 0 || !slices.Contains(got, want) {
+			t.Errorf("%s: candidates %q, want %q", text, got, want)
+		}
+		for _, g := range got {
+			if strings.Contains(g, "لكرة") {
+				t.Errorf("%s: candidate %q is the description", text, g)
+			}
 		}
 	}
 }

@@ -597,6 +597,10 @@ func (c *nameContext) outletOf(lede []qaPara, ledeOutlet string) string {
 		if m := reLedeOutletSubjectEn.FindStringSubmatch(qp.p.Text); m != nil {
 			return cleanName(m[1])
 		}
+		// The outlet that met the interviewee asked: "«الحياة» التقت الناصر", "حاورت «اليوم» …".
+		if m := reMetOutlet.FindStringSubmatch(qp.p.Text); m != nil {
+			return cleanName(m[1] + m[2])
+		}
 	}
 	if s := cleanMeta(c.doc.SiteName); s != "" && !strings.Contains(s, ".") {
 		return s
@@ -1037,6 +1041,13 @@ func arNameAt(ws []nameWord, i int, surnames *surnameIndex) string {
 // جاهز"), a name takes two.
 var arCommonNounRanks = foldSet("الفريق", "العميد", "النقيب")
 
+// nameAttested reports whether the document shows that n is a person's name: it opens
+// with a given name or ends in a family name the text uses on its own.
+func nameAttested(n string, surnames *surnameIndex) bool {
+	ws := strings.Fields(n)
+	return len(ws) > 0 && (opensWithGivenName(ws) || surnames.has(fold(ws[len(ws)-1])))
+}
+
 // arNameAfterAdjectives reads a name after the adjectives of an occupation ("الخبير
 // الاقتصادي فضل البوعينين", "الكاتب السعودي عبده خال"): at most two words with the
 // article, then a name of at least two words.
@@ -1141,7 +1152,9 @@ func arNameAfterRole(ws []nameWord, i int, surnames *surnameIndex) string {
 		if !ws[k].brk && len(run) == 0 && arRoleNoun(f) {
 			continue // offices in a chain: "نائب رئيس مجلس الإدارة"
 		}
-		if ws[k].brk || isArStop(w) || isArHonorific(w) || !isArabic(w) {
+		// A rank that is an everyday noun is part of the description ("لاعب وسط الفريق
+		// الأول"); a rank's own name is read where the rank is.
+		if ws[k].brk || isArStop(w) || isArHonorific(w) && !arCommonNounRanks[f] || !isArabic(w) {
 			break
 		}
 		if isArInstitution(w) {
@@ -1287,7 +1300,10 @@ func ledeNames(text, lang string, surnames *surnameIndex) []ledeCandidate {
 				if j < len(ws) && !ws[j].brk && !inName {
 					if n := arNameAt(ws, j, surnames); n != "" && (len(strings.Fields(n)) >= 2 || !arCommonNounRanks[fold(ws[j-1].w)]) {
 						out = append(out, ledeCandidate{name: n, at: i})
-					} else if n := arNameAfterAdjectives(ws, j, surnames); n != "" {
+					} else if n := arNameAfterAdjectives(ws, j, surnames); n != "" && (!arCommonNounRanks[fold(ws[j-1].w)] || nameAttested(n, surnames)) {
+						// "الفريق الأول لكرة القدم" is the first team, not a general: after a
+						// rank that is an everyday noun, adjectives lead to a name only where
+						// the document shows it is one.
 						out = append(out, ledeCandidate{name: n, at: i})
 					}
 				}
