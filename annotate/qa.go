@@ -15,7 +15,7 @@ import (
 )
 
 // qaVersion changes whenever the rules change what they find.
-const qaVersion = "2.47.0"
+const qaVersion = "2.48.0"
 
 // NewQA returns the rule-based interview-structure annotator (layer qa_turns). It finds
 // question and answer turns from, in this order of evidence: Q/A labels ("س:"/"ج:",
@@ -380,7 +380,7 @@ func analyseTurns(doc *schema.Document) ([]qaTurn, string) {
 	var plan qaPlan
 	var ok bool
 	for _, try := range []func() (qaPlan, bool){
-		func() (qaPlan, bool) { return planQALabels(qps) },
+		func() (qaPlan, bool) { return planQALabels(doc, qps) },
 		func() (qaPlan, bool) { return planNameLabels(qps, clusters, ctx) },
 		func() (qaPlan, bool) { return planMarkers(doc, qps) },
 		func() (qaPlan, bool) { return planOneLabel(doc, qps, clusters) },
@@ -737,9 +737,12 @@ func speakerKeys(qps []qaPara, plan qaPlan, clusters labelClusters, introduced f
 }
 
 // planQALabels segments by explicit question/answer labels. At least two labelled
-// questions are needed. Unlabelled paragraphs continue the previous turn, except that
-// when answers carry no label at all, an unlabelled paragraph after a question answers it.
-func planQALabels(qps []qaPara) (qaPlan, bool) {
+// questions are needed, and fewer than minPairs only where the page says it is an
+// interview: a court report quotes two "Q:"/"A:" exchanges of a cross-examination, a
+// product review closes with two buyers' "س:"/"ج:". Unlabelled paragraphs continue the
+// previous turn, except that when answers carry no label at all, an unlabelled paragraph
+// after a question answers it.
+func planQALabels(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 	nq, na, first := 0, 0, -1
 	for i, qp := range qps {
 		switch qp.kind {
@@ -754,7 +757,7 @@ func planQALabels(qps []qaPara) (qaPlan, bool) {
 			first = i
 		}
 	}
-	if nq < 2 {
+	if nq < 2 || nq < minPairs && !hasInterviewCue(doc, qps[:first]) {
 		return qaPlan{}, false
 	}
 	plan := newPlan(len(qps), "qa-labels")

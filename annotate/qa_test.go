@@ -2418,3 +2418,30 @@ func TestLedeNameAfterEverydayRank(t *testing.T) {
 		}
 	}
 }
+
+// Two labelled exchanges inside a story are quoted, not an interview: a court report's
+// cross-examination, a review's buyers' questions. The same two with the page saying it
+// interviews someone are its turns.
+func TestQATwoLabelledExchanges(t *testing.T) {
+	story := "The trial of a former harbour official continued on Tuesday at the district court.\n\n" +
+		"Prosecutor Anne Ward showed the jury a contract signed in 2019 and asked about the sums it named.\n\n" +
+		"Q: Did you sign this contract?\n\nA: I did, after the board approved it.\n\n" +
+		"Ms Ward then turned to the payments made in the following spring.\n\n" +
+		"Q: Who told you to approve the second payment?\n\nA: Nobody told me. It was on the list.\n\n" +
+		"The defence will open its case next week, and the trial is expected to last a month."
+	if items := annotateQA(t, &schema.Document{Lang: "en", Title: "Harbour official tells jury he followed the board", Byline: []string{"Tom Reed"}, Text: story}); len(items) != 0 {
+		t.Errorf("court report: %d turns, want none", len(items))
+	}
+	review := "جربنا المكنسة الجديدة ثلاثة أسابيع في شقة صغيرة، وهي هادئة وخفيفة لكن بطاريتها قصيرة.\n\n" +
+		"أسئلة من المشترين:\n\nس: هل تعمل على السجاد؟\n\nج: نعم، لكن بقوة أقل.\n\nس: كم تدوم البطارية؟\n\nج: نحو أربعين دقيقة.\n\n" +
+		"السعر مناسب لفئتها، وننصح بها لمن لا يملك سجادا كثيرا."
+	if items := annotateQA(t, &schema.Document{Lang: "ar", Title: "مراجعة: مكنسة لاسلكية خفيفة", Text: review}); len(items) != 0 {
+		t.Errorf("product review: %d turns, want none", len(items))
+	}
+	interview := "Two questions for the new harbour master, Ruth Kemp, who takes office on Monday. She spoke to the Courier.\n\n" +
+		"Q: What comes first?\n\nA: The dredging. The channel is too shallow for the new ferries.\n\n" +
+		"Q: And the old warehouses?\n\nA: We will let them to the fishermen's cooperative."
+	if items := annotateQA(t, &schema.Document{Lang: "en", Title: "Two questions for the harbour master", Text: interview}); len(items) != 4 {
+		t.Errorf("two-question interview: %d turns, want 4", len(items))
+	}
+}
