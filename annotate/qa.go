@@ -757,7 +757,7 @@ func planQALabels(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 			first = i
 		}
 	}
-	if nq < 2 || nq < minPairs && !hasInterviewCue(doc, qps[:first]) {
+	if nq < 2 || nq < minPairs && !hasInterviewCue(doc, qps[:first]) && !titleQuotesPerson(doc) {
 		return qaPlan{}, false
 	}
 	plan := newPlan(len(qps), "qa-labels")
@@ -779,6 +779,14 @@ func planQALabels(doc *schema.Document, qps []qaPara) (qaPlan, bool) {
 		}
 	}
 	return plan, true
+}
+
+// titleQuotesPerson reports whether the title gives what a person the text names says
+// ("Marta Ruiz: the port will be back next year"), as interviews are headed; a one-word
+// head ("مراجعة: …", a review) names no one.
+func titleQuotesPerson(doc *schema.Document) bool {
+	name, desc, _ := titleSpeaker(doc.Title)
+	return !desc && len(strings.Fields(name)) >= 2 && validPersonName(name) && strings.Contains(doc.Text, name)
 }
 
 // planNameLabels segments a transcript with speaker labels ("NAME:"). It needs two

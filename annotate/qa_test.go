@@ -2444,4 +2444,10 @@ func TestQATwoLabelledExchanges(t *testing.T) {
 	if items := annotateQA(t, &schema.Document{Lang: "en", Title: "Two questions for the harbour master", Text: interview}); len(items) != 4 {
 		t.Errorf("two-question interview: %d turns, want 4", len(items))
 	}
+	headed := "Ruth Kemp takes office as harbour master on Monday.\n\n" +
+		"Q: What comes first?\n\nA: The dredging. The channel is too shallow for the new ferries.\n\n" +
+		"Q: And the old warehouses?\n\nA: We will let them to the fishermen's cooperative."
+	if items := annotateQA(t, &schema.Document{Lang: "en", Title: "Ruth Kemp: the ferries come first", Text: headed}); len(items) != 4 {
+		t.Errorf("two questions under the interviewee's quoted title: %d turns, want 4", len(items))
+	}
 }
